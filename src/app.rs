@@ -1,0 +1,117 @@
+//! One run of the action, start to finish: read the inputs, sign, publish (or show a dry run), and report to the runner.
+
+use std::io::Write;
+
+use chrono::Utc;
+
+use crate::api::{publish_request, PublishResponse};
+use crate::client::{prepare, Client};
+use crate::credentials::{Credentials, Secret};
+use crate::error::Error;
+use crate::inputs::{self, Config, Env};
+use crate::report::{self, Outcome};
+use crate::runner::{Level, Runner};
+
+/// The AccessKey ID a dry run signs with when no credentials were given.
+pub const PLACEHOLDER_ID: &str = "DRYRUN-PLACEHOLDER-ID";
+
+/// Runs the action with this environment, writing commands and logs to `out`. Returns the
+/// process exit code.
+pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
+    let mut runner = Runner::new(env, out);
+    // Register the secrets before anything is printed, even before validation.
+    for name in ["access-key-secret", "security-token"] {
+        if let Some(secret) = env.input(name) {
+            runner.add_secret(&secret);
+        }
+    }
+    let config = match inputs::parse(env, Utc::now()) {
+        Ok(config) => config,
+        Err(rejected) => {
+            for w in &rejected.warnings {
+                runner.annotate(Level::Warning, w.code, &w.message);
+            }
+            for p in &rejected.errors {
+                runner.annotate(Level::Error, p.code, &p.message);
+            }
+            let error = Error::Inputs(rejected.errors);
+            runner.log(&format!("esa-publish: {error}"));
+            let _ = runner.append_summary(&report::summary(None, &Outcome::Failed(&error)));
+            return 1;
+        }
+    };
+    for w in &config.warnings {
+        runner.annotate(Level::Warning, w.code, &w.message);
+    }
+    match publish(&config, &mut runner).await {
+        Ok(()) => 0,
+        Err(error) => {
+            let mut message = error.to_string();
+            if let Some(remedy) = error.remedy() {
+                message = format!("{message} {remedy}");
+            }
+            runner.annotate(Level::Error, &error.title(), &message);
+            if let Some(id) = error.request_id() {
+                let _ = runner.set_output("request-id", id);
+            }
+            let _ = runner.append_summary(&report::summary(Some(&config), &Outcome::Failed(&error)));
+            1
+        }
+    }
+}
+
+async fn publish<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<(), Error> {
+    let request = publish_request(&config.publish);
+    if config.dry_run {
+        return dry_run(config, runner);
+    }
+    let Some(credentials) = config.credentials.clone() else {
+        // Validation requires credentials outside a dry run; stay an error, not a panic.
+        return Err(Error::System("no credentials to sign with".into()));
+    };
+    let client = Client::new(config.endpoint.clone(), credentials, config.signature_version)?;
+    let answer = client.call::<PublishResponse>(&request).await?;
+    let request_id = answer.body.request_id.or(answer.request_id);
+    runner.set_output("request-id", request_id.as_deref().unwrap_or(""))?;
+    runner.append_summary(&report::summary(
+        Some(config),
+        &Outcome::Published { request_id: request_id.as_deref() },
+    ))?;
+    runner.log(&report::published_line(config, request_id.as_deref()));
+    Ok(())
+}
+
+fn dry_run<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<(), Error> {
+    let placeholder = config.credentials.is_none();
+    let credentials = config.credentials.clone().unwrap_or_else(|| Credentials {
+        access_key_id: PLACEHOLDER_ID.into(),
+        access_key_secret: Secret::new("dry-run-placeholder-secret"),
+        security_token: None,
+    });
+    let request = publish_request(&config.publish);
+    let signed = prepare(&request, &config.endpoint, &credentials, config.signature_version)?;
+    // A dry run's request was never sent, so its nonce is unused: a printed signature could be
+    // replayed by anyone reading the log within the 15-minute window. Never print it.
+    for (_, value) in &signed.headers {
+        if let Some(sig) = value.rsplit("Signature=").next().filter(|_| value.contains("Signature=")) {
+            runner.add_secret(sig);
+        }
+    }
+    if let Some(sig) = signed.path_and_query.rsplit("&Signature=").next().filter(|_| signed.path_and_query.contains("&Signature=")) {
+        runner.add_secret(sig);
+    }
+    runner.group("Dry run: the signed request that would be sent (nothing is sent)");
+    for line in report::dry_run_lines(config, &config.endpoint.base_url(), &signed, placeholder) {
+        runner.log(&line);
+    }
+    runner.end_group();
+    runner.append_summary(&report::summary(Some(config), &Outcome::DryRun))?;
+    runner.log(&format!(
+        "Dry run: would publish {} of {} to {} ({}); nothing was sent",
+        config.publish.version_id,
+        config.publish.app_id,
+        config.publish.publish_env.as_str(),
+        report::rollout(config)
+    ));
+    Ok(())
+}

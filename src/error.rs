@@ -1,0 +1,153 @@
+//! Errors, grouped by what the user must do; each knows its annotation title, its RequestId and whether a retry could help.
+
+use std::fmt;
+
+use crate::api::{advice, ErrorBody};
+use crate::inputs::{one_line, shown, InputProblem};
+
+/// Everything that can stop a publish.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Fix the workflow's inputs. Each problem names its input and is reported on its own.
+    #[error("{} input problem(s); nothing was sent", .0.len())]
+    Inputs(Vec<InputProblem>),
+
+    /// The API refused the call: do what its code says.
+    #[error("{0}")]
+    Api(ApiError),
+
+    /// Something answered, but not with the API's JSON (a proxy's HTML page, an empty body).
+    #[error("the endpoint answered HTTP {status} with {what}, not the API's JSON{}; the body starts: {body_start}", request_id_suffix(.request_id.as_deref()))]
+    UnexpectedResponse {
+        status: u16,
+        what: String,
+        request_id: Option<String>,
+        body_start: String,
+    },
+
+    /// The endpoint could not be reached, or did not answer in time.
+    #[error("could not reach {endpoint}: {detail}")]
+    Network {
+        endpoint: String,
+        detail: String,
+        timed_out: bool,
+    },
+
+    /// The runner's files (`GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`) could not be written.
+    #[error("could not write {what}: {detail}")]
+    RunnerFile { what: String, detail: String },
+
+    /// The machine failed us (no randomness for a nonce).
+    #[error("{0}")]
+    System(String),
+}
+
+fn request_id_suffix(id: Option<&str>) -> String {
+    id.map(|id| format!(" (RequestId {})", shown(id)))
+        .unwrap_or_default()
+}
+
+/// An Alibaba Cloud error answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    pub status: u16,
+    pub code: String,
+    pub message: String,
+    pub request_id: Option<String>,
+    pub recommend: Option<String>,
+}
+
+impl ApiError {
+    pub fn from_body(status: u16, body: ErrorBody, header_request_id: Option<String>) -> Self {
+        ApiError {
+            status,
+            code: body.code.unwrap_or_default(),
+            message: body.message.unwrap_or_default(),
+            request_id: body.request_id.or(header_request_id),
+            recommend: body.recommend,
+        }
+    }
+
+    /// 5xx and the service's transient codes: the same call may succeed later.
+    pub fn is_retryable(&self) -> bool {
+        self.status >= 500
+            || matches!(
+                self.code.as_str(),
+                "InternalError" | "InternalException" | "ServiceUnavailable" | "Throttling" | "Throttling.User" | "Throttling.Api"
+            )
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let message = if self.message.is_empty() {
+            "(no message)".to_string()
+        } else {
+            truncated(&self.message, 1500)
+        };
+        write!(f, "{message} (HTTP {}", self.status)?;
+        if let Some(id) = &self.request_id {
+            write!(f, ", RequestId {}", shown(id))?;
+        }
+        f.write_str(")")?;
+        if let Some(a) = advice(&self.code) {
+            write!(f, " What to do: {a}")?;
+        }
+        if let Some(r) = &self.recommend {
+            write!(f, " Troubleshooting: {}", one_line(r))?;
+        }
+        Ok(())
+    }
+}
+
+fn truncated(text: &str, max_chars: usize) -> String {
+    if text.chars().count() > max_chars {
+        format!("{}… (truncated)", text.chars().take(max_chars).collect::<String>())
+    } else {
+        text.to_string()
+    }
+}
+
+impl Error {
+    /// The annotation title: the Alibaba error code where there is one.
+    pub fn title(&self) -> String {
+        match self {
+            Error::Inputs(_) => "InvalidInputs".into(),
+            Error::Api(e) => e.code.clone(),
+            Error::UnexpectedResponse { .. } => "UnexpectedResponse".into(),
+            Error::Network { timed_out: true, .. } => "Timeout".into(),
+            Error::Network { .. } => "NetworkError".into(),
+            Error::RunnerFile { .. } => "RunnerFileError".into(),
+            Error::System(_) => "SystemError".into(),
+        }
+    }
+
+    /// The RequestId the service gave, if it answered at all.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Error::Api(e) => e.request_id.as_deref(),
+            Error::UnexpectedResponse { request_id, .. } => request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Whether the same call could succeed if tried again.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(e) => e.is_retryable(),
+            Error::UnexpectedResponse { status, .. } => *status >= 500,
+            Error::Network { .. } => true,
+            Error::Inputs(_) | Error::RunnerFile { .. } | Error::System(_) => false,
+        }
+    }
+
+    /// The advice that follows the message, for errors whose message does not carry it.
+    pub fn remedy(&self) -> Option<&'static str> {
+        match self {
+            Error::UnexpectedResponse { .. } => Some("Check `endpoint`/`region`: something other than the ESA API answered (a proxy or a wrong host). If it persists, re-run with the RequestId at hand."),
+            Error::Network { .. } => Some("Check `endpoint`/`region` and the runner's network access to *.aliyuncs.com, then re-run."),
+            Error::RunnerFile { .. } => Some("The runner's files are not writable; this is a runner problem, re-run the job."),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,587 @@
+//! Inputs: the runner's raw `INPUT_*` strings become one validated [`Config`], with every bad input collected and reported, not only the first.
+
+use std::collections::BTreeMap;
+use std::net::IpAddr;
+
+use chrono::{DateTime, Utc};
+
+use crate::credentials::{Credentials, Secret};
+
+/// One input of the action, as declared in `action.yml` (a test keeps the two in step).
+#[derive(Debug, Clone, Copy)]
+pub struct InputSpec {
+    pub name: &'static str,
+    pub required: bool,
+    /// The default `action.yml` declares, applied here too for runs outside the runner.
+    pub default: Option<&'static str>,
+}
+
+const fn input(name: &'static str) -> InputSpec {
+    InputSpec {
+        name,
+        required: false,
+        default: None,
+    }
+}
+
+const fn required(name: &'static str) -> InputSpec {
+    InputSpec {
+        name,
+        required: true,
+        default: None,
+    }
+}
+
+const fn with_default(name: &'static str, default: &'static str) -> InputSpec {
+    InputSpec {
+        name,
+        required: false,
+        default: Some(default),
+    }
+}
+
+/// Every input the action reads.
+pub const INPUTS: &[InputSpec] = &[
+    required("app-id"),
+    required("version-id"),
+    required("publish-env"),
+    input("percentage"),
+    input("start-time"),
+    input("remarks"),
+    input("publish-type"),
+    input("regions"),
+    input("full-release"),
+    input("access-key-id"),
+    input("access-key-secret"),
+    input("security-token"),
+    with_default("region", "cn-hangzhou"),
+    input("endpoint"),
+    with_default("signature-version", "v3"),
+    with_default("dry-run", "false"),
+];
+
+/// A snapshot of the environment. The binary takes the process's; tests build their own, so
+/// nothing here reads the process environment.
+#[derive(Debug, Clone, Default)]
+pub struct Env(BTreeMap<String, String>);
+
+impl Env {
+    /// The process environment (variables whose name or value is not UTF-8 are skipped).
+    pub fn from_process() -> Self {
+        Env(std::env::vars_os()
+            .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+            .collect())
+    }
+
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+        Env(pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
+    }
+
+    /// A variable, or `None` when it is unset.
+    pub fn var(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
+    }
+
+    /// An input as the runner passes it (`INPUT_APP-ID`, hyphens kept), or as a person typing
+    /// it by hand would (`INPUT_APP_ID`). Trimmed; empty means not given.
+    pub fn input(&self, name: &str) -> Option<String> {
+        let upper = name.to_ascii_uppercase().replace(' ', "_");
+        [format!("INPUT_{upper}"), format!("INPUT_{}", upper.replace('-', "_"))]
+            .iter()
+            .filter_map(|key| self.var(key))
+            .map(str::trim)
+            .find(|v| !v.is_empty())
+            .map(str::to_string)
+    }
+
+    /// `INPUT_*` variables that match no input: most often a typo in a hand-run.
+    pub fn unknown_inputs(&self) -> Vec<String> {
+        let known: Vec<String> = INPUTS
+            .iter()
+            .flat_map(|i| {
+                let upper = i.name.to_ascii_uppercase();
+                [format!("INPUT_{upper}"), format!("INPUT_{}", upper.replace('-', "_"))]
+            })
+            .collect();
+        self.0
+            .keys()
+            .filter(|k| k.starts_with("INPUT_") && !known.contains(k))
+            .cloned()
+            .collect()
+    }
+}
+
+/// `prod` or `staging`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublishEnv {
+    Prod,
+    Staging,
+}
+
+impl PublishEnv {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PublishEnv::Prod => "prod",
+            PublishEnv::Staging => "staging",
+        }
+    }
+}
+
+/// `percentage` (the service's default) or `region`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublishType {
+    Percentage,
+    Region,
+}
+
+impl PublishType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PublishType::Percentage => "percentage",
+            PublishType::Region => "region",
+        }
+    }
+}
+
+/// Which signing method to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureVersion {
+    /// ACS3-HMAC-SHA256, Alibaba's recommended method.
+    V3,
+    /// HMAC-SHA1, SignatureVersion 1.0.
+    V2,
+}
+
+impl SignatureVersion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignatureVersion::V3 => "v3",
+            SignatureVersion::V2 => "v2",
+        }
+    }
+}
+
+/// The parameters of one PublishEdgeContainerAppVersion call, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishRequest {
+    pub app_id: String,
+    pub version_id: String,
+    pub publish_env: PublishEnv,
+    /// 1..=100; `None` leaves the service's default (100).
+    pub percentage: Option<u8>,
+    /// Normalised to UTC; `None` means now.
+    pub start_time: Option<DateTime<Utc>>,
+    pub remarks: Option<String>,
+    /// `None` leaves the service's default (percentage).
+    pub publish_type: Option<PublishType>,
+    /// Only sent with a region publish.
+    pub regions: Vec<String>,
+    /// Only sent with a region publish.
+    pub full_release: Option<bool>,
+}
+
+/// Where the API lives. Plain `http` is only ever allowed for a loopback host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `https`, or `http` for a loopback host.
+    pub scheme: &'static str,
+    /// Host name or IP literal (IPv6 in brackets).
+    pub host: String,
+    /// Only when it differs from the scheme's default.
+    pub port: Option<u16>,
+}
+
+impl Endpoint {
+    /// The Host header, exactly as the HTTP client will send it.
+    pub fn host_header(&self) -> String {
+        match self.port {
+            Some(port) => format!("{}:{port}", self.host),
+            None => self.host.clone(),
+        }
+    }
+
+    /// `scheme://host[:port]`, with no trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("{}://{}", self.scheme, self.host_header())
+    }
+}
+
+/// Everything the run needs, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub publish: PublishRequest,
+    /// `None` only in a dry run, which then signs with a placeholder.
+    pub credentials: Option<Credentials>,
+    pub endpoint: Endpoint,
+    pub signature_version: SignatureVersion,
+    pub dry_run: bool,
+    /// Problems that do not stop the run, each tied to an input.
+    pub warnings: Vec<InputProblem>,
+}
+
+/// A problem with one input. As an error it stops the run before any network traffic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputProblem {
+    /// The input's name, as written in the workflow.
+    pub input: &'static str,
+    /// The annotation title: the API's error code where one fits.
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl InputProblem {
+    fn new(input: &'static str, code: &'static str, message: impl Into<String>) -> Self {
+        InputProblem {
+            input,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+/// The API's own codes for the inputs it validates (the seed), or the generic one.
+fn code_for(input: &str) -> &'static str {
+    match input {
+        "app-id" => "InvalidParameter.appid",
+        "version-id" => "InvalidParameter.VersionId",
+        "publish-env" => "InvalidParameter.PublishEnv",
+        "percentage" => "InvalidParameter.Percentage",
+        _ => "InvalidParameter",
+    }
+}
+
+/// Collects errors and warnings while the inputs are read one by one.
+struct Reader<'a> {
+    env: &'a Env,
+    errors: Vec<InputProblem>,
+    warnings: Vec<InputProblem>,
+}
+
+impl Reader<'_> {
+    fn get(&self, name: &'static str) -> Option<String> {
+        self.env.input(name).or_else(|| {
+            INPUTS
+                .iter()
+                .find(|i| i.name == name)
+                .and_then(|i| i.default)
+                .map(str::to_string)
+        })
+    }
+
+    fn error(&mut self, input: &'static str, message: impl Into<String>) {
+        self.errors
+            .push(InputProblem::new(input, code_for(input), message));
+    }
+
+    fn warn(&mut self, input: &'static str, message: impl Into<String>) {
+        self.warnings
+            .push(InputProblem::new(input, code_for(input), message));
+    }
+
+    /// A required input, or an error naming it.
+    fn required(&mut self, name: &'static str, what: &str) -> Option<String> {
+        let value = self.get(name);
+        if value.is_none() {
+            self.error(name, format!("input `{name}` is required: {what}"));
+        }
+        value
+    }
+
+    /// An optional input parsed by `parse`, whose error text is reported against the input.
+    fn parsed<T>(&mut self, name: &'static str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+        let raw = self.get(name)?;
+        match parse(&raw) {
+            Ok(v) => Some(v),
+            Err(why) => {
+                self.error(name, format!("input `{name}`: {why}"));
+                None
+            }
+        }
+    }
+}
+
+/// Inputs that cannot run: every error at once, and the warnings found on the way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub errors: Vec<InputProblem>,
+    pub warnings: Vec<InputProblem>,
+}
+
+/// Reads and validates every input. `now` decides whether a start time is in the past.
+///
+/// Returns every error at once, so one red run shows everything to fix.
+pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
+    let mut r = Reader {
+        env,
+        errors: Vec::new(),
+        warnings: Vec::new(),
+    };
+    for unknown in env.unknown_inputs() {
+        r.warnings.push(InputProblem::new(
+            "inputs",
+            "UnknownInput",
+            format!("{unknown} is set but is not an input of this action; it is ignored (typo?)"),
+        ));
+    }
+
+    let app_id = r
+        .required("app-id", "the application ID, like app-88068867578379xxxx (ListEdgeContainerApps lists them)")
+        .and_then(|v| checked(&mut r, "app-id", v, "app-", "an application ID starts with `app-`; find it with ListEdgeContainerApps or in the ESA console"));
+    let version_id = r
+        .required("version-id", "the version to publish, like ver-87962637161651xxxx")
+        .and_then(|v| checked(&mut r, "version-id", v, "ver-", "a version ID starts with `ver-`; find it with ListEdgeContainerAppVersions or in the ESA console"));
+    let publish_env = match r.required("publish-env", "`prod` or `staging`").as_deref() {
+        None => None,
+        Some("prod") => Some(PublishEnv::Prod),
+        Some("staging") => Some(PublishEnv::Staging),
+        Some(other) => {
+            r.error("publish-env", format!("input `publish-env` must be `prod` or `staging`, not `{}`", shown(other)));
+            None
+        }
+    };
+    let percentage = r.parsed("percentage", parse_percentage);
+    let start_time = r.parsed("start-time", parse_start_time);
+    if let Some(t) = start_time {
+        if t < now {
+            r.warn("start-time", format!("start-time {} is in the past; the service will start the publish at once", crate::signing::format_timestamp(t)));
+        }
+    }
+    let remarks = r.get("remarks");
+    let publish_type = r.parsed("publish-type", |v| match v {
+        "percentage" => Ok(PublishType::Percentage),
+        "region" => Ok(PublishType::Region),
+        other => Err(format!("must be `percentage` or `region`, not `{}`", shown(other))),
+    });
+    let mut regions = r.parsed("regions", parse_regions).unwrap_or_default();
+    let mut full_release = r.parsed("full-release", parse_bool);
+    let region_publish = publish_type == Some(PublishType::Region);
+    if region_publish && regions.is_empty() && r.get("regions").is_none() {
+        r.error("regions", "input `regions` is required with `publish-type: region`: list at least one region, e.g. `jiangsu,zhejiang`");
+    }
+    if !region_publish && r.get("publish-type").is_none_or(|t| t == "percentage") {
+        if !regions.is_empty() {
+            r.warn("regions", "input `regions` only applies to `publish-type: region`; the service ignores it for a percentage publish, so it is not sent");
+            regions.clear();
+        }
+        if full_release.is_some() {
+            r.warn("full-release", "input `full-release` only applies to `publish-type: region`; the service ignores it for a percentage publish, so it is not sent");
+            full_release = None;
+        }
+    }
+
+    let signature_version = r.parsed("signature-version", |v| match v.to_ascii_lowercase().as_str() {
+        "v3" => Ok(SignatureVersion::V3),
+        "v2" => Ok(SignatureVersion::V2),
+        _ => Err(format!("must be `v3` (ACS3-HMAC-SHA256, recommended) or `v2` (HMAC-SHA1), not `{}`", shown(v))),
+    });
+    let dry_run = r.parsed("dry-run", parse_bool).unwrap_or(false);
+    let endpoint = match r.get("endpoint") {
+        Some(raw) => r.parsed("endpoint", |_| parse_endpoint(&raw)),
+        None => r.parsed("region", |region| {
+            if !region.is_empty() && region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
+                Ok(Endpoint { scheme: "https", host: format!("esa.{region}.aliyuncs.com"), port: None })
+            } else {
+                Err(format!("`{}` is not a region ID like `cn-hangzhou` or `ap-southeast-1`", shown(region)))
+            }
+        }),
+    };
+    let credentials = read_credentials(&mut r, dry_run);
+
+    if !r.errors.is_empty() {
+        return Err(Rejected {
+            errors: r.errors,
+            warnings: r.warnings,
+        });
+    }
+    match (app_id, version_id, publish_env, signature_version, endpoint) {
+        (Some(app_id), Some(version_id), Some(publish_env), Some(signature_version), Some(endpoint)) => Ok(Config {
+            publish: PublishRequest {
+                app_id,
+                version_id,
+                publish_env,
+                percentage,
+                start_time,
+                remarks,
+                publish_type,
+                regions,
+                full_release,
+            },
+            credentials,
+            endpoint,
+            signature_version,
+            dry_run,
+            warnings: r.warnings,
+        }),
+        // Every `None` above has pushed an error, so this arm is not reached; keep it an error
+        // rather than a panic all the same.
+        _ => Err(Rejected {
+            errors: vec![InputProblem::new("inputs", "InvalidParameter", "the inputs could not be read")],
+            warnings: r.warnings,
+        }),
+    }
+}
+
+fn checked(r: &mut Reader<'_>, input: &'static str, value: String, prefix: &str, why: &str) -> Option<String> {
+    let well_formed = value.len() > prefix.len()
+        && value.starts_with(prefix)
+        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+    if well_formed {
+        Some(value)
+    } else {
+        r.error(input, format!("input `{input}` is `{}`: {why}", shown(&value)));
+        None
+    }
+}
+
+/// Text on one line: control characters (line breaks among them) become `\u{FFFD}`.
+pub fn one_line(value: &str) -> String {
+    value
+        .chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
+}
+
+/// Input text as it may be quoted in a message: one line, at most 80 characters.
+pub fn shown(value: &str) -> String {
+    let one_line = one_line(value);
+    if one_line.chars().count() > 80 {
+        format!("{}…", one_line.chars().take(80).collect::<String>())
+    } else {
+        one_line
+    }
+}
+
+/// An integer from 1 to 100.
+pub fn parse_percentage(value: &str) -> Result<u8, String> {
+    match value.parse::<u8>() {
+        Ok(p) if (1..=100).contains(&p) => Ok(p),
+        _ => Err(format!("must be a whole number from 1 to 100, not `{}`", shown(value))),
+    }
+}
+
+/// The YAML 1.2 core-schema booleans, as the Actions toolkit's `getBooleanInput` accepts them.
+pub fn parse_bool(value: &str) -> Result<bool, String> {
+    match value {
+        "true" | "True" | "TRUE" => Ok(true),
+        "false" | "False" | "FALSE" => Ok(false),
+        other => Err(format!("must be `true` or `false`, not `{}`", shown(other))),
+    }
+}
+
+/// Any RFC 3339 time, with an offset or `Z`, normalised to UTC (sub-seconds dropped: the API
+/// takes whole seconds).
+pub fn parse_start_time(value: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(value)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("`{}` is not an RFC 3339 time like `2025-06-05T16:00:00Z` or `2025-06-06T00:00:00+08:00` ({e})", shown(value)))
+}
+
+/// A comma- or newline-separated list, or a JSON array of strings. Duplicates are an error
+/// (they mean a typo more often than intent).
+pub fn parse_regions(value: &str) -> Result<Vec<String>, String> {
+    let items: Vec<String> = if value.starts_with('[') {
+        serde_json::from_str::<Vec<String>>(value)
+            .map_err(|e| format!("looks like a JSON array but is not an array of strings ({e})"))?
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .collect()
+    } else {
+        value
+            .split([',', '\n'])
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    if items.is_empty() {
+        return Err("lists no region".into());
+    }
+    let mut seen: Vec<&String> = Vec::new();
+    for item in &items {
+        if item.is_empty() || !item.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.') {
+            return Err(format!("`{}` is not a region name like `jiangsu` (letters, digits, `-`, `_`, `.`)", shown(item)));
+        }
+        if seen.contains(&item) {
+            return Err(format!("`{item}` is listed twice"));
+        }
+        seen.push(item);
+    }
+    Ok(items)
+}
+
+/// A host name (`esa.cn-hangzhou.aliyuncs.com`, `127.0.0.1:8080`) or a full URL with scheme
+/// and port. `http://` only for loopback: a plain-text request would expose the signed call.
+pub fn parse_endpoint(value: &str) -> Result<Endpoint, String> {
+    let with_scheme = if value.contains("://") {
+        value.to_string()
+    } else {
+        format!("https://{value}")
+    };
+    let url = url::Url::parse(&with_scheme)
+        .map_err(|e| format!("`{}` is not a host name or URL ({e})", shown(value)))?;
+    let scheme = match url.scheme() {
+        "https" => "https",
+        "http" => "http",
+        other => return Err(format!("scheme `{}` is not supported; use https", shown(other))),
+    };
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("must not carry a user name or password".into());
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(format!("`{}` must be a host, optionally with scheme and port, without a path or query", shown(value)));
+    }
+    let host = url
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| format!("`{}` has no host", shown(value)))?
+        .to_string();
+    if scheme == "http" && !is_loopback(&host) {
+        return Err(format!(
+            "plain http is only allowed for a loopback host (127.0.0.0/8, ::1, localhost), not `{}`: the signed request and any STS token would cross the network unencrypted. Use https",
+            shown(&host)
+        ));
+    }
+    Ok(Endpoint {
+        scheme,
+        host,
+        port: url.port(),
+    })
+}
+
+/// 127.0.0.0/8, ::1 or `localhost`.
+pub fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => bare.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+fn read_credentials(r: &mut Reader<'_>, dry_run: bool) -> Option<Credentials> {
+    let id = r.get("access-key-id");
+    let secret = r.get("access-key-secret");
+    let token = r.get("security-token");
+    match (id, secret) {
+        (Some(access_key_id), Some(secret)) => Some(Credentials {
+            access_key_id,
+            access_key_secret: Secret::new(secret),
+            security_token: token.map(Secret::new),
+        }),
+        (Some(_), None) => {
+            r.error("access-key-secret", "input `access-key-secret` is required with `access-key-id`: pass it from a secret, e.g. `${{ secrets.ALIBABA_CLOUD_ACCESS_KEY_SECRET }}`");
+            None
+        }
+        (None, Some(_)) => {
+            r.error("access-key-id", "input `access-key-id` is required with `access-key-secret`");
+            None
+        }
+        (None, None) if dry_run => None,
+        (None, None) => {
+            r.errors.push(InputProblem::new(
+                "access-key-id",
+                "MissingCredentials",
+                "no credentials: set the inputs `access-key-id` and `access-key-secret` (from repository secrets), plus `security-token` for STS credentials",
+            ));
+            None
+        }
+    }
+}

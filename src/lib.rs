@@ -1,0 +1,22 @@
+//! esa-publish: publish an Alibaba Cloud ESA edge-container application version from a CI step.
+//!
+//! The modules, in the order a run meets them:
+//! - [`inputs`]: raw `INPUT_*` strings become a validated [`inputs::Config`];
+//! - [`api`]: where each parameter of the call goes on the wire, and how answers read;
+//! - [`signing`]: the pure signing core (no clock, no randomness, no I/O);
+//! - [`client`]: time, nonces and HTTP;
+//! - [`runner`]: workflow commands, outputs and the job summary;
+//! - [`report`]: the text a person reads;
+//! - [`error`]: what went wrong, grouped by what the user must do;
+//! - [`app`]: one run, start to finish.
+
+pub mod api;
+pub mod app;
+pub mod client;
+pub mod credentials;
+pub mod error;
+pub mod inputs;
+pub mod nonce;
+pub mod report;
+pub mod runner;
+pub mod signing;

@@ -1,0 +1,16 @@
+//! The action's entry point: run once with the process environment and exit with its code.
+
+use esa_publish::app;
+use esa_publish::inputs::Env;
+
+fn main() {
+    // One job, one call at a time: a current-thread runtime starts no worker threads.
+    let code = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+        Ok(runtime) => runtime.block_on(app::run(&Env::from_process(), std::io::stdout().lock())),
+        Err(e) => {
+            println!("::error title=SystemError::could not start the async runtime: {e}");
+            1
+        }
+    };
+    std::process::exit(code);
+}

@@ -1,0 +1,131 @@
+//! What a person reads: the one-line log of a publish, the job summary in Markdown, and the dry-run listing of a signed request (pure text, no I/O).
+
+use crate::error::Error;
+use crate::inputs::{Config, PublishType, SignatureVersion};
+use crate::runner::markdown_cell;
+use crate::signing::{format_timestamp, SignedRequest};
+
+/// How the run ended, for the summary.
+pub enum Outcome<'a> {
+    Published { request_id: Option<&'a str> },
+    DryRun,
+    Failed(&'a Error),
+}
+
+/// `20%`, `regions jiangsu, zhejiang (full release)`, …
+pub fn rollout(config: &Config) -> String {
+    let p = &config.publish;
+    let pct = p
+        .percentage
+        .map(|n| format!("{n}%"))
+        .unwrap_or_else(|| "100% (default)".into());
+    match p.publish_type {
+        Some(PublishType::Region) => {
+            let full = match p.full_release {
+                Some(true) => ", full release",
+                _ => "",
+            };
+            format!("regions {} at {pct}{full}", p.regions.join(", "))
+        }
+        _ => pct,
+    }
+}
+
+fn signature_name(v: SignatureVersion) -> &'static str {
+    match v {
+        SignatureVersion::V3 => "v3 (ACS3-HMAC-SHA256)",
+        SignatureVersion::V2 => "v2 (HMAC-SHA1)",
+    }
+}
+
+/// The human log line of a successful publish.
+pub fn published_line(config: &Config, request_id: Option<&str>) -> String {
+    let p = &config.publish;
+    format!(
+        "Published {} of {} to {} ({}), RequestId {}",
+        p.version_id,
+        p.app_id,
+        p.publish_env.as_str(),
+        rollout(config),
+        request_id.unwrap_or("(none given)")
+    )
+}
+
+/// The job summary: what was asked, and how it ended.
+pub fn summary(config: Option<&Config>, outcome: &Outcome<'_>) -> String {
+    let heading = match outcome {
+        Outcome::Published { .. } => "✅ esa-publish: published".to_string(),
+        Outcome::DryRun => "🧪 esa-publish: dry run (nothing was sent)".to_string(),
+        Outcome::Failed(e) => format!("❌ esa-publish: failed ({})", markdown_cell(&e.title())),
+    };
+    let mut rows: Vec<(&str, String)> = Vec::new();
+    if let Some(c) = config {
+        let p = &c.publish;
+        rows.push(("App", format!("`{}`", markdown_cell(&p.app_id))));
+        rows.push(("Version", format!("`{}`", markdown_cell(&p.version_id))));
+        rows.push(("Environment", p.publish_env.as_str().to_string()));
+        rows.push(("Rollout", markdown_cell(&rollout(c))));
+        rows.push((
+            "Start time",
+            p.start_time.map(format_timestamp).unwrap_or_else(|| "now".into()),
+        ));
+        if let Some(r) = &p.remarks {
+            rows.push(("Remarks", markdown_cell(r)));
+        }
+        rows.push(("Endpoint", markdown_cell(&c.endpoint.base_url())));
+        rows.push(("Signature", signature_name(c.signature_version).to_string()));
+    }
+    let request_id = match outcome {
+        Outcome::Published { request_id } => *request_id,
+        Outcome::Failed(e) => e.request_id(),
+        Outcome::DryRun => None,
+    };
+    if let Some(id) = request_id {
+        rows.push(("RequestId", format!("`{}`", markdown_cell(id))));
+    }
+    if let Outcome::Failed(e) = outcome {
+        match e {
+            Error::Inputs(problems) => {
+                for p in problems {
+                    rows.push(("Input error", markdown_cell(&format!("{}: {}", p.code, p.message))));
+                }
+            }
+            other => {
+                let mut text = other.to_string();
+                if let Some(r) = other.remedy() {
+                    text = format!("{text} {r}");
+                }
+                rows.push(("Error", markdown_cell(&text)));
+            }
+        }
+    }
+    let mut md = format!("### {heading}\n\n| | |\n|---|---|\n");
+    for (k, v) in rows {
+        md.push_str(&format!("| {k} | {v} |\n"));
+    }
+    md.push('\n');
+    md
+}
+
+/// The dry-run listing: the request as it would go on the wire. The caller's runner scrubs
+/// the secret, the token and the signature from every line it prints.
+pub fn dry_run_lines(config: &Config, base_url: &str, signed: &SignedRequest, placeholder: bool) -> Vec<String> {
+    let mut lines = vec![format!("signature method: {}", signature_name(config.signature_version))];
+    if placeholder {
+        lines.push("credentials: none given, so this is signed with an obvious placeholder (AccessKey ID `DRYRUN-PLACEHOLDER-ID`); the signature is not valid".into());
+    }
+    lines.push(format!("{} {base_url}{}", signed.method, signed.path_and_query));
+    for (name, value) in &signed.headers {
+        lines.push(format!("header {name}: {value}"));
+    }
+    lines.push(format!("body: {}", signed.body));
+    let label = match config.signature_version {
+        SignatureVersion::V3 => "canonical request",
+        SignatureVersion::V2 => "canonical query",
+    };
+    lines.push(format!("{label}:"));
+    lines.extend(signed.canonical.split('\n').map(|l| format!("  | {l}")));
+    lines.push("string to sign:".into());
+    lines.extend(signed.string_to_sign.split('\n').map(|l| format!("  | {l}")));
+    lines
+}

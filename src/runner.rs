@@ -1,0 +1,212 @@
+//! The GitHub Actions runner protocol: workflow commands on stdout (escaped so that no text can start a command of its own), step outputs and the job summary.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::error::Error;
+use crate::inputs::Env;
+use crate::nonce::random_hex;
+use crate::signing::percent_encode;
+
+/// Escapes an annotation's message: `%`, `\r` and `\n`, as the Actions toolkit does.
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a command property (a title): as [`escape_data`], plus `:` and `,`.
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// The annotation levels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warning,
+    Notice,
+}
+
+impl Level {
+    fn command(self) -> &'static str {
+        match self {
+            Level::Error => "error",
+            Level::Warning => "warning",
+            Level::Notice => "notice",
+        }
+    }
+}
+
+/// One annotation line: `::error title=T::message`, escaped.
+pub fn annotation(level: Level, title: &str, message: &str) -> String {
+    format!(
+        "::{} title={}::{}",
+        level.command(),
+        escape_property(title),
+        escape_data(message)
+    )
+}
+
+/// A plain log line that the runner cannot read as a command: control characters (which the
+/// runner would take as line breaks) become `\u{FFFD}`, and a line that would start with `::`
+/// after leading spaces gets a `> ` in front.
+pub fn plain_line(text: &str) -> String {
+    let line: String = text
+        .chars()
+        .map(|c| if c.is_control() && c != '\t' { '\u{FFFD}' } else { c })
+        .collect();
+    if line.trim_start().starts_with("::") {
+        format!("> {line}")
+    } else {
+        line
+    }
+}
+
+/// One output in the runner's heredoc form: `name<<DELIM\nvalue\nDELIM\n`.
+///
+/// The caller picks a delimiter the value does not contain.
+pub fn output_entry(name: &str, value: &str, delimiter: &str) -> String {
+    format!("{name}<<{delimiter}\n{value}\n{delimiter}\n")
+}
+
+/// Where the run talks to the runner: stdout for commands and logs, and the files it names.
+pub struct Runner<W: Write> {
+    out: W,
+    output_file: Option<PathBuf>,
+    summary_file: Option<PathBuf>,
+    debug: bool,
+    /// Text that must never be printed, in every encoding it could appear in.
+    secrets: Vec<String>,
+}
+
+impl<W: Write> Runner<W> {
+    /// Reads `GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY` and `RUNNER_DEBUG` from `env`.
+    pub fn new(env: &Env, out: W) -> Self {
+        let path = |name: &str| env.var(name).filter(|v| !v.is_empty()).map(PathBuf::from);
+        Runner {
+            out,
+            output_file: path("GITHUB_OUTPUT"),
+            summary_file: path("GITHUB_STEP_SUMMARY"),
+            debug: env.var("RUNNER_DEBUG") == Some("1"),
+            secrets: Vec::new(),
+        }
+    }
+
+    /// Registers a value that must never reach stdout, the outputs or the summary: from now on
+    /// it is replaced by `***`, raw and percent-encoded once or twice (as V2 strings to sign
+    /// and error messages that echo them carry it).
+    pub fn add_secret(&mut self, value: &str) {
+        if value.is_empty() {
+            return;
+        }
+        let once = percent_encode(value);
+        let twice = percent_encode(&once);
+        for variant in [value.to_string(), once.replace("%20", "+"), once, twice] {
+            if !self.secrets.contains(&variant) {
+                self.secrets.push(variant);
+            }
+        }
+        // Longest first, so that a longer encoding is not left half-replaced by a shorter one.
+        self.secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+    }
+
+    fn scrub(&self, text: &str) -> String {
+        self.secrets
+            .iter()
+            .fold(text.to_string(), |t, secret| t.replace(secret.as_str(), "***"))
+    }
+
+    // Writes to stdout are best effort: a closed stdout must not turn a successful publish
+    // into a failure, and the outputs file still carries the result.
+    fn emit(&mut self, line: &str) {
+        let _ = writeln!(self.out, "{line}");
+    }
+
+    /// An annotation (error, warning, notice), escaped.
+    pub fn annotate(&mut self, level: Level, title: &str, message: &str) {
+        let line = annotation(level, &self.scrub(title), &self.scrub(message));
+        self.emit(&line);
+    }
+
+    /// A plain log line; see [`plain_line`].
+    pub fn log(&mut self, text: &str) {
+        let line = plain_line(&self.scrub(text));
+        self.emit(&line);
+    }
+
+    /// A debug line, shown only when the run has debug logging on.
+    pub fn debug(&mut self, text: &str) {
+        if self.debug {
+            let line = format!("::debug::{}", escape_data(&self.scrub(text)));
+            self.emit(&line);
+        }
+    }
+
+    /// Starts a collapsible group in the log.
+    pub fn group(&mut self, title: &str) {
+        let line = format!("::group::{}", escape_data(&self.scrub(title)));
+        self.emit(&line);
+    }
+
+    pub fn end_group(&mut self) {
+        self.emit("::endgroup::");
+    }
+
+    /// Appends a step output with a random heredoc delimiter. Without `GITHUB_OUTPUT` (a run
+    /// by hand) the output is logged instead.
+    pub fn set_output(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        let value = &self.scrub(value);
+        let Some(path) = self.output_file.clone() else {
+            self.log(&format!("output {name}={value}"));
+            return Ok(());
+        };
+        let delimiter = loop {
+            let candidate = format!("ghadelimiter_{}", random_hex(16)?);
+            if !value.contains(&candidate) && !name.contains(&candidate) {
+                break candidate;
+            }
+        };
+        append(&path, &output_entry(name, value, &delimiter), "the step outputs (GITHUB_OUTPUT)")
+    }
+
+    /// Appends Markdown to the job summary, if the runner gave one.
+    pub fn append_summary(&mut self, markdown: &str) -> Result<(), Error> {
+        let markdown = &self.scrub(markdown);
+        match self.summary_file.clone() {
+            Some(path) => append(&path, markdown, "the job summary (GITHUB_STEP_SUMMARY)"),
+            None => Ok(()),
+        }
+    }
+}
+
+fn append(path: &PathBuf, text: &str, what: &str) -> Result<(), Error> {
+    OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .map_err(|e| Error::RunnerFile {
+            what: format!("{what} at {}", path.display()),
+            detail: e.to_string(),
+        })
+}
+
+/// Makes text safe inside a Markdown table cell: no line breaks, no `|`, no HTML.
+pub fn markdown_cell(text: &str) -> String {
+    let mut cell = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '|' => cell.push_str("\\|"),
+            '<' => cell.push_str("&lt;"),
+            '>' => cell.push_str("&gt;"),
+            '&' => cell.push_str("&amp;"),
+            '`' => cell.push_str("\\`"),
+            '\r' | '\n' => cell.push(' '),
+            c if c.is_control() => cell.push('\u{FFFD}'),
+            c => cell.push(c),
+        }
+    }
+    cell
+}

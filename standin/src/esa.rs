@@ -1,0 +1,305 @@
+//! The service's side of one request: authenticate (signature, token, time, nonce), then apply PublishEdgeContainerAppVersion's rules from the API reference, and answer as Alibaba Cloud does.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde_json::json;
+
+use crate::verify::{self, parse_pairs};
+use crate::{Received, State};
+
+/// A request as it came off the socket.
+pub struct Incoming {
+    pub method: String,
+    pub path: String,
+    pub query: String,
+    pub headers: Vec<(String, String)>,
+    pub body: Vec<u8>,
+}
+
+/// The answer to send.
+pub struct Answer {
+    pub status: u16,
+    pub body: String,
+    pub request_id: String,
+}
+
+/// An error answer: HTTP status, Code, Message.
+struct Refusal(u16, &'static str, String);
+
+fn refuse(status: u16, code: &'static str, message: impl Into<String>) -> Refusal {
+    Refusal(status, code, message.into())
+}
+
+/// Parameters V2 adds to the query that are not the API's own.
+const V2_COMMON: &[&str] = &[
+    "Action",
+    "Format",
+    "Version",
+    "Timestamp",
+    "SignatureNonce",
+    "SignatureMethod",
+    "SignatureVersion",
+    "AccessKeyId",
+    "SecurityToken",
+    "Signature",
+];
+
+/// Where the official SDK puts each PublishEdgeContainerAppVersion parameter.
+const PUBLISH_QUERY: &[&str] = &["VersionId", "PublishType", "Regions", "FullRelease"];
+const PUBLISH_BODY: &[&str] = &["AppId", "PublishEnv", "Percentage", "StartTime", "Remarks"];
+
+pub fn process(state: &mut State, req: Incoming, now: DateTime<Utc>) -> (Answer, Received) {
+    state.counter += 1;
+    let request_id = request_id(state.counter, now);
+    let headers: BTreeMap<String, String> = req.headers.iter().cloned().collect();
+    let body_text = String::from_utf8_lossy(&req.body).into_owned();
+    let mut query = parse_pairs(&req.query);
+    let form = if headers
+        .get("content-type")
+        .is_some_and(|c| c.starts_with("application/x-www-form-urlencoded"))
+    {
+        parse_pairs(&body_text)
+    } else {
+        BTreeMap::new()
+    };
+    let mut received = Received {
+        method: req.method.clone(),
+        path: req.path.clone(),
+        query: req.query.clone(),
+        headers: req.headers.clone(),
+        body: body_text,
+        signature_method: None,
+        action: None,
+        query_params: BTreeMap::new(),
+        body_params: form.clone(),
+        status: 200,
+        code: None,
+        request_id: request_id.clone(),
+    };
+
+    let outcome = authenticate(state, &req, &headers, &query, &form, now, &mut received).and_then(|action| {
+        for k in V2_COMMON {
+            query.remove(*k);
+        }
+        received.query_params = query.clone();
+        match action.as_str() {
+            "PublishEdgeContainerAppVersion" => publish(state, &query, &form),
+            other => Err(refuse(404, "InvalidAction.NotFound", format!("Specified api is not found, please check your url and method. Action: {other}"))),
+        }
+    });
+
+    let (status, body) = match outcome {
+        Ok(()) => (200, json!({ "RequestId": request_id }).to_string()),
+        Err(Refusal(status, code, message)) => {
+            received.code = Some(code.to_string());
+            let host = headers.get("host").cloned().unwrap_or_default();
+            (
+                status,
+                json!({
+                    "RequestId": request_id,
+                    "HostId": host,
+                    "Code": code,
+                    "Message": message,
+                    "Recommend": format!("https://api.aliyun.com/troubleshoot?q={code}&product=ESA&requestId={request_id}"),
+                })
+                .to_string(),
+            )
+        }
+    };
+    received.status = status;
+    (
+        Answer {
+            status,
+            body,
+            request_id,
+        },
+        received,
+    )
+}
+
+/// Checks the signature, token, version, time and nonce. Returns the action.
+fn authenticate(
+    state: &mut State,
+    req: &Incoming,
+    headers: &BTreeMap<String, String>,
+    query: &BTreeMap<String, String>,
+    form: &BTreeMap<String, String>,
+    now: DateTime<Utc>,
+    received: &mut Received,
+) -> Result<String, Refusal> {
+    struct Signed {
+        access_key_id: String,
+        action: String,
+        version: String,
+        time: String,
+        nonce: String,
+        token: Option<String>,
+    }
+    let is_v3 = headers.get("authorization").is_some_and(|a| a.starts_with("ACS3-HMAC-SHA256"));
+    let (signed, check): (Signed, Box<dyn Fn(&str) -> Result<(), String>>) = if is_v3 {
+        received.signature_method = Some("v3".into());
+        let auth = verify::parse_v3_authorization(&headers["authorization"])
+            .ok_or_else(|| refuse(400, "IncompleteSignature", "The Authorization header is malformed."))?;
+        for required in ["host", "x-acs-action", "x-acs-version", "x-acs-date", "x-acs-signature-nonce", "x-acs-content-sha256"] {
+            if !auth.signed_headers.iter().any(|h| h == required) {
+                return Err(refuse(400, "IncompleteSignature", format!("Header {required} must be signed.")));
+            }
+        }
+        if headers.contains_key("x-acs-security-token") && !auth.signed_headers.iter().any(|h| h == "x-acs-security-token") {
+            return Err(refuse(400, "IncompleteSignature", "Header x-acs-security-token must be signed."));
+        }
+        let mut sorted = auth.signed_headers.clone();
+        sorted.sort();
+        if sorted != auth.signed_headers {
+            return Err(refuse(400, "IncompleteSignature", "SignedHeaders must be sorted."));
+        }
+        let payload_hash = headers.get("x-acs-content-sha256").cloned().unwrap_or_default();
+        if payload_hash != verify::sha256_hex(&req.body) {
+            return Err(refuse(400, "IncompleteSignature", "x-acs-content-sha256 is not the SHA-256 of the body."));
+        }
+        let canonical = verify::v3_canonical_request(&req.method, &req.path, query, headers, &auth.signed_headers, &payload_hash);
+        let string_to_sign = verify::v3_string_to_sign(&canonical);
+        let given = auth.signature.clone();
+        let get = |name: &str| headers.get(name).cloned().unwrap_or_default();
+        (
+            Signed {
+                access_key_id: auth.access_key_id.clone(),
+                action: get("x-acs-action"),
+                version: get("x-acs-version"),
+                time: get("x-acs-date"),
+                nonce: get("x-acs-signature-nonce"),
+                token: headers.get("x-acs-security-token").cloned(),
+            },
+            Box::new(move |secret: &str| {
+                if verify::v3_signature(secret, &string_to_sign) == given {
+                    Ok(())
+                } else {
+                    Err(format!("The request signature does not conform to Aliyun standards. server string to sign is:{string_to_sign}"))
+                }
+            }),
+        )
+    } else if query.contains_key("Signature") {
+        received.signature_method = Some("v2".into());
+        let mut all = query.clone();
+        all.extend(form.iter().map(|(k, v)| (k.clone(), v.clone())));
+        let given = all.remove("Signature").unwrap_or_default();
+        if all.get("SignatureMethod").map(String::as_str) != Some("HMAC-SHA1") || all.get("SignatureVersion").map(String::as_str) != Some("1.0") {
+            return Err(refuse(400, "IncompleteSignature", "SignatureMethod must be HMAC-SHA1 and SignatureVersion 1.0."));
+        }
+        let string_to_sign = verify::v2_string_to_sign(&req.method, &all);
+        let get = |name: &str| all.get(name).cloned().unwrap_or_default();
+        (
+            Signed {
+                access_key_id: get("AccessKeyId"),
+                action: get("Action"),
+                version: get("Version"),
+                time: get("Timestamp"),
+                nonce: get("SignatureNonce"),
+                token: all.get("SecurityToken").cloned(),
+            },
+            Box::new(move |secret: &str| {
+                if verify::v2_signature(secret, &string_to_sign) == given {
+                    Ok(())
+                } else {
+                    Err(format!("Specified signature is not matched with our calculation. server string to sign is:{string_to_sign}"))
+                }
+            }),
+        )
+    } else {
+        return Err(refuse(400, "MissingParameter", "The request carries neither a V3 Authorization header nor a V2 Signature."));
+    };
+    received.action = Some(signed.action.clone());
+
+    let account = state
+        .config
+        .accounts
+        .iter()
+        .find(|a| a.access_key_id == signed.access_key_id)
+        .cloned()
+        .ok_or_else(|| refuse(404, "InvalidAccessKeyId.NotFound", "Specified access key is not found."))?;
+    check(&account.access_key_secret).map_err(|m| refuse(400, "SignatureDoesNotMatch", m))?;
+    if signed.token != account.security_token {
+        return Err(refuse(400, "InvalidSecurityToken.MismatchWithAccessKey", "The security token does not belong to this AccessKey, or is missing."));
+    }
+    if signed.version != "2024-09-10" {
+        return Err(refuse(400, "InvalidVersion", format!("Specified parameter Version is not valid: {}", signed.version)));
+    }
+    let time = NaiveDateTime::parse_from_str(&signed.time, "%Y-%m-%dT%H:%M:%SZ")
+        .map_err(|_| refuse(400, "InvalidTimeStamp.Format", format!("Specified time stamp or date value is not well formatted: {}", signed.time)))?
+        .and_utc();
+    if (now - time).num_seconds().abs() > state.config.max_skew_seconds {
+        return Err(refuse(400, "InvalidTimeStamp.Expired", format!("Specified time stamp or date value is expired: {}", signed.time)));
+    }
+    if signed.nonce.is_empty() {
+        return Err(refuse(400, "MissingSignatureNonce", "SignatureNonce is mandatory for this action."));
+    }
+    if !state.nonces.insert(signed.nonce.clone()) {
+        return Err(refuse(400, "SignatureNonceUsed", "Specified signature nonce was used already."));
+    }
+    Ok(signed.action)
+}
+
+/// PublishEdgeContainerAppVersion's rules (the API reference's error codes), plus a check that
+/// each parameter arrived where the official SDK sends it.
+fn publish(state: &State, query: &BTreeMap<String, String>, form: &BTreeMap<String, String>) -> Result<(), Refusal> {
+    for k in query.keys() {
+        if !PUBLISH_QUERY.contains(&k.as_str()) {
+            let hint = if PUBLISH_BODY.contains(&k.as_str()) { " (the official SDK sends it in the form body)" } else { "" };
+            return Err(refuse(400, "InvalidParameter", format!("Unexpected query parameter {k}{hint}.")));
+        }
+    }
+    for k in form.keys() {
+        if !PUBLISH_BODY.contains(&k.as_str()) {
+            let hint = if PUBLISH_QUERY.contains(&k.as_str()) { " (the official SDK sends it in the query)" } else { "" };
+            return Err(refuse(400, "InvalidParameter", format!("Unexpected form parameter {k}{hint}.")));
+        }
+    }
+    let app_id = form.get("AppId").map(String::as_str).unwrap_or("");
+    if !app_id.starts_with("app-") {
+        return Err(refuse(400, "InvalidParameter.appid", "The format of the application ID is invalid. You can call ListEdgeContainerApps to obtain the application ID."));
+    }
+    if !query.get("VersionId").is_some_and(|v| v.starts_with("ver-")) {
+        return Err(refuse(400, "InvalidParameter.VersionId", "The specified VersionId is invalid. Please check the VersionId parameter. You may not have entered the parameter or the parameter does not start with ver-string. Please modify it and call the interface again."));
+    }
+    if !matches!(form.get("PublishEnv").map(String::as_str), Some("prod" | "staging")) {
+        return Err(refuse(400, "InvalidParameter.PublishEnv", "The specified PublishEnv is invalid. Please check the PublishEnv parameter. It may not be set to either \"prod\" or \"staging.\" Please make the necessary changes and call the interface again."));
+    }
+    if let Some(p) = form.get("Percentage") {
+        if !p.parse::<u32>().is_ok_and(|n| (1..=100).contains(&n)) {
+            return Err(refuse(400, "InvalidParameter.Percentage", "The Percentage parameter is invalid. Please check the Percentage parameter, which should be in the range of 1-100. Modify it accordingly and call the interface again."));
+        }
+    }
+    if let Some(t) = form.get("StartTime") {
+        if NaiveDateTime::parse_from_str(t, "%Y-%m-%dT%H:%M:%SZ").is_err() {
+            return Err(refuse(400, "InvalidParameter", format!("StartTime must be yyyy-MM-ddTHH:mm:ssZ, not {t}.")));
+        }
+    }
+    let publish_type = query.get("PublishType").map(String::as_str).unwrap_or("percentage");
+    if !matches!(publish_type, "percentage" | "region") {
+        return Err(refuse(400, "InvalidParameter", format!("PublishType must be percentage or region, not {publish_type}.")));
+    }
+    if let Some(r) = query.get("Regions") {
+        if serde_json::from_str::<Vec<String>>(r).is_err() {
+            return Err(refuse(400, "InvalidParameter", format!("Regions must be a JSON array of strings, not {r}.")));
+        }
+    } else if publish_type == "region" {
+        return Err(refuse(400, "InvalidParameter", "Regions is required when PublishType is region."));
+    }
+    if let Some(f) = query.get("FullRelease") {
+        // The Python SDK sends `True`/`False` (Python's str of a bool); the service takes either case.
+        if !f.eq_ignore_ascii_case("true") && !f.eq_ignore_ascii_case("false") {
+            return Err(refuse(400, "InvalidParameter", format!("FullRelease must be true or false, not {f}.")));
+        }
+    }
+    if !state.config.apps.iter().any(|a| a == app_id) {
+        return Err(refuse(404, "InvalidApp.NotFound", "The application does not exist. Check whether the application ID you specified is correct and try again."));
+    }
+    Ok(())
+}
+
+/// A RequestId shaped like Alibaba's (8-4-4-4-12 upper-case hex), unique per request.
+fn request_id(counter: u64, now: DateTime<Utc>) -> String {
+    let h = verify::sha256_hex(format!("{counter}-{}", now.timestamp_nanos_opt().unwrap_or_default()).as_bytes()).to_uppercase();
+    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+}
