@@ -1,0 +1,167 @@
+//! Test helpers: parsers that behave like the Actions runner's, and a way to run the real binary.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+/// A workflow command as the runner reads it from one stdout line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Command_ {
+    pub name: String,
+    pub properties: BTreeMap<String, String>,
+    pub data: String,
+}
+
+const KNOWN: &[&str] = &[
+    "error", "warning", "notice", "debug", "group", "endgroup", "add-mask", "set-output", "set-env",
+    "add-path", "save-state", "stop-commands", "echo", "add-matcher", "remove-matcher",
+];
+
+/// A port of actions/runner `ActionCommand.TryParseV2`: the line is trimmed at the start, must
+/// start with `::`, the command info runs to the next `::`, properties split on `,` then `=`.
+pub fn parse_command(line: &str) -> Option<Command_> {
+    let message = line.trim_start();
+    let rest = message.strip_prefix("::")?;
+    let end = rest.find("::")?;
+    let info = &rest[..end];
+    let (name, props) = match info.find(' ') {
+        Some(i) => (&info[..i], Some(info[i + 1..].trim())),
+        None => (info, None),
+    };
+    if !KNOWN.contains(&name) {
+        return None;
+    }
+    let mut properties = BTreeMap::new();
+    if let Some(props) = props {
+        for p in props.split(',').filter(|p| !p.is_empty()) {
+            let mut pair = p.splitn(2, '=').filter(|s| !s.is_empty());
+            if let (Some(k), Some(v)) = (pair.next(), pair.next()) {
+                properties.insert(k.to_string(), unescape_property(v));
+            }
+        }
+    }
+    Some(Command_ { name: name.to_string(), properties, data: unescape_data(&rest[end + 2..]) })
+}
+
+/// The runner's unescaping, mapping by mapping in its order.
+pub fn unescape_data(s: &str) -> String {
+    s.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+}
+
+pub fn unescape_property(s: &str) -> String {
+    s.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+}
+
+/// Lines as the runner's reader splits stdout: on `\n`, `\r\n` and a lone `\r`.
+pub fn runner_lines(stdout: &str) -> Vec<String> {
+    stdout.replace("\r\n", "\n").replace('\r', "\n").split('\n').map(str::to_string).collect()
+}
+
+/// Every command the runner would see in this stdout.
+pub fn commands(stdout: &str) -> Vec<Command_> {
+    runner_lines(stdout).iter().filter_map(|l| parse_command(l)).collect()
+}
+
+/// A port of the runner's file-command parser for `GITHUB_OUTPUT`: `name=value` lines, or
+/// `name<<DELIM` … `DELIM` blocks; anything else is an error, as it fails the step there.
+pub fn parse_outputs(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let mut out = BTreeMap::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let line = lines[i];
+        i += 1;
+        if line.is_empty() {
+            continue;
+        }
+        let eq = line.find('=');
+        let heredoc = line.find("<<");
+        match (eq, heredoc) {
+            (Some(e), h) if h.is_none_or(|h| e < h) => {
+                let key = &line[..e];
+                if key.is_empty() {
+                    return Err(format!("invalid output line: {line}"));
+                }
+                out.insert(key.to_string(), line[e + 1..].to_string());
+            }
+            (_, Some(h)) => {
+                let key = &line[..h];
+                let delimiter = &line[h + 2..];
+                if key.is_empty() || delimiter.is_empty() {
+                    return Err(format!("invalid heredoc line: {line}"));
+                }
+                let mut value = Vec::new();
+                loop {
+                    if i >= lines.len() {
+                        return Err(format!("matching delimiter not found: {delimiter}"));
+                    }
+                    let l = lines[i];
+                    i += 1;
+                    if l == delimiter {
+                        break;
+                    }
+                    value.push(l);
+                }
+                out.insert(key.to_string(), value.join("\n"));
+            }
+            _ => return Err(format!("invalid format: {line}")),
+        }
+    }
+    Ok(out)
+}
+
+/// The result of one run of the real binary.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub outputs_raw: String,
+    pub summary: String,
+}
+
+impl Run {
+    pub fn commands(&self) -> Vec<Command_> {
+        commands(&self.stdout)
+    }
+    pub fn errors(&self) -> Vec<Command_> {
+        self.commands().into_iter().filter(|c| c.name == "error").collect()
+    }
+    pub fn warnings(&self) -> Vec<Command_> {
+        self.commands().into_iter().filter(|c| c.name == "warning").collect()
+    }
+    pub fn outputs(&self) -> BTreeMap<String, String> {
+        parse_outputs(&self.outputs_raw).expect("the outputs file parses as the runner would")
+    }
+    /// Everything the run left anywhere a person or a later step could read it.
+    pub fn everything(&self) -> String {
+        format!("{}\n{}\n{}\n{}", self.stdout, self.stderr, self.outputs_raw, self.summary)
+    }
+}
+
+/// Runs the real binary with exactly these variables (plus PATH), as the runner would, with
+/// `GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY` in a temp dir.
+pub fn run_binary(vars: &[(&str, &str)]) -> Run {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let output_path: PathBuf = dir.path().join("output");
+    let summary_path: PathBuf = dir.path().join("summary");
+    std::fs::write(&output_path, "").unwrap();
+    std::fs::write(&summary_path, "").unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_esa-publish"));
+    cmd.env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("GITHUB_OUTPUT", &output_path)
+        .env("GITHUB_STEP_SUMMARY", &summary_path)
+        .env("GITHUB_ACTIONS", "true");
+    for (k, v) in vars {
+        cmd.env(k, v);
+    }
+    let Output { status, stdout, stderr } = cmd.output().expect("the binary runs");
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        outputs_raw: std::fs::read_to_string(&output_path).unwrap_or_default(),
+        summary: std::fs::read_to_string(&summary_path).unwrap_or_default(),
+    }
+}
