@@ -94,6 +94,11 @@ impl<W: Write> Runner<W> {
         }
     }
 
+    /// Gives back the stdout writer (for tests that capture it).
+    pub fn into_inner(self) -> W {
+        self.out
+    }
+
     /// Registers a value that must never reach stdout, the outputs or the summary: from now on
     /// it is replaced by `***`, raw and percent-encoded once or twice (as V2 strings to sign
     /// and error messages that echo them carry it).

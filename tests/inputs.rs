@@ -1,0 +1,216 @@
+//! Input parsing and validation, as tables: what a workflow writes, and what the action makes of it.
+
+use chrono::{NaiveDateTime, Utc};
+use esa_publish::inputs::*;
+
+fn now() -> chrono::DateTime<Utc> {
+    NaiveDateTime::parse_from_str("2026-01-01T00:00:00Z", "%Y-%m-%dT%H:%M:%SZ").unwrap().and_utc()
+}
+
+/// A valid set of runner-style inputs, with `overrides` applied (an empty value unsets).
+fn env(overrides: &[(&str, &str)]) -> Env {
+    let mut vars: Vec<(String, String)> = [
+        ("INPUT_APP-ID", "app-880688675783790001"),
+        ("INPUT_VERSION-ID", "ver-879626371616510001"),
+        ("INPUT_PUBLISH-ENV", "staging"),
+        ("INPUT_ACCESS-KEY-ID", "LTAIexample"),
+        ("INPUT_ACCESS-KEY-SECRET", "secret"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
+    for (k, v) in overrides {
+        vars.retain(|(name, _)| name != k);
+        vars.push((k.to_string(), v.to_string()));
+    }
+    Env::from_pairs(vars)
+}
+
+fn ok(overrides: &[(&str, &str)]) -> Config {
+    parse(&env(overrides), now()).unwrap_or_else(|r| panic!("expected valid inputs, got {r:?}"))
+}
+
+fn rejected(overrides: &[(&str, &str)]) -> Rejected {
+    parse(&env(overrides), now()).expect_err("expected invalid inputs")
+}
+
+#[test]
+fn runner_and_hand_spellings_both_work_and_values_are_trimmed() {
+    let c = ok(&[("INPUT_APP-ID", ""), ("INPUT_APP_ID", "  app-1 \n"), ("INPUT_PERCENTAGE", " 20 ")]);
+    assert_eq!(c.publish.app_id, "app-1");
+    assert_eq!(c.publish.percentage, Some(20));
+    // The runner's spelling wins when both are set.
+    let c = ok(&[("INPUT_APP_ID", "app-2")]);
+    assert_eq!(c.publish.app_id, "app-880688675783790001");
+}
+
+#[test]
+fn defaults_apply_when_inputs_are_empty() {
+    let c = ok(&[("INPUT_REGION", ""), ("INPUT_SIGNATURE-VERSION", ""), ("INPUT_DRY-RUN", "")]);
+    assert_eq!(c.endpoint.base_url(), "https://esa.cn-hangzhou.aliyuncs.com");
+    assert_eq!(c.signature_version, SignatureVersion::V3);
+    assert!(!c.dry_run);
+    assert_eq!(c.publish.percentage, None);
+    assert_eq!(c.publish.publish_type, None);
+}
+
+#[test]
+fn each_bad_input_is_reported_against_its_name_with_the_seed_code() {
+    let table: &[(&str, &str, &str, &str)] = &[
+        // input var, value, input named, code
+        ("INPUT_PUBLISH-ENV", "production", "publish-env", "InvalidParameter.PublishEnv"),
+        ("INPUT_PUBLISH-ENV", "", "publish-env", "InvalidParameter.PublishEnv"),
+        ("INPUT_PERCENTAGE", "0", "percentage", "InvalidParameter.Percentage"),
+        ("INPUT_PERCENTAGE", "101", "percentage", "InvalidParameter.Percentage"),
+        ("INPUT_PERCENTAGE", "50.5", "percentage", "InvalidParameter.Percentage"),
+        ("INPUT_PERCENTAGE", "-1", "percentage", "InvalidParameter.Percentage"),
+        ("INPUT_PERCENTAGE", "ten", "percentage", "InvalidParameter.Percentage"),
+        ("INPUT_VERSION-ID", "v-123", "version-id", "InvalidParameter.VersionId"),
+        ("INPUT_VERSION-ID", "", "version-id", "InvalidParameter.VersionId"),
+        ("INPUT_VERSION-ID", "ver-", "version-id", "InvalidParameter.VersionId"),
+        ("INPUT_APP-ID", "88068867578379", "app-id", "InvalidParameter.appid"),
+        ("INPUT_APP-ID", "", "app-id", "InvalidParameter.appid"),
+        ("INPUT_PUBLISH-TYPE", "canary", "publish-type", "InvalidParameter"),
+        ("INPUT_FULL-RELEASE", "yes", "full-release", "InvalidParameter"),
+        ("INPUT_START-TIME", "2026-06-05 16:00", "start-time", "InvalidParameter"),
+        ("INPUT_START-TIME", "2026-06-05T16:00:00", "start-time", "InvalidParameter"),
+        ("INPUT_SIGNATURE-VERSION", "v4", "signature-version", "InvalidParameter"),
+        ("INPUT_DRY-RUN", "maybe", "dry-run", "InvalidParameter"),
+        ("INPUT_REGION", "cn hangzhou", "region", "InvalidParameter"),
+        ("INPUT_ENDPOINT", "http://esa.example.com", "endpoint", "InvalidParameter"),
+        ("INPUT_ENDPOINT", "http://10.0.0.1:8080", "endpoint", "InvalidParameter"),
+        ("INPUT_ENDPOINT", "ftp://127.0.0.1", "endpoint", "InvalidParameter"),
+        ("INPUT_ENDPOINT", "https://esa.example.com/path", "endpoint", "InvalidParameter"),
+        ("INPUT_ENDPOINT", "https://user:pw@esa.example.com", "endpoint", "InvalidParameter"),
+        ("INPUT_ACCESS-KEY-SECRET", "", "access-key-secret", "InvalidParameter"),
+    ];
+    for (var, value, input, code) in table {
+        let r = rejected(&[(var, value)]);
+        assert_eq!(r.errors.len(), 1, "{var}={value:?}: {r:?}");
+        let e = &r.errors[0];
+        assert_eq!((e.input, e.code), (*input, *code), "{var}={value:?}");
+        assert!(e.message.contains(input), "{var}={value:?}: the message names the input: {}", e.message);
+    }
+}
+
+#[test]
+fn every_error_is_reported_at_once() {
+    let r = rejected(&[
+        ("INPUT_APP-ID", "x"),
+        ("INPUT_VERSION-ID", "y"),
+        ("INPUT_PUBLISH-ENV", "z"),
+        ("INPUT_PERCENTAGE", "0"),
+        ("INPUT_PUBLISH-TYPE", "region"),
+    ]);
+    let inputs: Vec<&str> = r.errors.iter().map(|e| e.input).collect();
+    assert_eq!(inputs, ["app-id", "version-id", "publish-env", "percentage", "regions"]);
+}
+
+#[test]
+fn missing_credentials_are_one_clear_error_except_in_a_dry_run() {
+    let r = rejected(&[("INPUT_ACCESS-KEY-ID", ""), ("INPUT_ACCESS-KEY-SECRET", "")]);
+    assert_eq!(r.errors.len(), 1);
+    assert_eq!(r.errors[0].code, "MissingCredentials");
+    assert!(r.errors[0].message.contains("access-key-secret"));
+    let c = ok(&[("INPUT_ACCESS-KEY-ID", ""), ("INPUT_ACCESS-KEY-SECRET", ""), ("INPUT_DRY-RUN", "true")]);
+    assert!(c.credentials.is_none());
+}
+
+#[test]
+fn booleans_follow_the_toolkit() {
+    for (v, want) in [("true", true), ("True", true), ("TRUE", true), ("false", false), ("False", false), ("FALSE", false)] {
+        assert_eq!(parse_bool(v), Ok(want));
+    }
+    for v in ["yes", "1", "on", "tRuE"] {
+        assert!(parse_bool(v).is_err(), "{v}");
+    }
+}
+
+#[test]
+fn start_time_is_normalised_to_utc_and_the_past_is_a_warning() {
+    let c = ok(&[("INPUT_START-TIME", "2026-06-06T00:30:00+08:00")]);
+    assert_eq!(c.publish.start_time.map(esa_publish::signing::format_timestamp).as_deref(), Some("2026-06-05T16:30:00Z"));
+    assert!(c.warnings.is_empty());
+    let c = ok(&[("INPUT_START-TIME", "2025-12-31T23:59:59.750Z")]);
+    assert_eq!(c.publish.start_time.map(esa_publish::signing::format_timestamp).as_deref(), Some("2025-12-31T23:59:59Z"));
+    assert_eq!(c.warnings.len(), 1);
+    assert_eq!(c.warnings[0].input, "start-time");
+}
+
+#[test]
+fn regions_accept_commas_newlines_and_json() {
+    let table: &[(&str, &[&str])] = &[
+        ("jiangsu,zhejiang", &["jiangsu", "zhejiang"]),
+        ("jiangsu, zhejiang ,", &["jiangsu", "zhejiang"]),
+        ("jiangsu\nzhejiang\n", &["jiangsu", "zhejiang"]),
+        ("jiangsu\r\nzhejiang", &["jiangsu", "zhejiang"]),
+        ("- not yaml", &[]),
+        (r#"["jiangsu", "zhejiang"]"#, &["jiangsu", "zhejiang"]),
+    ];
+    for (raw, want) in table {
+        let got = parse_regions(raw);
+        if want.is_empty() {
+            assert!(got.is_err(), "{raw:?}: {got:?}");
+        } else {
+            assert_eq!(got.as_deref(), Ok(*want as &[&str]).map(|w| w.iter().map(|s| s.to_string()).collect::<Vec<_>>()).as_deref(), "{raw:?}");
+        }
+    }
+    for bad in ["[1,2]", "[\"a\"", "jiangsu,jiangsu", "a b", "\"jiangsu\""] {
+        assert!(parse_regions(bad).is_err(), "{bad:?}");
+    }
+}
+
+#[test]
+fn region_publish_needs_regions_and_sends_them() {
+    let c = ok(&[("INPUT_PUBLISH-TYPE", "region"), ("INPUT_REGIONS", "jiangsu\nzhejiang"), ("INPUT_FULL-RELEASE", "true")]);
+    let req = esa_publish::api::publish_request(&c.publish);
+    assert_eq!(req.query["Regions"], r#"["jiangsu","zhejiang"]"#);
+    assert_eq!(req.query["FullRelease"], "true");
+    assert_eq!(req.query["PublishType"], "region");
+}
+
+#[test]
+fn region_settings_on_a_percentage_publish_warn_and_are_not_sent() {
+    let c = ok(&[("INPUT_REGIONS", "jiangsu"), ("INPUT_FULL-RELEASE", "true")]);
+    let warned: Vec<&str> = c.warnings.iter().map(|w| w.input).collect();
+    assert_eq!(warned, ["regions", "full-release"]);
+    let req = esa_publish::api::publish_request(&c.publish);
+    assert!(!req.query.contains_key("Regions") && !req.query.contains_key("FullRelease"));
+}
+
+#[test]
+fn unknown_inputs_earn_a_warning() {
+    let c = ok(&[("INPUT_APPID", "app-1"), ("INPUT_PERCENT", "20")]);
+    let texts: Vec<&str> = c.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(texts.len(), 2, "{texts:?}");
+    assert!(texts.iter().any(|t| t.contains("INPUT_APPID")));
+}
+
+#[test]
+fn endpoints() {
+    let table: &[(&str, &str, &str)] = &[
+        ("esa.ap-southeast-1.aliyuncs.com", "https://esa.ap-southeast-1.aliyuncs.com", "esa.ap-southeast-1.aliyuncs.com"),
+        ("https://esa.cn-hangzhou.aliyuncs.com/", "https://esa.cn-hangzhou.aliyuncs.com", "esa.cn-hangzhou.aliyuncs.com"),
+        ("https://esa.cn-hangzhou.aliyuncs.com:443", "https://esa.cn-hangzhou.aliyuncs.com", "esa.cn-hangzhou.aliyuncs.com"),
+        ("http://127.0.0.1:8080", "http://127.0.0.1:8080", "127.0.0.1:8080"),
+        ("http://127.8.9.10", "http://127.8.9.10", "127.8.9.10"),
+        ("http://localhost:9", "http://localhost:9", "localhost:9"),
+        ("http://[::1]:8080", "http://[::1]:8080", "[::1]:8080"),
+        ("127.0.0.1:8443", "https://127.0.0.1:8443", "127.0.0.1:8443"),
+    ];
+    for (raw, url, host) in table {
+        let e = parse_endpoint(raw).unwrap_or_else(|e| panic!("{raw}: {e}"));
+        assert_eq!((e.base_url().as_str(), e.host_header().as_str()), (*url, *host), "{raw}");
+    }
+    for bad in ["http://example.com", "http://128.0.0.1", "http://localhost.example.com", "http://[::2]", "http://0.0.0.0", "https://", "https://h/?q=1", "https://h/#f"] {
+        assert!(parse_endpoint(bad).is_err(), "{bad} should be refused");
+    }
+}
+
+#[test]
+fn the_region_builds_the_endpoint() {
+    let c = ok(&[("INPUT_REGION", "ap-southeast-1")]);
+    assert_eq!(c.endpoint.base_url(), "https://esa.ap-southeast-1.aliyuncs.com");
+    let c = ok(&[("INPUT_REGION", "ap-southeast-1"), ("INPUT_ENDPOINT", "http://127.0.0.1:1234")]);
+    assert_eq!(c.endpoint.base_url(), "http://127.0.0.1:1234");
+}

@@ -1,0 +1,126 @@
+//! The runner protocol: escaping tables, and what a runner-faithful parser makes of our stdout and outputs file.
+
+mod support;
+
+use esa_publish::inputs::Env;
+use esa_publish::runner::*;
+use support::{commands, parse_command, parse_outputs};
+
+#[test]
+fn escaping_tables() {
+    let data: &[(&str, &str)] = &[
+        ("plain", "plain"),
+        ("100%", "100%25"),
+        ("a\nb", "a%0Ab"),
+        ("a\r\nb", "a%0D%0Ab"),
+        ("%0A", "%250A"),
+        ("k: v, w", "k: v, w"),
+        ("::error::x", "::error::x"),
+    ];
+    for (raw, want) in data {
+        assert_eq!(escape_data(raw), *want, "data {raw:?}");
+    }
+    let property: &[(&str, &str)] = &[
+        ("InvalidApp.NotFound", "InvalidApp.NotFound"),
+        ("a:b", "a%3Ab"),
+        ("a,b", "a%2Cb"),
+        ("50%", "50%25"),
+        ("a\r\nb", "a%0D%0Ab"),
+        ("x=1,title=y", "x=1%2Ctitle=y"),
+    ];
+    for (raw, want) in property {
+        assert_eq!(escape_property(raw), *want, "property {raw:?}");
+    }
+}
+
+const HOSTILE: &[&str] = &[
+    "line1\n::error::injected",
+    "x\r\n::add-mask::leak",
+    "%0A::warning::double-escaped",
+    "::set-output name=request-id::evil",
+    "  ::error title=X::indented",
+    "a,title=b:c",
+    "trailing %",
+    "\r::error::lone-cr",
+    "ghadelimiter_0123\nrequest-id=evil",
+];
+
+#[test]
+fn annotations_round_trip_and_never_split_into_more_commands() {
+    for text in HOSTILE {
+        let line = annotation(Level::Error, text, text);
+        let parsed = commands(&line);
+        assert_eq!(parsed.len(), 1, "{text:?} became {parsed:?}");
+        assert_eq!(parsed[0].name, "error");
+        assert_eq!(parsed[0].data, *text, "the message round-trips");
+        assert_eq!(parsed[0].properties.get("title").map(String::as_str), Some(*text), "the title round-trips");
+    }
+}
+
+#[test]
+fn plain_log_lines_are_never_commands() {
+    for text in HOSTILE {
+        let line = plain_line(text);
+        assert!(commands(&line).is_empty(), "{text:?} printed as {line:?}");
+        assert!(parse_command(&line).is_none());
+    }
+}
+
+fn runner_with_files() -> (tempfile::TempDir, std::path::PathBuf, Runner<Vec<u8>>) {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let env = Env::from_pairs([("GITHUB_OUTPUT", out.to_str().unwrap()), ("GITHUB_STEP_SUMMARY", dir.path().join("sum").to_str().unwrap())]);
+    (dir, out, Runner::new(&env, Vec::new()))
+}
+
+#[test]
+fn outputs_use_a_random_heredoc_delimiter_the_runner_parses() {
+    let (_dir, path, mut runner) = runner_with_files();
+    runner.set_output("request-id", "04F0F334-1335-436C-A1D7-6C044FE73368").unwrap();
+    runner.set_output("multi", "a\nb=c\nmulti<<EOF\nEOF").unwrap();
+    let raw = std::fs::read_to_string(&path).unwrap();
+    let parsed = parse_outputs(&raw).unwrap();
+    assert_eq!(parsed.len(), 2, "{raw}");
+    assert_eq!(parsed["request-id"], "04F0F334-1335-436C-A1D7-6C044FE73368");
+    assert_eq!(parsed["multi"], "a\nb=c\nmulti<<EOF\nEOF");
+    let delimiters: Vec<&str> = raw.lines().filter_map(|l| l.split_once("<<").map(|(_, d)| d)).collect();
+    assert_eq!(delimiters.len(), 3, "{raw}");
+    assert!(delimiters[0].starts_with("ghadelimiter_") && delimiters[0].len() > 40);
+    assert_ne!(delimiters[0], delimiters[1], "a fresh delimiter per output");
+}
+
+#[test]
+fn hostile_output_values_cannot_add_outputs() {
+    for value in HOSTILE {
+        let (_dir, path, mut runner) = runner_with_files();
+        runner.set_output("request-id", value).unwrap();
+        let parsed = parse_outputs(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        assert_eq!(parsed.len(), 1, "{value:?}");
+        // The runner reads the file line by line with `\r\n` as a line end, so CRLF in a value
+        // comes back as LF; nothing else changes.
+        assert_eq!(parsed["request-id"], value.replace("\r\n", "\n"));
+    }
+}
+
+#[test]
+fn secrets_are_scrubbed_from_every_channel_in_every_encoding() {
+    let (dir, path, mut runner) = runner_with_files();
+    runner.add_secret("s3cr3t/+ tok");
+    runner.annotate(Level::Error, "t s3cr3t/+ tok", "server said s3cr3t%2F%2B%20tok and s3cr3t%252F%252B%2520tok");
+    runner.log("log s3cr3t/+ tok");
+    runner.set_output("x", "s3cr3t/+ tok").unwrap();
+    runner.append_summary("| s3cr3t%2F%2B+tok |").unwrap();
+    let all = format!(
+        "{}{}{}",
+        std::fs::read_to_string(&path).unwrap(),
+        std::fs::read_to_string(dir.path().join("sum")).unwrap(),
+        String::from_utf8(runner.into_inner()).unwrap()
+    );
+    assert!(!all.contains("s3cr3t"), "{all}");
+    assert!(all.contains("***"));
+}
+
+#[test]
+fn markdown_cells_cannot_break_the_table_or_inject_html() {
+    assert_eq!(markdown_cell("a|b\nc<script>&`"), "a\\|b c&lt;script&gt;&amp;\\`");
+}
