@@ -132,8 +132,14 @@ mod tests {
     fn parameters_go_where_the_sdk_puts_them() {
         let r = publish_request(&request());
         let keys = |m: &BTreeMap<String, String>| m.keys().cloned().collect::<Vec<_>>();
-        assert_eq!(keys(&r.query), ["FullRelease", "PublishType", "Regions", "VersionId"]);
-        assert_eq!(keys(&r.body), ["AppId", "Percentage", "PublishEnv", "Remarks"]);
+        assert_eq!(
+            keys(&r.query),
+            ["FullRelease", "PublishType", "Regions", "VersionId"]
+        );
+        assert_eq!(
+            keys(&r.body),
+            ["AppId", "Percentage", "PublishEnv", "Remarks"]
+        );
         assert_eq!(r.query["Regions"], r#"["jiangsu","zhejiang"]"#);
         assert_eq!(r.query["FullRelease"], "true");
     }

@@ -12,6 +12,11 @@ use crate::inputs::{self, Config, Env};
 use crate::report::{self, Outcome};
 use crate::runner::{Level, Runner};
 
+/// Every output the action sets (a test keeps `action.yml` and the README in step).
+pub const OUTPUTS: &[&str] = &[REQUEST_ID];
+
+const REQUEST_ID: &str = "request-id";
+
 /// The AccessKey ID a dry run signs with when no credentials were given.
 pub const PLACEHOLDER_ID: &str = "DRYRUN-PLACEHOLDER-ID";
 
@@ -52,9 +57,10 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
             }
             runner.annotate(Level::Error, &error.title(), &message);
             if let Some(id) = error.request_id() {
-                let _ = runner.set_output("request-id", id);
+                let _ = runner.set_output(REQUEST_ID, id);
             }
-            let _ = runner.append_summary(&report::summary(Some(&config), &Outcome::Failed(&error)));
+            let _ =
+                runner.append_summary(&report::summary(Some(&config), &Outcome::Failed(&error)));
             1
         }
     }
@@ -69,13 +75,19 @@ async fn publish<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<()
         // Validation requires credentials outside a dry run; stay an error, not a panic.
         return Err(Error::System("no credentials to sign with".into()));
     };
-    let client = Client::new(config.endpoint.clone(), credentials, config.signature_version)?;
+    let client = Client::new(
+        config.endpoint.clone(),
+        credentials,
+        config.signature_version,
+    )?;
     let answer = client.call::<PublishResponse>(&request).await?;
     let request_id = answer.body.request_id.or(answer.request_id);
-    runner.set_output("request-id", request_id.as_deref().unwrap_or(""))?;
+    runner.set_output(REQUEST_ID, request_id.as_deref().unwrap_or(""))?;
     runner.append_summary(&report::summary(
         Some(config),
-        &Outcome::Published { request_id: request_id.as_deref() },
+        &Outcome::Published {
+            request_id: request_id.as_deref(),
+        },
     ))?;
     runner.log(&report::published_line(config, request_id.as_deref()));
     Ok(())
@@ -89,15 +101,29 @@ fn dry_run<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<(), Erro
         security_token: None,
     });
     let request = publish_request(&config.publish);
-    let signed = prepare(&request, &config.endpoint, &credentials, config.signature_version)?;
+    let signed = prepare(
+        &request,
+        &config.endpoint,
+        &credentials,
+        config.signature_version,
+    )?;
     // A dry run's request was never sent, so its nonce is unused: a printed signature could be
     // replayed by anyone reading the log within the 15-minute window. Never print it.
     for (_, value) in &signed.headers {
-        if let Some(sig) = value.rsplit("Signature=").next().filter(|_| value.contains("Signature=")) {
+        if let Some(sig) = value
+            .rsplit("Signature=")
+            .next()
+            .filter(|_| value.contains("Signature="))
+        {
             runner.add_secret(sig);
         }
     }
-    if let Some(sig) = signed.path_and_query.rsplit("&Signature=").next().filter(|_| signed.path_and_query.contains("&Signature=")) {
+    if let Some(sig) = signed
+        .path_and_query
+        .rsplit("&Signature=")
+        .next()
+        .filter(|_| signed.path_and_query.contains("&Signature="))
+    {
         runner.add_secret(sig);
     }
     runner.group("Dry run: the signed request that would be sent (nothing is sent)");

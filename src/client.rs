@@ -55,7 +55,11 @@ pub struct Client {
 }
 
 impl Client {
-    pub fn new(endpoint: Endpoint, credentials: Credentials, version: SignatureVersion) -> Result<Self, Error> {
+    pub fn new(
+        endpoint: Endpoint,
+        credentials: Credentials,
+        version: SignatureVersion,
+    ) -> Result<Self, Error> {
         let loopback = is_loopback(&endpoint.host);
         let mut builder = reqwest::Client::builder()
             .use_rustls_tls()
@@ -70,7 +74,12 @@ impl Client {
             // A runner's HTTP(S)_PROXY must not capture a call to this machine.
             builder = builder.no_proxy();
         }
-        let http = builder.build().map_err(|e| Error::System(format!("could not set up the HTTP client: {}", error_chain(&e))))?;
+        let http = builder.build().map_err(|e| {
+            Error::System(format!(
+                "could not set up the HTTP client: {}",
+                error_chain(&e)
+            ))
+        })?;
         Ok(Client {
             http,
             endpoint,
@@ -80,7 +89,10 @@ impl Client {
     }
 
     /// Signs and sends one call, and reads its answer.
-    pub async fn call<T: DeserializeOwned>(&self, request: &RpcRequest) -> Result<Answer<T>, Error> {
+    pub async fn call<T: DeserializeOwned>(
+        &self,
+        request: &RpcRequest,
+    ) -> Result<Answer<T>, Error> {
         let signed = prepare(request, &self.endpoint, &self.credentials, self.version)?;
         let url = format!("{}{}", self.endpoint.base_url(), signed.path_and_query);
         let method = reqwest::Method::from_bytes(signed.method.as_bytes())
@@ -121,12 +133,20 @@ impl Client {
 }
 
 /// Turns a status and body into the typed answer or the matching error.
-pub fn interpret<T: DeserializeOwned>(status: u16, body: &[u8], header_request_id: Option<String>) -> Result<Answer<T>, Error> {
+pub fn interpret<T: DeserializeOwned>(
+    status: u16,
+    body: &[u8],
+    header_request_id: Option<String>,
+) -> Result<Answer<T>, Error> {
     if (200..300).contains(&status) {
         let parsed: Result<T, _> = serde_json::from_slice(body);
         let request_id = serde_json::from_slice::<serde_json::Value>(body)
             .ok()
-            .and_then(|v| v.get("RequestId").and_then(|r| r.as_str()).map(str::to_string))
+            .and_then(|v| {
+                v.get("RequestId")
+                    .and_then(|r| r.as_str())
+                    .map(str::to_string)
+            })
             .or(header_request_id.clone());
         return match parsed {
             Ok(body) => Ok(Answer { body, request_id }),
@@ -134,7 +154,11 @@ pub fn interpret<T: DeserializeOwned>(status: u16, body: &[u8], header_request_i
         };
     }
     match parse_error_body(body) {
-        Some(error_body) => Err(Error::Api(ApiError::from_body(status, error_body, header_request_id))),
+        Some(error_body) => Err(Error::Api(ApiError::from_body(
+            status,
+            error_body,
+            header_request_id,
+        ))),
         None => Err(unexpected(status, body, header_request_id)),
     }
 }
@@ -163,7 +187,10 @@ enum BodyError {
 
 /// Reads at most [`MAX_BODY_BYTES`], chunk by chunk, so a huge answer cannot exhaust memory.
 async fn read_bounded(mut response: reqwest::Response) -> Result<Vec<u8>, BodyError> {
-    if response.content_length().is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+    if response
+        .content_length()
+        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
+    {
         return Err(BodyError::TooLarge);
     }
     let mut body = Vec::new();

@@ -73,7 +73,12 @@ impl ApiError {
         self.status >= 500
             || matches!(
                 self.code.as_str(),
-                "InternalError" | "InternalException" | "ServiceUnavailable" | "Throttling" | "Throttling.User" | "Throttling.Api"
+                "InternalError"
+                    | "InternalException"
+                    | "ServiceUnavailable"
+                    | "Throttling"
+                    | "Throttling.User"
+                    | "Throttling.Api"
             )
     }
 }
@@ -102,7 +107,10 @@ impl fmt::Display for ApiError {
 
 fn truncated(text: &str, max_chars: usize) -> String {
     if text.chars().count() > max_chars {
-        format!("{}… (truncated)", text.chars().take(max_chars).collect::<String>())
+        format!(
+            "{}… (truncated)",
+            text.chars().take(max_chars).collect::<String>()
+        )
     } else {
         text.to_string()
     }
@@ -115,7 +123,9 @@ impl Error {
             Error::Inputs(_) => "InvalidInputs".into(),
             Error::Api(e) => e.code.clone(),
             Error::UnexpectedResponse { .. } => "UnexpectedResponse".into(),
-            Error::Network { timed_out: true, .. } => "Timeout".into(),
+            Error::Network {
+                timed_out: true, ..
+            } => "Timeout".into(),
             Error::Network { .. } => "NetworkError".into(),
             Error::RunnerFile { .. } => "RunnerFileError".into(),
             Error::System(_) => "SystemError".into(),

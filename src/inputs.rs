@@ -73,8 +73,13 @@ impl Env {
             .collect())
     }
 
-    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
-        Env(pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
+        Env(pairs
+            .into_iter()
+            .map(|(k, v)| (k.into(), v.into()))
+            .collect())
     }
 
     /// A variable, or `None` when it is unset.
@@ -86,12 +91,15 @@ impl Env {
     /// it by hand would (`INPUT_APP_ID`). Trimmed; empty means not given.
     pub fn input(&self, name: &str) -> Option<String> {
         let upper = name.to_ascii_uppercase().replace(' ', "_");
-        [format!("INPUT_{upper}"), format!("INPUT_{}", upper.replace('-', "_"))]
-            .iter()
-            .filter_map(|key| self.var(key))
-            .map(str::trim)
-            .find(|v| !v.is_empty())
-            .map(str::to_string)
+        [
+            format!("INPUT_{upper}"),
+            format!("INPUT_{}", upper.replace('-', "_")),
+        ]
+        .iter()
+        .filter_map(|key| self.var(key))
+        .map(str::trim)
+        .find(|v| !v.is_empty())
+        .map(str::to_string)
     }
 
     /// `INPUT_*` variables that match no input: most often a typo in a hand-run.
@@ -100,7 +108,10 @@ impl Env {
             .iter()
             .flat_map(|i| {
                 let upper = i.name.to_ascii_uppercase();
-                [format!("INPUT_{upper}"), format!("INPUT_{}", upper.replace('-', "_"))]
+                [
+                    format!("INPUT_{upper}"),
+                    format!("INPUT_{}", upper.replace('-', "_")),
+                ]
             })
             .collect();
         self.0
@@ -288,7 +299,11 @@ impl Reader<'_> {
     }
 
     /// An optional input parsed by `parse`, whose error text is reported against the input.
-    fn parsed<T>(&mut self, name: &'static str, parse: impl FnOnce(&str) -> Result<T, String>) -> Option<T> {
+    fn parsed<T>(
+        &mut self,
+        name: &'static str,
+        parse: impl FnOnce(&str) -> Result<T, String>,
+    ) -> Option<T> {
         let raw = self.get(name)?;
         match parse(&raw) {
             Ok(v) => Some(v),
@@ -335,7 +350,13 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
         Some("prod") => Some(PublishEnv::Prod),
         Some("staging") => Some(PublishEnv::Staging),
         Some(other) => {
-            r.error("publish-env", format!("input `publish-env` must be `prod` or `staging`, not `{}`", shown(other)));
+            r.error(
+                "publish-env",
+                format!(
+                    "input `publish-env` must be `prod` or `staging`, not `{}`",
+                    shown(other)
+                ),
+            );
             None
         }
     };
@@ -343,14 +364,23 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
     let start_time = r.parsed("start-time", parse_start_time);
     if let Some(t) = start_time {
         if t < now {
-            r.warn("start-time", format!("start-time {} is in the past; the service will start the publish at once", crate::signing::format_timestamp(t)));
+            r.warn(
+                "start-time",
+                format!(
+                    "start-time {} is in the past; the service will start the publish at once",
+                    crate::signing::format_timestamp(t)
+                ),
+            );
         }
     }
     let remarks = r.get("remarks");
     let publish_type = r.parsed("publish-type", |v| match v {
         "percentage" => Ok(PublishType::Percentage),
         "region" => Ok(PublishType::Region),
-        other => Err(format!("must be `percentage` or `region`, not `{}`", shown(other))),
+        other => Err(format!(
+            "must be `percentage` or `region`, not `{}`",
+            shown(other)
+        )),
     });
     let mut regions = r.parsed("regions", parse_regions).unwrap_or_default();
     let mut full_release = r.parsed("full-release", parse_bool);
@@ -369,19 +399,35 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
         }
     }
 
-    let signature_version = r.parsed("signature-version", |v| match v.to_ascii_lowercase().as_str() {
-        "v3" => Ok(SignatureVersion::V3),
-        "v2" => Ok(SignatureVersion::V2),
-        _ => Err(format!("must be `v3` (ACS3-HMAC-SHA256, recommended) or `v2` (HMAC-SHA1), not `{}`", shown(v))),
+    let signature_version = r.parsed("signature-version", |v| {
+        match v.to_ascii_lowercase().as_str() {
+            "v3" => Ok(SignatureVersion::V3),
+            "v2" => Ok(SignatureVersion::V2),
+            _ => Err(format!(
+                "must be `v3` (ACS3-HMAC-SHA256, recommended) or `v2` (HMAC-SHA1), not `{}`",
+                shown(v)
+            )),
+        }
     });
     let dry_run = r.parsed("dry-run", parse_bool).unwrap_or(false);
     let endpoint = match r.get("endpoint") {
         Some(raw) => r.parsed("endpoint", |_| parse_endpoint(&raw)),
         None => r.parsed("region", |region| {
-            if !region.is_empty() && region.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-') {
-                Ok(Endpoint { scheme: "https", host: format!("esa.{region}.aliyuncs.com"), port: None })
+            if !region.is_empty()
+                && region
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
+                Ok(Endpoint {
+                    scheme: "https",
+                    host: format!("esa.{region}.aliyuncs.com"),
+                    port: None,
+                })
             } else {
-                Err(format!("`{}` is not a region ID like `cn-hangzhou` or `ap-southeast-1`", shown(region)))
+                Err(format!(
+                    "`{}` is not a region ID like `cn-hangzhou` or `ap-southeast-1`",
+                    shown(region)
+                ))
             }
         }),
     };
@@ -394,7 +440,13 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
         });
     }
     match (app_id, version_id, publish_env, signature_version, endpoint) {
-        (Some(app_id), Some(version_id), Some(publish_env), Some(signature_version), Some(endpoint)) => Ok(Config {
+        (
+            Some(app_id),
+            Some(version_id),
+            Some(publish_env),
+            Some(signature_version),
+            Some(endpoint),
+        ) => Ok(Config {
             publish: PublishRequest {
                 app_id,
                 version_id,
@@ -415,20 +467,35 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
         // Every `None` above has pushed an error, so this arm is not reached; keep it an error
         // rather than a panic all the same.
         _ => Err(Rejected {
-            errors: vec![InputProblem::new("inputs", "InvalidParameter", "the inputs could not be read")],
+            errors: vec![InputProblem::new(
+                "inputs",
+                "InvalidParameter",
+                "the inputs could not be read",
+            )],
             warnings: r.warnings,
         }),
     }
 }
 
-fn checked(r: &mut Reader<'_>, input: &'static str, value: String, prefix: &str, why: &str) -> Option<String> {
+fn checked(
+    r: &mut Reader<'_>,
+    input: &'static str,
+    value: String,
+    prefix: &str,
+    why: &str,
+) -> Option<String> {
     let well_formed = value.len() > prefix.len()
         && value.starts_with(prefix)
-        && value.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
     if well_formed {
         Some(value)
     } else {
-        r.error(input, format!("input `{input}` is `{}`: {why}", shown(&value)));
+        r.error(
+            input,
+            format!("input `{input}` is `{}`: {why}", shown(&value)),
+        );
         None
     }
 }
@@ -455,7 +522,10 @@ pub fn shown(value: &str) -> String {
 pub fn parse_percentage(value: &str) -> Result<u8, String> {
     match value.parse::<u8>() {
         Ok(p) if (1..=100).contains(&p) => Ok(p),
-        _ => Err(format!("must be a whole number from 1 to 100, not `{}`", shown(value))),
+        _ => Err(format!(
+            "must be a whole number from 1 to 100, not `{}`",
+            shown(value)
+        )),
     }
 }
 
@@ -497,8 +567,15 @@ pub fn parse_regions(value: &str) -> Result<Vec<String>, String> {
     }
     let mut seen: Vec<&String> = Vec::new();
     for item in &items {
-        if item.is_empty() || !item.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.') {
-            return Err(format!("`{}` is not a region name like `jiangsu` (letters, digits, `-`, `_`, `.`)", shown(item)));
+        if item.is_empty()
+            || !item
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+        {
+            return Err(format!(
+                "`{}` is not a region name like `jiangsu` (letters, digits, `-`, `_`, `.`)",
+                shown(item)
+            ));
         }
         if seen.contains(&item) {
             return Err(format!("`{item}` is listed twice"));
@@ -521,13 +598,21 @@ pub fn parse_endpoint(value: &str) -> Result<Endpoint, String> {
     let scheme = match url.scheme() {
         "https" => "https",
         "http" => "http",
-        other => return Err(format!("scheme `{}` is not supported; use https", shown(other))),
+        other => {
+            return Err(format!(
+                "scheme `{}` is not supported; use https",
+                shown(other)
+            ))
+        }
     };
     if !url.username().is_empty() || url.password().is_some() {
         return Err("must not carry a user name or password".into());
     }
     if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
-        return Err(format!("`{}` must be a host, optionally with scheme and port, without a path or query", shown(value)));
+        return Err(format!(
+            "`{}` must be a host, optionally with scheme and port, without a path or query",
+            shown(value)
+        ));
     }
     let host = url
         .host_str()
@@ -571,7 +656,10 @@ fn read_credentials(r: &mut Reader<'_>, dry_run: bool) -> Option<Credentials> {
             None
         }
         (None, Some(_)) => {
-            r.error("access-key-id", "input `access-key-id` is required with `access-key-secret`");
+            r.error(
+                "access-key-id",
+                "input `access-key-id` is required with `access-key-secret`",
+            );
             None
         }
         (None, None) if dry_run => None,

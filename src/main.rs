@@ -5,7 +5,10 @@ use esa_publish::inputs::Env;
 
 fn main() {
     // One job, one call at a time: a current-thread runtime starts no worker threads.
-    let code = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let code = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(runtime) => runtime.block_on(app::run(&Env::from_process(), std::io::stdout().lock())),
         Err(e) => {
             println!("::error title=SystemError::could not start the async runtime: {e}");

@@ -67,7 +67,9 @@ pub fn summary(config: Option<&Config>, outcome: &Outcome<'_>) -> String {
         rows.push(("Rollout", markdown_cell(&rollout(c))));
         rows.push((
             "Start time",
-            p.start_time.map(format_timestamp).unwrap_or_else(|| "now".into()),
+            p.start_time
+                .map(format_timestamp)
+                .unwrap_or_else(|| "now".into()),
         ));
         if let Some(r) = &p.remarks {
             rows.push(("Remarks", markdown_cell(r)));
@@ -87,7 +89,10 @@ pub fn summary(config: Option<&Config>, outcome: &Outcome<'_>) -> String {
         match e {
             Error::Inputs(problems) => {
                 for p in problems {
-                    rows.push(("Input error", markdown_cell(&format!("{}: {}", p.code, p.message))));
+                    rows.push((
+                        "Input error",
+                        markdown_cell(&format!("{}: {}", p.code, p.message)),
+                    ));
                 }
             }
             other => {
@@ -109,12 +114,23 @@ pub fn summary(config: Option<&Config>, outcome: &Outcome<'_>) -> String {
 
 /// The dry-run listing: the request as it would go on the wire. The caller's runner scrubs
 /// the secret, the token and the signature from every line it prints.
-pub fn dry_run_lines(config: &Config, base_url: &str, signed: &SignedRequest, placeholder: bool) -> Vec<String> {
-    let mut lines = vec![format!("signature method: {}", signature_name(config.signature_version))];
+pub fn dry_run_lines(
+    config: &Config,
+    base_url: &str,
+    signed: &SignedRequest,
+    placeholder: bool,
+) -> Vec<String> {
+    let mut lines = vec![format!(
+        "signature method: {}",
+        signature_name(config.signature_version)
+    )];
     if placeholder {
         lines.push("credentials: none given, so this is signed with an obvious placeholder (AccessKey ID `DRYRUN-PLACEHOLDER-ID`); the signature is not valid".into());
     }
-    lines.push(format!("{} {base_url}{}", signed.method, signed.path_and_query));
+    lines.push(format!(
+        "{} {base_url}{}",
+        signed.method, signed.path_and_query
+    ));
     for (name, value) in &signed.headers {
         lines.push(format!("header {name}: {value}"));
     }
@@ -126,6 +142,11 @@ pub fn dry_run_lines(config: &Config, base_url: &str, signed: &SignedRequest, pl
     lines.push(format!("{label}:"));
     lines.extend(signed.canonical.split('\n').map(|l| format!("  | {l}")));
     lines.push("string to sign:".into());
-    lines.extend(signed.string_to_sign.split('\n').map(|l| format!("  | {l}")));
+    lines.extend(
+        signed
+            .string_to_sign
+            .split('\n')
+            .map(|l| format!("  | {l}")),
+    );
     lines
 }

@@ -55,7 +55,13 @@ pub fn annotation(level: Level, title: &str, message: &str) -> String {
 pub fn plain_line(text: &str) -> String {
     let line: String = text
         .chars()
-        .map(|c| if c.is_control() && c != '\t' { '\u{FFFD}' } else { c })
+        .map(|c| {
+            if c.is_control() && c != '\t' {
+                '\u{FFFD}'
+            } else {
+                c
+            }
+        })
         .collect();
     if line.trim_start().starts_with("::") {
         format!("> {line}")
@@ -118,9 +124,9 @@ impl<W: Write> Runner<W> {
     }
 
     fn scrub(&self, text: &str) -> String {
-        self.secrets
-            .iter()
-            .fold(text.to_string(), |t, secret| t.replace(secret.as_str(), "***"))
+        self.secrets.iter().fold(text.to_string(), |t, secret| {
+            t.replace(secret.as_str(), "***")
+        })
     }
 
     // Writes to stdout are best effort: a closed stdout must not turn a successful publish
@@ -173,7 +179,11 @@ impl<W: Write> Runner<W> {
                 break candidate;
             }
         };
-        append(&path, &output_entry(name, value, &delimiter), "the step outputs (GITHUB_OUTPUT)")
+        append(
+            &path,
+            &output_entry(name, value, &delimiter),
+            "the step outputs (GITHUB_OUTPUT)",
+        )
     }
 
     /// Appends Markdown to the job summary, if the runner gave one.
@@ -198,7 +208,8 @@ fn append(path: &PathBuf, text: &str, what: &str) -> Result<(), Error> {
         })
 }
 
-/// Makes text safe inside a Markdown table cell: no line breaks, no `|`, no HTML.
+/// Makes text safe inside a Markdown table cell: no line breaks, no `|`, no HTML, and no
+/// emphasis or links made from the text's own punctuation.
 pub fn markdown_cell(text: &str) -> String {
     let mut cell = String::with_capacity(text.len());
     for c in text.chars() {
@@ -207,7 +218,10 @@ pub fn markdown_cell(text: &str) -> String {
             '<' => cell.push_str("&lt;"),
             '>' => cell.push_str("&gt;"),
             '&' => cell.push_str("&amp;"),
-            '`' => cell.push_str("\\`"),
+            '`' | '*' | '_' | '~' | '[' | ']' | '\\' => {
+                cell.push('\\');
+                cell.push(c);
+            }
             '\r' | '\n' => cell.push(' '),
             c if c.is_control() => cell.push('\u{FFFD}'),
             c => cell.push(c),

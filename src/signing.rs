@@ -119,13 +119,16 @@ pub fn v3_string_to_sign(canonical_request: &str) -> String {
 
 /// hex(HMAC-SHA256(key = AccessKeySecret, string to sign)).
 pub fn v3_signature(access_key_secret: &str, string_to_sign: &str) -> String {
-    hex(&hmac::<Sha256>(access_key_secret.as_bytes(), string_to_sign.as_bytes()))
+    hex(&hmac::<Sha256>(
+        access_key_secret.as_bytes(),
+        string_to_sign.as_bytes(),
+    ))
 }
 
 fn hmac<D: Digest + BlockSizeUser>(key: &[u8], message: &[u8]) -> Vec<u8> {
     // HMAC takes keys of any length (RFC 2104 hashes long ones), so this cannot fail.
-    let mut mac = <SimpleHmac<D> as KeyInit>::new_from_slice(key)
-        .expect("HMAC accepts keys of any length");
+    let mut mac =
+        <SimpleHmac<D> as KeyInit>::new_from_slice(key).expect("HMAC accepts keys of any length");
     mac.update(message);
     mac.finalize().into_bytes().to_vec()
 }
@@ -148,8 +151,10 @@ pub fn v2_string_to_sign(method: &str, all_params: &BTreeMap<String, String>) ->
 /// base64(HMAC-SHA1(key = AccessKeySecret + "&", string to sign)).
 pub fn v2_signature(access_key_secret: &str, string_to_sign: &str) -> String {
     let key = format!("{access_key_secret}&");
-    base64::engine::general_purpose::STANDARD
-        .encode(hmac::<sha1::Sha1>(key.as_bytes(), string_to_sign.as_bytes()))
+    base64::engine::general_purpose::STANDARD.encode(hmac::<sha1::Sha1>(
+        key.as_bytes(),
+        string_to_sign.as_bytes(),
+    ))
 }
 
 /// One RPC-style call, before signing: which parameters go in the query and which in the body.
@@ -188,7 +193,10 @@ impl std::fmt::Debug for SignedRequest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SignedRequest")
             .field("method", &self.method)
-            .field("headers", &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>())
+            .field(
+                "headers",
+                &self.headers.iter().map(|(n, _)| n).collect::<Vec<_>>(),
+            )
             .field("body_len", &self.body.len())
             .finish_non_exhaustive()
     }
@@ -219,13 +227,18 @@ pub fn sign_v3(
     if let Some(token) = &credentials.security_token {
         signed.insert("x-acs-security-token".into(), token.expose().into());
     }
-    let canonical = v3_canonical_request(request.method, "/", &request.query, &signed, &payload_hash);
+    let canonical =
+        v3_canonical_request(request.method, "/", &request.query, &signed, &payload_hash);
     let string_to_sign = v3_string_to_sign(&canonical.text);
     let signature = v3_signature(credentials.access_key_secret.expose(), &string_to_sign);
     let mut headers: Vec<(String, String)> = signed.into_iter().collect();
     headers.push((
         "authorization".into(),
-        v3_authorization(&credentials.access_key_id, &canonical.signed_headers, &signature),
+        v3_authorization(
+            &credentials.access_key_id,
+            &canonical.signed_headers,
+            &signature,
+        ),
     ));
     SignedRequest {
         method: request.method,

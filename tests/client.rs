@@ -4,8 +4,12 @@ use esa_publish::api::{publish_request, PublishResponse};
 use esa_publish::client::Client;
 use esa_publish::credentials::{Credentials, Secret};
 use esa_publish::error::Error;
-use esa_publish::inputs::{parse_endpoint, PublishEnv, PublishRequest, PublishType, SignatureVersion};
-use esa_standin::{Account, Config, Fault, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID};
+use esa_publish::inputs::{
+    parse_endpoint, PublishEnv, PublishRequest, PublishType, SignatureVersion,
+};
+use esa_standin::{
+    Account, Config, Fault, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID,
+};
 
 const REMARKS: &str = "deploy 中文 ~*+&=% ok";
 
@@ -31,17 +35,32 @@ fn creds(secret: &str, token: Option<&str>) -> Credentials {
     }
 }
 
-fn call(standin_url: &str, credentials: Credentials, version: SignatureVersion, app: &str) -> Result<Option<String>, Error> {
+fn call(
+    standin_url: &str,
+    credentials: Credentials,
+    version: SignatureVersion,
+    app: &str,
+) -> Result<Option<String>, Error> {
     let client = Client::new(parse_endpoint(standin_url).unwrap(), credentials, version)?;
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    rt.block_on(client.call::<PublishResponse>(&publish_request(&request(app)))).map(|a| a.body.request_id)
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(client.call::<PublishResponse>(&publish_request(&request(app))))
+        .map(|a| a.body.request_id)
 }
 
 #[test]
 fn both_methods_are_verified_by_the_standin_with_every_parameter_in_place() {
     let standin = StandIn::start(Config::default()).unwrap();
     for version in [SignatureVersion::V3, SignatureVersion::V2] {
-        let id = call(&standin.url(), creds(DEMO_ACCESS_KEY_SECRET, None), version, DEMO_APP_ID).unwrap();
+        let id = call(
+            &standin.url(),
+            creds(DEMO_ACCESS_KEY_SECRET, None),
+            version,
+            DEMO_APP_ID,
+        )
+        .unwrap();
         let got = standin.requests().pop().unwrap();
         assert_eq!(got.status, 200, "{version:?}: {:?}", got.code);
         assert_eq!(got.signature_method.as_deref(), Some(version.as_str()));
@@ -51,7 +70,10 @@ fn both_methods_are_verified_by_the_standin_with_every_parameter_in_place() {
         assert_eq!(got.body_params["Percentage"], "20");
         assert_eq!(got.query_params["Regions"], r#"["jiangsu","zhejiang"]"#);
         assert_eq!(got.query_params["FullRelease"], "false");
-        assert!(got.header("user-agent").unwrap().starts_with("esa-publish/"));
+        assert!(got
+            .header("user-agent")
+            .unwrap()
+            .starts_with("esa-publish/"));
     }
 }
 
@@ -66,12 +88,35 @@ fn sts_tokens_travel_with_both_methods() {
         ..Config::default()
     })
     .unwrap();
-    call(&standin.url(), creds(DEMO_ACCESS_KEY_SECRET, Some("CAIS-sts-token/+=")), SignatureVersion::V3, DEMO_APP_ID).unwrap();
-    assert_eq!(standin.requests()[0].header("x-acs-security-token"), Some("CAIS-sts-token/+="));
-    call(&standin.url(), creds(DEMO_ACCESS_KEY_SECRET, Some("CAIS-sts-token/+=")), SignatureVersion::V2, DEMO_APP_ID).unwrap();
-    assert!(standin.requests()[1].query.contains("SecurityToken=CAIS-sts-token%2F%2B%3D"));
+    call(
+        &standin.url(),
+        creds(DEMO_ACCESS_KEY_SECRET, Some("CAIS-sts-token/+=")),
+        SignatureVersion::V3,
+        DEMO_APP_ID,
+    )
+    .unwrap();
+    assert_eq!(
+        standin.requests()[0].header("x-acs-security-token"),
+        Some("CAIS-sts-token/+=")
+    );
+    call(
+        &standin.url(),
+        creds(DEMO_ACCESS_KEY_SECRET, Some("CAIS-sts-token/+=")),
+        SignatureVersion::V2,
+        DEMO_APP_ID,
+    )
+    .unwrap();
+    assert!(standin.requests()[1]
+        .query
+        .contains("SecurityToken=CAIS-sts-token%2F%2B%3D"));
     // Without the token the stand-in refuses, as the service does.
-    let e = call(&standin.url(), creds(DEMO_ACCESS_KEY_SECRET, None), SignatureVersion::V3, DEMO_APP_ID).unwrap_err();
+    let e = call(
+        &standin.url(),
+        creds(DEMO_ACCESS_KEY_SECRET, None),
+        SignatureVersion::V3,
+        DEMO_APP_ID,
+    )
+    .unwrap_err();
     assert_eq!(e.title(), "InvalidSecurityToken.MismatchWithAccessKey");
 }
 
@@ -79,45 +124,108 @@ fn sts_tokens_travel_with_both_methods() {
 fn every_call_has_a_fresh_nonce() {
     let standin = StandIn::start(Config::default()).unwrap();
     for _ in 0..3 {
-        call(&standin.url(), creds(DEMO_ACCESS_KEY_SECRET, None), SignatureVersion::V3, DEMO_APP_ID).unwrap();
+        call(
+            &standin.url(),
+            creds(DEMO_ACCESS_KEY_SECRET, None),
+            SignatureVersion::V3,
+            DEMO_APP_ID,
+        )
+        .unwrap();
     }
-    let nonces: std::collections::BTreeSet<String> =
-        standin.requests().iter().map(|r| r.header("x-acs-signature-nonce").unwrap().to_string()).collect();
+    let nonces: std::collections::BTreeSet<String> = standin
+        .requests()
+        .iter()
+        .map(|r| r.header("x-acs-signature-nonce").unwrap().to_string())
+        .collect();
     assert_eq!(nonces.len(), 3);
 }
 
 #[test]
 fn api_errors_carry_code_message_status_and_request_id() {
     let standin = StandIn::start(Config::default()).unwrap();
-    let e = call(&standin.url(), creds(DEMO_ACCESS_KEY_SECRET, None), SignatureVersion::V3, "app-000000000000000404").unwrap_err();
+    let e = call(
+        &standin.url(),
+        creds(DEMO_ACCESS_KEY_SECRET, None),
+        SignatureVersion::V3,
+        "app-000000000000000404",
+    )
+    .unwrap_err();
     let Error::Api(api) = &e else { panic!("{e:?}") };
-    assert_eq!((api.status, api.code.as_str()), (404, "InvalidApp.NotFound"));
-    assert_eq!(e.request_id(), Some(standin.requests()[0].request_id.as_str()));
+    assert_eq!(
+        (api.status, api.code.as_str()),
+        (404, "InvalidApp.NotFound")
+    );
+    assert_eq!(
+        e.request_id(),
+        Some(standin.requests()[0].request_id.as_str())
+    );
     assert!(!e.is_retryable());
     let text = e.to_string();
-    assert!(text.contains("HTTP 404") && text.contains(&standin.requests()[0].request_id), "{text}");
+    assert!(
+        text.contains("HTTP 404") && text.contains(&standin.requests()[0].request_id),
+        "{text}"
+    );
 
-    let e = call(&standin.url(), creds("not-the-secret", None), SignatureVersion::V2, DEMO_APP_ID).unwrap_err();
+    let e = call(
+        &standin.url(),
+        creds("not-the-secret", None),
+        SignatureVersion::V2,
+        DEMO_APP_ID,
+    )
+    .unwrap_err();
     assert_eq!(e.title(), "SignatureDoesNotMatch");
-    assert!(e.to_string().contains("access-key-secret"), "advice names the input: {e}");
+    assert!(
+        e.to_string().contains("access-key-secret"),
+        "advice names the input: {e}"
+    );
 }
 
 fn fault(status: u16, content_type: &str, body: &str) -> Fault {
-    Fault { status, content_type: content_type.into(), body: body.into() }
+    Fault {
+        status,
+        content_type: content_type.into(),
+        body: body.into(),
+    }
 }
 
 #[test]
 fn answers_that_are_not_the_apis_json_are_errors_that_show_status_and_body() {
     let standin = StandIn::start(Config::default()).unwrap();
     let cases: Vec<(Fault, &str, &str)> = vec![
-        (fault(502, "text/html", "<html><body><h1>502 Bad Gateway</h1></body></html>"), "HTTP 502 with an HTML page", "502 Bad Gateway"),
-        (fault(200, "text/plain", "OK"), "HTTP 200 with 2 bytes that are not the expected JSON", "OK"),
-        (fault(500, "application/json", ""), "HTTP 500 with an empty body", ""),
-        (fault(200, "application/json", "[1,2]"), "HTTP 200 with 5 bytes", "[1,2]"),
+        (
+            fault(
+                502,
+                "text/html",
+                "<html><body><h1>502 Bad Gateway</h1></body></html>",
+            ),
+            "HTTP 502 with an HTML page",
+            "502 Bad Gateway",
+        ),
+        (
+            fault(200, "text/plain", "OK"),
+            "HTTP 200 with 2 bytes that are not the expected JSON",
+            "OK",
+        ),
+        (
+            fault(500, "application/json", ""),
+            "HTTP 500 with an empty body",
+            "",
+        ),
+        (
+            fault(200, "application/json", "[1,2]"),
+            "HTTP 200 with 5 bytes",
+            "[1,2]",
+        ),
     ];
     for (f, what, body_start) in cases {
         standin.push_fault(f);
-        let e = call(&standin.url(), creds(DEMO_ACCESS_KEY_SECRET, None), SignatureVersion::V3, DEMO_APP_ID).unwrap_err();
+        let e = call(
+            &standin.url(),
+            creds(DEMO_ACCESS_KEY_SECRET, None),
+            SignatureVersion::V3,
+            DEMO_APP_ID,
+        )
+        .unwrap_err();
         assert_eq!(e.title(), "UnexpectedResponse");
         let text = e.to_string();
         assert!(text.contains(what) && text.contains(body_start), "{text}");
@@ -128,15 +236,31 @@ fn answers_that_are_not_the_apis_json_are_errors_that_show_status_and_body() {
 fn a_body_over_one_mebibyte_is_refused_without_reading_it_all() {
     let standin = StandIn::start(Config::default()).unwrap();
     standin.push_fault(fault(200, "application/json", &"x".repeat(2 * 1024 * 1024)));
-    let e = call(&standin.url(), creds(DEMO_ACCESS_KEY_SECRET, None), SignatureVersion::V3, DEMO_APP_ID).unwrap_err();
+    let e = call(
+        &standin.url(),
+        creds(DEMO_ACCESS_KEY_SECRET, None),
+        SignatureVersion::V3,
+        DEMO_APP_ID,
+    )
+    .unwrap_err();
     assert_eq!(e.title(), "UnexpectedResponse");
     assert!(e.to_string().contains("over 1024 KiB"), "{e}");
 }
 
 #[test]
 fn connection_refused_is_a_network_error() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
-    let e = call(&format!("http://127.0.0.1:{port}"), creds("s", None), SignatureVersion::V3, DEMO_APP_ID).unwrap_err();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let e = call(
+        &format!("http://127.0.0.1:{port}"),
+        creds("s", None),
+        SignatureVersion::V3,
+        DEMO_APP_ID,
+    )
+    .unwrap_err();
     assert_eq!(e.title(), "NetworkError");
     assert!(e.is_retryable());
     assert!(e.to_string().contains(&format!("127.0.0.1:{port}")), "{e}");
@@ -146,7 +270,13 @@ fn connection_refused_is_a_network_error() {
 fn https_to_a_plain_server_fails_and_never_falls_back() {
     let standin = StandIn::start(Config::default()).unwrap();
     let url = standin.url().replace("http://", "https://");
-    let e = call(&url, creds(DEMO_ACCESS_KEY_SECRET, None), SignatureVersion::V3, DEMO_APP_ID).unwrap_err();
+    let e = call(
+        &url,
+        creds(DEMO_ACCESS_KEY_SECRET, None),
+        SignatureVersion::V3,
+        DEMO_APP_ID,
+    )
+    .unwrap_err();
     assert_eq!(e.title(), "NetworkError", "{e}");
     assert!(standin.requests().is_empty());
 }

@@ -2,7 +2,9 @@
 
 mod support;
 
-use esa_standin::{Config, Fault, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID};
+use esa_standin::{
+    Config, Fault, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID,
+};
 use support::run_binary;
 
 /// The acceptance's Remarks: spaces, `*`, `+`, `~`, `&`, `=` and non-ASCII text.
@@ -41,15 +43,39 @@ fn publishes_with_v3_and_v2_and_the_standin_verifies_both() {
     let standin = StandIn::start(Config::default()).unwrap();
     let url = standin.url();
     for version in ["v3", "v2"] {
-        let run = run_binary(&inputs(&url, &[("INPUT_SIGNATURE-VERSION", version), ("INPUT_REMARKS", REMARKS)]));
+        let run = run_binary(&inputs(
+            &url,
+            &[
+                ("INPUT_SIGNATURE-VERSION", version),
+                ("INPUT_REMARKS", REMARKS),
+            ],
+        ));
         assert_eq!(run.code, 0, "{version}: {}\n{}", run.stdout, run.stderr);
         let got = standin.requests().pop().unwrap();
-        assert_eq!((got.status, got.signature_method.as_deref()), (200, Some(version)), "{:?}", got.code);
+        assert_eq!(
+            (got.status, got.signature_method.as_deref()),
+            (200, Some(version)),
+            "{:?}",
+            got.code
+        );
         assert_eq!(got.body_params["Remarks"], REMARKS, "Remarks arrive intact");
         assert_eq!(run.outputs()["request-id"], got.request_id);
-        assert!(run.summary.contains(&got.request_id) && run.summary.contains("published"), "{}", run.summary);
-        assert!(run.stdout.contains(&format!("RequestId {}", got.request_id)), "{}", run.stdout);
-        assert!(run.errors().is_empty() && run.warnings().is_empty(), "{}", run.stdout);
+        assert!(
+            run.summary.contains(&got.request_id) && run.summary.contains("published"),
+            "{}",
+            run.summary
+        );
+        assert!(
+            run.stdout
+                .contains(&format!("RequestId {}", got.request_id)),
+            "{}",
+            run.stdout
+        );
+        assert!(
+            run.errors().is_empty() && run.warnings().is_empty(),
+            "{}",
+            run.stdout
+        );
     }
 }
 
@@ -58,7 +84,12 @@ fn a_region_publish_sends_the_regions_as_one_json_string() {
     let standin = StandIn::start(Config::default()).unwrap();
     let run = run_binary(&inputs(
         &standin.url(),
-        &[("INPUT_PUBLISH-TYPE", "region"), ("INPUT_REGIONS", "jiangsu\nzhejiang\n"), ("INPUT_FULL-RELEASE", "true"), ("INPUT_START-TIME", "2099-01-01T08:00:00+08:00")],
+        &[
+            ("INPUT_PUBLISH-TYPE", "region"),
+            ("INPUT_REGIONS", "jiangsu\nzhejiang\n"),
+            ("INPUT_FULL-RELEASE", "true"),
+            ("INPUT_START-TIME", "2099-01-01T08:00:00+08:00"),
+        ],
     ));
     assert_eq!(run.code, 0, "{}", run.stdout);
     let got = &standin.requests()[0];
@@ -73,10 +104,22 @@ fn each_validation_failure_sends_nothing_and_names_its_input() {
     let standin = StandIn::start(Config::default()).unwrap();
     let url = standin.url();
     let table: &[(&str, &str, &str)] = &[
-        ("INPUT_PUBLISH-ENV", "production", "InvalidParameter.PublishEnv"),
+        (
+            "INPUT_PUBLISH-ENV",
+            "production",
+            "InvalidParameter.PublishEnv",
+        ),
         ("INPUT_PERCENTAGE", "0", "InvalidParameter.Percentage"),
-        ("INPUT_VERSION-ID", "879626371616510001", "InvalidParameter.VersionId"),
-        ("INPUT_APP-ID", "880688675783790001", "InvalidParameter.appid"),
+        (
+            "INPUT_VERSION-ID",
+            "879626371616510001",
+            "InvalidParameter.VersionId",
+        ),
+        (
+            "INPUT_APP-ID",
+            "880688675783790001",
+            "InvalidParameter.appid",
+        ),
         ("INPUT_PUBLISH-TYPE", "blue-green", "InvalidParameter"),
         ("INPUT_FULL-RELEASE", "yes", "InvalidParameter"),
         ("INPUT_START-TIME", "tomorrow", "InvalidParameter"),
@@ -91,33 +134,75 @@ fn each_validation_failure_sends_nothing_and_names_its_input() {
         assert_eq!(errors.len(), 1, "{var}={value}: {}", run.stdout);
         let input = var.trim_start_matches("INPUT_").to_ascii_lowercase();
         assert_eq!(errors[0].properties["title"], *code, "{var}={value}");
-        assert!(errors[0].data.contains(&format!("`{input}`")), "{var}: {}", errors[0].data);
+        assert!(
+            errors[0].data.contains(&format!("`{input}`")),
+            "{var}: {}",
+            errors[0].data
+        );
         assert!(run.summary.contains("failed"), "{}", run.summary);
     }
     // The region publish without regions, and non-https to a remote host.
-    for extra in [[("INPUT_PUBLISH-TYPE", "region"), ("INPUT_REGIONS", "")], [("INPUT_ENDPOINT", "http://esa.example.com"), ("INPUT_REGIONS", "")]] {
+    for extra in [
+        [("INPUT_PUBLISH-TYPE", "region"), ("INPUT_REGIONS", "")],
+        [
+            ("INPUT_ENDPOINT", "http://esa.example.com"),
+            ("INPUT_REGIONS", ""),
+        ],
+    ] {
         let run = run_binary(&inputs(&url, &extra));
-        assert_eq!((run.code, run.errors().len()), (1, 1), "{extra:?}: {}", run.stdout);
+        assert_eq!(
+            (run.code, run.errors().len()),
+            (1, 1),
+            "{extra:?}: {}",
+            run.stdout
+        );
     }
     // Everything wrong at once: every problem is its own annotation.
-    let run = run_binary(&inputs(&url, &[("INPUT_PUBLISH-ENV", "x"), ("INPUT_PERCENTAGE", "200"), ("INPUT_VERSION-ID", "x"), ("INPUT_APP-ID", "x")]));
+    let run = run_binary(&inputs(
+        &url,
+        &[
+            ("INPUT_PUBLISH-ENV", "x"),
+            ("INPUT_PERCENTAGE", "200"),
+            ("INPUT_VERSION-ID", "x"),
+            ("INPUT_APP-ID", "x"),
+        ],
+    ));
     assert_eq!(run.errors().len(), 4, "{}", run.stdout);
-    assert!(standin.requests().is_empty(), "the stand-in received nothing");
+    assert!(
+        standin.requests().is_empty(),
+        "the stand-in received nothing"
+    );
 }
 
 #[test]
 fn an_api_error_is_annotated_with_its_code_request_id_and_advice() {
     let standin = StandIn::start(Config::default()).unwrap();
-    let run = run_binary(&inputs(&standin.url(), &[("INPUT_APP-ID", "app-000000000000000404")]));
+    let run = run_binary(&inputs(
+        &standin.url(),
+        &[("INPUT_APP-ID", "app-000000000000000404")],
+    ));
     assert_eq!(run.code, 1);
     let got = &standin.requests()[0];
     let errors = run.errors();
     assert_eq!(errors.len(), 1, "{}", run.stdout);
     assert_eq!(errors[0].properties["title"], "InvalidApp.NotFound");
-    for part in ["The application does not exist", "HTTP 404", got.request_id.as_str(), "Check `app-id`"] {
-        assert!(errors[0].data.contains(part), "missing {part:?} in {}", errors[0].data);
+    for part in [
+        "The application does not exist",
+        "HTTP 404",
+        got.request_id.as_str(),
+        "Check `app-id`",
+    ] {
+        assert!(
+            errors[0].data.contains(part),
+            "missing {part:?} in {}",
+            errors[0].data
+        );
     }
-    assert_eq!(run.outputs()["request-id"], got.request_id, "the RequestId is an output even on failure");
+    assert_eq!(
+        run.outputs()["request-id"],
+        got.request_id,
+        "the RequestId is an output even on failure"
+    );
     assert!(run.summary.contains("InvalidApp.NotFound") && run.summary.contains(&got.request_id));
 }
 
@@ -125,11 +210,21 @@ fn an_api_error_is_annotated_with_its_code_request_id_and_advice() {
 fn a_wrong_secret_is_refused_and_never_printed() {
     let standin = StandIn::start(Config::default()).unwrap();
     for version in ["v3", "v2"] {
-        let run = run_binary(&inputs(&standin.url(), &[("INPUT_ACCESS-KEY-SECRET", CANARY_SECRET), ("INPUT_SIGNATURE-VERSION", version), ("RUNNER_DEBUG", "1")]));
+        let run = run_binary(&inputs(
+            &standin.url(),
+            &[
+                ("INPUT_ACCESS-KEY-SECRET", CANARY_SECRET),
+                ("INPUT_SIGNATURE-VERSION", version),
+                ("RUNNER_DEBUG", "1"),
+            ],
+        ));
         assert_eq!(run.code, 1);
         assert_eq!(run.errors()[0].properties["title"], "SignatureDoesNotMatch");
         assert!(run.errors()[0].data.contains("access-key-secret"));
-        assert!(!run.everything().contains(CANARY_SECRET), "{version}: the secret leaked");
+        assert!(
+            !run.everything().contains(CANARY_SECRET),
+            "{version}: the secret leaked"
+        );
     }
 }
 
@@ -137,27 +232,45 @@ fn a_wrong_secret_is_refused_and_never_printed() {
 fn a_server_message_cannot_inject_workflow_commands() {
     let standin = StandIn::start(Config::default()).unwrap();
     let hostile = r#"{"Code":"Bad,Code:x","Message":"oops\n::error::injected\r\n::add-mask::x %0A::warning::y","RequestId":"id\n::set-output name=request-id::evil"}"#;
-    standin.push_fault(Fault { status: 400, content_type: "application/json".into(), body: hostile.into() });
+    standin.push_fault(Fault {
+        status: 400,
+        content_type: "application/json".into(),
+        body: hostile.into(),
+    });
     let run = run_binary(&inputs(&standin.url(), &[]));
     assert_eq!(run.code, 1);
     let cmds = run.commands();
     assert_eq!(cmds.len(), 1, "exactly one command: {cmds:?}");
     assert_eq!(cmds[0].properties["title"], "Bad,Code:x");
-    assert!(cmds[0].data.contains("oops\n::error::injected"), "the text round-trips as data");
+    assert!(
+        cmds[0].data.contains("oops\n::error::injected"),
+        "the text round-trips as data"
+    );
     let outputs = run.outputs();
     assert_eq!(outputs.len(), 1);
-    assert_eq!(outputs["request-id"], "id\n::set-output name=request-id::evil");
+    assert_eq!(
+        outputs["request-id"],
+        "id\n::set-output name=request-id::evil"
+    );
 }
 
 #[test]
 fn a_proxy_page_is_reported_with_status_and_body() {
     let standin = StandIn::start(Config::default()).unwrap();
-    standin.push_fault(Fault { status: 502, content_type: "text/html".into(), body: "<html><h1>502 Bad Gateway</h1>\n<p>nginx</p></html>".into() });
+    standin.push_fault(Fault {
+        status: 502,
+        content_type: "text/html".into(),
+        body: "<html><h1>502 Bad Gateway</h1>\n<p>nginx</p></html>".into(),
+    });
     let run = run_binary(&inputs(&standin.url(), &[]));
     assert_eq!(run.code, 1);
     let e = &run.errors()[0];
     assert_eq!(e.properties["title"], "UnexpectedResponse");
-    assert!(e.data.contains("HTTP 502") && e.data.contains("502 Bad Gateway"), "{}", e.data);
+    assert!(
+        e.data.contains("HTTP 502") && e.data.contains("502 Bad Gateway"),
+        "{}",
+        e.data
+    );
 }
 
 #[test]
@@ -166,17 +279,39 @@ fn a_dry_run_signs_but_sends_nothing_and_prints_no_secret_or_signature() {
     for version in ["v3", "v2"] {
         let run = run_binary(&inputs(
             &standin.url(),
-            &[("INPUT_DRY-RUN", "true"), ("INPUT_ACCESS-KEY-SECRET", CANARY_SECRET), ("INPUT_SECURITY-TOKEN", "CANARY-token-91b2"), ("INPUT_SIGNATURE-VERSION", version), ("INPUT_REMARKS", REMARKS)],
+            &[
+                ("INPUT_DRY-RUN", "true"),
+                ("INPUT_ACCESS-KEY-SECRET", CANARY_SECRET),
+                ("INPUT_SECURITY-TOKEN", "CANARY-token-91b2"),
+                ("INPUT_SIGNATURE-VERSION", version),
+                ("INPUT_REMARKS", REMARKS),
+            ],
         ));
         assert_eq!(run.code, 0, "{}", run.stdout);
         let all = run.everything();
-        assert!(!all.contains(CANARY_SECRET) && !all.contains("CANARY-token"), "{all}");
-        assert!(all.contains("string to sign") && all.contains("POST http://127.0.0.1"), "{all}");
-        assert!(all.contains("Signature=***"), "the signature is redacted: {all}");
+        assert!(
+            !all.contains(CANARY_SECRET) && !all.contains("CANARY-token"),
+            "{all}"
+        );
+        assert!(
+            all.contains("string to sign") && all.contains("POST http://127.0.0.1"),
+            "{all}"
+        );
+        assert!(
+            all.contains("Signature=***"),
+            "the signature is redacted: {all}"
+        );
         assert!(run.summary.contains("dry run"));
     }
     // Without credentials, a placeholder signs, and the log says so.
-    let run = run_binary(&inputs(&standin.url(), &[("INPUT_DRY-RUN", "true"), ("INPUT_ACCESS-KEY-ID", ""), ("INPUT_ACCESS-KEY-SECRET", "")]));
+    let run = run_binary(&inputs(
+        &standin.url(),
+        &[
+            ("INPUT_DRY-RUN", "true"),
+            ("INPUT_ACCESS-KEY-ID", ""),
+            ("INPUT_ACCESS-KEY-SECRET", ""),
+        ],
+    ));
     assert_eq!(run.code, 0);
     assert!(run.stdout.contains("placeholder"), "{}", run.stdout);
     assert!(standin.requests().is_empty());

@@ -4,7 +4,9 @@ use chrono::{NaiveDateTime, Utc};
 use esa_publish::inputs::*;
 
 fn now() -> chrono::DateTime<Utc> {
-    NaiveDateTime::parse_from_str("2026-01-01T00:00:00Z", "%Y-%m-%dT%H:%M:%SZ").unwrap().and_utc()
+    NaiveDateTime::parse_from_str("2026-01-01T00:00:00Z", "%Y-%m-%dT%H:%M:%SZ")
+        .unwrap()
+        .and_utc()
 }
 
 /// A valid set of runner-style inputs, with `overrides` applied (an empty value unsets).
@@ -36,7 +38,11 @@ fn rejected(overrides: &[(&str, &str)]) -> Rejected {
 
 #[test]
 fn runner_and_hand_spellings_both_work_and_values_are_trimmed() {
-    let c = ok(&[("INPUT_APP-ID", ""), ("INPUT_APP_ID", "  app-1 \n"), ("INPUT_PERCENTAGE", " 20 ")]);
+    let c = ok(&[
+        ("INPUT_APP-ID", ""),
+        ("INPUT_APP_ID", "  app-1 \n"),
+        ("INPUT_PERCENTAGE", " 20 "),
+    ]);
     assert_eq!(c.publish.app_id, "app-1");
     assert_eq!(c.publish.percentage, Some(20));
     // The runner's spelling wins when both are set.
@@ -46,8 +52,15 @@ fn runner_and_hand_spellings_both_work_and_values_are_trimmed() {
 
 #[test]
 fn defaults_apply_when_inputs_are_empty() {
-    let c = ok(&[("INPUT_REGION", ""), ("INPUT_SIGNATURE-VERSION", ""), ("INPUT_DRY-RUN", "")]);
-    assert_eq!(c.endpoint.base_url(), "https://esa.cn-hangzhou.aliyuncs.com");
+    let c = ok(&[
+        ("INPUT_REGION", ""),
+        ("INPUT_SIGNATURE-VERSION", ""),
+        ("INPUT_DRY-RUN", ""),
+    ]);
+    assert_eq!(
+        c.endpoint.base_url(),
+        "https://esa.cn-hangzhou.aliyuncs.com"
+    );
     assert_eq!(c.signature_version, SignatureVersion::V3);
     assert!(!c.dry_run);
     assert_eq!(c.publish.percentage, None);
@@ -58,38 +71,152 @@ fn defaults_apply_when_inputs_are_empty() {
 fn each_bad_input_is_reported_against_its_name_with_the_seed_code() {
     let table: &[(&str, &str, &str, &str)] = &[
         // input var, value, input named, code
-        ("INPUT_PUBLISH-ENV", "production", "publish-env", "InvalidParameter.PublishEnv"),
-        ("INPUT_PUBLISH-ENV", "", "publish-env", "InvalidParameter.PublishEnv"),
-        ("INPUT_PERCENTAGE", "0", "percentage", "InvalidParameter.Percentage"),
-        ("INPUT_PERCENTAGE", "101", "percentage", "InvalidParameter.Percentage"),
-        ("INPUT_PERCENTAGE", "50.5", "percentage", "InvalidParameter.Percentage"),
-        ("INPUT_PERCENTAGE", "-1", "percentage", "InvalidParameter.Percentage"),
-        ("INPUT_PERCENTAGE", "ten", "percentage", "InvalidParameter.Percentage"),
-        ("INPUT_VERSION-ID", "v-123", "version-id", "InvalidParameter.VersionId"),
-        ("INPUT_VERSION-ID", "", "version-id", "InvalidParameter.VersionId"),
-        ("INPUT_VERSION-ID", "ver-", "version-id", "InvalidParameter.VersionId"),
-        ("INPUT_APP-ID", "88068867578379", "app-id", "InvalidParameter.appid"),
+        (
+            "INPUT_PUBLISH-ENV",
+            "production",
+            "publish-env",
+            "InvalidParameter.PublishEnv",
+        ),
+        (
+            "INPUT_PUBLISH-ENV",
+            "",
+            "publish-env",
+            "InvalidParameter.PublishEnv",
+        ),
+        (
+            "INPUT_PERCENTAGE",
+            "0",
+            "percentage",
+            "InvalidParameter.Percentage",
+        ),
+        (
+            "INPUT_PERCENTAGE",
+            "101",
+            "percentage",
+            "InvalidParameter.Percentage",
+        ),
+        (
+            "INPUT_PERCENTAGE",
+            "50.5",
+            "percentage",
+            "InvalidParameter.Percentage",
+        ),
+        (
+            "INPUT_PERCENTAGE",
+            "-1",
+            "percentage",
+            "InvalidParameter.Percentage",
+        ),
+        (
+            "INPUT_PERCENTAGE",
+            "ten",
+            "percentage",
+            "InvalidParameter.Percentage",
+        ),
+        (
+            "INPUT_VERSION-ID",
+            "v-123",
+            "version-id",
+            "InvalidParameter.VersionId",
+        ),
+        (
+            "INPUT_VERSION-ID",
+            "",
+            "version-id",
+            "InvalidParameter.VersionId",
+        ),
+        (
+            "INPUT_VERSION-ID",
+            "ver-",
+            "version-id",
+            "InvalidParameter.VersionId",
+        ),
+        (
+            "INPUT_APP-ID",
+            "88068867578379",
+            "app-id",
+            "InvalidParameter.appid",
+        ),
         ("INPUT_APP-ID", "", "app-id", "InvalidParameter.appid"),
-        ("INPUT_PUBLISH-TYPE", "canary", "publish-type", "InvalidParameter"),
-        ("INPUT_FULL-RELEASE", "yes", "full-release", "InvalidParameter"),
-        ("INPUT_START-TIME", "2026-06-05 16:00", "start-time", "InvalidParameter"),
-        ("INPUT_START-TIME", "2026-06-05T16:00:00", "start-time", "InvalidParameter"),
-        ("INPUT_SIGNATURE-VERSION", "v4", "signature-version", "InvalidParameter"),
+        (
+            "INPUT_PUBLISH-TYPE",
+            "canary",
+            "publish-type",
+            "InvalidParameter",
+        ),
+        (
+            "INPUT_FULL-RELEASE",
+            "yes",
+            "full-release",
+            "InvalidParameter",
+        ),
+        (
+            "INPUT_START-TIME",
+            "2026-06-05 16:00",
+            "start-time",
+            "InvalidParameter",
+        ),
+        (
+            "INPUT_START-TIME",
+            "2026-06-05T16:00:00",
+            "start-time",
+            "InvalidParameter",
+        ),
+        (
+            "INPUT_SIGNATURE-VERSION",
+            "v4",
+            "signature-version",
+            "InvalidParameter",
+        ),
         ("INPUT_DRY-RUN", "maybe", "dry-run", "InvalidParameter"),
         ("INPUT_REGION", "cn hangzhou", "region", "InvalidParameter"),
-        ("INPUT_ENDPOINT", "http://esa.example.com", "endpoint", "InvalidParameter"),
-        ("INPUT_ENDPOINT", "http://10.0.0.1:8080", "endpoint", "InvalidParameter"),
-        ("INPUT_ENDPOINT", "ftp://127.0.0.1", "endpoint", "InvalidParameter"),
-        ("INPUT_ENDPOINT", "https://esa.example.com/path", "endpoint", "InvalidParameter"),
-        ("INPUT_ENDPOINT", "https://user:pw@esa.example.com", "endpoint", "InvalidParameter"),
-        ("INPUT_ACCESS-KEY-SECRET", "", "access-key-secret", "InvalidParameter"),
+        (
+            "INPUT_ENDPOINT",
+            "http://esa.example.com",
+            "endpoint",
+            "InvalidParameter",
+        ),
+        (
+            "INPUT_ENDPOINT",
+            "http://10.0.0.1:8080",
+            "endpoint",
+            "InvalidParameter",
+        ),
+        (
+            "INPUT_ENDPOINT",
+            "ftp://127.0.0.1",
+            "endpoint",
+            "InvalidParameter",
+        ),
+        (
+            "INPUT_ENDPOINT",
+            "https://esa.example.com/path",
+            "endpoint",
+            "InvalidParameter",
+        ),
+        (
+            "INPUT_ENDPOINT",
+            "https://user:pw@esa.example.com",
+            "endpoint",
+            "InvalidParameter",
+        ),
+        (
+            "INPUT_ACCESS-KEY-SECRET",
+            "",
+            "access-key-secret",
+            "InvalidParameter",
+        ),
     ];
     for (var, value, input, code) in table {
         let r = rejected(&[(var, value)]);
         assert_eq!(r.errors.len(), 1, "{var}={value:?}: {r:?}");
         let e = &r.errors[0];
         assert_eq!((e.input, e.code), (*input, *code), "{var}={value:?}");
-        assert!(e.message.contains(input), "{var}={value:?}: the message names the input: {}", e.message);
+        assert!(
+            e.message.contains(input),
+            "{var}={value:?}: the message names the input: {}",
+            e.message
+        );
     }
 }
 
@@ -103,7 +230,16 @@ fn every_error_is_reported_at_once() {
         ("INPUT_PUBLISH-TYPE", "region"),
     ]);
     let inputs: Vec<&str> = r.errors.iter().map(|e| e.input).collect();
-    assert_eq!(inputs, ["app-id", "version-id", "publish-env", "percentage", "regions"]);
+    assert_eq!(
+        inputs,
+        [
+            "app-id",
+            "version-id",
+            "publish-env",
+            "percentage",
+            "regions"
+        ]
+    );
 }
 
 #[test]
@@ -112,13 +248,24 @@ fn missing_credentials_are_one_clear_error_except_in_a_dry_run() {
     assert_eq!(r.errors.len(), 1);
     assert_eq!(r.errors[0].code, "MissingCredentials");
     assert!(r.errors[0].message.contains("access-key-secret"));
-    let c = ok(&[("INPUT_ACCESS-KEY-ID", ""), ("INPUT_ACCESS-KEY-SECRET", ""), ("INPUT_DRY-RUN", "true")]);
+    let c = ok(&[
+        ("INPUT_ACCESS-KEY-ID", ""),
+        ("INPUT_ACCESS-KEY-SECRET", ""),
+        ("INPUT_DRY-RUN", "true"),
+    ]);
     assert!(c.credentials.is_none());
 }
 
 #[test]
 fn booleans_follow_the_toolkit() {
-    for (v, want) in [("true", true), ("True", true), ("TRUE", true), ("false", false), ("False", false), ("FALSE", false)] {
+    for (v, want) in [
+        ("true", true),
+        ("True", true),
+        ("TRUE", true),
+        ("false", false),
+        ("False", false),
+        ("FALSE", false),
+    ] {
         assert_eq!(parse_bool(v), Ok(want));
     }
     for v in ["yes", "1", "on", "tRuE"] {
@@ -129,10 +276,22 @@ fn booleans_follow_the_toolkit() {
 #[test]
 fn start_time_is_normalised_to_utc_and_the_past_is_a_warning() {
     let c = ok(&[("INPUT_START-TIME", "2026-06-06T00:30:00+08:00")]);
-    assert_eq!(c.publish.start_time.map(esa_publish::signing::format_timestamp).as_deref(), Some("2026-06-05T16:30:00Z"));
+    assert_eq!(
+        c.publish
+            .start_time
+            .map(esa_publish::signing::format_timestamp)
+            .as_deref(),
+        Some("2026-06-05T16:30:00Z")
+    );
     assert!(c.warnings.is_empty());
     let c = ok(&[("INPUT_START-TIME", "2025-12-31T23:59:59.750Z")]);
-    assert_eq!(c.publish.start_time.map(esa_publish::signing::format_timestamp).as_deref(), Some("2025-12-31T23:59:59Z"));
+    assert_eq!(
+        c.publish
+            .start_time
+            .map(esa_publish::signing::format_timestamp)
+            .as_deref(),
+        Some("2025-12-31T23:59:59Z")
+    );
     assert_eq!(c.warnings.len(), 1);
     assert_eq!(c.warnings[0].input, "start-time");
 }
@@ -152,7 +311,13 @@ fn regions_accept_commas_newlines_and_json() {
         if want.is_empty() {
             assert!(got.is_err(), "{raw:?}: {got:?}");
         } else {
-            assert_eq!(got.as_deref(), Ok(*want as &[&str]).map(|w| w.iter().map(|s| s.to_string()).collect::<Vec<_>>()).as_deref(), "{raw:?}");
+            assert_eq!(
+                got.as_deref(),
+                Ok(*want as &[&str])
+                    .map(|w| w.iter().map(|s| s.to_string()).collect::<Vec<_>>())
+                    .as_deref(),
+                "{raw:?}"
+            );
         }
     }
     for bad in ["[1,2]", "[\"a\"", "jiangsu,jiangsu", "a b", "\"jiangsu\""] {
@@ -162,7 +327,11 @@ fn regions_accept_commas_newlines_and_json() {
 
 #[test]
 fn region_publish_needs_regions_and_sends_them() {
-    let c = ok(&[("INPUT_PUBLISH-TYPE", "region"), ("INPUT_REGIONS", "jiangsu\nzhejiang"), ("INPUT_FULL-RELEASE", "true")]);
+    let c = ok(&[
+        ("INPUT_PUBLISH-TYPE", "region"),
+        ("INPUT_REGIONS", "jiangsu\nzhejiang"),
+        ("INPUT_FULL-RELEASE", "true"),
+    ]);
     let req = esa_publish::api::publish_request(&c.publish);
     assert_eq!(req.query["Regions"], r#"["jiangsu","zhejiang"]"#);
     assert_eq!(req.query["FullRelease"], "true");
@@ -189,10 +358,26 @@ fn unknown_inputs_earn_a_warning() {
 #[test]
 fn endpoints() {
     let table: &[(&str, &str, &str)] = &[
-        ("esa.ap-southeast-1.aliyuncs.com", "https://esa.ap-southeast-1.aliyuncs.com", "esa.ap-southeast-1.aliyuncs.com"),
-        ("https://esa.cn-hangzhou.aliyuncs.com/", "https://esa.cn-hangzhou.aliyuncs.com", "esa.cn-hangzhou.aliyuncs.com"),
-        ("https://esa.cn-hangzhou.aliyuncs.com:443", "https://esa.cn-hangzhou.aliyuncs.com", "esa.cn-hangzhou.aliyuncs.com"),
-        ("http://127.0.0.1:8080", "http://127.0.0.1:8080", "127.0.0.1:8080"),
+        (
+            "esa.ap-southeast-1.aliyuncs.com",
+            "https://esa.ap-southeast-1.aliyuncs.com",
+            "esa.ap-southeast-1.aliyuncs.com",
+        ),
+        (
+            "https://esa.cn-hangzhou.aliyuncs.com/",
+            "https://esa.cn-hangzhou.aliyuncs.com",
+            "esa.cn-hangzhou.aliyuncs.com",
+        ),
+        (
+            "https://esa.cn-hangzhou.aliyuncs.com:443",
+            "https://esa.cn-hangzhou.aliyuncs.com",
+            "esa.cn-hangzhou.aliyuncs.com",
+        ),
+        (
+            "http://127.0.0.1:8080",
+            "http://127.0.0.1:8080",
+            "127.0.0.1:8080",
+        ),
         ("http://127.8.9.10", "http://127.8.9.10", "127.8.9.10"),
         ("http://localhost:9", "http://localhost:9", "localhost:9"),
         ("http://[::1]:8080", "http://[::1]:8080", "[::1]:8080"),
@@ -200,9 +385,22 @@ fn endpoints() {
     ];
     for (raw, url, host) in table {
         let e = parse_endpoint(raw).unwrap_or_else(|e| panic!("{raw}: {e}"));
-        assert_eq!((e.base_url().as_str(), e.host_header().as_str()), (*url, *host), "{raw}");
+        assert_eq!(
+            (e.base_url().as_str(), e.host_header().as_str()),
+            (*url, *host),
+            "{raw}"
+        );
     }
-    for bad in ["http://example.com", "http://128.0.0.1", "http://localhost.example.com", "http://[::2]", "http://0.0.0.0", "https://", "https://h/?q=1", "https://h/#f"] {
+    for bad in [
+        "http://example.com",
+        "http://128.0.0.1",
+        "http://localhost.example.com",
+        "http://[::2]",
+        "http://0.0.0.0",
+        "https://",
+        "https://h/?q=1",
+        "https://h/#f",
+    ] {
         assert!(parse_endpoint(bad).is_err(), "{bad} should be refused");
     }
 }
@@ -210,7 +408,13 @@ fn endpoints() {
 #[test]
 fn the_region_builds_the_endpoint() {
     let c = ok(&[("INPUT_REGION", "ap-southeast-1")]);
-    assert_eq!(c.endpoint.base_url(), "https://esa.ap-southeast-1.aliyuncs.com");
-    let c = ok(&[("INPUT_REGION", "ap-southeast-1"), ("INPUT_ENDPOINT", "http://127.0.0.1:1234")]);
+    assert_eq!(
+        c.endpoint.base_url(),
+        "https://esa.ap-southeast-1.aliyuncs.com"
+    );
+    let c = ok(&[
+        ("INPUT_REGION", "ap-southeast-1"),
+        ("INPUT_ENDPOINT", "http://127.0.0.1:1234"),
+    ]);
     assert_eq!(c.endpoint.base_url(), "http://127.0.0.1:1234");
 }

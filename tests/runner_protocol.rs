@@ -53,7 +53,11 @@ fn annotations_round_trip_and_never_split_into_more_commands() {
         assert_eq!(parsed.len(), 1, "{text:?} became {parsed:?}");
         assert_eq!(parsed[0].name, "error");
         assert_eq!(parsed[0].data, *text, "the message round-trips");
-        assert_eq!(parsed[0].properties.get("title").map(String::as_str), Some(*text), "the title round-trips");
+        assert_eq!(
+            parsed[0].properties.get("title").map(String::as_str),
+            Some(*text),
+            "the title round-trips"
+        );
     }
 }
 
@@ -69,21 +73,34 @@ fn plain_log_lines_are_never_commands() {
 fn runner_with_files() -> (tempfile::TempDir, std::path::PathBuf, Runner<Vec<u8>>) {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("out");
-    let env = Env::from_pairs([("GITHUB_OUTPUT", out.to_str().unwrap()), ("GITHUB_STEP_SUMMARY", dir.path().join("sum").to_str().unwrap())]);
+    let env = Env::from_pairs([
+        ("GITHUB_OUTPUT", out.to_str().unwrap()),
+        (
+            "GITHUB_STEP_SUMMARY",
+            dir.path().join("sum").to_str().unwrap(),
+        ),
+    ]);
     (dir, out, Runner::new(&env, Vec::new()))
 }
 
 #[test]
 fn outputs_use_a_random_heredoc_delimiter_the_runner_parses() {
     let (_dir, path, mut runner) = runner_with_files();
-    runner.set_output("request-id", "04F0F334-1335-436C-A1D7-6C044FE73368").unwrap();
-    runner.set_output("multi", "a\nb=c\nmulti<<EOF\nEOF").unwrap();
+    runner
+        .set_output("request-id", "04F0F334-1335-436C-A1D7-6C044FE73368")
+        .unwrap();
+    runner
+        .set_output("multi", "a\nb=c\nmulti<<EOF\nEOF")
+        .unwrap();
     let raw = std::fs::read_to_string(&path).unwrap();
     let parsed = parse_outputs(&raw).unwrap();
     assert_eq!(parsed.len(), 2, "{raw}");
     assert_eq!(parsed["request-id"], "04F0F334-1335-436C-A1D7-6C044FE73368");
     assert_eq!(parsed["multi"], "a\nb=c\nmulti<<EOF\nEOF");
-    let delimiters: Vec<&str> = raw.lines().filter_map(|l| l.split_once("<<").map(|(_, d)| d)).collect();
+    let delimiters: Vec<&str> = raw
+        .lines()
+        .filter_map(|l| l.split_once("<<").map(|(_, d)| d))
+        .collect();
     assert_eq!(delimiters.len(), 3, "{raw}");
     assert!(delimiters[0].starts_with("ghadelimiter_") && delimiters[0].len() > 40);
     assert_ne!(delimiters[0], delimiters[1], "a fresh delimiter per output");
@@ -106,7 +123,11 @@ fn hostile_output_values_cannot_add_outputs() {
 fn secrets_are_scrubbed_from_every_channel_in_every_encoding() {
     let (dir, path, mut runner) = runner_with_files();
     runner.add_secret("s3cr3t/+ tok");
-    runner.annotate(Level::Error, "t s3cr3t/+ tok", "server said s3cr3t%2F%2B%20tok and s3cr3t%252F%252B%2520tok");
+    runner.annotate(
+        Level::Error,
+        "t s3cr3t/+ tok",
+        "server said s3cr3t%2F%2B%20tok and s3cr3t%252F%252B%2520tok",
+    );
     runner.log("log s3cr3t/+ tok");
     runner.set_output("x", "s3cr3t/+ tok").unwrap();
     runner.append_summary("| s3cr3t%2F%2B+tok |").unwrap();
@@ -122,5 +143,12 @@ fn secrets_are_scrubbed_from_every_channel_in_every_encoding() {
 
 #[test]
 fn markdown_cells_cannot_break_the_table_or_inject_html() {
-    assert_eq!(markdown_cell("a|b\nc<script>&`"), "a\\|b c&lt;script&gt;&amp;\\`");
+    assert_eq!(
+        markdown_cell("a|b\nc<script>&`"),
+        "a\\|b c&lt;script&gt;&amp;\\`"
+    );
+    assert_eq!(
+        markdown_cell("*x* _y_ ~z~ [l](u) \\"),
+        "\\*x\\* \\_y\\_ \\~z\\~ \\[l\\](u) \\\\"
+    );
 }

@@ -26,7 +26,9 @@ fn map(v: &Value) -> BTreeMap<String, String> {
 }
 
 fn time(s: &str) -> DateTime<Utc> {
-    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ").unwrap().and_utc()
+    NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%SZ")
+        .unwrap()
+        .and_utc()
 }
 
 fn credentials(case: &Value, token: Option<String>) -> Credentials {
@@ -38,7 +40,15 @@ fn credentials(case: &Value, token: Option<String>) -> Credentials {
 }
 
 const V2_COMMON: &[&str] = &[
-    "Action", "Format", "Version", "Timestamp", "SignatureNonce", "SignatureMethod", "SignatureVersion", "AccessKeyId", "SecurityToken",
+    "Action",
+    "Format",
+    "Version",
+    "Timestamp",
+    "SignatureNonce",
+    "SignatureMethod",
+    "SignatureVersion",
+    "AccessKeyId",
+    "SecurityToken",
 ];
 
 #[test]
@@ -48,7 +58,9 @@ fn the_vector_file_has_both_methods_and_token_cases() {
     let v3 = v["v3"].as_array().unwrap();
     assert_eq!((v2.len(), v3.len()), (26, 25));
     assert!(v2.iter().any(|c| c["query"].get("SecurityToken").is_some()));
-    assert!(v3.iter().any(|c| c["headers"].get("x-acs-security-token").is_some()));
+    assert!(v3
+        .iter()
+        .any(|c| c["headers"].get("x-acs-security-token").is_some()));
 }
 
 #[test]
@@ -60,25 +72,57 @@ fn v2_each_stage_matches_the_sdk() {
         let mut all = query.clone();
         all.extend(body.clone());
 
-        assert_eq!(canonical_query(&all), case["canonical_query"].as_str().unwrap(), "{name}: canonical query didn't match");
+        assert_eq!(
+            canonical_query(&all),
+            case["canonical_query"].as_str().unwrap(),
+            "{name}: canonical query didn't match"
+        );
         let sts = v2_string_to_sign(case["method"].as_str().unwrap(), &all);
-        assert_eq!(sts, case["string_to_sign"].as_str().unwrap(), "{name}: string to sign didn't match");
+        assert_eq!(
+            sts,
+            case["string_to_sign"].as_str().unwrap(),
+            "{name}: string to sign didn't match"
+        );
         let sig = v2_signature(case["access_key_secret"].as_str().unwrap(), &sts);
-        assert_eq!(sig, case["signature"].as_str().unwrap(), "{name}: signature didn't match");
+        assert_eq!(
+            sig,
+            case["signature"].as_str().unwrap(),
+            "{name}: signature didn't match"
+        );
 
         // The whole assembly, from the API's own parameters plus time, nonce and credentials.
         let request = RpcRequest {
             action: "PublishEdgeContainerAppVersion",
             version: "2024-09-10",
             method: "POST",
-            query: query.iter().filter(|(k, _)| !V2_COMMON.contains(&k.as_str())).map(|(k, v)| (k.clone(), v.clone())).collect(),
+            query: query
+                .iter()
+                .filter(|(k, _)| !V2_COMMON.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
             body: body.clone(),
         };
-        let signed = sign_v2(&request, &credentials(case, query.get("SecurityToken").cloned()), time(&query["Timestamp"]), &query["SignatureNonce"]);
-        assert_eq!(signed.canonical, case["canonical_query"].as_str().unwrap(), "{name}: assembled canonical query didn't match");
-        assert_eq!(signed.string_to_sign, case["string_to_sign"].as_str().unwrap(), "{name}: assembled string to sign didn't match");
+        let signed = sign_v2(
+            &request,
+            &credentials(case, query.get("SecurityToken").cloned()),
+            time(&query["Timestamp"]),
+            &query["SignatureNonce"],
+        );
+        assert_eq!(
+            signed.canonical,
+            case["canonical_query"].as_str().unwrap(),
+            "{name}: assembled canonical query didn't match"
+        );
+        assert_eq!(
+            signed.string_to_sign,
+            case["string_to_sign"].as_str().unwrap(),
+            "{name}: assembled string to sign didn't match"
+        );
         assert!(
-            signed.path_and_query.ends_with(&format!("&Signature={}", percent_encode(case["signature"].as_str().unwrap()))),
+            signed.path_and_query.ends_with(&format!(
+                "&Signature={}",
+                percent_encode(case["signature"].as_str().unwrap())
+            )),
             "{name}: the URL does not carry the signature"
         );
     }
@@ -93,14 +137,39 @@ fn v3_each_stage_matches_the_sdk() {
         let body = case["body"].as_str().unwrap();
 
         let hash = hex_sha256(body.as_bytes());
-        assert_eq!(hash, headers["x-acs-content-sha256"], "{name}: payload hash didn't match");
-        let canonical = v3_canonical_request(case["method"].as_str().unwrap(), case["path"].as_str().unwrap(), &query, &headers, &hash);
-        assert_eq!(canonical.text, case["canonical_request"].as_str().unwrap(), "{name}: canonical request didn't match");
+        assert_eq!(
+            hash, headers["x-acs-content-sha256"],
+            "{name}: payload hash didn't match"
+        );
+        let canonical = v3_canonical_request(
+            case["method"].as_str().unwrap(),
+            case["path"].as_str().unwrap(),
+            &query,
+            &headers,
+            &hash,
+        );
+        assert_eq!(
+            canonical.text,
+            case["canonical_request"].as_str().unwrap(),
+            "{name}: canonical request didn't match"
+        );
         let sts = v3_string_to_sign(&canonical.text);
-        assert_eq!(sts, case["string_to_sign"].as_str().unwrap(), "{name}: string to sign didn't match");
+        assert_eq!(
+            sts,
+            case["string_to_sign"].as_str().unwrap(),
+            "{name}: string to sign didn't match"
+        );
         let sig = v3_signature(case["access_key_secret"].as_str().unwrap(), &sts);
-        let auth = v3_authorization(case["access_key_id"].as_str().unwrap(), &canonical.signed_headers, &sig);
-        assert_eq!(auth, case["authorization"].as_str().unwrap(), "{name}: authorization didn't match");
+        let auth = v3_authorization(
+            case["access_key_id"].as_str().unwrap(),
+            &canonical.signed_headers,
+            &sig,
+        );
+        assert_eq!(
+            auth,
+            case["authorization"].as_str().unwrap(),
+            "{name}: authorization didn't match"
+        );
 
         // The whole assembly: the body parameters are decoded from the vector's body (with the
         // stand-in's independent decoder) and must encode back to the very same bytes.
@@ -111,11 +180,25 @@ fn v3_each_stage_matches_the_sdk() {
             query: query.clone(),
             body: esa_standin::verify::parse_pairs(body),
         };
-        let signed = sign_v3(&request, &headers["host"], &credentials(case, headers.get("x-acs-security-token").cloned()), time(&headers["x-acs-date"]), &headers["x-acs-signature-nonce"]);
+        let signed = sign_v3(
+            &request,
+            &headers["host"],
+            &credentials(case, headers.get("x-acs-security-token").cloned()),
+            time(&headers["x-acs-date"]),
+            &headers["x-acs-signature-nonce"],
+        );
         assert_eq!(signed.body, body, "{name}: form body didn't match");
-        assert_eq!(signed.canonical, case["canonical_request"].as_str().unwrap(), "{name}: assembled canonical request didn't match");
+        assert_eq!(
+            signed.canonical,
+            case["canonical_request"].as_str().unwrap(),
+            "{name}: assembled canonical request didn't match"
+        );
         let sent: BTreeMap<String, String> = signed.headers.iter().cloned().collect();
-        assert_eq!(sent.get("authorization").map(String::as_str), case["authorization"].as_str(), "{name}: assembled authorization didn't match");
+        assert_eq!(
+            sent.get("authorization").map(String::as_str),
+            case["authorization"].as_str(),
+            "{name}: assembled authorization didn't match"
+        );
         for (k, v) in &headers {
             assert_eq!(sent.get(k), Some(v), "{name}: header {k} didn't match");
         }
@@ -126,10 +209,18 @@ fn v3_each_stage_matches_the_sdk() {
 fn the_worked_example_signature() {
     // The worked example of shared/docs/esa-api.md §3, spelled out.
     let v = vectors();
-    let case = v["v2"].as_array().unwrap().iter().find(|c| c["name"] == "v2-worked-example").unwrap();
+    let case = v["v2"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "v2-worked-example")
+        .unwrap();
     let mut all = map(&case["query"]);
     all.extend(map(&case["body"]));
-    assert_eq!(v2_signature("testsecret", &v2_string_to_sign("POST", &all)), "IaOpSG49+Ewq/+2QXDt14xk8bFo=");
+    assert_eq!(
+        v2_signature("testsecret", &v2_string_to_sign("POST", &all)),
+        "IaOpSG49+Ewq/+2QXDt14xk8bFo="
+    );
 }
 
 #[test]
@@ -142,14 +233,30 @@ fn the_standin_verifier_agrees_with_the_vectors_too() {
         all.extend(map(&case["body"]));
         let sts = sv::v2_string_to_sign("POST", &all);
         assert_eq!(sts, case["string_to_sign"].as_str().unwrap());
-        assert_eq!(sv::v2_signature(case["access_key_secret"].as_str().unwrap(), &sts), case["signature"].as_str().unwrap());
+        assert_eq!(
+            sv::v2_signature(case["access_key_secret"].as_str().unwrap(), &sts),
+            case["signature"].as_str().unwrap()
+        );
     }
     for case in vectors()["v3"].as_array().unwrap() {
         let headers = map(&case["headers"]);
         let names: Vec<String> = headers.keys().cloned().collect();
-        let canonical = sv::v3_canonical_request("POST", "/", &map(&case["query"]), &headers, &names, &headers["x-acs-content-sha256"]);
+        let canonical = sv::v3_canonical_request(
+            "POST",
+            "/",
+            &map(&case["query"]),
+            &headers,
+            &names,
+            &headers["x-acs-content-sha256"],
+        );
         assert_eq!(canonical, case["canonical_request"].as_str().unwrap());
         let auth = sv::parse_v3_authorization(case["authorization"].as_str().unwrap()).unwrap();
-        assert_eq!(sv::v3_signature(case["access_key_secret"].as_str().unwrap(), &sv::v3_string_to_sign(&canonical)), auth.signature);
+        assert_eq!(
+            sv::v3_signature(
+                case["access_key_secret"].as_str().unwrap(),
+                &sv::v3_string_to_sign(&canonical)
+            ),
+            auth.signature
+        );
     }
 }

@@ -90,7 +90,10 @@ pub struct Received {
 
 impl Received {
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        self.headers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
     }
 }
 
@@ -129,16 +132,22 @@ impl StandIn {
         let addr = std_listener.local_addr()?;
         let (stop, stopped) = oneshot::channel();
         let thread_state = state.clone();
-        let thread = std::thread::Builder::new().name("esa-standin".into()).spawn(move || {
-            let runtime = match tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build() {
-                Ok(r) => r,
-                Err(e) => {
-                    eprintln!("esa-standin: cannot start a runtime: {e}");
-                    return;
-                }
-            };
-            runtime.block_on(serve(std_listener, thread_state, stopped));
-        })?;
+        let thread = std::thread::Builder::new()
+            .name("esa-standin".into())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                {
+                    Ok(r) => r,
+                    Err(e) => {
+                        eprintln!("esa-standin: cannot start a runtime: {e}");
+                        return;
+                    }
+                };
+                runtime.block_on(serve(std_listener, thread_state, stopped));
+            })?;
         Ok(StandIn {
             addr,
             state,
@@ -158,7 +167,10 @@ impl StandIn {
 
     /// Every request received so far.
     pub fn requests(&self) -> Vec<Received> {
-        self.state.lock().map(|s| s.received.clone()).unwrap_or_default()
+        self.state
+            .lock()
+            .map(|s| s.received.clone())
+            .unwrap_or_default()
     }
 
     /// Queues an answer that replaces the next normal one.
@@ -187,7 +199,11 @@ impl Drop for StandIn {
     }
 }
 
-async fn serve(listener: std::net::TcpListener, state: Arc<Mutex<State>>, mut stopped: oneshot::Receiver<()>) {
+async fn serve(
+    listener: std::net::TcpListener,
+    state: Arc<Mutex<State>>,
+    mut stopped: oneshot::Receiver<()>,
+) {
     let listener = match TcpListener::from_std(listener) {
         Ok(l) => l,
         Err(e) => {
@@ -212,9 +228,16 @@ async fn serve(listener: std::net::TcpListener, state: Arc<Mutex<State>>, mut st
     }
 }
 
-async fn handle(req: Request<Incoming>, state: Arc<Mutex<State>>) -> Result<Response<Full<Bytes>>, Infallible> {
+async fn handle(
+    req: Request<Incoming>,
+    state: Arc<Mutex<State>>,
+) -> Result<Response<Full<Bytes>>, Infallible> {
     let (parts, body) = req.into_parts();
-    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     if parts.uri.path() == "/_standin/requests" {
         let json = state
             .lock()
@@ -225,7 +248,12 @@ async fn handle(req: Request<Incoming>, state: Arc<Mutex<State>>) -> Result<Resp
     let headers: Vec<(String, String)> = parts
         .headers
         .iter()
-        .map(|(n, v)| (n.as_str().to_ascii_lowercase(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+        .map(|(n, v)| {
+            (
+                n.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
         .collect();
     let incoming = esa::Incoming {
         method: parts.method.as_str().to_string(),
@@ -235,7 +263,12 @@ async fn handle(req: Request<Incoming>, state: Arc<Mutex<State>>) -> Result<Resp
         body: body.to_vec(),
     };
     let Ok(mut state) = state.lock() else {
-        return Ok(respond(500, "text/plain", "stand-in state poisoned".into(), None));
+        return Ok(respond(
+            500,
+            "text/plain",
+            "stand-in state poisoned".into(),
+            None,
+        ));
     };
     let (answer, received) = esa::process(&mut state, incoming, chrono::Utc::now());
     eprintln!(
@@ -252,12 +285,24 @@ async fn handle(req: Request<Incoming>, state: Arc<Mutex<State>>) -> Result<Resp
     drop(state);
     Ok(match fault {
         Some(f) => respond(f.status, &f.content_type, f.body, None),
-        None => respond(answer.status, "application/json;charset=utf-8", answer.body, Some(&answer.request_id)),
+        None => respond(
+            answer.status,
+            "application/json;charset=utf-8",
+            answer.body,
+            Some(&answer.request_id),
+        ),
     })
 }
 
-fn respond(status: u16, content_type: &str, body: String, request_id: Option<&str>) -> Response<Full<Bytes>> {
-    let mut builder = Response::builder().status(status).header("content-type", content_type);
+fn respond(
+    status: u16,
+    content_type: &str,
+    body: String,
+    request_id: Option<&str>,
+) -> Response<Full<Bytes>> {
+    let mut builder = Response::builder()
+        .status(status)
+        .header("content-type", content_type);
     if let Some(id) = request_id {
         builder = builder.header("x-acs-request-id", id);
     }

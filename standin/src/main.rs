@@ -19,14 +19,23 @@ fn main() {
             None => fail(&format!("{arg} needs a value")),
         };
         match arg.as_str() {
-            "--port" => port = value().parse().unwrap_or_else(|_| fail("--port takes a number")),
+            "--port" => {
+                port = value()
+                    .parse()
+                    .unwrap_or_else(|_| fail("--port takes a number"))
+            }
             "--app" => apps.push(value()),
             "--access-key-id" => id = Some(value()),
             "--access-key-secret" => secret = Some(value()),
             "--security-token" => token = Some(value()),
             "--help" | "-h" => {
                 println!("usage: esa-standin [--port N] [--app APP_ID]... [--access-key-id ID --access-key-secret SECRET [--security-token TOKEN]]");
-                println!("defaults: app {}, AccessKey {} / {}", esa_standin::DEMO_APP_ID, esa_standin::DEMO_ACCESS_KEY_ID, esa_standin::DEMO_ACCESS_KEY_SECRET);
+                println!(
+                    "defaults: app {}, AccessKey {} / {}",
+                    esa_standin::DEMO_APP_ID,
+                    esa_standin::DEMO_ACCESS_KEY_ID,
+                    esa_standin::DEMO_ACCESS_KEY_SECRET
+                );
                 return;
             }
             other => fail(&format!("unknown argument {other}")),
@@ -36,11 +45,18 @@ fn main() {
         config.apps = apps;
     }
     match (id, secret) {
-        (Some(access_key_id), Some(access_key_secret)) => config.accounts = vec![Account { access_key_id, access_key_secret, security_token: token }],
+        (Some(access_key_id), Some(access_key_secret)) => {
+            config.accounts = vec![Account {
+                access_key_id,
+                access_key_secret,
+                security_token: token,
+            }]
+        }
         (None, None) => {}
         _ => fail("--access-key-id and --access-key-secret go together"),
     }
-    let standin = StandIn::start_on(config, port).unwrap_or_else(|e| fail(&format!("cannot listen on 127.0.0.1:{port}: {e}")));
+    let standin = StandIn::start_on(config, port)
+        .unwrap_or_else(|e| fail(&format!("cannot listen on 127.0.0.1:{port}: {e}")));
     println!("{}", standin.url());
     let _ = std::io::stdout().flush();
     standin.wait();

@@ -32,7 +32,9 @@ pub fn decode(s: &str) -> String {
                 i += 1;
             }
             b'%' if i + 2 < bytes.len() => {
-                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok());
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3])
+                    .ok()
+                    .and_then(|h| u8::from_str_radix(h, 16).ok());
                 match hex {
                     Some(v) => {
                         out.push(v);
@@ -65,9 +67,16 @@ pub fn parse_pairs(s: &str) -> BTreeMap<String, String> {
 }
 
 fn canonicalize(params: &BTreeMap<String, String>) -> String {
-    let mut encoded: Vec<(String, String)> = params.iter().map(|(k, v)| (rfc3986(k), rfc3986(v))).collect();
+    let mut encoded: Vec<(String, String)> = params
+        .iter()
+        .map(|(k, v)| (rfc3986(k), rfc3986(v)))
+        .collect();
     encoded.sort();
-    encoded.into_iter().map(|(k, v)| format!("{k}={v}")).collect::<Vec<_>>().join("&")
+    encoded
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join("&")
 }
 
 fn lower_hex(bytes: &[u8]) -> String {
@@ -76,11 +85,16 @@ fn lower_hex(bytes: &[u8]) -> String {
 
 /// V2: the string to sign the service computes from every received parameter but `Signature`.
 pub fn v2_string_to_sign(method: &str, params: &BTreeMap<String, String>) -> String {
-    format!("{method}&{}&{}", rfc3986("/"), rfc3986(&canonicalize(params)))
+    format!(
+        "{method}&{}&{}",
+        rfc3986("/"),
+        rfc3986(&canonicalize(params))
+    )
 }
 
 pub fn v2_signature(secret: &str, string_to_sign: &str) -> String {
-    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(format!("{secret}&").as_bytes()).expect("any key length");
+    let mut mac = Hmac::<sha1::Sha1>::new_from_slice(format!("{secret}&").as_bytes())
+        .expect("any key length");
     mac.update(string_to_sign.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
 }
@@ -136,7 +150,10 @@ pub fn v3_canonical_request(
 }
 
 pub fn v3_string_to_sign(canonical_request: &str) -> String {
-    format!("ACS3-HMAC-SHA256\n{}", lower_hex(&Sha256::digest(canonical_request.as_bytes())))
+    format!(
+        "ACS3-HMAC-SHA256\n{}",
+        lower_hex(&Sha256::digest(canonical_request.as_bytes()))
+    )
 }
 
 pub fn v3_signature(secret: &str, string_to_sign: &str) -> String {

@@ -14,8 +14,21 @@ pub struct Command_ {
 }
 
 const KNOWN: &[&str] = &[
-    "error", "warning", "notice", "debug", "group", "endgroup", "add-mask", "set-output", "set-env",
-    "add-path", "save-state", "stop-commands", "echo", "add-matcher", "remove-matcher",
+    "error",
+    "warning",
+    "notice",
+    "debug",
+    "group",
+    "endgroup",
+    "add-mask",
+    "set-output",
+    "set-env",
+    "add-path",
+    "save-state",
+    "stop-commands",
+    "echo",
+    "add-matcher",
+    "remove-matcher",
 ];
 
 /// A port of actions/runner `ActionCommand.TryParseV2`: the line is trimmed at the start, must
@@ -41,32 +54,53 @@ pub fn parse_command(line: &str) -> Option<Command_> {
             }
         }
     }
-    Some(Command_ { name: name.to_string(), properties, data: unescape_data(&rest[end + 2..]) })
+    Some(Command_ {
+        name: name.to_string(),
+        properties,
+        data: unescape_data(&rest[end + 2..]),
+    })
 }
 
 /// The runner's unescaping, mapping by mapping in its order.
 pub fn unescape_data(s: &str) -> String {
-    s.replace("%0D", "\r").replace("%0A", "\n").replace("%25", "%")
+    s.replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%25", "%")
 }
 
 pub fn unescape_property(s: &str) -> String {
-    s.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",").replace("%25", "%")
+    s.replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%3A", ":")
+        .replace("%2C", ",")
+        .replace("%25", "%")
 }
 
 /// Lines as the runner's reader splits stdout: on `\n`, `\r\n` and a lone `\r`.
 pub fn runner_lines(stdout: &str) -> Vec<String> {
-    stdout.replace("\r\n", "\n").replace('\r', "\n").split('\n').map(str::to_string).collect()
+    stdout
+        .replace("\r\n", "\n")
+        .replace('\r', "\n")
+        .split('\n')
+        .map(str::to_string)
+        .collect()
 }
 
 /// Every command the runner would see in this stdout.
 pub fn commands(stdout: &str) -> Vec<Command_> {
-    runner_lines(stdout).iter().filter_map(|l| parse_command(l)).collect()
+    runner_lines(stdout)
+        .iter()
+        .filter_map(|l| parse_command(l))
+        .collect()
 }
 
 /// A port of the runner's file-command parser for `GITHUB_OUTPUT`: `name=value` lines, or
 /// `name<<DELIM` … `DELIM` blocks; anything else is an error, as it fails the step there.
 pub fn parse_outputs(text: &str) -> Result<BTreeMap<String, String>, String> {
-    let lines: Vec<&str> = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).collect();
+    let lines: Vec<&str> = text
+        .split('\n')
+        .map(|l| l.strip_suffix('\r').unwrap_or(l))
+        .collect();
     let mut out = BTreeMap::new();
     let mut i = 0;
     while i < lines.len() {
@@ -125,17 +159,26 @@ impl Run {
         commands(&self.stdout)
     }
     pub fn errors(&self) -> Vec<Command_> {
-        self.commands().into_iter().filter(|c| c.name == "error").collect()
+        self.commands()
+            .into_iter()
+            .filter(|c| c.name == "error")
+            .collect()
     }
     pub fn warnings(&self) -> Vec<Command_> {
-        self.commands().into_iter().filter(|c| c.name == "warning").collect()
+        self.commands()
+            .into_iter()
+            .filter(|c| c.name == "warning")
+            .collect()
     }
     pub fn outputs(&self) -> BTreeMap<String, String> {
         parse_outputs(&self.outputs_raw).expect("the outputs file parses as the runner would")
     }
     /// Everything the run left anywhere a person or a later step could read it.
     pub fn everything(&self) -> String {
-        format!("{}\n{}\n{}\n{}", self.stdout, self.stderr, self.outputs_raw, self.summary)
+        format!(
+            "{}\n{}\n{}\n{}",
+            self.stdout, self.stderr, self.outputs_raw, self.summary
+        )
     }
 }
 
@@ -156,7 +199,11 @@ pub fn run_binary(vars: &[(&str, &str)]) -> Run {
     for (k, v) in vars {
         cmd.env(k, v);
     }
-    let Output { status, stdout, stderr } = cmd.output().expect("the binary runs");
+    let Output {
+        status,
+        stdout,
+        stderr,
+    } = cmd.output().expect("the binary runs");
     Run {
         code: status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&stdout).into_owned(),

@@ -1,0 +1,18 @@
+# syntax=docker/dockerfile:1
+# Build a static (musl) binary, then ship it alone with a CA bundle.
+# The rust:*-alpine3.23 image already has musl-dev, gcc (for ring) and ca-certificates.
+FROM rust:1.95.0-alpine3.23 AS build
+WORKDIR /src
+# The workspace needs its member's manifest and sources to resolve, even though only
+# esa-publish is built (the stand-in is a test-only crate).
+COPY Cargo.toml Cargo.lock ./
+COPY standin/Cargo.toml standin/Cargo.toml
+COPY standin/src standin/src
+COPY src src
+RUN cargo build --release --locked -p esa-publish \
+    && cp target/release/esa-publish /esa-publish
+
+FROM scratch
+COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
+COPY --from=build /esa-publish /esa-publish
+ENTRYPOINT ["/esa-publish"]
