@@ -10,6 +10,7 @@ use crate::credentials::{Credentials, Secret};
 use crate::error::Error;
 use crate::inputs::{self, Config, Env};
 use crate::report::{self, Outcome};
+use crate::retry::Idempotency;
 use crate::runner::{Level, Runner};
 
 /// Every output the action sets (a test keeps `action.yml` and the README in step).
@@ -80,7 +81,24 @@ async fn publish<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<()
         credentials,
         config.signature_version,
     )?;
-    let answer = client.call::<PublishResponse>(&request).await?;
+    // Publishing is not idempotent: see `retry` for what is retried and why.
+    let answer = client
+        .call::<PublishResponse>(
+            &request,
+            Idempotency::NotIdempotent,
+            &config.retry,
+            &mut |n| {
+                runner.log(&format!(
+                    "attempt {}/{} failed ({}): {}; retrying in {:.1} s",
+                    n.attempt,
+                    n.max_attempts,
+                    n.title,
+                    n.reason,
+                    n.delay.as_secs_f64()
+                ))
+            },
+        )
+        .await?;
     let request_id = answer.body.request_id.or(answer.request_id);
     runner.set_output(REQUEST_ID, request_id.as_deref().unwrap_or(""))?;
     runner.append_summary(&report::summary(

@@ -2,6 +2,8 @@
 
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use chrono::Utc;
 use serde::de::DeserializeOwned;
 
@@ -9,7 +11,8 @@ use crate::api::parse_error_body;
 use crate::credentials::Credentials;
 use crate::error::{ApiError, Error};
 use crate::inputs::{is_loopback, Endpoint, SignatureVersion};
-use crate::nonce::random_hex;
+use crate::nonce::{random_hex, random_unit};
+use crate::retry::{self, Decision, Idempotency, Policy};
 use crate::signing::{sign_v2, sign_v3, RpcRequest, SignedRequest};
 
 /// The official SDK's connect timeout is 5 s; a CI runner deserves a little more slack.
@@ -37,6 +40,18 @@ pub fn prepare(
         SignatureVersion::V3 => sign_v3(request, &endpoint.host_header(), credentials, now, &nonce),
         SignatureVersion::V2 => sign_v2(request, credentials, now, &nonce),
     })
+}
+
+/// A retry about to happen, for the log.
+#[derive(Debug, Clone)]
+pub struct RetryNotice {
+    /// The attempt that failed (1-based).
+    pub attempt: u32,
+    pub max_attempts: u32,
+    /// The annotation title of the failure (the error code where there is one).
+    pub title: String,
+    pub reason: String,
+    pub delay: Duration,
 }
 
 /// A successful answer: its parsed body and the RequestId.
@@ -88,15 +103,87 @@ impl Client {
         })
     }
 
-    /// Signs and sends one call, and reads its answer.
+    /// Calls with retries: each attempt signed afresh (new nonce, new time), transient failures
+    /// retried per [`retry::decide`], everything within `policy.timeout`. `on_retry` hears about
+    /// each retry before its wait.
     pub async fn call<T: DeserializeOwned>(
         &self,
         request: &RpcRequest,
+        idempotency: Idempotency,
+        policy: &Policy,
+        on_retry: &mut dyn FnMut(&RetryNotice),
     ) -> Result<Answer<T>, Error> {
-        let signed = prepare(request, &self.endpoint, &self.credentials, self.version)?;
+        let deadline = Instant::now() + policy.timeout;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let outcome = match tokio::time::timeout(remaining, self.attempt(request)).await {
+                Ok(outcome) => outcome,
+                Err(_) => Err((
+                    Error::Network {
+                        endpoint: self.endpoint.base_url(),
+                        detail: format!(
+                            "no complete answer within the {} s deadline (input `timeout`)",
+                            policy.timeout.as_secs_f64()
+                        ),
+                        timed_out: true,
+                        request_sent: true,
+                    },
+                    None,
+                )),
+            };
+            let (error, retry_after) = match outcome {
+                Ok(answer) => return Ok(answer),
+                Err(failure) => failure,
+            };
+            let remaining = deadline.saturating_duration_since(Instant::now());
+            let jitter = random_unit()?;
+            match retry::decide(
+                policy,
+                idempotency,
+                attempt,
+                &error,
+                retry_after,
+                remaining,
+                jitter,
+            ) {
+                Decision::RetryAfter(delay) => {
+                    on_retry(&RetryNotice {
+                        attempt,
+                        max_attempts: policy.max_attempts,
+                        reason: error.to_string(),
+                        title: error.title(),
+                        delay,
+                    });
+                    tokio::time::sleep(delay).await;
+                }
+                Decision::GiveUp(reason) => {
+                    return Err(Error::Attempts {
+                        attempts: attempt,
+                        reason,
+                        last: Box::new(error),
+                    })
+                }
+            }
+        }
+    }
+
+    /// One attempt: sign now with a fresh nonce, send, read. A failure comes with the server's
+    /// `x-acs-retry-after`, if it sent one.
+    async fn attempt<T: DeserializeOwned>(
+        &self,
+        request: &RpcRequest,
+    ) -> Result<Answer<T>, (Error, Option<Duration>)> {
+        let signed = prepare(request, &self.endpoint, &self.credentials, self.version)
+            .map_err(|e| (e, None))?;
         let url = format!("{}{}", self.endpoint.base_url(), signed.path_and_query);
-        let method = reqwest::Method::from_bytes(signed.method.as_bytes())
-            .map_err(|e| Error::System(format!("bad HTTP method {}: {e}", signed.method)))?;
+        let method = reqwest::Method::from_bytes(signed.method.as_bytes()).map_err(|e| {
+            (
+                Error::System(format!("bad HTTP method {}: {e}", signed.method)),
+                None,
+            )
+        })?;
         let mut builder = self.http.request(method, url);
         for (name, value) in &signed.headers {
             builder = builder.header(name.as_str(), value.as_str());
@@ -104,8 +191,17 @@ impl Client {
         if !signed.body.is_empty() {
             builder = builder.body(signed.body.clone());
         }
-        let response = builder.send().await.map_err(|e| self.network_error(&e))?;
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| (self.network_error(&e), None))?;
         let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get("x-acs-retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(Duration::from_millis);
         let header_request_id = response
             .headers()
             .get("x-acs-request-id")
@@ -118,16 +214,32 @@ impl Client {
                 request_id: header_request_id.clone(),
                 body_start: String::new(),
             },
-            BodyError::Transport(e) => self.network_error(&e),
-        })?;
-        interpret(status, &body, header_request_id)
+            BodyError::Transport(e) => Error::Network {
+                endpoint: self.endpoint.base_url(),
+                detail: format!("the answer broke off: {}", error_chain(&e)),
+                timed_out: e.is_timeout(),
+                request_sent: true,
+            },
+        });
+        body.and_then(|body| interpret(status, &body, header_request_id))
+            .map_err(|e| (e, retry_after))
     }
 
     fn network_error(&self, e: &reqwest::Error) -> Error {
+        let detail = error_chain(e);
+        // rustls reports an untrusted server as "invalid peer certificate: …".
+        if detail.to_ascii_lowercase().contains("certificate") {
+            return Error::Certificate {
+                endpoint: self.endpoint.base_url(),
+                detail,
+            };
+        }
         Error::Network {
             endpoint: self.endpoint.base_url(),
-            detail: error_chain(e),
+            detail,
             timed_out: e.is_timeout(),
+            // A connect error (DNS, TCP, TLS handshake) means nothing was sent.
+            request_sent: !e.is_connect(),
         }
     }
 }

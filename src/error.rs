@@ -26,11 +26,25 @@ pub enum Error {
     },
 
     /// The endpoint could not be reached, or did not answer in time.
-    #[error("could not reach {endpoint}: {detail}")]
+    #[error("{}: {detail}", if *.request_sent { format!("no complete answer from {endpoint}") } else { format!("could not reach {endpoint}") })]
     Network {
         endpoint: String,
         detail: String,
         timed_out: bool,
+        /// Whether the request may have reached the service (so a publish may have happened).
+        request_sent: bool,
+    },
+
+    /// The server's TLS certificate was not trusted. Verification is never skipped.
+    #[error("refused the TLS certificate of {endpoint}: {detail}")]
+    Certificate { endpoint: String, detail: String },
+
+    /// The last error of a call, and how many attempts were made before giving up.
+    #[error("{last} [{attempts} attempt{}; {reason}]", if *.attempts == 1 { "" } else { "s" })]
+    Attempts {
+        attempts: u32,
+        reason: StopReason,
+        last: Box<Error>,
     },
 
     /// The runner's files (`GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`) could not be written.
@@ -40,6 +54,26 @@ pub enum Error {
     /// The machine failed us (no randomness for a nonce).
     #[error("{0}")]
     System(String),
+}
+
+/// Why retrying stopped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopReason {
+    NotTransient,
+    MayHaveApplied,
+    NoAttemptsLeft,
+    Deadline,
+}
+
+impl fmt::Display for StopReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            StopReason::NotTransient => "not retried: the error is not transient",
+            StopReason::MayHaveApplied => "not retried: the request may have reached the service, and a publish is never repeated blindly",
+            StopReason::NoAttemptsLeft => "gave up: no attempts left (input `max-attempts`)",
+            StopReason::Deadline => "gave up: the deadline was reached (input `timeout`)",
+        })
+    }
 }
 
 fn request_id_suffix(id: Option<&str>) -> String {
@@ -123,6 +157,8 @@ impl Error {
             Error::Inputs(_) => "InvalidInputs".into(),
             Error::Api(e) => e.code.clone(),
             Error::UnexpectedResponse { .. } => "UnexpectedResponse".into(),
+            Error::Attempts { last, .. } => last.title(),
+            Error::Certificate { .. } => "CertificateRejected".into(),
             Error::Network {
                 timed_out: true, ..
             } => "Timeout".into(),
@@ -137,6 +173,7 @@ impl Error {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
             Error::UnexpectedResponse { request_id, .. } => request_id.as_deref(),
+            Error::Attempts { last, .. } => last.request_id(),
             _ => None,
         }
     }
@@ -147,6 +184,7 @@ impl Error {
             Error::Api(e) => e.is_retryable(),
             Error::UnexpectedResponse { status, .. } => *status >= 500,
             Error::Network { .. } => true,
+            Error::Attempts { .. } | Error::Certificate { .. } => false,
             Error::Inputs(_) | Error::RunnerFile { .. } | Error::System(_) => false,
         }
     }
@@ -154,6 +192,9 @@ impl Error {
     /// The advice that follows the message, for errors whose message does not carry it.
     pub fn remedy(&self) -> Option<&'static str> {
         match self {
+            Error::Attempts { reason: StopReason::MayHaveApplied, .. } => Some("The publish may have taken effect: check the application's publish status (ESA console, or GetEdgeContainerAppStatus) before re-running."),
+            Error::Attempts { last, .. } => last.remedy(),
+            Error::Certificate { .. } => Some("esa-publish always verifies TLS certificates and has no switch to skip it. Check `endpoint`; behind a TLS-intercepting proxy, add its CA to the system bundle (or point SSL_CERT_FILE at a bundle that has it)."),
             Error::UnexpectedResponse { .. } => Some("Check `endpoint`/`region`: something other than the ESA API answered (a proxy or a wrong host). If it persists, re-run with the RequestId at hand."),
             Error::Network { .. } => Some("Check `endpoint`/`region` and the runner's network access to *.aliyuncs.com, then re-run."),
             Error::RunnerFile { .. } => Some("The runner's files are not writable; this is a runner problem, re-run the job."),

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::net::IpAddr;
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
@@ -58,6 +59,8 @@ pub const INPUTS: &[InputSpec] = &[
     input("endpoint"),
     with_default("signature-version", "v3"),
     with_default("dry-run", "false"),
+    with_default("max-attempts", "4"),
+    with_default("timeout", "120s"),
 ];
 
 /// A snapshot of the environment. The binary takes the process's; tests build their own, so
@@ -226,6 +229,8 @@ pub struct Config {
     pub endpoint: Endpoint,
     pub signature_version: SignatureVersion,
     pub dry_run: bool,
+    /// Attempts and the deadline of each API operation.
+    pub retry: crate::retry::Policy,
     /// Problems that do not stop the run, each tied to an input.
     pub warnings: Vec<InputProblem>,
 }
@@ -410,6 +415,22 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
         }
     });
     let dry_run = r.parsed("dry-run", parse_bool).unwrap_or(false);
+    let max_attempts = r.parsed("max-attempts", |v| match v.parse::<u32>() {
+        Ok(n) if (1..=20).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "must be a whole number from 1 to 20, not `{}`",
+            shown(v)
+        )),
+    });
+    let timeout = r.parsed("timeout", |v| {
+        parse_duration(v).and_then(|d| {
+            if d >= Duration::from_secs(1) && d <= Duration::from_secs(3600) {
+                Ok(d)
+            } else {
+                Err(format!("must be between 1s and 1h, not `{}`", shown(v)))
+            }
+        })
+    });
     let endpoint = match r.get("endpoint") {
         Some(raw) => r.parsed("endpoint", |_| parse_endpoint(&raw)),
         None => r.parsed("region", |region| {
@@ -462,6 +483,10 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
             endpoint,
             signature_version,
             dry_run,
+            retry: crate::retry::Policy {
+                max_attempts: max_attempts.unwrap_or(4),
+                timeout: timeout.unwrap_or(Duration::from_secs(120)),
+            },
             warnings: r.warnings,
         }),
         // Every `None` above has pushed an error, so this arm is not reached; keep it an error
@@ -516,6 +541,33 @@ pub fn shown(value: &str) -> String {
     } else {
         one_line
     }
+}
+
+/// A duration: whole seconds (`90`), or a number with a unit: `ms`, `s`, `m`, `h` (`30s`, `5m`).
+pub fn parse_duration(value: &str) -> Result<Duration, String> {
+    let split = value
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(value.len());
+    let (number, unit) = value.split_at(split);
+    let n: u64 = number.parse().map_err(|_| {
+        format!(
+            "`{}` is not a duration like `90`, `30s`, `5m` or `1h`",
+            shown(value)
+        )
+    })?;
+    let millis = match unit.trim() {
+        "" | "s" => n.checked_mul(1000),
+        "ms" => Some(n),
+        "m" => n.checked_mul(60_000),
+        "h" => n.checked_mul(3_600_000),
+        _ => None,
+    };
+    millis.map(Duration::from_millis).ok_or_else(|| {
+        format!(
+            "`{}` is not a duration like `90`, `30s`, `5m` or `1h`",
+            shown(value)
+        )
+    })
 }
 
 /// An integer from 1 to 100.

@@ -5,6 +5,7 @@
 //! - [`api`]: where each parameter of the call goes on the wire, and how answers read;
 //! - [`signing`]: the pure signing core (no clock, no randomness, no I/O);
 //! - [`client`]: time, nonces and HTTP;
+//! - [`retry`]: which failures are retried, with what backoff, within what deadline;
 //! - [`runner`]: workflow commands, outputs and the job summary;
 //! - [`report`]: the text a person reads;
 //! - [`error`]: what went wrong, grouped by what the user must do;
@@ -18,5 +19,6 @@ pub mod error;
 pub mod inputs;
 pub mod nonce;
 pub mod report;
+pub mod retry;
 pub mod runner;
 pub mod signing;

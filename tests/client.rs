@@ -7,9 +7,11 @@ use esa_publish::error::Error;
 use esa_publish::inputs::{
     parse_endpoint, PublishEnv, PublishRequest, PublishType, SignatureVersion,
 };
+use esa_publish::retry::{Idempotency, Policy};
 use esa_standin::{
     Account, Config, Fault, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID,
 };
+use std::time::Duration;
 
 const REMARKS: &str = "deploy 中文 ~*+&=% ok";
 
@@ -46,8 +48,23 @@ fn call(
         .enable_all()
         .build()
         .unwrap();
-    rt.block_on(client.call::<PublishResponse>(&publish_request(&request(app))))
-        .map(|a| a.body.request_id)
+    // One attempt: these tests look at each failure itself; retries have tests of their own.
+    let policy = Policy {
+        max_attempts: 1,
+        timeout: Duration::from_secs(20),
+    };
+    let request = publish_request(&request(app));
+    rt.block_on(client.call::<PublishResponse>(
+        &request,
+        Idempotency::NotIdempotent,
+        &policy,
+        &mut |_| {},
+    ))
+    .map(|a| a.body.request_id)
+    .map_err(|e| match e {
+        Error::Attempts { last, .. } => *last,
+        other => other,
+    })
 }
 
 #[test]
@@ -181,11 +198,7 @@ fn api_errors_carry_code_message_status_and_request_id() {
 }
 
 fn fault(status: u16, content_type: &str, body: &str) -> Fault {
-    Fault {
-        status,
-        content_type: content_type.into(),
-        body: body.into(),
-    }
+    Fault::respond(status, content_type, body)
 }
 
 #[test]

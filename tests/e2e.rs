@@ -232,11 +232,7 @@ fn a_wrong_secret_is_refused_and_never_printed() {
 fn a_server_message_cannot_inject_workflow_commands() {
     let standin = StandIn::start(Config::default()).unwrap();
     let hostile = r#"{"Code":"Bad,Code:x","Message":"oops\n::error::injected\r\n::add-mask::x %0A::warning::y","RequestId":"id\n::set-output name=request-id::evil"}"#;
-    standin.push_fault(Fault {
-        status: 400,
-        content_type: "application/json".into(),
-        body: hostile.into(),
-    });
+    standin.push_fault(Fault::respond(400, "application/json", hostile));
     let run = run_binary(&inputs(&standin.url(), &[]));
     assert_eq!(run.code, 1);
     let cmds = run.commands();
@@ -257,11 +253,11 @@ fn a_server_message_cannot_inject_workflow_commands() {
 #[test]
 fn a_proxy_page_is_reported_with_status_and_body() {
     let standin = StandIn::start(Config::default()).unwrap();
-    standin.push_fault(Fault {
-        status: 502,
-        content_type: "text/html".into(),
-        body: "<html><h1>502 Bad Gateway</h1>\n<p>nginx</p></html>".into(),
-    });
+    standin.push_fault(Fault::respond(
+        502,
+        "text/html",
+        "<html><h1>502 Bad Gateway</h1>\n<p>nginx</p></html>",
+    ));
     let run = run_binary(&inputs(&standin.url(), &[]));
     assert_eq!(run.code, 1);
     let e = &run.errors()[0];

@@ -76,6 +76,7 @@ pub fn process(state: &mut State, req: Incoming, now: DateTime<Utc>) -> (Answer,
         status: 200,
         code: None,
         request_id: request_id.clone(),
+        received_at_ms: 0,
     };
 
     let outcome = authenticate(state, &req, &headers, &query, &form, now, &mut received).and_then(|action| {

@@ -11,7 +11,7 @@ use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
-use http_body_util::{BodyExt, Full};
+use http_body_util::BodyExt;
 use hyper::body::{Bytes, Incoming};
 use hyper::service::service_fn;
 use hyper::{Request, Response};
@@ -57,12 +57,49 @@ impl Default for Config {
     }
 }
 
-/// A scripted answer that replaces the next normal one (for the error-path tests).
+/// A scripted misbehaviour that replaces the next normal answer (the request is still
+/// authenticated, validated and recorded first).
 #[derive(Debug, Clone)]
-pub struct Fault {
-    pub status: u16,
-    pub content_type: String,
-    pub body: String,
+pub enum Fault {
+    /// Answer this instead.
+    Respond {
+        status: u16,
+        content_type: String,
+        body: String,
+        headers: Vec<(String, String)>,
+    },
+    /// Never answer; hold the connection open.
+    Hang,
+    /// Send the status, headers and a first slice of the body, then drop the connection.
+    CutOff,
+}
+
+impl Fault {
+    pub fn respond(status: u16, content_type: &str, body: impl Into<String>) -> Fault {
+        Fault::Respond {
+            status,
+            content_type: content_type.into(),
+            body: body.into(),
+            headers: Vec::new(),
+        }
+    }
+
+    /// An Alibaba-shaped JSON error answer.
+    pub fn api_error(status: u16, code: &str, message: &str) -> Fault {
+        Fault::respond(
+            status,
+            "application/json",
+            serde_json::json!({"RequestId": format!("FAULT-{code}"), "Code": code, "Message": message}).to_string(),
+        )
+    }
+
+    /// Adds a header to a `Respond` fault.
+    pub fn with_header(mut self, name: &str, value: &str) -> Fault {
+        if let Fault::Respond { headers, .. } = &mut self {
+            headers.push((name.into(), value.into()));
+        }
+        self
+    }
 }
 
 /// One request as received, with the stand-in's verdict.
@@ -86,6 +123,8 @@ pub struct Received {
     /// The error code answered, if any.
     pub code: Option<String>,
     pub request_id: String,
+    /// Milliseconds since the stand-in started.
+    pub received_at_ms: u64,
 }
 
 impl Received {
@@ -105,11 +144,13 @@ pub struct State {
     pub faults: VecDeque<Fault>,
     pub received: Vec<Received>,
     pub counter: u64,
+    pub started: Option<std::time::Instant>,
 }
 
 /// A running stand-in; it stops when dropped.
 pub struct StandIn {
     addr: SocketAddr,
+    tls: bool,
     state: Arc<Mutex<State>>,
     stop: Option<oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -123,14 +164,48 @@ impl StandIn {
 
     /// Starts on 127.0.0.1:`port` (0 picks a free one).
     pub fn start_on(config: Config, port: u16) -> std::io::Result<StandIn> {
+        Self::spawn(config, port, None)
+    }
+
+    /// Starts speaking HTTPS with a self-signed certificate (`testdata/`), which a client that
+    /// verifies certificates must refuse.
+    pub fn start_tls_self_signed(config: Config) -> std::io::Result<StandIn> {
+        use rustls_pki_types::pem::PemObject;
+        use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+        let cert = CertificateDer::from_pem_slice(include_bytes!("../testdata/selfsigned.crt"))
+            .map_err(std::io::Error::other)?;
+        let key = PrivateKeyDer::from_pem_slice(include_bytes!("../testdata/selfsigned.key"))
+            .map_err(std::io::Error::other)?;
+        let tls = tokio_rustls::rustls::ServerConfig::builder_with_provider(Arc::new(
+            tokio_rustls::rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .map_err(std::io::Error::other)?
+        .with_no_client_auth()
+        .with_single_cert(vec![cert], key)
+        .map_err(std::io::Error::other)?;
+        Self::spawn(
+            config,
+            0,
+            Some(tokio_rustls::TlsAcceptor::from(Arc::new(tls))),
+        )
+    }
+
+    fn spawn(
+        config: Config,
+        port: u16,
+        tls: Option<tokio_rustls::TlsAcceptor>,
+    ) -> std::io::Result<StandIn> {
         let state = Arc::new(Mutex::new(State {
             config,
+            started: Some(std::time::Instant::now()),
             ..State::default()
         }));
         let std_listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
         std_listener.set_nonblocking(true)?;
         let addr = std_listener.local_addr()?;
         let (stop, stopped) = oneshot::channel();
+        let tls_mode = tls.is_some();
         let thread_state = state.clone();
         let thread = std::thread::Builder::new()
             .name("esa-standin".into())
@@ -146,19 +221,24 @@ impl StandIn {
                         return;
                     }
                 };
-                runtime.block_on(serve(std_listener, thread_state, stopped));
+                runtime.block_on(serve(std_listener, thread_state, stopped, tls));
             })?;
         Ok(StandIn {
             addr,
+            tls: tls_mode,
             state,
             stop: Some(stop),
             thread: Some(thread),
         })
     }
 
-    /// `http://127.0.0.1:PORT`
+    /// `http://127.0.0.1:PORT` (`https://` in TLS mode).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!(
+            "{}://{}",
+            if self.tls { "https" } else { "http" },
+            self.addr
+        )
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -173,10 +253,15 @@ impl StandIn {
             .unwrap_or_default()
     }
 
-    /// Queues an answer that replaces the next normal one.
+    /// Queues a fault for the next request.
     pub fn push_fault(&self, fault: Fault) {
+        self.push_faults(fault, 1);
+    }
+
+    /// Queues the same fault for the next `count` requests.
+    pub fn push_faults(&self, fault: Fault, count: usize) {
         if let Ok(mut s) = self.state.lock() {
-            s.faults.push_back(fault);
+            s.faults.extend(std::iter::repeat_n(fault, count));
         }
     }
 
@@ -203,6 +288,7 @@ async fn serve(
     listener: std::net::TcpListener,
     state: Arc<Mutex<State>>,
     mut stopped: oneshot::Receiver<()>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
 ) {
     let listener = match TcpListener::from_std(listener) {
         Ok(l) => l,
@@ -217,11 +303,21 @@ async fn serve(
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
                 let state = state.clone();
+                let tls = tls.clone();
                 tokio::spawn(async move {
                     let service = service_fn(move |req| handle(req, state.clone()));
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
+                    let http = hyper::server::conn::http1::Builder::new();
+                    match tls {
+                        None => {
+                            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                        }
+                        Some(acceptor) => {
+                            // A client that refuses the certificate ends here, having sent nothing.
+                            if let Ok(stream) = acceptor.accept(stream).await {
+                                let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                            }
+                        }
+                    }
                 });
             }
         }
@@ -231,7 +327,7 @@ async fn serve(
 async fn handle(
     req: Request<Incoming>,
     state: Arc<Mutex<State>>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<Reply>, Infallible> {
     let (parts, body) = req.into_parts();
     let body = body
         .collect()
@@ -243,7 +339,7 @@ async fn handle(
             .lock()
             .map(|s| serde_json::to_string_pretty(&s.received).unwrap_or_default())
             .unwrap_or_default();
-        return Ok(respond(200, "application/json", json, None));
+        return Ok(respond(200, "application/json", json, &[]));
     }
     let headers: Vec<(String, String)> = parts
         .headers
@@ -262,51 +358,120 @@ async fn handle(
         headers,
         body: body.to_vec(),
     };
-    let Ok(mut state) = state.lock() else {
-        return Ok(respond(
-            500,
-            "text/plain",
-            "stand-in state poisoned".into(),
-            None,
-        ));
+    let (answer, fault) = {
+        let Ok(mut state) = state.lock() else {
+            return Ok(respond(
+                500,
+                "text/plain",
+                "stand-in state poisoned".into(),
+                &[],
+            ));
+        };
+        let (answer, mut received) = esa::process(&mut state, incoming, chrono::Utc::now());
+        received.received_at_ms = state
+            .started
+            .map(|t| t.elapsed().as_millis() as u64)
+            .unwrap_or_default();
+        let fault = state.faults.pop_front();
+        eprintln!(
+            "esa-standin: {} {} {} {} -> {}{}",
+            received.method,
+            received.action.as_deref().unwrap_or("-"),
+            received.signature_method.as_deref().unwrap_or("-"),
+            received.request_id,
+            match &received.code {
+                Some(code) => format!("{} {code}", received.status),
+                None => format!("{} OK", received.status),
+            },
+            match &fault {
+                None => String::new(),
+                Some(Fault::Respond { status, .. }) =>
+                    format!(" (fault: answered {status} instead)"),
+                Some(Fault::Hang) => " (fault: never answers)".into(),
+                Some(Fault::CutOff) => " (fault: connection cut mid-answer)".into(),
+            }
+        );
+        state.received.push(received);
+        (answer, fault)
     };
-    let (answer, received) = esa::process(&mut state, incoming, chrono::Utc::now());
-    eprintln!(
-        "esa-standin: {} {} {} {} -> {} {}",
-        received.method,
-        received.action.as_deref().unwrap_or("-"),
-        received.signature_method.as_deref().unwrap_or("-"),
-        received.request_id,
-        received.status,
-        received.code.as_deref().unwrap_or("OK")
-    );
-    state.received.push(received);
-    let fault = state.faults.pop_front();
-    drop(state);
     Ok(match fault {
-        Some(f) => respond(f.status, &f.content_type, f.body, None),
         None => respond(
             answer.status,
             "application/json;charset=utf-8",
             answer.body,
-            Some(&answer.request_id),
+            &[("x-acs-request-id".to_string(), answer.request_id)],
         ),
+        Some(Fault::Respond {
+            status,
+            content_type,
+            body,
+            headers,
+        }) => respond(status, &content_type, body, &headers),
+        Some(Fault::Hang) => {
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+            respond(504, "text/plain", "gave up hanging".into(), &[])
+        }
+        Some(Fault::CutOff) => Response::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(Reply::CutOff(Some(Bytes::from_static(
+                b"{\"RequestId\": \"04F0F3",
+            ))))
+            .unwrap_or_else(|_| Response::new(Reply::Full(None))),
     })
+}
+
+/// A response body: whole, or one that breaks off after its first slice.
+pub enum Reply {
+    Full(Option<Bytes>),
+    CutOff(Option<Bytes>),
+}
+
+impl hyper::body::Body for Reply {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
+        std::task::Poll::Ready(match self.get_mut() {
+            Reply::Full(chunk) => chunk.take().map(|b| Ok(hyper::body::Frame::data(b))),
+            Reply::CutOff(chunk) => match chunk.take() {
+                Some(b) => Some(Ok(hyper::body::Frame::data(b))),
+                None => Some(Err(std::io::Error::other("cut off on purpose"))),
+            },
+        })
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        match self {
+            Reply::Full(chunk) => {
+                hyper::body::SizeHint::with_exact(chunk.as_ref().map_or(0, |b| b.len() as u64))
+            }
+            // Promise more than is sent, so the cut is visible to the client.
+            Reply::CutOff(_) => hyper::body::SizeHint::with_exact(4096),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, Reply::Full(None))
+    }
 }
 
 fn respond(
     status: u16,
     content_type: &str,
     body: String,
-    request_id: Option<&str>,
-) -> Response<Full<Bytes>> {
+    headers: &[(String, String)],
+) -> Response<Reply> {
     let mut builder = Response::builder()
         .status(status)
         .header("content-type", content_type);
-    if let Some(id) = request_id {
-        builder = builder.header("x-acs-request-id", id);
+    for (name, value) in headers {
+        builder = builder.header(name.as_str(), value.as_str());
     }
     builder
-        .body(Full::new(Bytes::from(body)))
-        .unwrap_or_else(|_| Response::new(Full::new(Bytes::from_static(b"stand-in error"))))
+        .body(Reply::Full(Some(Bytes::from(body))))
+        .unwrap_or_else(|_| Response::new(Reply::Full(None)))
 }

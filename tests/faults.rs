@@ -1,0 +1,319 @@
+//! The fault matrix: the real binary against a misbehaving stand-in. Each case checks the exit code, the annotation's title and text, how many requests the stand-in received, and that the run kept to its deadline.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use esa_standin::{Account, Config, Fault, StandIn, DEMO_ACCESS_KEY_ID, DEMO_APP_ID};
+use support::{run_binary, Run};
+
+const SECRET: &str = "CANARY-secret-0d1e5f";
+const TOKEN: &str = "CANARY-token-6a7b8c";
+
+fn standin() -> StandIn {
+    StandIn::start(Config {
+        accounts: vec![Account {
+            access_key_id: DEMO_ACCESS_KEY_ID.into(),
+            access_key_secret: SECRET.into(),
+            security_token: Some(TOKEN.into()),
+        }],
+        ..Config::default()
+    })
+    .unwrap()
+}
+
+/// Runs a publish with debug logging on and canary credentials, and checks that no canary
+/// reached any stream or file, whatever happened.
+fn publish(endpoint: &str, extra: &[(&str, &str)]) -> (Run, Duration) {
+    let mut vars = vec![
+        ("INPUT_APP-ID", DEMO_APP_ID),
+        ("INPUT_VERSION-ID", "ver-879626371616510001"),
+        ("INPUT_PUBLISH-ENV", "prod"),
+        ("INPUT_ACCESS-KEY-ID", DEMO_ACCESS_KEY_ID),
+        ("INPUT_ACCESS-KEY-SECRET", SECRET),
+        ("INPUT_SECURITY-TOKEN", TOKEN),
+        ("INPUT_ENDPOINT", endpoint),
+        ("RUNNER_DEBUG", "1"),
+    ];
+    vars.extend_from_slice(extra);
+    let started = Instant::now();
+    let run = run_binary(&vars);
+    let elapsed = started.elapsed();
+    let all = run.everything();
+    assert!(
+        !all.contains(SECRET) && !all.contains(TOKEN),
+        "a canary leaked:\n{all}"
+    );
+    (run, elapsed)
+}
+
+fn single_error(run: &Run) -> (String, String) {
+    let errors = run.errors();
+    assert_eq!(errors.len(), 1, "{}", run.stdout);
+    (
+        errors[0].properties["title"].clone(),
+        errors[0].data.clone(),
+    )
+}
+
+fn assert_contains(text: &str, parts: &[&str]) {
+    for p in parts {
+        assert!(text.contains(p), "missing {p:?} in:\n{text}");
+    }
+}
+
+#[test]
+fn a_500_twice_then_success_is_retried_with_fresh_signatures() {
+    let s = standin();
+    s.push_faults(
+        Fault::api_error(
+            500,
+            "InternalError",
+            "The request processing has failed due to some unknown error.",
+        ),
+        2,
+    );
+    let (run, elapsed) = publish(&s.url(), &[("INPUT_TIMEOUT", "20s")]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let got = s.requests();
+    assert_eq!(got.len(), 3);
+    let nonces: std::collections::BTreeSet<_> = got
+        .iter()
+        .map(|r| r.header("x-acs-signature-nonce").unwrap().to_string())
+        .collect();
+    assert_eq!(nonces.len(), 3, "every attempt is signed afresh");
+    assert_eq!(run.outputs()["request-id"], got[2].request_id);
+    assert_contains(
+        &run.stdout,
+        &[
+            "attempt 1/4 failed (InternalError)",
+            "attempt 2/4 failed (InternalError)",
+            "retrying in",
+        ],
+    );
+    assert!(elapsed < Duration::from_secs(20));
+}
+
+#[test]
+fn a_persistent_503_gives_up_after_max_attempts() {
+    let s = standin();
+    s.push_faults(
+        Fault::api_error(
+            503,
+            "ServiceUnavailable",
+            "The request has failed due to a temporary failure of the server.",
+        ),
+        10,
+    );
+    let (run, elapsed) = publish(
+        &s.url(),
+        &[("INPUT_MAX-ATTEMPTS", "3"), ("INPUT_TIMEOUT", "30")],
+    );
+    assert_eq!(run.code, 1);
+    let (title, text) = single_error(&run);
+    assert_eq!(title, "ServiceUnavailable");
+    assert_contains(
+        &text,
+        &[
+            "HTTP 503",
+            "3 attempts",
+            "max-attempts",
+            "FAULT-ServiceUnavailable",
+        ],
+    );
+    assert_eq!(s.requests().len(), 3);
+    assert!(elapsed < Duration::from_secs(30));
+}
+
+#[test]
+fn throttling_honours_x_acs_retry_after() {
+    let s = standin();
+    s.push_fault(
+        Fault::api_error(
+            400,
+            "Throttling.User",
+            "Request was denied due to user flow control.",
+        )
+        .with_header("x-acs-retry-after", "1200"),
+    );
+    let (run, elapsed) = publish(&s.url(), &[("INPUT_TIMEOUT", "20s")]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let got = s.requests();
+    assert_eq!(got.len(), 2);
+    assert!(
+        got[1].received_at_ms - got[0].received_at_ms >= 1200,
+        "waited {} ms",
+        got[1].received_at_ms - got[0].received_at_ms
+    );
+    assert_contains(&run.stdout, &["(Throttling.User)", "retrying in 1.2 s"]);
+    assert!(elapsed < Duration::from_secs(20));
+}
+
+#[test]
+fn retry_after_beyond_the_deadline_stops_at_once() {
+    let s = standin();
+    s.push_fault(
+        Fault::api_error(400, "Throttling", "Request was denied due to flow control.")
+            .with_header("x-acs-retry-after", "60000"),
+    );
+    let (run, elapsed) = publish(&s.url(), &[("INPUT_TIMEOUT", "5s")]);
+    assert_eq!(run.code, 1);
+    let (title, text) = single_error(&run);
+    assert_eq!(title, "Throttling");
+    assert_contains(&text, &["1 attempt;", "deadline", "Wait a little"]);
+    assert_eq!(s.requests().len(), 1);
+    assert!(elapsed < Duration::from_secs(5));
+}
+
+#[test]
+fn a_proxys_html_502_is_reported_and_not_repeated() {
+    let s = standin();
+    s.push_faults(
+        Fault::respond(
+            502,
+            "text/html",
+            "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>",
+        ),
+        5,
+    );
+    let (run, _) = publish(&s.url(), &[]);
+    assert_eq!(run.code, 1);
+    let (title, text) = single_error(&run);
+    assert_eq!(title, "UnexpectedResponse");
+    assert_contains(
+        &text,
+        &[
+            "HTTP 502",
+            "an HTML page",
+            "502 Bad Gateway",
+            "1 attempt;",
+            "may have reached the service",
+            "publish status",
+        ],
+    );
+    assert_eq!(
+        s.requests().len(),
+        1,
+        "a publish that may have arrived is not repeated"
+    );
+}
+
+#[test]
+fn a_200_that_is_not_json_is_an_error() {
+    let s = standin();
+    s.push_fault(Fault::respond(200, "text/plain", "Service OK"));
+    let (run, _) = publish(&s.url(), &[]);
+    assert_eq!(run.code, 1);
+    let (title, text) = single_error(&run);
+    assert_eq!(title, "UnexpectedResponse");
+    assert_contains(&text, &["HTTP 200", "not the expected JSON", "Service OK"]);
+    assert_eq!(s.requests().len(), 1);
+}
+
+#[test]
+fn a_200_over_one_mebibyte_is_refused() {
+    let s = standin();
+    s.push_fault(Fault::respond(
+        200,
+        "application/json",
+        format!("{{\"RequestId\":\"{}\"}}", "x".repeat(3 << 20)),
+    ));
+    let (run, _) = publish(&s.url(), &[]);
+    assert_eq!(run.code, 1);
+    let (title, text) = single_error(&run);
+    assert_eq!(title, "UnexpectedResponse");
+    assert_contains(&text, &["HTTP 200", "over 1024 KiB"]);
+    assert_eq!(s.requests().len(), 1);
+}
+
+#[test]
+fn a_server_that_never_answers_hits_the_deadline() {
+    let s = standin();
+    s.push_faults(Fault::Hang, 5);
+    let (run, elapsed) = publish(&s.url(), &[("INPUT_TIMEOUT", "2s")]);
+    assert_eq!(run.code, 1);
+    let (title, text) = single_error(&run);
+    assert_eq!(title, "Timeout");
+    assert_contains(
+        &text,
+        &[
+            "within the 2 s deadline",
+            "may have reached the service",
+            "publish status",
+        ],
+    );
+    assert_eq!(s.requests().len(), 1);
+    assert!(
+        elapsed >= Duration::from_secs(2) && elapsed < Duration::from_secs(6),
+        "{elapsed:?}"
+    );
+}
+
+#[test]
+fn a_connection_closed_mid_answer_is_reported_and_not_repeated() {
+    let s = standin();
+    s.push_faults(Fault::CutOff, 5);
+    let (run, elapsed) = publish(&s.url(), &[]);
+    assert_eq!(run.code, 1);
+    let (title, text) = single_error(&run);
+    assert_eq!(title, "NetworkError");
+    assert_contains(
+        &text,
+        &[
+            "no complete answer",
+            "closed",
+            "may have reached the service",
+        ],
+    );
+    assert_eq!(s.requests().len(), 1);
+    assert!(elapsed < Duration::from_secs(10));
+}
+
+#[test]
+fn a_dns_failure_is_retried_then_reported() {
+    let (run, elapsed) = publish(
+        "https://esa.nonexistent.invalid",
+        &[("INPUT_MAX-ATTEMPTS", "2"), ("INPUT_TIMEOUT", "20s")],
+    );
+    assert_eq!(run.code, 1);
+    let (title, text) = single_error(&run);
+    assert!(title == "NetworkError" || title == "Timeout", "{title}");
+    assert_contains(&text, &["esa.nonexistent.invalid"]);
+    assert!(elapsed < Duration::from_secs(20));
+}
+
+#[test]
+fn a_self_signed_certificate_is_refused_never_bypassed() {
+    let s = StandIn::start_tls_self_signed(Config::default()).unwrap();
+    assert!(s.url().starts_with("https://127.0.0.1:"));
+    let (run, elapsed) = publish(&s.url(), &[]);
+    assert_eq!(run.code, 1);
+    let (title, text) = single_error(&run);
+    assert_eq!(title, "CertificateRejected");
+    assert_contains(
+        &text,
+        &[
+            "invalid peer certificate: UnknownIssuer",
+            "always verifies",
+            "1 attempt;",
+        ],
+    );
+    assert!(s.requests().is_empty(), "nothing got through the handshake");
+    assert!(elapsed < Duration::from_secs(10));
+}
+
+#[test]
+fn plain_http_to_a_remote_host_is_refused_before_connecting() {
+    let (run, _) = publish("http://esa.cn-hangzhou.aliyuncs.com", &[]);
+    assert_eq!(run.code, 1);
+    let (title, text) = single_error(&run);
+    assert_eq!(title, "InvalidParameter");
+    assert_contains(
+        &text,
+        &[
+            "`endpoint`",
+            "only allowed for a loopback host",
+            "unencrypted",
+        ],
+    );
+}
