@@ -5,7 +5,7 @@ use std::io::Write;
 use chrono::Utc;
 
 use crate::api::{publish_request, PublishResponse};
-use crate::client::{prepare, Client};
+use crate::client::{prepare, Client, Event};
 use crate::credentials::{Credentials, Secret};
 use crate::error::Error;
 use crate::inputs::{self, Config, Env};
@@ -87,15 +87,20 @@ async fn publish<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<()
             &request,
             Idempotency::NotIdempotent,
             &config.retry,
-            &mut |n| {
-                runner.log(&format!(
+            &mut |event| match event {
+                Event::Sending {
+                    attempt,
+                    method,
+                    url,
+                } => runner.debug(&format!("attempt {attempt}: {method} {url}")),
+                Event::Retrying(n) => runner.log(&format!(
                     "attempt {}/{} failed ({}): {}; retrying in {:.1} s",
                     n.attempt,
                     n.max_attempts,
                     n.title,
                     n.reason,
                     n.delay.as_secs_f64()
-                ))
+                )),
             },
         )
         .await?;

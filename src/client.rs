@@ -42,7 +42,20 @@ pub fn prepare(
     })
 }
 
-/// A retry about to happen, for the log.
+/// What the client tells its caller as it goes, for the log.
+#[derive(Debug, Clone)]
+pub enum Event {
+    /// An attempt is about to be sent. The URL has `Signature` and `SecurityToken` redacted.
+    Sending {
+        attempt: u32,
+        method: &'static str,
+        url: String,
+    },
+    /// An attempt failed and another follows after a wait.
+    Retrying(RetryNotice),
+}
+
+/// A retry about to happen.
 #[derive(Debug, Clone)]
 pub struct RetryNotice {
     /// The attempt that failed (1-based).
@@ -104,35 +117,38 @@ impl Client {
     }
 
     /// Calls with retries: each attempt signed afresh (new nonce, new time), transient failures
-    /// retried per [`retry::decide`], everything within `policy.timeout`. `on_retry` hears about
-    /// each retry before its wait.
+    /// retried per [`retry::decide`], everything within `policy.timeout`. `on_event` hears of
+    /// each attempt and each retry.
     pub async fn call<T: DeserializeOwned>(
         &self,
         request: &RpcRequest,
         idempotency: Idempotency,
         policy: &Policy,
-        on_retry: &mut dyn FnMut(&RetryNotice),
+        on_event: &mut dyn FnMut(&Event),
     ) -> Result<Answer<T>, Error> {
         let deadline = Instant::now() + policy.timeout;
         let mut attempt = 0;
         loop {
             attempt += 1;
             let remaining = deadline.saturating_duration_since(Instant::now());
-            let outcome = match tokio::time::timeout(remaining, self.attempt(request)).await {
-                Ok(outcome) => outcome,
-                Err(_) => Err((
-                    Error::Network {
-                        endpoint: self.endpoint.base_url(),
-                        detail: format!(
-                            "no complete answer within the {} s deadline (input `timeout`)",
-                            policy.timeout.as_secs_f64()
-                        ),
-                        timed_out: true,
-                        request_sent: true,
-                    },
-                    None,
-                )),
-            };
+            let outcome =
+                match tokio::time::timeout(remaining, self.attempt(request, attempt, on_event))
+                    .await
+                {
+                    Ok(outcome) => outcome,
+                    Err(_) => Err((
+                        Error::Network {
+                            endpoint: self.endpoint.base_url(),
+                            detail: format!(
+                                "no complete answer within the {} s deadline (input `timeout`)",
+                                policy.timeout.as_secs_f64()
+                            ),
+                            timed_out: true,
+                            request_sent: true,
+                        },
+                        None,
+                    )),
+                };
             let (error, retry_after) = match outcome {
                 Ok(answer) => return Ok(answer),
                 Err(failure) => failure,
@@ -149,13 +165,13 @@ impl Client {
                 jitter,
             ) {
                 Decision::RetryAfter(delay) => {
-                    on_retry(&RetryNotice {
+                    on_event(&Event::Retrying(RetryNotice {
                         attempt,
                         max_attempts: policy.max_attempts,
                         reason: error.to_string(),
                         title: error.title(),
                         delay,
-                    });
+                    }));
                     tokio::time::sleep(delay).await;
                 }
                 Decision::GiveUp(reason) => {
@@ -174,10 +190,17 @@ impl Client {
     async fn attempt<T: DeserializeOwned>(
         &self,
         request: &RpcRequest,
+        number: u32,
+        on_event: &mut dyn FnMut(&Event),
     ) -> Result<Answer<T>, (Error, Option<Duration>)> {
         let signed = prepare(request, &self.endpoint, &self.credentials, self.version)
             .map_err(|e| (e, None))?;
         let url = format!("{}{}", self.endpoint.base_url(), signed.path_and_query);
+        on_event(&Event::Sending {
+            attempt: number,
+            method: signed.method,
+            url: redact_url(&url),
+        });
         let method = reqwest::Method::from_bytes(signed.method.as_bytes()).map_err(|e| {
             (
                 Error::System(format!("bad HTTP method {}: {e}", signed.method)),
@@ -313,6 +336,21 @@ async fn read_bounded(mut response: reqwest::Response) -> Result<Vec<u8>, BodyEr
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// The URL with the values of `Signature` and `SecurityToken` replaced by `***`, for logs.
+pub fn redact_url(url: &str) -> String {
+    let Some((base, query)) = url.split_once('?') else {
+        return url.to_string();
+    };
+    let pairs: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, _)) if k == "Signature" || k == "SecurityToken" => format!("{k}=***"),
+            _ => pair.to_string(),
+        })
+        .collect();
+    format!("{base}?{}", pairs.join("&"))
 }
 
 /// An error and its causes, without the URL (a V2 URL carries the signature and STS token).

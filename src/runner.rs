@@ -39,14 +39,20 @@ impl Level {
     }
 }
 
-/// One annotation line: `::error title=T::message`, escaped.
+/// One annotation line: `::error title=T::message`, escaped. The runner trims the property
+/// list, so the title is trimmed here (and left out when empty) to arrive as written.
 pub fn annotation(level: Level, title: &str, message: &str) -> String {
-    format!(
-        "::{} title={}::{}",
-        level.command(),
-        escape_property(title),
-        escape_data(message)
-    )
+    let title = title.trim();
+    if title.is_empty() {
+        format!("::{}::{}", level.command(), escape_data(message))
+    } else {
+        format!(
+            "::{} title={}::{}",
+            level.command(),
+            escape_property(title),
+            escape_data(message)
+        )
+    }
 }
 
 /// A plain log line that the runner cannot read as a command: control characters (which the

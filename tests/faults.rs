@@ -317,3 +317,28 @@ fn plain_http_to_a_remote_host_is_refused_before_connecting() {
         ],
     );
 }
+
+#[test]
+fn debug_logs_show_each_attempt_with_signature_and_token_redacted() {
+    let s = standin();
+    s.push_fault(Fault::api_error(500, "InternalError", "try again"));
+    let (run, _) = publish(&s.url(), &[("INPUT_SIGNATURE-VERSION", "v2")]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let debug: Vec<_> = run
+        .commands()
+        .into_iter()
+        .filter(|c| c.name == "debug")
+        .collect();
+    assert_eq!(debug.len(), 2, "one line per attempt: {debug:?}");
+    for line in &debug {
+        assert_contains(
+            &line.data,
+            &[
+                "POST http://127.0.0.1",
+                "Signature=***",
+                "SecurityToken=***",
+                "AccessKeyId=LTAI",
+            ],
+        );
+    }
+}
