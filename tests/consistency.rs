@@ -101,3 +101,24 @@ fn the_action_runs_the_dockerfile() {
     assert_eq!(action["runs"]["using"].as_str(), Some("docker"));
     assert_eq!(action["runs"]["image"].as_str(), Some("Dockerfile"));
 }
+
+#[test]
+fn certificate_verification_cannot_be_turned_off() {
+    for spec in INPUTS {
+        for word in ["insecure", "verify", "tls", "ssl", "skip", "cert"] {
+            assert!(
+                !spec.name.contains(word),
+                "input `{}` looks like a TLS switch",
+                spec.name
+            );
+        }
+    }
+    for file in ["src/client.rs", "src/app.rs", "src/main.rs"] {
+        let text =
+            std::fs::read_to_string(format!("{}/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+        assert!(
+            !text.contains("danger_accept_invalid"),
+            "{file} turns off certificate checks"
+        );
+    }
+}

@@ -330,3 +330,31 @@ fn hand_runs_with_underscore_names_work_and_typos_warn() {
     assert_eq!(run.warnings().len(), 1);
     assert!(run.warnings()[0].data.contains("INPUT_PERCENTGE"));
 }
+
+#[test]
+fn hostile_input_values_cannot_inject_commands_or_outputs() {
+    let standin = StandIn::start(Config::default()).unwrap();
+    let url = standin.url();
+    let hostile = "x\n::error::injected\r\n::add-mask::m %0A::set-output name=request-id::evil";
+    // Accepted as remarks: the publish goes through, and only its own output appears.
+    let run = run_binary(&inputs(&url, &[("INPUT_REMARKS", hostile)]));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(run.commands().is_empty(), "{:?}", run.commands());
+    assert_eq!(run.outputs().len(), 1);
+    assert_eq!(standin.requests()[0].body_params["Remarks"], hostile.trim());
+    // Refused as an ID: exactly one error per bad input, nothing else.
+    let run = run_binary(&inputs(
+        &url,
+        &[
+            ("INPUT_APP-ID", hostile),
+            ("INPUT_REGIONS", hostile),
+            ("INPUT_PUBLISH-TYPE", "region"),
+        ],
+    ));
+    assert_eq!(run.code, 1);
+    let cmds = run.commands();
+    assert_eq!(cmds.len(), 2, "{cmds:?}");
+    assert!(cmds.iter().all(|c| c.name == "error"));
+    assert!(run.outputs().is_empty());
+    assert!(!run.summary.contains("\n::"), "{}", run.summary);
+}

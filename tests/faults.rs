@@ -278,7 +278,7 @@ fn a_dns_failure_is_retried_then_reported() {
     assert_eq!(run.code, 1);
     let (title, text) = single_error(&run);
     assert!(title == "NetworkError" || title == "Timeout", "{title}");
-    assert_contains(&text, &["esa.nonexistent.invalid"]);
+    assert_contains(&text, &["esa.nonexistent.invalid", "2 attempts"]);
     assert!(elapsed < Duration::from_secs(20));
 }
 
