@@ -12,6 +12,11 @@ COPY src src
 RUN cargo build --release --locked -p esa-publish \
     && cp target/release/esa-publish /esa-publish
 
+# `docker buildx build --target binary --output type=local,dest=out` exports just the binary
+# (the release workflow uses this for its Linux downloads).
+FROM scratch AS binary
+COPY --from=build /esa-publish /esa-publish
+
 FROM scratch
 COPY --from=build /etc/ssl/certs/ca-certificates.crt /etc/ssl/certs/ca-certificates.crt
 COPY --from=build /esa-publish /esa-publish
