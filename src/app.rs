@@ -8,15 +8,17 @@ use crate::api::{publish_request, PublishResponse};
 use crate::client::{prepare, Client, Event};
 use crate::credentials::{Credentials, Secret};
 use crate::error::Error;
-use crate::inputs::{self, Config, Env};
+use crate::event::{self, Gate};
+use crate::inputs::{self, Config, Env, InputProblem};
 use crate::report::{self, Outcome};
 use crate::retry::Idempotency;
 use crate::runner::{Level, Runner};
 
 /// Every output the action sets (a test keeps `action.yml` and the README in step).
-pub const OUTPUTS: &[&str] = &[REQUEST_ID];
+pub const OUTPUTS: &[&str] = &[REQUEST_ID, SKIPPED];
 
 const REQUEST_ID: &str = "request-id";
+const SKIPPED: &str = "skipped";
 
 /// The AccessKey ID a dry run signs with when no credentials were given.
 pub const PLACEHOLDER_ID: &str = "DRYRUN-PLACEHOLDER-ID";
@@ -31,24 +33,37 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
             runner.add_secret(&secret);
         }
     }
-    let config = match inputs::parse(env, Utc::now()) {
+    // Label gating comes first: a pull request without the label skips cleanly even where the
+    // rest could not run (a fork's workflow has no secrets, for one).
+    let gate = gate(env);
+    if let Ok(Gate::Skip(reason)) = &gate {
+        return skip(env, &mut runner, reason);
+    }
+    let mut config = match inputs::parse(env, Utc::now()) {
         Ok(config) => config,
-        Err(rejected) => {
-            for w in &rejected.warnings {
-                runner.annotate(Level::Warning, w.code, &w.message);
-            }
-            for p in &rejected.errors {
-                runner.annotate(Level::Error, p.code, &p.message);
-            }
-            let error = Error::Inputs(rejected.errors);
-            runner.log(&format!("esa-publish: {error}"));
-            let _ = runner.append_summary(&report::summary(None, &Outcome::Failed(&error)));
-            return 1;
-        }
+        Err(rejected) => return reject(&mut runner, rejected.warnings, rejected.errors),
     };
+    match gate {
+        Err(problem) => return reject(&mut runner, config.warnings, vec![problem]),
+        Ok(Gate::Publish {
+            percentage: Some((percentage, label)),
+        }) => {
+            runner.log(&format!(
+                "the label `{label}` sets the percentage to {percentage}%{}",
+                config
+                    .publish
+                    .percentage
+                    .map(|p| format!(" (input `percentage` said {p}%)"))
+                    .unwrap_or_default()
+            ));
+            config.publish.percentage = Some(percentage);
+        }
+        Ok(_) => {}
+    }
     for w in &config.warnings {
         runner.annotate(Level::Warning, w.code, &w.message);
     }
+    let _ = runner.set_output(SKIPPED, "false");
     match publish(&config, &mut runner).await {
         Ok(()) => 0,
         Err(error) => {
@@ -65,6 +80,69 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
             1
         }
     }
+}
+
+/// The label gate, from `GITHUB_EVENT_NAME` and the payload at `GITHUB_EVENT_PATH`.
+fn gate(env: &Env) -> Result<Gate, InputProblem> {
+    let rules = inputs::label_rules(env);
+    if rules.is_empty() {
+        return Ok(Gate::Publish { percentage: None });
+    }
+    let payload = env
+        .var("GITHUB_EVENT_PATH")
+        .and_then(|path| std::fs::read_to_string(path).ok());
+    event::decide(
+        &rules,
+        env.var("GITHUB_EVENT_NAME").unwrap_or(""),
+        payload.as_deref(),
+    )
+}
+
+/// Reports invalid inputs: every warning and error, then exit 1. Nothing was sent.
+fn reject<W: Write>(
+    runner: &mut Runner<W>,
+    warnings: Vec<InputProblem>,
+    errors: Vec<InputProblem>,
+) -> i32 {
+    for w in &warnings {
+        runner.annotate(Level::Warning, w.code, &w.message);
+    }
+    for p in &errors {
+        runner.annotate(Level::Error, p.code, &p.message);
+    }
+    let error = Error::Inputs(errors);
+    runner.log(&format!("esa-publish: {error}"));
+    let _ = runner.append_summary(&report::summary(None, &Outcome::Failed(&error)));
+    1
+}
+
+/// Skips cleanly: a notice, `skipped=true`, a summary line, exit 0. Input problems that would
+/// stop a real publish are shown as warnings, so they surface before the label is added.
+fn skip<W: Write>(env: &Env, runner: &mut Runner<W>, reason: &str) -> i32 {
+    if let Err(rejected) = inputs::parse(env, Utc::now()) {
+        for p in rejected
+            .errors
+            .iter()
+            .filter(|p| p.code != "MissingCredentials")
+        {
+            runner.annotate(
+                Level::Warning,
+                p.code,
+                &format!(
+                    "{} (this run is skipped; a publish would fail on it)",
+                    p.message
+                ),
+            );
+        }
+    }
+    runner.annotate(
+        Level::Notice,
+        "Skipped",
+        &format!("esa-publish skipped: {reason}"),
+    );
+    let _ = runner.set_output(SKIPPED, "true");
+    let _ = runner.append_summary(&report::summary(None, &Outcome::Skipped(reason)));
+    0
 }
 
 async fn publish<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<(), Error> {

@@ -61,6 +61,10 @@ pub const INPUTS: &[InputSpec] = &[
     with_default("dry-run", "false"),
     with_default("max-attempts", "4"),
     with_default("timeout", "120s"),
+    input("require-label"),
+    input("percentage-from-label"),
+    with_default("ci-system", "auto"),
+    input("dotenv-file"),
 ];
 
 /// A snapshot of the environment. The binary takes the process's; tests build their own, so
@@ -90,39 +94,38 @@ impl Env {
         self.0.get(name).map(String::as_str)
     }
 
-    /// An input as the runner passes it (`INPUT_APP-ID`, hyphens kept), or as a person typing
-    /// it by hand would (`INPUT_APP_ID`). Trimmed; empty means not given.
+    /// An input as the runner passes it (`INPUT_APP-ID`, hyphens kept), as a person typing it
+    /// by hand would (`INPUT_APP_ID`), or as a Drone or Woodpecker plugin setting
+    /// (`PLUGIN_APP_ID`), in that order. Trimmed; empty means not given.
     pub fn input(&self, name: &str) -> Option<String> {
-        let upper = name.to_ascii_uppercase().replace(' ', "_");
-        [
-            format!("INPUT_{upper}"),
-            format!("INPUT_{}", upper.replace('-', "_")),
-        ]
-        .iter()
-        .filter_map(|key| self.var(key))
-        .map(str::trim)
-        .find(|v| !v.is_empty())
-        .map(str::to_string)
+        spellings(name)
+            .iter()
+            .filter_map(|key| self.var(key))
+            .map(str::trim)
+            .find(|v| !v.is_empty())
+            .map(str::to_string)
     }
 
-    /// `INPUT_*` variables that match no input: most often a typo in a hand-run.
+    /// `INPUT_*` and `PLUGIN_*` variables that match no input: most often a typo.
     pub fn unknown_inputs(&self) -> Vec<String> {
-        let known: Vec<String> = INPUTS
-            .iter()
-            .flat_map(|i| {
-                let upper = i.name.to_ascii_uppercase();
-                [
-                    format!("INPUT_{upper}"),
-                    format!("INPUT_{}", upper.replace('-', "_")),
-                ]
-            })
-            .collect();
+        let known: Vec<String> = INPUTS.iter().flat_map(|i| spellings(i.name)).collect();
         self.0
             .keys()
-            .filter(|k| k.starts_with("INPUT_") && !known.contains(k))
+            .filter(|k| (k.starts_with("INPUT_") || k.starts_with("PLUGIN_")) && !known.contains(k))
             .cloned()
             .collect()
     }
+}
+
+/// The variable names an input may arrive in, in order of precedence.
+fn spellings(name: &str) -> [String; 3] {
+    let upper = name.to_ascii_uppercase().replace(' ', "_");
+    let underscored = upper.replace('-', "_");
+    [
+        format!("INPUT_{upper}"),
+        format!("INPUT_{underscored}"),
+        format!("PLUGIN_{underscored}"),
+    ]
 }
 
 /// `prod` or `staging`.
@@ -246,7 +249,7 @@ pub struct InputProblem {
 }
 
 impl InputProblem {
-    fn new(input: &'static str, code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(input: &'static str, code: &'static str, message: impl Into<String>) -> Self {
         InputProblem {
             input,
             code,
@@ -325,6 +328,15 @@ impl Reader<'_> {
 pub struct Rejected {
     pub errors: Vec<InputProblem>,
     pub warnings: Vec<InputProblem>,
+}
+
+/// The label rules (`require-label`, `percentage-from-label`), read on their own so that a
+/// skip can be decided before anything else.
+pub fn label_rules(env: &Env) -> crate::event::LabelRules {
+    crate::event::LabelRules {
+        require_label: env.input("require-label"),
+        percentage_prefix: env.input("percentage-from-label"),
+    }
 }
 
 /// Reads and validates every input. `now` decides whether a start time is in the past.
@@ -453,6 +465,9 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
         }),
     };
     let credentials = read_credentials(&mut r, dry_run);
+    if let Err(why) = crate::host::Host::from_env(env) {
+        r.error("ci-system", why);
+    }
 
     if !r.errors.is_empty() {
         return Err(Rejected {

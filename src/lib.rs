@@ -6,6 +6,8 @@
 //! - [`signing`]: the pure signing core (no clock, no randomness, no I/O);
 //! - [`client`]: time, nonces and HTTP;
 //! - [`retry`]: which failures are retried, with what backoff, within what deadline;
+//! - [`event`]: label gating from the pull request's labels;
+//! - [`host`]: which CI system runs us, and so how to report;
 //! - [`runner`]: workflow commands, outputs and the job summary;
 //! - [`report`]: the text a person reads;
 //! - [`error`]: what went wrong, grouped by what the user must do;
@@ -16,6 +18,8 @@ pub mod app;
 pub mod client;
 pub mod credentials;
 pub mod error;
+pub mod event;
+pub mod host;
 pub mod inputs;
 pub mod nonce;
 pub mod report;

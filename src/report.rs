@@ -9,6 +9,7 @@ use crate::signing::{format_timestamp, SignedRequest};
 pub enum Outcome<'a> {
     Published { request_id: Option<&'a str> },
     DryRun,
+    Skipped(&'a str),
     Failed(&'a Error),
 }
 
@@ -56,6 +57,7 @@ pub fn summary(config: Option<&Config>, outcome: &Outcome<'_>) -> String {
     let heading = match outcome {
         Outcome::Published { .. } => "✅ esa-publish: published".to_string(),
         Outcome::DryRun => "🧪 esa-publish: dry run (nothing was sent)".to_string(),
+        Outcome::Skipped(reason) => format!("⏭️ esa-publish: skipped: {}", markdown_cell(reason)),
         Outcome::Failed(e) => format!("❌ esa-publish: failed ({})", markdown_cell(&e.title())),
     };
     let mut rows: Vec<(&str, String)> = Vec::new();
@@ -80,7 +82,7 @@ pub fn summary(config: Option<&Config>, outcome: &Outcome<'_>) -> String {
     let request_id = match outcome {
         Outcome::Published { request_id } => *request_id,
         Outcome::Failed(e) => e.request_id(),
-        Outcome::DryRun => None,
+        Outcome::DryRun | Outcome::Skipped(_) => None,
     };
     if let Some(id) = request_id {
         rows.push(("RequestId", format!("`{}`", markdown_cell(id))));

@@ -1,10 +1,11 @@
-//! The GitHub Actions runner protocol: workflow commands on stdout (escaped so that no text can start a command of its own), step outputs and the job summary.
+//! The runner protocol: workflow commands on stdout (escaped so that no text can start a command of its own), step outputs and the job summary on GitHub Actions; plain log lines and a dotenv file on other CI systems.
 
 use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::PathBuf;
 
 use crate::error::Error;
+use crate::host::Host;
 use crate::inputs::Env;
 use crate::nonce::random_hex;
 use crate::signing::percent_encode;
@@ -83,25 +84,53 @@ pub fn output_entry(name: &str, value: &str, delimiter: &str) -> String {
     format!("{name}<<{delimiter}\n{value}\n{delimiter}\n")
 }
 
+/// One dotenv line: `REQUEST_ID=value`. Dotenv values are single lines, so line breaks and
+/// other control characters become spaces.
+pub fn dotenv_entry(name: &str, value: &str) -> String {
+    let key = name.to_ascii_uppercase().replace('-', "_");
+    let value: String = value
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    format!("{key}={value}\n")
+}
+
 /// Where the run talks to the runner: stdout for commands and logs, and the files it names.
 pub struct Runner<W: Write> {
     out: W,
+    /// Whether stdout speaks workflow commands (GitHub Actions) or plain lines.
+    commands: bool,
     output_file: Option<PathBuf>,
     summary_file: Option<PathBuf>,
+    /// `NAME=value` outputs for GitLab's dotenv reports (or any other reader).
+    dotenv_file: Option<PathBuf>,
     debug: bool,
     /// Text that must never be printed, in every encoding it could appear in.
     secrets: Vec<String>,
 }
 
 impl<W: Write> Runner<W> {
-    /// Reads `GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY` and `RUNNER_DEBUG` from `env`.
+    /// Reads the host (see [`Host`]), `GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`, the dotenv file
+    /// (input `dotenv-file` or `ESA_PUBLISH_DOTENV`) and the debug switch (`RUNNER_DEBUG=1`, or
+    /// `ESA_PUBLISH_DEBUG=1` elsewhere) from `env`. An invalid `ci-system` is reported by the
+    /// input validation; until then the host is detected.
     pub fn new(env: &Env, out: W) -> Self {
+        let host = Host::from_env(env).unwrap_or_else(|_| Host::detect(env));
+        let commands = host.has_workflow_commands();
         let path = |name: &str| env.var(name).filter(|v| !v.is_empty()).map(PathBuf::from);
         Runner {
             out,
+            commands,
+            // The runner's files are used wherever they are set (Actions-compatible runners set
+            // them too); only the stdout format depends on the host.
             output_file: path("GITHUB_OUTPUT"),
             summary_file: path("GITHUB_STEP_SUMMARY"),
-            debug: env.var("RUNNER_DEBUG") == Some("1"),
+            dotenv_file: env
+                .input("dotenv-file")
+                .map(PathBuf::from)
+                .or_else(|| path("ESA_PUBLISH_DOTENV")),
+            debug: env.var("RUNNER_DEBUG") == Some("1")
+                || env.var("ESA_PUBLISH_DEBUG") == Some("1"),
             secrets: Vec::new(),
         }
     }
@@ -143,7 +172,17 @@ impl<W: Write> Runner<W> {
 
     /// An annotation (error, warning, notice), escaped.
     pub fn annotate(&mut self, level: Level, title: &str, message: &str) {
-        let line = annotation(level, &self.scrub(title), &self.scrub(message));
+        let (title, message) = (self.scrub(title), self.scrub(message));
+        let line = if self.commands {
+            annotation(level, &title, &message)
+        } else {
+            plain_line(&format!(
+                "{} [{}]: {}",
+                level.command(),
+                title.trim(),
+                message
+            ))
+        };
         self.emit(&line);
     }
 
@@ -156,27 +195,45 @@ impl<W: Write> Runner<W> {
     /// A debug line, shown only when the run has debug logging on.
     pub fn debug(&mut self, text: &str) {
         if self.debug {
-            let line = format!("::debug::{}", escape_data(&self.scrub(text)));
+            let text = self.scrub(text);
+            let line = if self.commands {
+                format!("::debug::{}", escape_data(&text))
+            } else {
+                plain_line(&format!("debug: {text}"))
+            };
             self.emit(&line);
         }
     }
 
     /// Starts a collapsible group in the log.
     pub fn group(&mut self, title: &str) {
-        let line = format!("::group::{}", escape_data(&self.scrub(title)));
+        let title = self.scrub(title);
+        let line = if self.commands {
+            format!("::group::{}", escape_data(&title))
+        } else {
+            plain_line(&format!("--- {title}"))
+        };
         self.emit(&line);
     }
 
     pub fn end_group(&mut self) {
-        self.emit("::endgroup::");
+        if self.commands {
+            self.emit("::endgroup::");
+        }
     }
 
-    /// Appends a step output with a random heredoc delimiter. Without `GITHUB_OUTPUT` (a run
-    /// by hand) the output is logged instead.
+    /// Sets an output: in `GITHUB_OUTPUT` with a random heredoc delimiter, and as
+    /// `NAME=value` in the dotenv file when one is configured. With neither (a run by hand) the
+    /// output is logged.
     pub fn set_output(&mut self, name: &str, value: &str) -> Result<(), Error> {
         let value = &self.scrub(value);
+        if let Some(path) = self.dotenv_file.clone() {
+            append(&path, &dotenv_entry(name, value), "the dotenv file")?;
+        }
         let Some(path) = self.output_file.clone() else {
-            self.log(&format!("output {name}={value}"));
+            if self.dotenv_file.is_none() {
+                self.log(&format!("output {name}={value}"));
+            }
             return Ok(());
         };
         let delimiter = loop {

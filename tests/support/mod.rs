@@ -185,6 +185,12 @@ impl Run {
 /// Runs the real binary with exactly these variables (plus PATH), as the runner would, with
 /// `GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY` in a temp dir.
 pub fn run_binary(vars: &[(&str, &str)]) -> Run {
+    run_binary_on(vars, true)
+}
+
+/// As [`run_binary`]; `github: false` leaves out `GITHUB_ACTIONS` and the runner's files, as on
+/// another CI system.
+pub fn run_binary_on(vars: &[(&str, &str)], github: bool) -> Run {
     let dir = tempfile::tempdir().expect("temp dir");
     let output_path: PathBuf = dir.path().join("output");
     let summary_path: PathBuf = dir.path().join("summary");
@@ -192,10 +198,12 @@ pub fn run_binary(vars: &[(&str, &str)]) -> Run {
     std::fs::write(&summary_path, "").unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_esa-publish"));
     cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("GITHUB_OUTPUT", &output_path)
-        .env("GITHUB_STEP_SUMMARY", &summary_path)
-        .env("GITHUB_ACTIONS", "true");
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    if github {
+        cmd.env("GITHUB_OUTPUT", &output_path)
+            .env("GITHUB_STEP_SUMMARY", &summary_path)
+            .env("GITHUB_ACTIONS", "true");
+    }
     for (k, v) in vars {
         cmd.env(k, v);
     }
