@@ -125,7 +125,8 @@ fn certificate_verification_cannot_be_turned_off() {
 
 #[test]
 fn the_composite_fallback_takes_the_same_inputs_and_passes_each_one() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/setup/action.yml")).unwrap();
+    let text =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/setup/action.yml")).unwrap();
     let setup = YamlLoader::load_from_str(&text).unwrap().remove(0);
     let main = action();
     let (setup_inputs, main_inputs) = (section(&setup, "inputs"), section(&main, "inputs"));
@@ -136,17 +137,29 @@ fn the_composite_fallback_takes_the_same_inputs_and_passes_each_one() {
     for (name, yaml) in &main_inputs {
         assert_eq!(&setup_inputs[name]["required"], &yaml["required"], "{name}");
         assert_eq!(&setup_inputs[name]["default"], &yaml["default"], "{name}");
-        let var = format!("INPUT_{}: ${{{{ inputs.{name} }}}}", name.to_ascii_uppercase().replace('-', "_"));
-        assert!(text.contains(&var), "setup/action.yml does not pass {name} as `{var}`");
+        let var = format!(
+            "INPUT_{}: ${{{{ inputs.{name} }}}}",
+            name.to_ascii_uppercase().replace('-', "_")
+        );
+        assert!(
+            text.contains(&var),
+            "setup/action.yml does not pass {name} as `{var}`"
+        );
     }
-    assert_eq!(section(&setup, "outputs").into_keys().collect::<Vec<_>>(), section(&main, "outputs").into_keys().collect::<Vec<_>>());
+    assert_eq!(
+        section(&setup, "outputs").into_keys().collect::<Vec<_>>(),
+        section(&main, "outputs").into_keys().collect::<Vec<_>>()
+    );
 }
 
 /// Every step that uses this action, anywhere in a YAML document.
 fn our_steps(doc: &Yaml, found: &mut Vec<Yaml>) {
     match doc {
         Yaml::Hash(h) => {
-            if h.get(&Yaml::String("uses".into())).and_then(Yaml::as_str).is_some_and(|u| u.starts_with("OWNER/esa-publish")) {
+            if h.get(&Yaml::String("uses".into()))
+                .and_then(Yaml::as_str)
+                .is_some_and(|u| u.starts_with("OWNER/esa-publish"))
+            {
                 found.push(doc.clone());
             }
             h.values().for_each(|v| our_steps(v, found));
@@ -166,19 +179,35 @@ fn check_other_ci_names(source: &str, doc: &Yaml, inputs: &BTreeMap<String, Yaml
                 let key = k.as_str().unwrap_or_default();
                 let as_input = |name: &str| name.to_ascii_lowercase().replace('_', "-");
                 if let Some(rest) = key.strip_prefix("INPUT_") {
-                    assert!(inputs.contains_key(&as_input(rest)), "{source}: `{key}` names no input");
+                    assert!(
+                        inputs.contains_key(&as_input(rest)),
+                        "{source}: `{key}` names no input"
+                    );
                     named += 1;
                 }
                 if key == "settings" {
-                    for setting in v.as_hash().into_iter().flat_map(|s| s.keys()).filter_map(Yaml::as_str) {
-                        assert!(inputs.contains_key(&as_input(setting)), "{source}: setting `{setting}` names no input");
+                    for setting in v
+                        .as_hash()
+                        .into_iter()
+                        .flat_map(|s| s.keys())
+                        .filter_map(Yaml::as_str)
+                    {
+                        assert!(
+                            inputs.contains_key(&as_input(setting)),
+                            "{source}: setting `{setting}` names no input"
+                        );
                         named += 1;
                     }
                 }
                 named += check_other_ci_names(source, v, inputs);
             }
         }
-        Yaml::Array(a) => named += a.iter().map(|v| check_other_ci_names(source, v, inputs)).sum::<usize>(),
+        Yaml::Array(a) => {
+            named += a
+                .iter()
+                .map(|v| check_other_ci_names(source, v, inputs))
+                .sum::<usize>()
+        }
         _ => {}
     }
     named
@@ -189,14 +218,22 @@ fn check_steps(source: &str, docs: &[Yaml]) -> usize {
     let mut steps = Vec::new();
     docs.iter().for_each(|d| our_steps(d, &mut steps));
     for step in &steps {
-        let with = step["with"].as_hash().unwrap_or_else(|| panic!("{source}: a step without `with:`"));
+        let with = step["with"]
+            .as_hash()
+            .unwrap_or_else(|| panic!("{source}: a step without `with:`"));
         let keys: Vec<&str> = with.keys().filter_map(Yaml::as_str).collect();
         for key in &keys {
-            assert!(inputs.contains_key(*key), "{source}: `{key}` is not an input of the action");
+            assert!(
+                inputs.contains_key(*key),
+                "{source}: `{key}` is not an input of the action"
+            );
         }
         for (name, yaml) in &inputs {
             if yaml["required"].as_bool() == Some(true) {
-                assert!(keys.contains(&name.as_str()), "{source}: required input `{name}` missing");
+                assert!(
+                    keys.contains(&name.as_str()),
+                    "{source}: required input `{name}` missing"
+                );
             }
         }
     }
@@ -217,22 +254,39 @@ fn example_workflows_use_only_declared_inputs() {
 
 #[test]
 fn readme_yaml_snippets_parse_and_use_only_declared_inputs_and_outputs() {
-    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
     let mut count = 0;
     let mut other_ci = 0;
     let inputs = section(&action(), "inputs");
     for (i, block) in readme.split("```yaml\n").skip(1).enumerate() {
         let body = block.split("\n```").next().unwrap();
-        let docs = YamlLoader::load_from_str(body).unwrap_or_else(|e| panic!("README yaml block {i} does not parse: {e}\n{body}"));
+        let docs = YamlLoader::load_from_str(body)
+            .unwrap_or_else(|e| panic!("README yaml block {i} does not parse: {e}\n{body}"));
         count += check_steps(&format!("README yaml block {i}"), &docs);
-        other_ci += docs.iter().map(|d| check_other_ci_names(&format!("README yaml block {i}"), d, &inputs)).sum::<usize>();
-        for output in body.match_indices(".outputs.").map(|(at, _)| &body[at + 9..]) {
-            let name: String = output.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+        other_ci += docs
+            .iter()
+            .map(|d| check_other_ci_names(&format!("README yaml block {i}"), d, &inputs))
+            .sum::<usize>();
+        for output in body
+            .match_indices(".outputs.")
+            .map(|(at, _)| &body[at + 9..])
+        {
+            let name: String = output
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+                .collect();
             if body.contains("OWNER/esa-publish") {
-                assert!(OUTPUTS.contains(&name.as_str()) || name == "bin", "README yaml block {i}: output `{name}` does not exist");
+                assert!(
+                    OUTPUTS.contains(&name.as_str()) || name == "bin",
+                    "README yaml block {i}: output `{name}` does not exist"
+                );
             }
         }
     }
     assert!(count >= 4, "the README uses the action {count} times");
-    assert!(other_ci >= 10, "the other-CI snippets name {other_ci} inputs");
+    assert!(
+        other_ci >= 10,
+        "the other-CI snippets name {other_ci} inputs"
+    );
 }
