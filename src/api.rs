@@ -105,6 +105,12 @@ pub fn advice(code: &str) -> Option<&'static str> {
         "Forbidden.RAM" | "NoPermission" | "Forbidden" => "The RAM identity lacks permission. Grant it `esa:PublishEdgeContainerAppVersion`.",
         "InvalidSecurityToken.Expired" => "The STS token has expired; obtain fresh credentials.",
         "InvalidSecurityToken.Malformed" | "InvalidSecurityToken.MismatchWithAccessKey" => "The STS token does not match the AccessKey; pass the token that came with this AccessKey.",
+        "AuthenticationFail.OIDCToken.AudienceNotMatch" => "STS refused the ID token's audience: add it to the OIDC provider's client IDs in the RAM console (the `audience` input's value, or GitHub's default https://github.com/OWNER), or set `audience` to one of them.",
+        "AuthenticationFail.OIDCToken.Expired" => "The ID token expired before STS checked it; re-run the job.",
+        "AuthenticationFail.OIDCToken.Invalid" | "AuthenticationFail.OIDCToken.InvalidSignature" | "AuthenticationFail.OIDCToken.HttpsUrlInvalid" => "STS could not validate the ID token: check the OIDC provider's issuer URL (https://token.actions.githubusercontent.com) and its fingerprint in the RAM console.",
+        "AuthenticationFail.NoPermission" => "STS would not let this token assume the role: check `oidc-provider-arn`, and the role's trust policy: its Principal must be the OIDC provider and its condition on oidc:sub must match this workflow, e.g. repo:OWNER/REPO:ref:refs/heads/main.",
+        "EntityNotExist.Role" => "No RAM role has this ARN: check `role-arn`.",
+        code if code.starts_with("AuthenticationFail") => "STS refused the sign-in: check the role's trust policy (Principal = the OIDC provider, condition on oidc:sub) and the provider's client IDs (the audience).",
         _ => return None,
     })
 }

@@ -6,19 +6,21 @@ use chrono::Utc;
 
 use crate::api::{publish_request, PublishResponse};
 use crate::client::{prepare, Client, Event};
-use crate::credentials::{Credentials, Secret};
+use crate::credentials::{Credentials, OidcExchange, Plan, Secret};
 use crate::error::Error;
 use crate::event::{self, Gate};
 use crate::inputs::{self, Config, Env, InputProblem};
 use crate::report::{self, Outcome};
 use crate::retry::Idempotency;
 use crate::runner::{Level, Runner};
+use crate::sts;
 
 /// Every output the action sets (a test keeps `action.yml` and the README in step).
-pub const OUTPUTS: &[&str] = &[REQUEST_ID, SKIPPED];
+pub const OUTPUTS: &[&str] = &[REQUEST_ID, SKIPPED, CREDENTIAL_SOURCE];
 
 const REQUEST_ID: &str = "request-id";
 const SKIPPED: &str = "skipped";
+const CREDENTIAL_SOURCE: &str = "credential-source";
 
 /// The AccessKey ID a dry run signs with when no credentials were given.
 pub const PLACEHOLDER_ID: &str = "DRYRUN-PLACEHOLDER-ID";
@@ -27,11 +29,21 @@ pub const PLACEHOLDER_ID: &str = "DRYRUN-PLACEHOLDER-ID";
 /// process exit code.
 pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
     let mut runner = Runner::new(env, out);
-    // Register the secrets before anything is printed, even before validation.
-    for name in ["access-key-secret", "security-token"] {
-        if let Some(secret) = env.input(name) {
-            runner.add_secret(&secret);
-        }
+    // Register the secrets before anything is printed, even before validation: the inputs',
+    // every spelling of the environment's, and the ID-token request's bearer token.
+    let env_secrets = crate::credentials::ENV_SPELLINGS
+        .iter()
+        .flat_map(|[_, secret, token]| [*secret, *token]);
+    for value in ["access-key-secret", "security-token"]
+        .into_iter()
+        .filter_map(|name| env.input(name))
+        .chain(
+            env_secrets
+                .chain(["ACTIONS_ID_TOKEN_REQUEST_TOKEN"])
+                .filter_map(|name| env.var(name).map(str::to_string)),
+        )
+    {
+        runner.add_secret(value.trim());
     }
     // Label gating comes first: a pull request without the label skips cleanly even where the
     // rest could not run (a fork's workflow has no secrets, for one).
@@ -146,14 +158,30 @@ fn skip<W: Write>(env: &Env, runner: &mut Runner<W>, reason: &str) -> i32 {
 }
 
 async fn publish<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<(), Error> {
-    let request = publish_request(&config.publish);
+    if let Some(source) = config.credentials.source() {
+        runner.set_output(CREDENTIAL_SOURCE, source.as_str())?;
+    }
     if config.dry_run {
         return dry_run(config, runner);
     }
-    let Some(credentials) = config.credentials.clone() else {
+    let credentials = match &config.credentials {
+        Plan::Static(credentials, _) => credentials.clone(),
+        Plan::Exchange(exchange, _) => sign_in(exchange, config, runner).await?,
         // Validation requires credentials outside a dry run; stay an error, not a panic.
-        return Err(Error::System("no credentials to sign with".into()));
+        Plan::Missing => return Err(Error::System("no credentials to sign with".into())),
     };
+    if config.export_credentials {
+        runner.export_env("ALIBABA_CLOUD_ACCESS_KEY_ID", &credentials.access_key_id)?;
+        runner.export_env(
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+            credentials.access_key_secret.expose(),
+        )?;
+        if let Some(token) = &credentials.security_token {
+            runner.export_env("ALIBABA_CLOUD_SECURITY_TOKEN", token.expose())?;
+        }
+        runner.log("exported ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN to later steps (masked)");
+    }
+    let request = publish_request(&config.publish);
     let client = Client::new(
         config.endpoint.clone(),
         credentials,
@@ -165,21 +193,7 @@ async fn publish<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<()
             &request,
             Idempotency::NotIdempotent,
             &config.retry,
-            &mut |event| match event {
-                Event::Sending {
-                    attempt,
-                    method,
-                    url,
-                } => runner.debug(&format!("attempt {attempt}: {method} {url}")),
-                Event::Retrying(n) => runner.log(&format!(
-                    "attempt {}/{} failed ({}): {}; retrying in {:.1} s",
-                    n.attempt,
-                    n.max_attempts,
-                    n.title,
-                    n.reason,
-                    n.delay.as_secs_f64()
-                )),
-            },
+            &mut |event| log_event(runner, event),
         )
         .await?;
     let request_id = answer.body.request_id.or(answer.request_id);
@@ -194,13 +208,79 @@ async fn publish<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<()
     Ok(())
 }
 
+fn log_event<W: Write>(runner: &mut Runner<W>, event: &Event) {
+    match event {
+        Event::Sending { attempt, request } => {
+            runner.debug(&format!("attempt {attempt}: {request}"))
+        }
+        Event::Retrying(n) => runner.log(&format!(
+            "attempt {}/{} failed ({}): {}; retrying in {:.1} s",
+            n.attempt,
+            n.max_attempts,
+            n.title,
+            n.reason,
+            n.delay.as_secs_f64()
+        )),
+    }
+}
+
+/// Keyless sign-in: the ID token, then STS. Every credential is masked the moment it exists,
+/// before anything else is printed.
+async fn sign_in<W: Write>(
+    exchange: &OidcExchange,
+    config: &Config,
+    runner: &mut Runner<W>,
+) -> Result<Credentials, Error> {
+    let token = sts::id_token(&exchange.token, &config.retry, &mut |e| {
+        log_event(runner, e)
+    })
+    .await?;
+    runner.mask(token.expose());
+    let obtained = sts::assume_role(
+        exchange,
+        &token,
+        &config.sts_endpoint,
+        &config.retry,
+        &mut |e| log_event(runner, e),
+    )
+    .await?;
+    let c = &obtained.credentials;
+    runner.mask(&c.access_key_id);
+    runner.mask(c.access_key_secret.expose());
+    if let Some(t) = &c.security_token {
+        runner.mask(t.expose());
+    }
+    runner.log(&format!(
+        "signed in as {} (session {}) through STS AssumeRoleWithOIDC, RequestId {}{}",
+        exchange.role_arn,
+        exchange.session_name,
+        obtained.request_id.as_deref().unwrap_or("(none)"),
+        obtained
+            .expiration
+            .as_deref()
+            .map(|e| format!(", valid until {e}"))
+            .unwrap_or_default()
+    ));
+    Ok(obtained.credentials)
+}
+
 fn dry_run<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<(), Error> {
-    let placeholder = config.credentials.is_none();
-    let credentials = config.credentials.clone().unwrap_or_else(|| Credentials {
-        access_key_id: PLACEHOLDER_ID.into(),
-        access_key_secret: Secret::new("dry-run-placeholder-secret"),
-        security_token: None,
-    });
+    let (credentials, note) = match &config.credentials {
+        Plan::Static(c, source) => (c.clone(), format!("credentials: {} (AccessKey {})", source.as_str(), c.redacted_id())),
+        Plan::Exchange(x, source) => (
+            placeholder(),
+            format!(
+                "credentials: {} would sign in as {} through STS AssumeRoleWithOIDC at {} (not called in a dry run), so this is signed with a placeholder",
+                source.as_str(),
+                x.role_arn,
+                config.sts_endpoint.base_url()
+            ),
+        ),
+        Plan::Missing => (
+            placeholder(),
+            format!("credentials: none given, so this is signed with an obvious placeholder (AccessKey ID `{PLACEHOLDER_ID}`); the signature is not valid"),
+        ),
+    };
     let request = publish_request(&config.publish);
     let signed = prepare(
         &request,
@@ -211,24 +291,16 @@ fn dry_run<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<(), Erro
     // A dry run's request was never sent, so its nonce is unused: a printed signature could be
     // replayed by anyone reading the log within the 15-minute window. Never print it.
     for (_, value) in &signed.headers {
-        if let Some(sig) = value
-            .rsplit("Signature=")
-            .next()
-            .filter(|_| value.contains("Signature="))
-        {
+        if let Some((_, sig)) = value.split_once("Signature=") {
             runner.add_secret(sig);
         }
     }
-    if let Some(sig) = signed
-        .path_and_query
-        .rsplit("&Signature=")
-        .next()
-        .filter(|_| signed.path_and_query.contains("&Signature="))
-    {
+    if let Some((_, sig)) = signed.path_and_query.split_once("&Signature=") {
         runner.add_secret(sig);
     }
     runner.group("Dry run: the signed request that would be sent (nothing is sent)");
-    for line in report::dry_run_lines(config, &config.endpoint.base_url(), &signed, placeholder) {
+    runner.log(&note);
+    for line in report::dry_run_lines(config, &config.endpoint.base_url(), &signed) {
         runner.log(&line);
     }
     runner.end_group();
@@ -241,4 +313,12 @@ fn dry_run<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<(), Erro
         report::rollout(config)
     ));
     Ok(())
+}
+
+fn placeholder() -> Credentials {
+    Credentials {
+        access_key_id: PLACEHOLDER_ID.into(),
+        access_key_secret: Secret::new("dry-run-placeholder-secret"),
+        security_token: None,
+    }
 }

@@ -45,12 +45,9 @@ pub fn prepare(
 /// What the client tells its caller as it goes, for the log.
 #[derive(Debug, Clone)]
 pub enum Event {
-    /// An attempt is about to be sent. The URL has `Signature` and `SecurityToken` redacted.
-    Sending {
-        attempt: u32,
-        method: &'static str,
-        url: String,
-    },
+    /// An attempt is about to be sent: `request` is the method and URL, with `Signature`,
+    /// `SecurityToken` and `OIDCToken` redacted.
+    Sending { attempt: u32, request: String },
     /// An attempt failed and another follows after a wait.
     Retrying(RetryNotice),
 }
@@ -74,6 +71,159 @@ pub struct Answer<T> {
     pub request_id: Option<String>,
 }
 
+/// An answer as read off the wire, before interpretation.
+#[derive(Debug)]
+pub struct RawAnswer {
+    pub status: u16,
+    /// `x-acs-request-id`, when sent.
+    pub request_id: Option<String>,
+    /// `x-acs-retry-after`, in milliseconds on the wire.
+    pub retry_after: Option<Duration>,
+    pub body: Vec<u8>,
+}
+
+/// The HTTP client every call uses: rustls with verified certificates, bounded timeouts, no
+/// redirects, `https` only unless the host is loopback, and no proxy for loopback.
+pub fn http_client(loopback: bool) -> Result<reqwest::Client, Error> {
+    let mut builder = reqwest::Client::builder()
+        .use_rustls_tls()
+        .https_only(!loopback)
+        .user_agent(USER_AGENT)
+        .connect_timeout(CONNECT_TIMEOUT)
+        .read_timeout(READ_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT)
+        // A redirect would resend a signed call somewhere we did not choose.
+        .redirect(reqwest::redirect::Policy::none());
+    if loopback {
+        // A runner's HTTP(S)_PROXY must not capture a call to this machine.
+        builder = builder.no_proxy();
+    }
+    builder.build().map_err(|e| {
+        Error::System(format!(
+            "could not set up the HTTP client: {}",
+            error_chain(&e)
+        ))
+    })
+}
+
+/// Sends one request and reads its answer with a size bound. `target` names the endpoint in
+/// errors (never a URL with credentials in it).
+pub async fn send(request: reqwest::RequestBuilder, target: &str) -> Result<RawAnswer, Error> {
+    let response = request
+        .send()
+        .await
+        .map_err(|e| network_error(target, &e))?;
+    let status = response.status().as_u16();
+    let header = |name: &str| {
+        response
+            .headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_string)
+    };
+    let request_id = header("x-acs-request-id");
+    let retry_after = header("x-acs-retry-after")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_millis);
+    match read_bounded(response).await {
+        Ok(body) => Ok(RawAnswer {
+            status,
+            request_id,
+            retry_after,
+            body,
+        }),
+        Err(BodyError::TooLarge) => Err(Error::UnexpectedResponse {
+            status,
+            what: format!("a body over {} KiB", MAX_BODY_BYTES / 1024),
+            request_id,
+            body_start: String::new(),
+        }),
+        Err(BodyError::Transport(e)) => Err(Error::Network {
+            endpoint: target.to_string(),
+            detail: format!("the answer broke off: {}", error_chain(&e)),
+            timed_out: e.is_timeout(),
+            request_sent: true,
+        }),
+    }
+}
+
+/// The retry loop every API operation runs in: `prepare` builds a fresh request for each
+/// attempt (with the text to log), `parse` reads its answer. Transient failures are retried per
+/// [`retry::decide`], everything within `policy.timeout`; `on_event` hears of each attempt and
+/// each retry.
+pub async fn with_retries<T>(
+    target: &str,
+    policy: &Policy,
+    idempotency: Idempotency,
+    on_event: &mut dyn FnMut(&Event),
+    prepare: &mut dyn FnMut() -> Result<(reqwest::RequestBuilder, String), Error>,
+    parse: &dyn Fn(RawAnswer) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let deadline = Instant::now() + policy.timeout;
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        let (request, shown) = prepare()?;
+        on_event(&Event::Sending {
+            attempt,
+            request: shown,
+        });
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let outcome = match tokio::time::timeout(remaining, send(request, target)).await {
+            Ok(Ok(raw)) => {
+                let retry_after = raw.retry_after;
+                parse(raw).map_err(|e| (e, retry_after))
+            }
+            Ok(Err(e)) => Err((e, None)),
+            Err(_) => Err((
+                Error::Network {
+                    endpoint: target.to_string(),
+                    detail: format!(
+                        "no complete answer within the {} s deadline (input `timeout`)",
+                        policy.timeout.as_secs_f64()
+                    ),
+                    timed_out: true,
+                    request_sent: true,
+                },
+                None,
+            )),
+        };
+        let (error, retry_after) = match outcome {
+            Ok(answer) => return Ok(answer),
+            Err(failure) => failure,
+        };
+        let remaining = deadline.saturating_duration_since(Instant::now());
+        let jitter = random_unit()?;
+        match retry::decide(
+            policy,
+            idempotency,
+            attempt,
+            &error,
+            retry_after,
+            remaining,
+            jitter,
+        ) {
+            Decision::RetryAfter(delay) => {
+                on_event(&Event::Retrying(RetryNotice {
+                    attempt,
+                    max_attempts: policy.max_attempts,
+                    reason: error.to_string(),
+                    title: error.title(),
+                    delay,
+                }));
+                tokio::time::sleep(delay).await;
+            }
+            Decision::GiveUp(reason) => {
+                return Err(Error::Attempts {
+                    attempts: attempt,
+                    reason,
+                    last: Box::new(error),
+                })
+            }
+        }
+    }
+}
+
 /// Calls one ESA endpoint with one set of credentials.
 pub struct Client {
     http: reqwest::Client,
@@ -88,37 +238,15 @@ impl Client {
         credentials: Credentials,
         version: SignatureVersion,
     ) -> Result<Self, Error> {
-        let loopback = is_loopback(&endpoint.host);
-        let mut builder = reqwest::Client::builder()
-            .use_rustls_tls()
-            .https_only(!(loopback && endpoint.scheme == "http"))
-            .user_agent(USER_AGENT)
-            .connect_timeout(CONNECT_TIMEOUT)
-            .read_timeout(READ_TIMEOUT)
-            .timeout(REQUEST_TIMEOUT)
-            // A redirect would resend a signed call somewhere we did not choose.
-            .redirect(reqwest::redirect::Policy::none());
-        if loopback {
-            // A runner's HTTP(S)_PROXY must not capture a call to this machine.
-            builder = builder.no_proxy();
-        }
-        let http = builder.build().map_err(|e| {
-            Error::System(format!(
-                "could not set up the HTTP client: {}",
-                error_chain(&e)
-            ))
-        })?;
         Ok(Client {
-            http,
+            http: http_client(is_loopback(&endpoint.host))?,
             endpoint,
             credentials,
             version,
         })
     }
 
-    /// Calls with retries: each attempt signed afresh (new nonce, new time), transient failures
-    /// retried per [`retry::decide`], everything within `policy.timeout`. `on_event` hears of
-    /// each attempt and each retry.
+    /// Calls with retries, each attempt signed afresh (new nonce, new time).
     pub async fn call<T: DeserializeOwned>(
         &self,
         request: &RpcRequest,
@@ -126,144 +254,42 @@ impl Client {
         policy: &Policy,
         on_event: &mut dyn FnMut(&Event),
     ) -> Result<Answer<T>, Error> {
-        let deadline = Instant::now() + policy.timeout;
-        let mut attempt = 0;
-        loop {
-            attempt += 1;
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            let outcome =
-                match tokio::time::timeout(remaining, self.attempt(request, attempt, on_event))
-                    .await
-                {
-                    Ok(outcome) => outcome,
-                    Err(_) => Err((
-                        Error::Network {
-                            endpoint: self.endpoint.base_url(),
-                            detail: format!(
-                                "no complete answer within the {} s deadline (input `timeout`)",
-                                policy.timeout.as_secs_f64()
-                            ),
-                            timed_out: true,
-                            request_sent: true,
-                        },
-                        None,
-                    )),
-                };
-            let (error, retry_after) = match outcome {
-                Ok(answer) => return Ok(answer),
-                Err(failure) => failure,
-            };
-            let remaining = deadline.saturating_duration_since(Instant::now());
-            let jitter = random_unit()?;
-            match retry::decide(
-                policy,
-                idempotency,
-                attempt,
-                &error,
-                retry_after,
-                remaining,
-                jitter,
-            ) {
-                Decision::RetryAfter(delay) => {
-                    on_event(&Event::Retrying(RetryNotice {
-                        attempt,
-                        max_attempts: policy.max_attempts,
-                        reason: error.to_string(),
-                        title: error.title(),
-                        delay,
-                    }));
-                    tokio::time::sleep(delay).await;
-                }
-                Decision::GiveUp(reason) => {
-                    return Err(Error::Attempts {
-                        attempts: attempt,
-                        reason,
-                        last: Box::new(error),
-                    })
-                }
+        let base = self.endpoint.base_url();
+        let mut prepare = || {
+            let signed = prepare(request, &self.endpoint, &self.credentials, self.version)?;
+            let url = format!("{base}{}", signed.path_and_query);
+            let method = reqwest::Method::from_bytes(signed.method.as_bytes())
+                .map_err(|e| Error::System(format!("bad HTTP method {}: {e}", signed.method)))?;
+            let shown = format!("{} {}", signed.method, redact_url(&url));
+            let mut builder = self.http.request(method, url);
+            for (name, value) in &signed.headers {
+                builder = builder.header(name.as_str(), value.as_str());
             }
-        }
+            if !signed.body.is_empty() {
+                builder = builder.body(signed.body.clone());
+            }
+            Ok((builder, shown))
+        };
+        let parse = |raw: RawAnswer| interpret(raw.status, &raw.body, raw.request_id);
+        with_retries(&base, policy, idempotency, on_event, &mut prepare, &parse).await
     }
+}
 
-    /// One attempt: sign now with a fresh nonce, send, read. A failure comes with the server's
-    /// `x-acs-retry-after`, if it sent one.
-    async fn attempt<T: DeserializeOwned>(
-        &self,
-        request: &RpcRequest,
-        number: u32,
-        on_event: &mut dyn FnMut(&Event),
-    ) -> Result<Answer<T>, (Error, Option<Duration>)> {
-        let signed = prepare(request, &self.endpoint, &self.credentials, self.version)
-            .map_err(|e| (e, None))?;
-        let url = format!("{}{}", self.endpoint.base_url(), signed.path_and_query);
-        on_event(&Event::Sending {
-            attempt: number,
-            method: signed.method,
-            url: redact_url(&url),
-        });
-        let method = reqwest::Method::from_bytes(signed.method.as_bytes()).map_err(|e| {
-            (
-                Error::System(format!("bad HTTP method {}: {e}", signed.method)),
-                None,
-            )
-        })?;
-        let mut builder = self.http.request(method, url);
-        for (name, value) in &signed.headers {
-            builder = builder.header(name.as_str(), value.as_str());
-        }
-        if !signed.body.is_empty() {
-            builder = builder.body(signed.body.clone());
-        }
-        let response = builder
-            .send()
-            .await
-            .map_err(|e| (self.network_error(&e), None))?;
-        let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get("x-acs-retry-after")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_millis);
-        let header_request_id = response
-            .headers()
-            .get("x-acs-request-id")
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_string);
-        let body = read_bounded(response).await.map_err(|e| match e {
-            BodyError::TooLarge => Error::UnexpectedResponse {
-                status,
-                what: format!("a body over {} KiB", MAX_BODY_BYTES / 1024),
-                request_id: header_request_id.clone(),
-                body_start: String::new(),
-            },
-            BodyError::Transport(e) => Error::Network {
-                endpoint: self.endpoint.base_url(),
-                detail: format!("the answer broke off: {}", error_chain(&e)),
-                timed_out: e.is_timeout(),
-                request_sent: true,
-            },
-        });
-        body.and_then(|body| interpret(status, &body, header_request_id))
-            .map_err(|e| (e, retry_after))
-    }
-
-    fn network_error(&self, e: &reqwest::Error) -> Error {
-        let detail = error_chain(e);
-        // rustls reports an untrusted server as "invalid peer certificate: …".
-        if detail.to_ascii_lowercase().contains("certificate") {
-            return Error::Certificate {
-                endpoint: self.endpoint.base_url(),
-                detail,
-            };
-        }
-        Error::Network {
-            endpoint: self.endpoint.base_url(),
+fn network_error(target: &str, e: &reqwest::Error) -> Error {
+    let detail = error_chain(e);
+    // rustls reports an untrusted server as "invalid peer certificate: …".
+    if detail.to_ascii_lowercase().contains("certificate") {
+        return Error::Certificate {
+            endpoint: target.to_string(),
             detail,
-            timed_out: e.is_timeout(),
-            // A connect error (DNS, TCP, TLS handshake) means nothing was sent.
-            request_sent: !e.is_connect(),
-        }
+        };
+    }
+    Error::Network {
+        endpoint: target.to_string(),
+        detail,
+        timed_out: e.is_timeout(),
+        // A connect error (DNS, TCP, TLS handshake) means nothing was sent.
+        request_sent: !e.is_connect(),
     }
 }
 
@@ -338,7 +364,8 @@ async fn read_bounded(mut response: reqwest::Response) -> Result<Vec<u8>, BodyEr
     Ok(body)
 }
 
-/// The URL with the values of `Signature` and `SecurityToken` replaced by `***`, for logs.
+/// The URL with the values of `Signature`, `SecurityToken` and `OIDCToken` replaced by `***`,
+/// for logs.
 pub fn redact_url(url: &str) -> String {
     let Some((base, query)) = url.split_once('?') else {
         return url.to_string();
@@ -346,7 +373,9 @@ pub fn redact_url(url: &str) -> String {
     let pairs: Vec<String> = query
         .split('&')
         .map(|pair| match pair.split_once('=') {
-            Some((k, _)) if k == "Signature" || k == "SecurityToken" => format!("{k}=***"),
+            Some((k, _)) if matches!(k, "Signature" | "SecurityToken" | "OIDCToken") => {
+                format!("{k}=***")
+            }
             _ => pair.to_string(),
         })
         .collect();

@@ -35,6 +35,15 @@ pub enum Error {
         request_sent: bool,
     },
 
+    /// Getting credentials failed before the publish (the ID token, the token file, STS's
+    /// answer). STS refusals with a code are `Api` errors.
+    #[error("{detail}")]
+    Credentials {
+        title: &'static str,
+        detail: String,
+        retryable: bool,
+    },
+
     /// The server's TLS certificate was not trusted. Verification is never skipped.
     #[error("refused the TLS certificate of {endpoint}: {detail}")]
     Certificate { endpoint: String, detail: String },
@@ -159,6 +168,7 @@ impl Error {
             Error::UnexpectedResponse { .. } => "UnexpectedResponse".into(),
             Error::Attempts { last, .. } => last.title(),
             Error::Certificate { .. } => "CertificateRejected".into(),
+            Error::Credentials { title, .. } => (*title).into(),
             Error::Network {
                 timed_out: true, ..
             } => "Timeout".into(),
@@ -185,6 +195,7 @@ impl Error {
             Error::UnexpectedResponse { status, .. } => *status >= 500,
             Error::Network { .. } => true,
             Error::Attempts { .. } | Error::Certificate { .. } => false,
+            Error::Credentials { retryable, .. } => *retryable,
             Error::Inputs(_) | Error::RunnerFile { .. } | Error::System(_) => false,
         }
     }
@@ -194,6 +205,9 @@ impl Error {
         match self {
             Error::Attempts { reason: StopReason::MayHaveApplied, .. } => Some("The publish may have taken effect: check the application's publish status (ESA console, or GetEdgeContainerAppStatus) before re-running."),
             Error::Attempts { last, .. } => last.remedy(),
+            Error::Credentials { title: "IdTokenRequestFailed", .. } => Some("Keyless sign-in needs `permissions: id-token: write` on the job; if it is there, re-run (GitHub's token service may have failed)."),
+            Error::Credentials { title: "OidcTokenFileUnreadable", .. } => Some("Point ALIBABA_CLOUD_OIDC_TOKEN_FILE at a readable file holding the OIDC token, or use the inputs `role-arn` and `oidc-provider-arn` instead."),
+            Error::Credentials { .. } => Some("Check the STS endpoint (`sts-endpoint`) and re-run."),
             Error::Certificate { .. } => Some("esa-publish always verifies TLS certificates and has no switch to skip it. Check `endpoint`; behind a TLS-intercepting proxy, add its CA to the system bundle (or point SSL_CERT_FILE at a bundle that has it)."),
             Error::UnexpectedResponse { .. } => Some("Check `endpoint`/`region`: something other than the ESA API answered (a proxy or a wrong host). If it persists, re-run with the RequestId at hand."),
             Error::Network { .. } => Some("Check `endpoint`/`region` and the runner's network access to *.aliyuncs.com, then re-run."),

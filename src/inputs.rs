@@ -6,7 +6,9 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use crate::credentials::{Credentials, Secret};
+use crate::credentials::{
+    default_session_name, Credentials, IdToken, OidcExchange, Plan, Secret, Source, ENV_SPELLINGS,
+};
 
 /// One input of the action, as declared in `action.yml` (a test keeps the two in step).
 #[derive(Debug, Clone, Copy)]
@@ -55,6 +57,13 @@ pub const INPUTS: &[InputSpec] = &[
     input("access-key-id"),
     input("access-key-secret"),
     input("security-token"),
+    input("role-arn"),
+    input("oidc-provider-arn"),
+    input("role-session-name"),
+    with_default("role-duration-seconds", "3600"),
+    input("audience"),
+    input("sts-endpoint"),
+    with_default("export-credentials", "false"),
     with_default("region", "cn-hangzhou"),
     input("endpoint"),
     with_default("signature-version", "v3"),
@@ -227,8 +236,13 @@ impl Endpoint {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub publish: PublishRequest,
-    /// `None` only in a dry run, which then signs with a placeholder.
-    pub credentials: Option<Credentials>,
+    /// Where the credentials come from; `Missing` only in a dry run, which then signs with a
+    /// placeholder.
+    pub credentials: Plan,
+    /// Where AssumeRoleWithOIDC is called, for the OIDC sources.
+    pub sts_endpoint: Endpoint,
+    /// Whether to hand the credentials to later steps through `$GITHUB_ENV`.
+    pub export_credentials: bool,
     pub endpoint: Endpoint,
     pub signature_version: SignatureVersion,
     pub dry_run: bool,
@@ -464,7 +478,30 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
             }
         }),
     };
-    let credentials = read_credentials(&mut r, dry_run);
+    let credentials = read_credentials(&mut r, env, dry_run);
+    let export_credentials = r.parsed("export-credentials", parse_bool).unwrap_or(false);
+    let sts_endpoint = match r.get("sts-endpoint") {
+        Some(raw) => r.parsed("sts-endpoint", |_| parse_endpoint(&raw)),
+        None => {
+            let host = match env
+                .var("ALIBABA_CLOUD_STS_REGION")
+                .filter(|v| !v.is_empty())
+            {
+                Some(region) => format!("sts.{region}.aliyuncs.com"),
+                None => "sts.aliyuncs.com".to_string(),
+            };
+            match parse_endpoint(&host) {
+                Ok(e) => Some(e),
+                Err(why) => {
+                    r.error(
+                        "sts-endpoint",
+                        format!("ALIBABA_CLOUD_STS_REGION gives an invalid STS endpoint: {why}"),
+                    );
+                    None
+                }
+            }
+        }
+    };
     if let Err(why) = crate::host::Host::from_env(env) {
         r.error("ci-system", why);
     }
@@ -475,13 +512,21 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
             warnings: r.warnings,
         });
     }
-    match (app_id, version_id, publish_env, signature_version, endpoint) {
+    match (
+        app_id,
+        version_id,
+        publish_env,
+        signature_version,
+        endpoint,
+        sts_endpoint,
+    ) {
         (
             Some(app_id),
             Some(version_id),
             Some(publish_env),
             Some(signature_version),
             Some(endpoint),
+            Some(sts_endpoint),
         ) => Ok(Config {
             publish: PublishRequest {
                 app_id,
@@ -495,6 +540,8 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
                 full_release,
             },
             credentials,
+            sts_endpoint,
+            export_credentials,
             endpoint,
             signature_version,
             dry_run,
@@ -708,35 +755,145 @@ pub fn is_loopback(host: &str) -> bool {
     }
 }
 
-fn read_credentials(r: &mut Reader<'_>, dry_run: bool) -> Option<Credentials> {
+/// The credential chain, first match wins:
+/// 1. the inputs `access-key-id` + `access-key-secret` (+ `security-token`);
+/// 2. the inputs `role-arn` + `oidc-provider-arn`: a GitHub ID token exchanged with STS;
+/// 3. the environment: `ALIBABA_CLOUD_ACCESS_KEY_ID`/`_SECRET`/`_SECURITY_TOKEN` (or the
+///    `ALICLOUD_*` and `ALIBABACLOUD_*` spellings), then `ALIBABA_CLOUD_ROLE_ARN` +
+///    `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` + `ALIBABA_CLOUD_OIDC_TOKEN_FILE`;
+/// 4. nothing: one error that lists every way (a dry run signs with a placeholder instead).
+fn read_credentials(r: &mut Reader<'_>, env: &Env, dry_run: bool) -> Plan {
     let id = r.get("access-key-id");
     let secret = r.get("access-key-secret");
     let token = r.get("security-token");
+    let role = r.get("role-arn");
+    let provider = r.get("oidc-provider-arn");
+    let duration = r.parsed("role-duration-seconds", |v| match v.parse::<u32>() {
+        Ok(n) if (900..=43200).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "must be a whole number of seconds from 900 to 43200, not `{}`",
+            shown(v)
+        )),
+    });
+    let session_name = r.parsed("role-session-name", |v| {
+        if (2..=64).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphanumeric() || "._@-".contains(c)) {
+            Ok(v.to_string())
+        } else {
+            Err(format!("must be 2 to 64 of the characters STS allows (letters, digits, `.`, `_`, `@`, `-`), not `{}`", shown(v)))
+        }
+    });
+    let default_session =
+        || default_session_name(env.var("GITHUB_REPOSITORY"), env.var("GITHUB_RUN_ID"));
+
     match (id, secret) {
-        (Some(access_key_id), Some(secret)) => Some(Credentials {
-            access_key_id,
-            access_key_secret: Secret::new(secret),
-            security_token: token.map(Secret::new),
-        }),
+        (Some(access_key_id), Some(secret)) => {
+            return Plan::Static(
+                Credentials {
+                    access_key_id,
+                    access_key_secret: Secret::new(secret),
+                    security_token: token.map(Secret::new),
+                },
+                Source::Inputs,
+            )
+        }
         (Some(_), None) => {
             r.error("access-key-secret", "input `access-key-secret` is required with `access-key-id`: pass it from a secret, e.g. `${{ secrets.ALIBABA_CLOUD_ACCESS_KEY_SECRET }}`");
-            None
+            return Plan::Missing;
         }
         (None, Some(_)) => {
             r.error(
                 "access-key-id",
                 "input `access-key-id` is required with `access-key-secret`",
             );
-            None
+            return Plan::Missing;
         }
-        (None, None) if dry_run => None,
-        (None, None) => {
-            r.errors.push(InputProblem::new(
-                "access-key-id",
-                "MissingCredentials",
-                "no credentials: set the inputs `access-key-id` and `access-key-secret` (from repository secrets), plus `security-token` for STS credentials",
-            ));
-            None
+        (None, None) => {}
+    }
+
+    match (role, provider) {
+        (Some(role_arn), Some(provider_arn)) => {
+            let url = env
+                .var("ACTIONS_ID_TOKEN_REQUEST_URL")
+                .filter(|v| !v.is_empty());
+            let bearer = env
+                .var("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
+                .filter(|v| !v.is_empty());
+            let (Some(request_url), Some(bearer)) = (url, bearer) else {
+                r.errors.push(InputProblem::new(
+                    "role-arn",
+                    "MissingIdTokenPermission",
+                    "keyless sign-in needs a GitHub ID token, and this job may not request one: add `permissions: id-token: write` to the job (or the workflow), next to `contents: read`",
+                ));
+                return Plan::Missing;
+            };
+            return Plan::Exchange(
+                OidcExchange {
+                    role_arn,
+                    provider_arn,
+                    session_name: session_name.unwrap_or_else(default_session),
+                    duration_seconds: duration.unwrap_or(3600),
+                    token: IdToken::GitHub {
+                        request_url: request_url.to_string(),
+                        request_token: Secret::new(bearer),
+                        audience: r.get("audience"),
+                    },
+                },
+                Source::Oidc,
+            );
+        }
+        (Some(_), None) => {
+            r.error("oidc-provider-arn", "input `oidc-provider-arn` is required with `role-arn` for keyless sign-in, e.g. acs:ram::123456789012:oidc-provider/github");
+            return Plan::Missing;
+        }
+        (None, Some(_)) => {
+            r.error("role-arn", "input `role-arn` is required with `oidc-provider-arn` for keyless sign-in, e.g. acs:ram::123456789012:role/esa-publisher");
+            return Plan::Missing;
+        }
+        (None, None) => {}
+    }
+
+    let var = |name: &str| {
+        env.var(name)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    for [id, secret, token] in ENV_SPELLINGS {
+        if let (Some(access_key_id), Some(secret)) = (var(id), var(secret)) {
+            return Plan::Static(
+                Credentials {
+                    access_key_id,
+                    access_key_secret: Secret::new(secret),
+                    security_token: var(token).map(Secret::new),
+                },
+                Source::Env,
+            );
         }
     }
+    if let (Some(role_arn), Some(provider_arn), Some(file)) = (
+        var("ALIBABA_CLOUD_ROLE_ARN"),
+        var("ALIBABA_CLOUD_OIDC_PROVIDER_ARN"),
+        var("ALIBABA_CLOUD_OIDC_TOKEN_FILE"),
+    ) {
+        return Plan::Exchange(
+            OidcExchange {
+                role_arn,
+                provider_arn,
+                session_name: var("ALIBABA_CLOUD_ROLE_SESSION_NAME")
+                    .unwrap_or_else(default_session),
+                duration_seconds: duration.unwrap_or(3600),
+                token: IdToken::File(file.into()),
+            },
+            Source::OidcEnv,
+        );
+    }
+
+    if !dry_run {
+        r.errors.push(InputProblem::new(
+            "access-key-id",
+            "MissingCredentials",
+            "no credentials found. Provide one of: (1) the inputs `access-key-id` and `access-key-secret` (+ `security-token`) from repository secrets; (2) keyless sign-in with the inputs `role-arn` and `oidc-provider-arn` and `permissions: id-token: write`; (3) the variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (+ ALIBABA_CLOUD_SECURITY_TOKEN), as aliyun/configure-aliyun-credentials-action exports them; (4) ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE",
+        ));
+    }
+    Plan::Missing
 }

@@ -5,6 +5,7 @@
 //! - [`api`]: where each parameter of the call goes on the wire, and how answers read;
 //! - [`signing`]: the pure signing core (no clock, no randomness, no I/O);
 //! - [`client`]: time, nonces and HTTP;
+//! - [`sts`]: keyless sign-in, an OIDC token exchanged with STS;
 //! - [`retry`]: which failures are retried, with what backoff, within what deadline;
 //! - [`event`]: label gating from the pull request's labels;
 //! - [`host`]: which CI system runs us, and so how to report;
@@ -26,3 +27,4 @@ pub mod report;
 pub mod retry;
 pub mod runner;
 pub mod signing;
+pub mod sts;

@@ -78,6 +78,9 @@ pub fn summary(config: Option<&Config>, outcome: &Outcome<'_>) -> String {
         }
         rows.push(("Endpoint", markdown_cell(&c.endpoint.base_url())));
         rows.push(("Signature", signature_name(c.signature_version).to_string()));
+        if let Some(source) = c.credentials.source() {
+            rows.push(("Credentials", source.as_str().to_string()));
+        }
     }
     let request_id = match outcome {
         Outcome::Published { request_id } => *request_id,
@@ -116,19 +119,11 @@ pub fn summary(config: Option<&Config>, outcome: &Outcome<'_>) -> String {
 
 /// The dry-run listing: the request as it would go on the wire. The caller's runner scrubs
 /// the secret, the token and the signature from every line it prints.
-pub fn dry_run_lines(
-    config: &Config,
-    base_url: &str,
-    signed: &SignedRequest,
-    placeholder: bool,
-) -> Vec<String> {
+pub fn dry_run_lines(config: &Config, base_url: &str, signed: &SignedRequest) -> Vec<String> {
     let mut lines = vec![format!(
         "signature method: {}",
         signature_name(config.signature_version)
     )];
-    if placeholder {
-        lines.push("credentials: none given, so this is signed with an obvious placeholder (AccessKey ID `DRYRUN-PLACEHOLDER-ID`); the signature is not valid".into());
-    }
     lines.push(format!(
         "{} {base_url}{}",
         signed.method, signed.path_and_query

@@ -102,6 +102,7 @@ pub struct Runner<W: Write> {
     commands: bool,
     output_file: Option<PathBuf>,
     summary_file: Option<PathBuf>,
+    env_file: Option<PathBuf>,
     /// `NAME=value` outputs for GitLab's dotenv reports (or any other reader).
     dotenv_file: Option<PathBuf>,
     debug: bool,
@@ -125,6 +126,7 @@ impl<W: Write> Runner<W> {
             // them too); only the stdout format depends on the host.
             output_file: path("GITHUB_OUTPUT"),
             summary_file: path("GITHUB_STEP_SUMMARY"),
+            env_file: path("GITHUB_ENV"),
             dotenv_file: env
                 .input("dotenv-file")
                 .map(PathBuf::from)
@@ -138,6 +140,41 @@ impl<W: Write> Runner<W> {
     /// Gives back the stdout writer (for tests that capture it).
     pub fn into_inner(self) -> W {
         self.out
+    }
+
+    /// Registers a credential obtained at run time: `::add-mask::` on GitHub Actions, so the
+    /// runner hides it in every later step too, and our own scrubbing everywhere.
+    pub fn mask(&mut self, value: &str) {
+        if value.is_empty() {
+            return;
+        }
+        if self.commands {
+            let line = format!("::add-mask::{}", escape_data(value));
+            self.emit(&line);
+        }
+        self.add_secret(value);
+    }
+
+    /// Hands a variable to later steps through `$GITHUB_ENV`, unscrubbed: the only place a
+    /// credential is ever written, and only on request (`export-credentials: true`).
+    pub fn export_env(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        let Some(path) = self.env_file.clone() else {
+            return Err(Error::RunnerFile {
+                what: "GITHUB_ENV".into(),
+                detail: "it is not set: `export-credentials` works on GitHub Actions only".into(),
+            });
+        };
+        let delimiter = loop {
+            let candidate = format!("ghadelimiter_{}", random_hex(16)?);
+            if !value.contains(&candidate) {
+                break candidate;
+            }
+        };
+        append(
+            &path,
+            &output_entry(name, value, &delimiter),
+            "the job environment (GITHUB_ENV)",
+        )
     }
 
     /// Registers a value that must never reach stdout, the outputs or the summary: from now on

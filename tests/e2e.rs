@@ -245,7 +245,7 @@ fn a_server_message_cannot_inject_workflow_commands() {
     let outputs = run.outputs();
     assert_eq!(
         outputs.keys().collect::<Vec<_>>(),
-        ["request-id", "skipped"],
+        ["credential-source", "request-id", "skipped"],
         "only the declared outputs"
     );
     assert_eq!(
@@ -346,7 +346,7 @@ fn hostile_input_values_cannot_inject_commands_or_outputs() {
     assert!(run.commands().is_empty(), "{:?}", run.commands());
     assert_eq!(
         run.outputs().keys().collect::<Vec<_>>(),
-        ["request-id", "skipped"],
+        ["credential-source", "request-id", "skipped"],
         "only the declared outputs"
     );
     assert_eq!(standin.requests()[0].body_params["Remarks"], hostile.trim());

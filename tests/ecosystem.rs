@@ -190,7 +190,10 @@ fn gitlab_gets_a_dotenv_report_and_plain_lines() {
     let written = std::fs::read_to_string(&dotenv).unwrap();
     assert_eq!(
         written,
-        format!("SKIPPED=false\nREQUEST_ID={}\n", s.requests()[0].request_id)
+        format!(
+            "SKIPPED=false\nCREDENTIAL_SOURCE=inputs\nREQUEST_ID={}\n",
+            s.requests()[0].request_id
+        )
     );
 
     let mut bad = common.to_vec();

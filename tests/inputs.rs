@@ -253,7 +253,7 @@ fn missing_credentials_are_one_clear_error_except_in_a_dry_run() {
         ("INPUT_ACCESS-KEY-SECRET", ""),
         ("INPUT_DRY-RUN", "true"),
     ]);
-    assert!(c.credentials.is_none());
+    assert_eq!(c.credentials, esa_publish::credentials::Plan::Missing);
 }
 
 #[test]
