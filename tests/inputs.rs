@@ -418,3 +418,20 @@ fn the_region_builds_the_endpoint() {
     ]);
     assert_eq!(c.endpoint.base_url(), "http://127.0.0.1:1234");
 }
+
+#[test]
+fn the_sts_endpoint_follows_the_region_variable_and_the_loopback_rule() {
+    let c = ok(&[]);
+    assert_eq!(c.sts_endpoint.base_url(), "https://sts.aliyuncs.com");
+    let c = ok(&[("ALIBABA_CLOUD_STS_REGION", "cn-shanghai")]);
+    assert_eq!(
+        c.sts_endpoint.base_url(),
+        "https://sts.cn-shanghai.aliyuncs.com"
+    );
+    let c = ok(&[("INPUT_STS-ENDPOINT", "http://127.0.0.1:9000")]);
+    assert_eq!(c.sts_endpoint.base_url(), "http://127.0.0.1:9000");
+    let r = rejected(&[("INPUT_STS-ENDPOINT", "http://sts.aliyuncs.com")]);
+    assert_eq!(r.errors[0].input, "sts-endpoint");
+    let r = rejected(&[("INPUT_ROLE-DURATION-SECONDS", "600")]);
+    assert_eq!(r.errors[0].input, "role-duration-seconds");
+}

@@ -79,7 +79,44 @@ pub fn process(state: &mut State, req: Incoming, now: DateTime<Utc>) -> (Answer,
         received_at_ms: 0,
     };
 
-    let outcome = authenticate(state, &req, &headers, &query, &form, now, &mut received).and_then(|action| {
+    let outcome = if req.path == "/_github/idtoken" {
+        received.action = Some("GitHubIdToken".into());
+        received.query_params = query.clone();
+        match github_id_token(state, &headers, &query) {
+            Ok(token) => {
+                received.status = 200;
+                return (
+                    Answer {
+                        status: 200,
+                        body: json!({ "count": 1, "value": token }).to_string(),
+                        request_id: request_id.clone(),
+                    },
+                    received,
+                );
+            }
+            Err(refusal) => Err(refusal),
+        }
+    } else if query.get("Action").map(String::as_str) == Some("AssumeRoleWithOIDC")
+        && !query.contains_key("Signature")
+    {
+        received.action = Some("AssumeRoleWithOIDC".into());
+        received.query_params = query.clone();
+        match assume_role_with_oidc(state, &query, now, &request_id) {
+            Ok(body) => {
+                received.status = 200;
+                return (
+                    Answer {
+                        status: 200,
+                        body,
+                        request_id: request_id.clone(),
+                    },
+                    received,
+                );
+            }
+            Err(refusal) => Err(refusal),
+        }
+    } else {
+        authenticate(state, &req, &headers, &query, &form, now, &mut received).and_then(|action| {
         for k in V2_COMMON {
             query.remove(*k);
         }
@@ -88,7 +125,8 @@ pub fn process(state: &mut State, req: Incoming, now: DateTime<Utc>) -> (Answer,
             "PublishEdgeContainerAppVersion" => publish(state, &query, &form),
             other => Err(refuse(404, "InvalidAction.NotFound", format!("Specified api is not found, please check your url and method. Action: {other}"))),
         }
-    });
+        })
+    };
 
     let (status, body) = match outcome {
         Ok(()) => (200, json!({ "RequestId": request_id }).to_string()),
@@ -452,6 +490,131 @@ fn publish(
         return Err(refuse(404, "InvalidApp.NotFound", "The application does not exist. Check whether the application ID you specified is correct and try again."));
     }
     Ok(())
+}
+
+/// GitHub's ID-token endpoint: a bearer token in, `{"value": "<JWT>"}` out.
+fn github_id_token(
+    state: &State,
+    headers: &BTreeMap<String, String>,
+    query: &BTreeMap<String, String>,
+) -> Result<String, Refusal> {
+    let oidc = state
+        .config
+        .oidc
+        .as_ref()
+        .ok_or_else(|| refuse(404, "NotFound", "no ID-token endpoint configured"))?;
+    if headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {}", oidc.bearer))
+    {
+        return Err(refuse(401, "Unauthorized", "Bad bearer token."));
+    }
+    let audience = query
+        .get("audience")
+        .map(String::as_str)
+        .unwrap_or("default");
+    Ok(format!("{}.{audience}", oidc.id_token))
+}
+
+/// STS AssumeRoleWithOIDC: checks what the API reference says it checks, with its error codes.
+fn assume_role_with_oidc(
+    state: &mut State,
+    query: &BTreeMap<String, String>,
+    now: DateTime<Utc>,
+    request_id: &str,
+) -> Result<String, Refusal> {
+    let oidc = state
+        .config
+        .oidc
+        .clone()
+        .ok_or_else(|| refuse(404, "InvalidAction.NotFound", "STS is not configured"))?;
+    let get = |k: &str| query.get(k).map(String::as_str).unwrap_or("");
+    if get("Version") != "2015-04-01" || !get("Format").eq_ignore_ascii_case("json") {
+        return Err(refuse(
+            400,
+            "InvalidVersion",
+            "Version must be 2015-04-01 and Format JSON.",
+        ));
+    }
+    let time = NaiveDateTime::parse_from_str(get("Timestamp"), "%Y-%m-%dT%H:%M:%SZ")
+        .map_err(|_| {
+            refuse(
+                400,
+                "InvalidTimeStamp.Format",
+                "Specified time stamp or date value is not well formatted.",
+            )
+        })?
+        .and_utc();
+    if (now - time).num_seconds().abs() > state.config.max_skew_seconds {
+        return Err(refuse(
+            400,
+            "InvalidTimeStamp.Expired",
+            "Specified time stamp or date value is expired.",
+        ));
+    }
+    if get("OIDCProviderArn") != oidc.provider_arn {
+        return Err(refuse(
+            401,
+            "AuthenticationFail.NoPermission",
+            "No such OIDC Provider registered.",
+        ));
+    }
+    if get("RoleArn") != oidc.role_arn {
+        return Err(refuse(404, "EntityNotExist.Role", "The role not exists."));
+    }
+    let Some(audience) = get("OIDCToken").strip_prefix(&format!("{}.", oidc.id_token)) else {
+        return Err(refuse(
+            401,
+            "AuthenticationFail.OIDCToken.Invalid",
+            "The Jwt content is invalid that cannot be recognized.",
+        ));
+    };
+    if audience != oidc.audience.as_deref().unwrap_or("default") {
+        return Err(refuse(
+            401,
+            "AuthenticationFail.OIDCToken.AudienceNotMatch",
+            "Invalid audience.",
+        ));
+    }
+    let session = get("RoleSessionName");
+    if !(2..=64).contains(&session.len())
+        || !session
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "._@-".contains(c))
+    {
+        return Err(refuse(
+            400,
+            "InvalidParameter.RoleSessionName",
+            "The parameter RoleSessionName is wrongly formed.",
+        ));
+    }
+    if !get("DurationSeconds")
+        .parse::<u32>()
+        .is_ok_and(|d| (900..=43200).contains(&d))
+    {
+        return Err(refuse(
+            400,
+            "InvalidParameter.DurationSeconds",
+            "The Min/Max value of DurationSeconds is 15min/12hr.",
+        ));
+    }
+    if !state
+        .config
+        .accounts
+        .iter()
+        .any(|a| a.access_key_id == oidc.issued.access_key_id)
+    {
+        state.config.accounts.push(oidc.issued.clone());
+    }
+    Ok(json!({
+        "RequestId": request_id,
+        "Credentials": {
+            "AccessKeyId": oidc.issued.access_key_id,
+            "AccessKeySecret": oidc.issued.access_key_secret,
+            "SecurityToken": oidc.issued.security_token.clone().unwrap_or_default(),
+            "Expiration": (now + chrono::Duration::seconds(3600)).format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        },
+        "AssumedRoleUser": { "Arn": format!("{}/{session}", oidc.role_arn), "AssumedRoleId": "3000:esa" },
+    })
+    .to_string())
 }
 
 /// A RequestId shaped like Alibaba's (8-4-4-4-12 upper-case hex), unique per request.

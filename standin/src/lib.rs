@@ -28,9 +28,28 @@ pub struct Account {
     pub security_token: Option<String>,
 }
 
+/// Keyless sign-in: what the GitHub ID-token endpoint (`/_github/idtoken`) and STS
+/// AssumeRoleWithOIDC (`/?Action=AssumeRoleWithOIDC…`) accept, and what they hand out.
+#[derive(Debug, Clone)]
+pub struct Oidc {
+    /// The bearer token the ID-token endpoint wants (`ACTIONS_ID_TOKEN_REQUEST_TOKEN`).
+    pub bearer: String,
+    /// The ID token it hands out; the audience asked for is appended as `.<audience>`.
+    pub id_token: String,
+    /// The audience STS accepts (the provider's client ID); `None` takes GitHub's default,
+    /// for which the endpoint appends `.default`.
+    pub audience: Option<String>,
+    pub role_arn: String,
+    pub provider_arn: String,
+    /// The temporary credentials STS hands out; they are accepted for ESA calls from then on.
+    pub issued: Account,
+}
+
 /// What the stand-in knows.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// Keyless sign-in, when the test wants it.
+    pub oidc: Option<Oidc>,
     pub accounts: Vec<Account>,
     /// Application IDs that exist; others answer InvalidApp.NotFound.
     pub apps: Vec<String>,
@@ -53,6 +72,7 @@ impl Default for Config {
             }],
             apps: vec![DEMO_APP_ID.into()],
             max_skew_seconds: 15 * 60,
+            oidc: None,
         }
     }
 }

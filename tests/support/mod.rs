@@ -152,6 +152,8 @@ pub struct Run {
     pub stderr: String,
     pub outputs_raw: String,
     pub summary: String,
+    /// What the run wrote to `$GITHUB_ENV`.
+    pub env_file: String,
 }
 
 impl Run {
@@ -173,12 +175,32 @@ impl Run {
     pub fn outputs(&self) -> BTreeMap<String, String> {
         parse_outputs(&self.outputs_raw).expect("the outputs file parses as the runner would")
     }
-    /// Everything the run left anywhere a person or a later step could read it.
+    /// Everything the run left anywhere a person or a later step could read it. The
+    /// `::add-mask::` lines are left out: they are how a value gets masked, and the runner never
+    /// shows them.
     pub fn everything(&self) -> String {
+        let stdout: Vec<&str> = self
+            .stdout
+            .lines()
+            .filter(|l| !l.starts_with("::add-mask::"))
+            .collect();
         format!(
-            "{}\n{}\n{}\n{}",
-            self.stdout, self.stderr, self.outputs_raw, self.summary
+            "{}\n{}\n{}\n{}\n{}",
+            stdout.join("\n"),
+            self.stderr,
+            self.outputs_raw,
+            self.summary,
+            self.env_file
         )
+    }
+
+    /// The values registered with `::add-mask::`.
+    pub fn masked(&self) -> Vec<String> {
+        self.commands()
+            .into_iter()
+            .filter(|c| c.name == "add-mask")
+            .map(|c| c.data)
+            .collect()
     }
 }
 
@@ -194,14 +216,17 @@ pub fn run_binary_on(vars: &[(&str, &str)], github: bool) -> Run {
     let dir = tempfile::tempdir().expect("temp dir");
     let output_path: PathBuf = dir.path().join("output");
     let summary_path: PathBuf = dir.path().join("summary");
+    let env_path: PathBuf = dir.path().join("env");
     std::fs::write(&output_path, "").unwrap();
     std::fs::write(&summary_path, "").unwrap();
+    std::fs::write(&env_path, "").unwrap();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_esa-publish"));
     cmd.env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default());
     if github {
         cmd.env("GITHUB_OUTPUT", &output_path)
             .env("GITHUB_STEP_SUMMARY", &summary_path)
+            .env("GITHUB_ENV", &env_path)
             .env("GITHUB_ACTIONS", "true");
     }
     for (k, v) in vars {
@@ -218,5 +243,6 @@ pub fn run_binary_on(vars: &[(&str, &str)], github: bool) -> Run {
         stderr: String::from_utf8_lossy(&stderr).into_owned(),
         outputs_raw: std::fs::read_to_string(&output_path).unwrap_or_default(),
         summary: std::fs::read_to_string(&summary_path).unwrap_or_default(),
+        env_file: std::fs::read_to_string(&env_path).unwrap_or_default(),
     }
 }
