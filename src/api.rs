@@ -50,6 +50,62 @@ pub fn publish_request(p: &PublishRequest) -> RpcRequest {
     }
 }
 
+fn rpc(
+    action: &'static str,
+    method: &'static str,
+    query: &[(&str, String)],
+    body: &[(&str, String)],
+) -> RpcRequest {
+    let map = |pairs: &[(&str, String)]| {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.clone()))
+            .collect()
+    };
+    RpcRequest {
+        action,
+        version: API_VERSION,
+        method,
+        query: map(query),
+        body: map(body),
+    }
+}
+
+/// GetEdgeContainerAppStatus: POST, AppId and PublishEnv in the query.
+pub fn status_request(app_id: &str, publish_env: &str) -> RpcRequest {
+    rpc(
+        "GetEdgeContainerAppStatus",
+        "POST",
+        &[("AppId", app_id.into()), ("PublishEnv", publish_env.into())],
+        &[],
+    )
+}
+
+/// GetEdgeContainerStagingDeployStatus: GET, AppId in the query.
+pub fn staging_status_request(app_id: &str) -> RpcRequest {
+    rpc(
+        "GetEdgeContainerStagingDeployStatus",
+        "GET",
+        &[("AppId", app_id.into())],
+        &[],
+    )
+}
+
+/// RollbackEdgeContainerAppVersion: VersionId (the version to go back to), Percentage and
+/// UsedPercent in the query; AppId and Remarks in the form body.
+pub fn rollback_request(app_id: &str, to_version: &str, remarks: &str) -> RpcRequest {
+    rpc(
+        "RollbackEdgeContainerAppVersion",
+        "POST",
+        &[
+            ("VersionId", to_version.into()),
+            ("Percentage", "100".into()),
+            ("UsedPercent", "false".into()),
+        ],
+        &[("AppId", app_id.into()), ("Remarks", remarks.into())],
+    )
+}
+
 /// `["jiangsu","zhejiang"]`: compact, as the SDK's `array_to_string_with_specified_style(.., 'json')`.
 pub fn regions_json(regions: &[String]) -> String {
     serde_json::Value::from(regions.to_vec()).to_string()
@@ -102,7 +158,7 @@ pub fn advice(code: &str) -> Option<&'static str> {
         "InvalidTimeStamp.Expired" => "The request's time is more than 15 minutes away from the service's: the runner's clock is wrong.",
         "SignatureNonceUsed" => "The service saw this nonce before; re-run the job.",
         "Throttling" | "Throttling.User" | "Throttling.Api" => "Too many calls. Wait a little and re-run, or space out parallel publishes.",
-        "Forbidden.RAM" | "NoPermission" | "Forbidden" => "The RAM identity lacks permission. Grant it `esa:PublishEdgeContainerAppVersion`.",
+        "Forbidden.RAM" | "NoPermission" | "Forbidden" => "The RAM identity lacks permission for this call. Grant it `esa:PublishEdgeContainerAppVersion`, and `esa:GetEdgeContainerAppStatus` (plus `esa:GetEdgeContainerStagingDeployStatus` and `esa:RollbackEdgeContainerAppVersion` when following or rolling back rollouts).",
         "InvalidSecurityToken.Expired" => "The STS token has expired; obtain fresh credentials.",
         "InvalidSecurityToken.Malformed" | "InvalidSecurityToken.MismatchWithAccessKey" => "The STS token does not match the AccessKey; pass the token that came with this AccessKey.",
         "AuthenticationFail.OIDCToken.AudienceNotMatch" => "STS refused the ID token's audience: add it to the OIDC provider's client IDs in the RAM console (the `audience` input's value, or GitHub's default https://github.com/OWNER), or set `audience` to one of them.",

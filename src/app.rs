@@ -4,23 +4,39 @@ use std::io::Write;
 
 use chrono::Utc;
 
-use crate::api::{publish_request, PublishResponse};
+use crate::api::publish_request;
 use crate::client::{prepare, Client, Event};
 use crate::credentials::{Credentials, OidcExchange, Plan, Secret};
+use crate::deploy;
 use crate::error::Error;
 use crate::event::{self, Gate};
 use crate::inputs::{self, Config, Env, InputProblem};
 use crate::report::{self, Outcome};
-use crate::retry::Idempotency;
 use crate::runner::{Level, Runner};
 use crate::sts;
 
 /// Every output the action sets (a test keeps `action.yml` and the README in step).
-pub const OUTPUTS: &[&str] = &[REQUEST_ID, SKIPPED, CREDENTIAL_SOURCE];
+pub const OUTPUTS: &[&str] = &[
+    REQUEST_ID,
+    SKIPPED,
+    CREDENTIAL_SOURCE,
+    PUBLISH_STATUS,
+    PUBLISH_PERCENTAGE,
+    DEPLOYED_VERSION,
+    PREVIOUS_VERSION,
+    ROLLBACK_REQUEST_ID,
+    REGIONS,
+];
 
 const REQUEST_ID: &str = "request-id";
 const SKIPPED: &str = "skipped";
 const CREDENTIAL_SOURCE: &str = "credential-source";
+const PUBLISH_STATUS: &str = "publish-status";
+const PUBLISH_PERCENTAGE: &str = "publish-percentage";
+const DEPLOYED_VERSION: &str = "deployed-version";
+const PREVIOUS_VERSION: &str = "previous-version";
+const ROLLBACK_REQUEST_ID: &str = "rollback-request-id";
+const REGIONS: &str = "regions";
 
 /// The AccessKey ID a dry run signs with when no credentials were given.
 pub const PLACEHOLDER_ID: &str = "DRYRUN-PLACEHOLDER-ID";
@@ -76,7 +92,10 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
         runner.annotate(Level::Warning, w.code, &w.message);
     }
     let _ = runner.set_output(SKIPPED, "false");
-    match publish(&config, &mut runner).await {
+    let mut deployment = deploy::Report::default();
+    let result = publish(&config, &mut runner, &mut deployment).await;
+    rollout_outputs(&mut runner, &deployment);
+    match result {
         Ok(()) => 0,
         Err(error) => {
             let mut message = error.to_string();
@@ -84,11 +103,14 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
                 message = format!("{message} {remedy}");
             }
             runner.annotate(Level::Error, &error.title(), &message);
-            if let Some(id) = error.request_id() {
+            if let Some(id) = error.request_id().or(deployment.request_id.as_deref()) {
                 let _ = runner.set_output(REQUEST_ID, id);
             }
-            let _ =
-                runner.append_summary(&report::summary(Some(&config), &Outcome::Failed(&error)));
+            let _ = runner.append_summary(&report::summary(
+                Some(&config),
+                &Outcome::Failed(&error),
+                &deployment.timeline,
+            ));
             1
         }
     }
@@ -124,7 +146,7 @@ fn reject<W: Write>(
     }
     let error = Error::Inputs(errors);
     runner.log(&format!("esa-publish: {error}"));
-    let _ = runner.append_summary(&report::summary(None, &Outcome::Failed(&error)));
+    let _ = runner.append_summary(&report::summary(None, &Outcome::Failed(&error), &[]));
     1
 }
 
@@ -153,11 +175,15 @@ fn skip<W: Write>(env: &Env, runner: &mut Runner<W>, reason: &str) -> i32 {
         &format!("esa-publish skipped: {reason}"),
     );
     let _ = runner.set_output(SKIPPED, "true");
-    let _ = runner.append_summary(&report::summary(None, &Outcome::Skipped(reason)));
+    let _ = runner.append_summary(&report::summary(None, &Outcome::Skipped(reason), &[]));
     0
 }
 
-async fn publish<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<(), Error> {
+async fn publish<W: Write>(
+    config: &Config,
+    runner: &mut Runner<W>,
+    deployment: &mut deploy::Report,
+) -> Result<(), Error> {
     if let Some(source) = config.credentials.source() {
         runner.set_output(CREDENTIAL_SOURCE, source.as_str())?;
     }
@@ -181,38 +207,80 @@ async fn publish<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<()
         }
         runner.log("exported ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN to later steps (masked)");
     }
-    let request = publish_request(&config.publish);
     let client = Client::new(
         config.endpoint.clone(),
         credentials,
         config.signature_version,
     )?;
-    // Publishing is not idempotent: see `retry` for what is retried and why.
-    let answer = client
-        .call::<PublishResponse>(
-            &request,
-            Idempotency::NotIdempotent,
-            &config.retry,
-            &mut |event| log_event(runner, event),
-        )
-        .await?;
-    let request_id = answer.body.request_id.or(answer.request_id);
+    // Publishing is not idempotent: see `retry` for what is retried and why. A cancelled
+    // workflow (SIGTERM, SIGINT) stops here and says where the rollout stood.
+    let outcome = tokio::select! {
+        result = deploy::deploy(&client, config, runner, deployment) => Some(result),
+        () = shutdown() => None,
+    };
+    match outcome {
+        Some(result) => result?,
+        None => {
+            return Err(Error::Rollout {
+                title: "Cancelled".into(),
+                detail: deploy::cancelled_text(deployment),
+            })
+        }
+    }
+    let request_id = deployment.request_id.clone();
     runner.set_output(REQUEST_ID, request_id.as_deref().unwrap_or(""))?;
     runner.append_summary(&report::summary(
         Some(config),
         &Outcome::Published {
             request_id: request_id.as_deref(),
         },
+        &deployment.timeline,
     ))?;
     runner.log(&report::published_line(config, request_id.as_deref()));
     Ok(())
 }
 
-fn log_event<W: Write>(runner: &mut Runner<W>, event: &Event) {
+/// Resolves when the runner cancels the job (SIGTERM, or Ctrl-C by hand); never when no signal
+/// handler can be installed.
+async fn shutdown() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = term.recv() => return,
+                result = tokio::signal::ctrl_c() => if result.is_ok() { return },
+            }
+        }
+    }
+    if tokio::signal::ctrl_c().await.is_err() {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// The rollout's outputs, from what the deployment saw (on success and failure alike).
+fn rollout_outputs<W: Write>(runner: &mut Runner<W>, d: &deploy::Report) {
+    if let Some(v) = &d.previous_version {
+        let _ = runner.set_output(PREVIOUS_VERSION, v);
+    }
+    if let Some(id) = &d.rollback_request_id {
+        let _ = runner.set_output(ROLLBACK_REQUEST_ID, id);
+    }
+    if let Some(s) = &d.last {
+        let _ = runner.set_output(PUBLISH_STATUS, &s.publish_status);
+        let _ = runner.set_output(PUBLISH_PERCENTAGE, &s.publish_percentage.to_string());
+        let _ = runner.set_output(DEPLOYED_VERSION, &s.deployed_version);
+        let _ = runner.set_output(REGIONS, &crate::api::regions_json(&s.regions));
+    }
+}
+
+/// Logs what the client reports: each attempt at debug level, each retry with its reason.
+pub(crate) fn log_event<W: Write>(runner: &mut Runner<W>, event: &Event) {
     match event {
         Event::Sending { attempt, request } => {
             runner.debug(&format!("attempt {attempt}: {request}"))
         }
+        Event::Note(text) => runner.debug(text),
         Event::Retrying(n) => runner.log(&format!(
             "attempt {}/{} failed ({}): {}; retrying in {:.1} s",
             n.attempt,
@@ -304,7 +372,7 @@ fn dry_run<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<(), Erro
         runner.log(&line);
     }
     runner.end_group();
-    runner.append_summary(&report::summary(Some(config), &Outcome::DryRun))?;
+    runner.append_summary(&report::summary(Some(config), &Outcome::DryRun, &[]))?;
     runner.log(&format!(
         "Dry run: would publish {} of {} to {} ({}); nothing was sent",
         config.publish.version_id,

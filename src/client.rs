@@ -50,6 +50,8 @@ pub enum Event {
     Sending { attempt: u32, request: String },
     /// An attempt failed and another follows after a wait.
     Retrying(RetryNotice),
+    /// Something worth a debug line.
+    Note(String),
 }
 
 /// A retry about to happen.

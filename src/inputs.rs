@@ -70,6 +70,13 @@ pub const INPUTS: &[InputSpec] = &[
     with_default("dry-run", "false"),
     with_default("max-attempts", "4"),
     with_default("timeout", "120s"),
+    with_default("wait", "false"),
+    with_default("wait-timeout", "15m"),
+    with_default("poll-interval", "10s"),
+    input("percentage-steps"),
+    with_default("step-wait", "5m"),
+    with_default("rollback-on-failure", "false"),
+    with_default("if-busy", "fail"),
     input("require-label"),
     input("percentage-from-label"),
     with_default("ci-system", "auto"),
@@ -232,6 +239,35 @@ impl Endpoint {
     }
 }
 
+/// What to do when another publish is under way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfBusy {
+    Fail,
+    Wait,
+}
+
+/// How the rollout is followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RolloutSettings {
+    /// Poll the status until the rollout completes or fails.
+    pub wait: bool,
+    pub wait_timeout: Duration,
+    pub poll_interval: Duration,
+    /// A staged rollout: publish at each percentage in turn (each waited for).
+    pub steps: Vec<u8>,
+    /// Bake time between steps.
+    pub step_wait: Duration,
+    pub rollback_on_failure: bool,
+    pub if_busy: IfBusy,
+}
+
+impl RolloutSettings {
+    /// Whether the run follows the rollout at all (steps are always waited for).
+    pub fn follows(&self) -> bool {
+        self.wait || !self.steps.is_empty()
+    }
+}
+
 /// Everything the run needs, validated.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -248,6 +284,8 @@ pub struct Config {
     pub dry_run: bool,
     /// Attempts and the deadline of each API operation.
     pub retry: crate::retry::Policy,
+    /// Following the rollout: waiting, steps, rollback, the publish lock.
+    pub rollout: RolloutSettings,
     /// Problems that do not stop the run, each tied to an input.
     pub warnings: Vec<InputProblem>,
 }
@@ -478,6 +516,7 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
             }
         }),
     };
+    let rollout = read_rollout(&mut r, percentage.is_some());
     let credentials = read_credentials(&mut r, env, dry_run);
     let export_credentials = r.parsed("export-credentials", parse_bool).unwrap_or(false);
     let sts_endpoint = match r.get("sts-endpoint") {
@@ -545,6 +584,7 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
             endpoint,
             signature_version,
             dry_run,
+            rollout,
             retry: crate::retry::Policy {
                 max_attempts: max_attempts.unwrap_or(4),
                 timeout: timeout.unwrap_or(Duration::from_secs(120)),
@@ -752,6 +792,89 @@ pub fn is_loopback(host: &str) -> bool {
     match bare.parse::<IpAddr>() {
         Ok(ip) => ip.is_loopback(),
         Err(_) => bare.eq_ignore_ascii_case("localhost"),
+    }
+}
+
+fn bounded_duration(v: &str, min: Duration, max: Duration) -> Result<Duration, String> {
+    parse_duration(v).and_then(|d| {
+        if d >= min && d <= max {
+            Ok(d)
+        } else {
+            Err(format!(
+                "must be between {} and {}, not `{}`",
+                show_duration(min),
+                show_duration(max),
+                shown(v)
+            ))
+        }
+    })
+}
+
+fn show_duration(d: Duration) -> String {
+    match d.as_millis() {
+        ms if ms % 3_600_000 == 0 => format!("{}h", ms / 3_600_000),
+        ms if ms % 60_000 == 0 => format!("{}m", ms / 60_000),
+        ms if ms % 1000 == 0 => format!("{}s", ms / 1000),
+        ms => format!("{ms}ms"),
+    }
+}
+
+/// `10,50,100`: percentages from 1 to 100, each larger than the one before.
+pub fn parse_steps(value: &str) -> Result<Vec<u8>, String> {
+    let steps: Vec<u8> = value
+        .split([',', '\n'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(parse_percentage)
+        .collect::<Result<_, _>>()?;
+    if steps.is_empty() {
+        return Err("lists no percentage".into());
+    }
+    if steps.windows(2).any(|w| w[0] >= w[1]) {
+        return Err(format!(
+            "must rise step by step, like `10,50,100`, not `{}`",
+            shown(value)
+        ));
+    }
+    Ok(steps)
+}
+
+fn read_rollout(r: &mut Reader<'_>, percentage_given: bool) -> RolloutSettings {
+    let steps = r
+        .parsed("percentage-steps", parse_steps)
+        .unwrap_or_default();
+    if !steps.is_empty() && percentage_given {
+        r.error(
+            "percentage-steps",
+            "input `percentage-steps` and input `percentage` both set the percentage: keep one",
+        );
+    }
+    RolloutSettings {
+        wait: r.parsed("wait", parse_bool).unwrap_or(false),
+        wait_timeout: r
+            .parsed("wait-timeout", |v| {
+                bounded_duration(v, Duration::from_secs(1), Duration::from_secs(6 * 3600))
+            })
+            .unwrap_or(Duration::from_secs(900)),
+        poll_interval: r
+            .parsed("poll-interval", |v| {
+                bounded_duration(v, Duration::from_millis(100), Duration::from_secs(600))
+            })
+            .unwrap_or(Duration::from_secs(10)),
+        steps,
+        step_wait: r
+            .parsed("step-wait", |v| {
+                bounded_duration(v, Duration::ZERO, Duration::from_secs(24 * 3600))
+            })
+            .unwrap_or(Duration::from_secs(300)),
+        rollback_on_failure: r.parsed("rollback-on-failure", parse_bool).unwrap_or(false),
+        if_busy: r
+            .parsed("if-busy", |v| match v {
+                "fail" => Ok(IfBusy::Fail),
+                "wait" => Ok(IfBusy::Wait),
+                other => Err(format!("must be `fail` or `wait`, not `{}`", shown(other))),
+            })
+            .unwrap_or(IfBusy::Fail),
     }
 }
 

@@ -2,6 +2,7 @@
 
 use crate::error::Error;
 use crate::inputs::{Config, PublishType, SignatureVersion};
+use crate::rollout::Moment;
 use crate::runner::markdown_cell;
 use crate::signing::{format_timestamp, SignedRequest};
 
@@ -52,8 +53,8 @@ pub fn published_line(config: &Config, request_id: Option<&str>) -> String {
     )
 }
 
-/// The job summary: what was asked, and how it ended.
-pub fn summary(config: Option<&Config>, outcome: &Outcome<'_>) -> String {
+/// The job summary: what was asked, how it ended, and the rollout's timeline.
+pub fn summary(config: Option<&Config>, outcome: &Outcome<'_>, timeline: &[Moment]) -> String {
     let heading = match outcome {
         Outcome::Published { .. } => "✅ esa-publish: published".to_string(),
         Outcome::DryRun => "🧪 esa-publish: dry run (nothing was sent)".to_string(),
@@ -114,6 +115,17 @@ pub fn summary(config: Option<&Config>, outcome: &Outcome<'_>) -> String {
         md.push_str(&format!("| {k} | {v} |\n"));
     }
     md.push('\n');
+    if !timeline.is_empty() {
+        md.push_str("#### Timeline\n\n| time | event |\n|---|---|\n");
+        for m in timeline {
+            md.push_str(&format!(
+                "| {} | {} |\n",
+                crate::deploy::clock_text(m.at),
+                markdown_cell(&m.text)
+            ));
+        }
+        md.push('\n');
+    }
     md
 }
 

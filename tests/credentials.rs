@@ -110,6 +110,7 @@ fn keyless_sign_in_publishes_with_the_sts_credentials_for_v3_and_v2() {
             [
                 "GitHubIdToken",
                 "AssumeRoleWithOIDC",
+                "GetEdgeContainerAppStatus",
                 "PublishEdgeContainerAppVersion"
             ]
         );
@@ -127,15 +128,15 @@ fn keyless_sign_in_publishes_with_the_sts_credentials_for_v3_and_v2() {
             ),
             ("3600", "esa-publish-acme.shop-4242")
         );
-        assert_eq!(got[2].status, 200, "{:?}", got[2].code);
+        assert_eq!(got[3].status, 200, "{:?}", got[3].code);
         match version {
-            "v3" => assert_eq!(got[2].header("x-acs-security-token"), Some(STS_TOKEN)),
+            "v3" => assert_eq!(got[3].header("x-acs-security-token"), Some(STS_TOKEN)),
             _ => assert!(
-                got[2]
+                got[3]
                     .query
                     .contains("SecurityToken=CANARY-sts-token-CAIS%2B%2F%3D9e"),
                 "{}",
-                got[2].query
+                got[3].query
             ),
         }
         assert_eq!(r.outputs()["credential-source"], "oidc");
@@ -195,17 +196,18 @@ fn sources_and_their_precedence() {
         ),
         ("ALIBABA_CLOUD_ROLE_SESSION_NAME", "from-env-session"),
     ];
-    // (variables changed, the source expected, requests the stand-in receives)
+    // (variables changed, the source expected, requests the stand-in receives: the ID token and
+    // STS calls, if any, then the status read of the publish lock and the publish)
     let cases: Vec<(Changes, &str, usize)> = vec![
         // inputs beat keyless inputs: no STS call
-        ([&keys[..], &env_keys[..]].concat(), "inputs", 1),
+        ([&keys[..], &env_keys[..]].concat(), "inputs", 2),
         // keyless inputs beat the environment
-        (env_keys.to_vec(), "oidc", 3),
+        (env_keys.to_vec(), "oidc", 4),
         // the environment's keys, in each spelling, beat the environment's OIDC
         (
             [&no_oidc[..], &env_keys[..], &env_oidc[..]].concat(),
             "env",
-            1,
+            2,
         ),
         (
             [
@@ -217,7 +219,7 @@ fn sources_and_their_precedence() {
             ]
             .concat(),
             "env",
-            1,
+            2,
         ),
         (
             [
@@ -229,10 +231,10 @@ fn sources_and_their_precedence() {
             ]
             .concat(),
             "env",
-            1,
+            2,
         ),
         // the environment's OIDC, as the official SDK reads it: the token from a file
-        ([&no_oidc[..], &env_oidc[..]].concat(), "oidc-env", 2),
+        ([&no_oidc[..], &env_oidc[..]].concat(), "oidc-env", 3),
     ];
     for (changes, source, requests) in cases {
         let before = s.requests().len();
@@ -360,7 +362,11 @@ fn sts_refusals_fail_at_once_with_code_message_request_id_and_a_hint() {
 #[test]
 fn a_transient_id_token_failure_is_retried() {
     let s = standin(Some("sts.aliyuncs.com"));
-    s.push_fault(Fault::respond(503, "text/plain", "unavailable"));
+    s.push_faults_on(
+        "GitHubIdToken",
+        Fault::respond(503, "text/plain", "unavailable"),
+        1,
+    );
     let r = run(&oidc_vars(&s.url()));
     assert_eq!(r.code, 0, "{}", r.stdout);
     let actions: Vec<_> = s
@@ -374,6 +380,7 @@ fn a_transient_id_token_failure_is_retried() {
             "GitHubIdToken",
             "GitHubIdToken",
             "AssumeRoleWithOIDC",
+            "GetEdgeContainerAppStatus",
             "PublishEdgeContainerAppVersion"
         ]
     );

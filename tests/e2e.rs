@@ -51,7 +51,7 @@ fn publishes_with_v3_and_v2_and_the_standin_verifies_both() {
             ],
         ));
         assert_eq!(run.code, 0, "{version}: {}\n{}", run.stdout, run.stderr);
-        let got = standin.requests().pop().unwrap();
+        let got = standin.publishes().pop().unwrap();
         assert_eq!(
             (got.status, got.signature_method.as_deref()),
             (200, Some(version)),
@@ -92,7 +92,7 @@ fn a_region_publish_sends_the_regions_as_one_json_string() {
         ],
     ));
     assert_eq!(run.code, 0, "{}", run.stdout);
-    let got = &standin.requests()[0];
+    let got = &standin.publishes()[0];
     assert_eq!(got.query_params["Regions"], r#"["jiangsu","zhejiang"]"#);
     assert_eq!(got.query_params["PublishType"], "region");
     assert_eq!(got.query_params["FullRelease"], "true");
@@ -182,6 +182,7 @@ fn an_api_error_is_annotated_with_its_code_request_id_and_advice() {
         &[("INPUT_APP-ID", "app-000000000000000404")],
     ));
     assert_eq!(run.code, 1);
+    // The publish lock's status read is the first call to meet the unknown app.
     let got = &standin.requests()[0];
     let errors = run.errors();
     assert_eq!(errors.len(), 1, "{}", run.stdout);
@@ -245,7 +246,12 @@ fn a_server_message_cannot_inject_workflow_commands() {
     let outputs = run.outputs();
     assert_eq!(
         outputs.keys().collect::<Vec<_>>(),
-        ["credential-source", "request-id", "skipped"],
+        [
+            "credential-source",
+            "previous-version",
+            "request-id",
+            "skipped"
+        ],
         "only the declared outputs"
     );
     assert_eq!(
@@ -346,10 +352,18 @@ fn hostile_input_values_cannot_inject_commands_or_outputs() {
     assert!(run.commands().is_empty(), "{:?}", run.commands());
     assert_eq!(
         run.outputs().keys().collect::<Vec<_>>(),
-        ["credential-source", "request-id", "skipped"],
+        [
+            "credential-source",
+            "previous-version",
+            "request-id",
+            "skipped"
+        ],
         "only the declared outputs"
     );
-    assert_eq!(standin.requests()[0].body_params["Remarks"], hostile.trim());
+    assert_eq!(
+        standin.publishes()[0].body_params["Remarks"],
+        hostile.trim()
+    );
     // Refused as an ID: exactly one error per bad input, nothing else.
     let run = run_binary(&inputs(
         &url,

@@ -47,7 +47,7 @@ fn a_pull_request_with_the_label_publishes() {
     ));
     let run = run_binary(&vars(&v));
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert_eq!(s.requests().len(), 1);
+    assert_eq!(s.publishes().len(), 1);
     assert_eq!(run.outputs()["skipped"], "false");
 }
 
@@ -96,7 +96,7 @@ fn a_canary_label_sets_the_percentage() {
     v.push(("GITHUB_EVENT_PATH", event_file(&dir, &["canary:25"])));
     let run = run_binary(&vars(&v));
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert_eq!(s.requests()[0].body_params["Percentage"], "25");
+    assert_eq!(s.publishes()[0].body_params["Percentage"], "25");
     assert!(run.stdout.contains(
         "the label `canary:25` sets the percentage to 25% (input `percentage` said 10%)"
     ));
@@ -158,7 +158,7 @@ fn drone_and_woodpecker_settings_arrive_as_plugin_variables() {
     }
     let written = std::fs::read_to_string(&dotenv).unwrap();
     let ids: Vec<_> = s
-        .requests()
+        .publishes()
         .iter()
         .map(|r| format!("REQUEST_ID={}", r.request_id))
         .collect();
@@ -191,8 +191,8 @@ fn gitlab_gets_a_dotenv_report_and_plain_lines() {
     assert_eq!(
         written,
         format!(
-            "SKIPPED=false\nCREDENTIAL_SOURCE=inputs\nREQUEST_ID={}\n",
-            s.requests()[0].request_id
+            "SKIPPED=false\nCREDENTIAL_SOURCE=inputs\nREQUEST_ID={}\nPREVIOUS_VERSION=ver-000000000000000001\n",
+            s.publishes()[0].request_id
         )
     );
 

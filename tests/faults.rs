@@ -75,7 +75,7 @@ fn a_500_twice_then_success_is_retried_with_fresh_signatures() {
     );
     let (run, elapsed) = publish(&s.url(), &[("INPUT_TIMEOUT", "20s")]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    let got = s.requests();
+    let got = s.publishes();
     assert_eq!(got.len(), 3);
     let nonces: std::collections::BTreeSet<_> = got
         .iter()
@@ -121,7 +121,7 @@ fn a_persistent_503_gives_up_after_max_attempts() {
             "FAULT-ServiceUnavailable",
         ],
     );
-    assert_eq!(s.requests().len(), 3);
+    assert_eq!(s.publishes().len(), 3);
     assert!(elapsed < Duration::from_secs(30));
 }
 
@@ -138,7 +138,7 @@ fn throttling_honours_x_acs_retry_after() {
     );
     let (run, elapsed) = publish(&s.url(), &[("INPUT_TIMEOUT", "20s")]);
     assert_eq!(run.code, 0, "{}", run.stdout);
-    let got = s.requests();
+    let got = s.publishes();
     assert_eq!(got.len(), 2);
     assert!(
         got[1].received_at_ms - got[0].received_at_ms >= 1200,
@@ -161,7 +161,7 @@ fn retry_after_beyond_the_deadline_stops_at_once() {
     let (title, text) = single_error(&run);
     assert_eq!(title, "Throttling");
     assert_contains(&text, &["1 attempt;", "deadline", "Wait a little"]);
-    assert_eq!(s.requests().len(), 1);
+    assert_eq!(s.publishes().len(), 1);
     assert!(elapsed < Duration::from_secs(5));
 }
 
@@ -192,7 +192,7 @@ fn a_proxys_html_502_is_reported_and_not_repeated() {
         ],
     );
     assert_eq!(
-        s.requests().len(),
+        s.publishes().len(),
         1,
         "a publish that may have arrived is not repeated"
     );
@@ -207,7 +207,7 @@ fn a_200_that_is_not_json_is_an_error() {
     let (title, text) = single_error(&run);
     assert_eq!(title, "UnexpectedResponse");
     assert_contains(&text, &["HTTP 200", "not the expected JSON", "Service OK"]);
-    assert_eq!(s.requests().len(), 1);
+    assert_eq!(s.publishes().len(), 1);
 }
 
 #[test]
@@ -223,7 +223,7 @@ fn a_200_over_one_mebibyte_is_refused() {
     let (title, text) = single_error(&run);
     assert_eq!(title, "UnexpectedResponse");
     assert_contains(&text, &["HTTP 200", "over 1024 KiB"]);
-    assert_eq!(s.requests().len(), 1);
+    assert_eq!(s.publishes().len(), 1);
 }
 
 #[test]
@@ -242,7 +242,7 @@ fn a_server_that_never_answers_hits_the_deadline() {
             "publish status",
         ],
     );
-    assert_eq!(s.requests().len(), 1);
+    assert_eq!(s.publishes().len(), 1);
     assert!(
         elapsed >= Duration::from_secs(2) && elapsed < Duration::from_secs(6),
         "{elapsed:?}"
@@ -265,7 +265,7 @@ fn a_connection_closed_mid_answer_is_reported_and_not_repeated() {
             "may have reached the service",
         ],
     );
-    assert_eq!(s.requests().len(), 1);
+    assert_eq!(s.publishes().len(), 1);
     assert!(elapsed < Duration::from_secs(10));
 }
 
@@ -298,7 +298,10 @@ fn a_self_signed_certificate_is_refused_never_bypassed() {
             "1 attempt;",
         ],
     );
-    assert!(s.requests().is_empty(), "nothing got through the handshake");
+    assert!(
+        s.publishes().is_empty(),
+        "nothing got through the handshake"
+    );
     assert!(elapsed < Duration::from_secs(10));
 }
 
@@ -327,7 +330,7 @@ fn debug_logs_show_each_attempt_with_signature_and_token_redacted() {
     let debug: Vec<_> = run
         .commands()
         .into_iter()
-        .filter(|c| c.name == "debug")
+        .filter(|c| c.name == "debug" && c.data.contains("Action=PublishEdgeContainerAppVersion"))
         .collect();
     assert_eq!(debug.len(), 2, "one line per attempt: {debug:?}");
     for line in &debug {

@@ -6,7 +6,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::json;
 
 use crate::verify::{self, parse_pairs};
-use crate::{Received, State};
+use crate::{AppState, Received, Rollout, State};
 
 /// A request as it came off the socket.
 pub struct Incoming {
@@ -122,14 +122,24 @@ pub fn process(state: &mut State, req: Incoming, now: DateTime<Utc>) -> (Answer,
         }
         received.query_params = query.clone();
         match action.as_str() {
-            "PublishEdgeContainerAppVersion" => publish(state, &query, &form),
+            "PublishEdgeContainerAppVersion" => publish(state, &query, &form).map(|()| {
+                start_rollout(state, &query, &form);
+                None
+            }),
+            "GetEdgeContainerAppStatus" => app_status(state, &query, &form, &req.method).map(Some),
+            "GetEdgeContainerStagingDeployStatus" => staging_status(state, &query, &form, &req.method).map(Some),
+            "RollbackEdgeContainerAppVersion" => rollback(state, &query, &form).map(|()| None),
             other => Err(refuse(404, "InvalidAction.NotFound", format!("Specified api is not found, please check your url and method. Action: {other}"))),
         }
         })
     };
 
     let (status, body) = match outcome {
-        Ok(()) => (200, json!({ "RequestId": request_id }).to_string()),
+        Ok(None) => (200, json!({ "RequestId": request_id }).to_string()),
+        Ok(Some(mut extra)) => {
+            extra["RequestId"] = json!(request_id);
+            (200, extra.to_string())
+        }
         Err(Refusal(status, code, message)) => {
             received.code = Some(code.to_string());
             let host = headers.get("host").cloned().unwrap_or_default();
@@ -488,6 +498,236 @@ fn publish(
     }
     if !state.config.apps.iter().any(|a| a == app_id) {
         return Err(refuse(404, "InvalidApp.NotFound", "The application does not exist. Check whether the application ID you specified is correct and try again."));
+    }
+    Ok(())
+}
+
+fn app_key(app: &str, env: &str) -> String {
+    format!("{app}/{env}")
+}
+
+fn app_entry<'a>(state: &'a mut State, app: &str, env: &str) -> &'a mut AppState {
+    let initial = state.config.initial.clone();
+    state
+        .apps
+        .entry(app_key(app, env))
+        .or_insert_with(|| match initial.busy {
+            Some((version, polls)) => AppState {
+                publish_status: "publishing".into(),
+                publish_percentage: 10,
+                expect_percentage: 100,
+                publishing_version: version,
+                deployed_version: initial.deployed_version.clone(),
+                baseline_version: initial.deployed_version.clone(),
+                staging_phase: "Running".into(),
+                busy_polls_left: Some(polls),
+                ..AppState::default()
+            },
+            None => AppState {
+                publish_status: "published".into(),
+                publish_percentage: 100,
+                expect_percentage: 100,
+                deployed_version: initial.deployed_version.clone(),
+                baseline_version: initial.deployed_version,
+                staging_phase: "Running".into(),
+                ..AppState::default()
+            },
+        })
+}
+
+/// A successful publish starts a simulated rollout, following the next script entry.
+fn start_rollout(
+    state: &mut State,
+    query: &BTreeMap<String, String>,
+    form: &BTreeMap<String, String>,
+) {
+    let rollout = state
+        .config
+        .rollouts
+        .get(state.publishes)
+        .cloned()
+        .unwrap_or(Rollout::Normal);
+    state.publishes += 1;
+    let app = app_entry(state, &form["AppId"], &form["PublishEnv"]);
+    if app.publish_status == "published" && !app.deployed_version.is_empty() {
+        app.baseline_version = app.deployed_version.clone();
+    }
+    app.publish_status = "publishing".into();
+    app.publishing_version = query["VersionId"].clone();
+    app.expect_percentage = form
+        .get("Percentage")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(100);
+    app.publish_percentage = 0;
+    app.rollout = Some(rollout);
+    app.polls = 0;
+    app.busy_polls_left = None;
+    app.staging_phase = "ContainerCreating".into();
+}
+
+/// One status poll moves the simulated rollout on, per its script.
+fn advance(app: &mut AppState, step: u32) {
+    if let Some(left) = app.busy_polls_left {
+        if left == 0 {
+            app.publish_status = "published".into();
+            app.publish_percentage = 100;
+            app.deployed_version = std::mem::take(&mut app.publishing_version);
+            app.baseline_version = app.deployed_version.clone();
+            app.busy_polls_left = None;
+        } else {
+            app.busy_polls_left = Some(left - 1);
+        }
+        return;
+    }
+    let Some(rollout) = app.rollout.clone() else {
+        return;
+    };
+    if app.publish_status != "publishing" && app.publish_status != "rollbacking" {
+        return;
+    }
+    app.polls += 1;
+    match rollout {
+        Rollout::RollbackAfter(n) if app.polls > n => {
+            if app.publish_status == "rollbacking" {
+                app.publish_status = "rollbacked".into();
+                app.publishing_version.clear();
+                app.publish_percentage = 0;
+            } else {
+                app.publish_status = "rollbacking".into();
+            }
+            return;
+        }
+        Rollout::TakeoverAfter(n) if app.polls > n => {
+            app.publishing_version = "ver-999999999999999999".into();
+            return;
+        }
+        Rollout::CrashLoopAfter(n) if app.polls > n => {
+            app.staging_phase = "CrashLoopBackOff".into();
+            return;
+        }
+        Rollout::Stuck => return,
+        _ => {}
+    }
+    app.staging_phase = "Running".into();
+    app.publish_percentage = (app.publish_percentage + step).min(app.expect_percentage);
+    if app.publish_percentage >= app.expect_percentage {
+        app.publish_status = "published".into();
+        if app.expect_percentage == 100 {
+            // At full traffic the new version is the baseline for the next publish.
+            app.deployed_version = app.publishing_version.clone();
+            app.baseline_version = app.publishing_version.clone();
+        }
+    }
+}
+
+fn require_query(
+    method: &str,
+    want: &str,
+    query: &BTreeMap<String, String>,
+    form: &BTreeMap<String, String>,
+    keys: &[&str],
+) -> Result<(), Refusal> {
+    if method != want {
+        return Err(refuse(
+            400,
+            "InvalidParameter",
+            format!("This action is called with {want}, as the official SDK does."),
+        ));
+    }
+    if let Some(k) = form.keys().next() {
+        return Err(refuse(
+            400,
+            "InvalidParameter",
+            format!("Unexpected form parameter {k} (the official SDK sends it in the query)."),
+        ));
+    }
+    for k in keys {
+        if !query.contains_key(*k) {
+            return Err(refuse(
+                400,
+                "MissingParameter",
+                format!("{k} is mandatory for this action."),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn known_app(state: &State, app: &str) -> Result<(), Refusal> {
+    if state.config.apps.iter().any(|a| a == app) {
+        Ok(())
+    } else {
+        Err(refuse(404, "InvalidApp.NotFound", "The application does not exist. Check whether the application ID you specified is correct and try again."))
+    }
+}
+
+fn app_status(
+    state: &mut State,
+    query: &BTreeMap<String, String>,
+    form: &BTreeMap<String, String>,
+    method: &str,
+) -> Result<serde_json::Value, Refusal> {
+    require_query(method, "POST", query, form, &["AppId", "PublishEnv"])?;
+    known_app(state, &query["AppId"])?;
+    let step = state.config.rollout_step;
+    let app = app_entry(state, &query["AppId"], &query["PublishEnv"]);
+    advance(app, step);
+    Ok(json!({
+        "AppStatus": {
+            "PublishStatus": app.publish_status,
+            "DeployStatus": "deployed",
+            "PublishPercentage": app.publish_percentage,
+            "ExpectPercentage": app.expect_percentage,
+            "PublishingVersion": app.publishing_version,
+            "DeployedVersion": app.deployed_version,
+            "BaseLineVersion": app.baseline_version,
+            "PublishEnv": query["PublishEnv"],
+            "Regions": { "Region": [] },
+        }
+    }))
+}
+
+fn staging_status(
+    state: &mut State,
+    query: &BTreeMap<String, String>,
+    form: &BTreeMap<String, String>,
+    method: &str,
+) -> Result<serde_json::Value, Refusal> {
+    require_query(method, "GET", query, form, &["AppId"])?;
+    known_app(state, &query["AppId"])?;
+    let app = app_entry(state, &query["AppId"], "staging");
+    Ok(
+        json!({ "Phase": app.staging_phase, "Ready": if app.staging_phase == "Running" { "ok" } else { "unready" } }),
+    )
+}
+
+fn rollback(
+    state: &mut State,
+    query: &BTreeMap<String, String>,
+    form: &BTreeMap<String, String>,
+) -> Result<(), Refusal> {
+    for k in ["VersionId", "Percentage", "UsedPercent"] {
+        if !query.contains_key(k) {
+            return Err(refuse(
+                400,
+                "MissingParameter",
+                format!("{k} must be in the query, as the official SDK sends it."),
+            ));
+        }
+    }
+    let app_id = form
+        .get("AppId")
+        .cloned()
+        .ok_or_else(|| refuse(400, "MissingParameter", "AppId must be in the form body."))?;
+    known_app(state, &app_id)?;
+    let to = query["VersionId"].clone();
+    for (key, app) in state.apps.iter_mut() {
+        if key.starts_with(&format!("{app_id}/")) {
+            app.publish_status = "rollbacked".into();
+            app.publishing_version.clear();
+            app.deployed_version = to.clone();
+            app.rollout = None;
+        }
     }
     Ok(())
 }

@@ -45,9 +45,37 @@ pub struct Oidc {
     pub issued: Account,
 }
 
+/// How one publish's rollout behaves over the status polls that follow it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Rollout {
+    /// The percentage climbs by `Config::rollout_step` a poll until it reaches the target.
+    Normal,
+    /// After this many polls the service rolls back.
+    RollbackAfter(u32),
+    /// After this many polls another version takes over.
+    TakeoverAfter(u32),
+    /// Never moves.
+    Stuck,
+    /// Staging: after this many polls the container is in CrashLoopBackOff.
+    CrashLoopAfter(u32),
+}
+
+/// What the app looks like before the first publish.
+#[derive(Debug, Clone)]
+pub struct Initial {
+    pub deployed_version: String,
+    /// Another publish under way: its version, and the polls until it finishes.
+    pub busy: Option<(String, u32)>,
+}
+
 /// What the stand-in knows.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// How successive publishes roll out, in order (then `Normal`).
+    pub rollouts: Vec<Rollout>,
+    /// Percentage points a `Normal` rollout gains per status poll.
+    pub rollout_step: u32,
+    pub initial: Initial,
     /// Keyless sign-in, when the test wants it.
     pub oidc: Option<Oidc>,
     pub accounts: Vec<Account>,
@@ -73,6 +101,12 @@ impl Default for Config {
             apps: vec![DEMO_APP_ID.into()],
             max_skew_seconds: 15 * 60,
             oidc: None,
+            rollouts: Vec::new(),
+            rollout_step: 40,
+            initial: Initial {
+                deployed_version: "ver-000000000000000001".into(),
+                busy: None,
+            },
         }
     }
 }
@@ -157,11 +191,32 @@ impl Received {
 }
 
 /// Shared state: configuration, nonces seen, scripted faults, the record.
+/// The simulated state of the app's environments.
+#[derive(Debug, Clone, Default)]
+pub struct AppState {
+    pub publish_status: String,
+    pub publish_percentage: u32,
+    pub expect_percentage: u32,
+    pub publishing_version: String,
+    pub deployed_version: String,
+    pub baseline_version: String,
+    pub staging_phase: String,
+    pub rollout: Option<Rollout>,
+    pub polls: u32,
+    /// For a busy initial state: polls until it finishes.
+    pub busy_polls_left: Option<u32>,
+}
+
 #[derive(Debug, Default)]
 pub struct State {
+    /// Keyed by `AppId/PublishEnv`.
+    pub apps: std::collections::HashMap<String, AppState>,
+    /// Publishes so far (which picks the rollout script).
+    pub publishes: usize,
     pub config: Config,
     pub nonces: HashSet<String>,
-    pub faults: VecDeque<Fault>,
+    /// Scripted faults, each for the next request of one action.
+    pub faults: VecDeque<(String, Fault)>,
     pub received: Vec<Received>,
     pub counter: u64,
     pub started: Option<std::time::Instant>,
@@ -273,16 +328,31 @@ impl StandIn {
             .unwrap_or_default()
     }
 
-    /// Queues a fault for the next request.
+    /// Queues a fault for the next PublishEdgeContainerAppVersion request.
     pub fn push_fault(&self, fault: Fault) {
         self.push_faults(fault, 1);
     }
 
-    /// Queues the same fault for the next `count` requests.
+    /// Queues the same fault for the next `count` PublishEdgeContainerAppVersion requests.
     pub fn push_faults(&self, fault: Fault, count: usize) {
+        self.push_faults_on("PublishEdgeContainerAppVersion", fault, count);
+    }
+
+    /// Queues a fault for the next `count` requests of `action` (`GitHubIdToken`,
+    /// `AssumeRoleWithOIDC`, `GetEdgeContainerAppStatus`, …).
+    pub fn push_faults_on(&self, action: &str, fault: Fault, count: usize) {
         if let Ok(mut s) = self.state.lock() {
-            s.faults.extend(std::iter::repeat_n(fault, count));
+            s.faults
+                .extend(std::iter::repeat_n((action.to_string(), fault), count));
         }
+    }
+
+    /// The PublishEdgeContainerAppVersion requests received so far.
+    pub fn publishes(&self) -> Vec<Received> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.action.as_deref() == Some("PublishEdgeContainerAppVersion"))
+            .collect()
     }
 
     /// Runs until the process is stopped (for the binary).
@@ -392,7 +462,13 @@ async fn handle(
             .started
             .map(|t| t.elapsed().as_millis() as u64)
             .unwrap_or_default();
-        let fault = state.faults.pop_front();
+        let fault = received.action.as_deref().and_then(|action| {
+            let at = state
+                .faults
+                .iter()
+                .position(|(target, _)| target == action)?;
+            state.faults.remove(at).map(|(_, fault)| fault)
+        });
         eprintln!(
             "esa-standin: {} {} {} {} -> {}{}",
             received.method,
