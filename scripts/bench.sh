@@ -46,14 +46,10 @@ python3 -m venv "$work/sdk"
 "$work/sdk/bin/pip" install --quiet --disable-pip-version-check alibabacloud-esa20240910
 "$work/sdk/bin/pip" list 2>/dev/null | grep -iE '^(alibabacloud-esa20240910|alibabacloud-tea-openapi) ' || true
 
-./target/release/esa-standin >"$work/url" 2>/dev/null &
-pid=$!
-for _ in $(seq 100); do
-  [ -s "$work/url" ] && break
-  sleep 0.1
-done
-url=$(head -n 1 "$work/url")
-[ -n "$url" ] || { echo "the stand-in did not start" >&2; exit 1; }
+. scripts/standin.sh
+start_standin ./target/release/esa-standin "$work"
+pid=$standin_pid
+url=$standin_url
 
 python3 scripts/bench.py --url "$url" --binary ./target/release/esa-publish \
   --python "$work/sdk/bin/python" --sdk-script scripts/bench_sdk_publish.py \

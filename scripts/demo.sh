@@ -3,8 +3,8 @@
 #
 # Builds the action and the stand-in, starts the stand-in on 127.0.0.1, runs the action the way
 # the Actions runner does (INPUT_* variables with hyphens kept, GITHUB_OUTPUT and
-# GITHUB_STEP_SUMMARY files), once signed with v3 and once with v2, then shows the outputs file,
-# the job summary and what the stand-in received and verified.
+# GITHUB_STEP_SUMMARY files), once signed with v3 and once with v2, following each rollout to its
+# end, then shows the outputs file, the job summary and what the stand-in received and verified.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -17,14 +17,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-./target/debug/esa-standin >"$work/url" 2>"$work/standin.log" &
-pid=$!
-for _ in $(seq 100); do
-  [ -s "$work/url" ] && break
-  sleep 0.1
-done
-url=$(head -n 1 "$work/url")
-[ -n "$url" ] || { echo "the stand-in did not start:" >&2; cat "$work/standin.log" >&2; exit 1; }
+. scripts/standin.sh
+start_standin ./target/debug/esa-standin "$work"
+pid=$standin_pid
+url=$standin_url
 echo "== the ESA stand-in listens on $url"
 
 export GITHUB_OUTPUT="$work/output" GITHUB_STEP_SUMMARY="$work/summary"
@@ -37,12 +33,14 @@ for signature in v3 v2; do
     "INPUT_APP-ID=app-880688675783790001" \
     "INPUT_VERSION-ID=ver-879626371616510001" \
     "INPUT_PUBLISH-ENV=staging" \
-    "INPUT_PERCENTAGE=20" \
+    "INPUT_PERCENTAGE=100" \
     "INPUT_REMARKS=demo: spaces * + ~ & = 中文" \
     "INPUT_ACCESS-KEY-ID=LTAIstandinDemoKey" \
     "INPUT_ACCESS-KEY-SECRET=standin-demo-secret" \
     "INPUT_ENDPOINT=$url" \
     "INPUT_SIGNATURE-VERSION=$signature" \
+    "INPUT_WAIT=true" \
+    "INPUT_POLL-INTERVAL=200ms" \
     ./target/debug/esa-publish
 done
 

@@ -7,7 +7,7 @@ pub fn random_hex(bytes: usize) -> Result<String, Error> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf)
         .map_err(|e| Error::System(format!("no randomness from the operating system: {e}")))?;
-    Ok(buf.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(crate::signing::hex(&buf))
 }
 
 /// A uniform random number in `[0, 1)`, for backoff jitter.

@@ -84,6 +84,16 @@ pub fn output_entry(name: &str, value: &str, delimiter: &str) -> String {
     format!("{name}<<{delimiter}\n{value}\n{delimiter}\n")
 }
 
+/// An output or environment entry with a fresh random delimiter that the value cannot contain.
+fn heredoc(name: &str, value: &str) -> Result<String, Error> {
+    loop {
+        let delimiter = format!("ghadelimiter_{}", random_hex(16)?);
+        if !value.contains(&delimiter) && !name.contains(&delimiter) {
+            return Ok(output_entry(name, value, &delimiter));
+        }
+    }
+}
+
 /// One dotenv line: `REQUEST_ID=value`. Dotenv values are single lines, so line breaks and
 /// other control characters become spaces.
 pub fn dotenv_entry(name: &str, value: &str) -> String {
@@ -164,15 +174,9 @@ impl<W: Write> Runner<W> {
                 detail: "it is not set: `export-credentials` works on GitHub Actions only".into(),
             });
         };
-        let delimiter = loop {
-            let candidate = format!("ghadelimiter_{}", random_hex(16)?);
-            if !value.contains(&candidate) {
-                break candidate;
-            }
-        };
         append(
             &path,
-            &output_entry(name, value, &delimiter),
+            &heredoc(name, value)?,
             "the job environment (GITHUB_ENV)",
         )
     }
@@ -229,28 +233,27 @@ impl<W: Write> Runner<W> {
         self.emit(&line);
     }
 
+    /// `::command::text` on GitHub Actions, `prefix text` as a plain line elsewhere.
+    fn command_line(&mut self, command: &str, plain_prefix: &str, text: &str) {
+        let text = self.scrub(text);
+        let line = if self.commands {
+            format!("::{command}::{}", escape_data(&text))
+        } else {
+            plain_line(&format!("{plain_prefix}{text}"))
+        };
+        self.emit(&line);
+    }
+
     /// A debug line, shown only when the run has debug logging on.
     pub fn debug(&mut self, text: &str) {
         if self.debug {
-            let text = self.scrub(text);
-            let line = if self.commands {
-                format!("::debug::{}", escape_data(&text))
-            } else {
-                plain_line(&format!("debug: {text}"))
-            };
-            self.emit(&line);
+            self.command_line("debug", "debug: ", text);
         }
     }
 
     /// Starts a collapsible group in the log.
     pub fn group(&mut self, title: &str) {
-        let title = self.scrub(title);
-        let line = if self.commands {
-            format!("::group::{}", escape_data(&title))
-        } else {
-            plain_line(&format!("--- {title}"))
-        };
-        self.emit(&line);
+        self.command_line("group", "--- ", title);
     }
 
     pub fn end_group(&mut self) {
@@ -273,15 +276,9 @@ impl<W: Write> Runner<W> {
             }
             return Ok(());
         };
-        let delimiter = loop {
-            let candidate = format!("ghadelimiter_{}", random_hex(16)?);
-            if !value.contains(&candidate) && !name.contains(&candidate) {
-                break candidate;
-            }
-        };
         append(
             &path,
-            &output_entry(name, value, &delimiter),
+            &heredoc(name, value)?,
             "the step outputs (GITHUB_OUTPUT)",
         )
     }

@@ -402,34 +402,7 @@ fn publish(
     query: &BTreeMap<String, String>,
     form: &BTreeMap<String, String>,
 ) -> Result<(), Refusal> {
-    for k in query.keys() {
-        if !PUBLISH_QUERY.contains(&k.as_str()) {
-            let hint = if PUBLISH_BODY.contains(&k.as_str()) {
-                " (the official SDK sends it in the form body)"
-            } else {
-                ""
-            };
-            return Err(refuse(
-                400,
-                "InvalidParameter",
-                format!("Unexpected query parameter {k}{hint}."),
-            ));
-        }
-    }
-    for k in form.keys() {
-        if !PUBLISH_BODY.contains(&k.as_str()) {
-            let hint = if PUBLISH_QUERY.contains(&k.as_str()) {
-                " (the official SDK sends it in the query)"
-            } else {
-                ""
-            };
-            return Err(refuse(
-                400,
-                "InvalidParameter",
-                format!("Unexpected form parameter {k}{hint}."),
-            ));
-        }
-    }
+    check_placement(query, form, PUBLISH_QUERY, PUBLISH_BODY, &[])?;
     let app_id = form.get("AppId").map(String::as_str).unwrap_or("");
     if !app_id.starts_with("app-") {
         return Err(refuse(400, "InvalidParameter.appid", "The format of the application ID is invalid. You can call ListEdgeContainerApps to obtain the application ID."));
@@ -620,37 +593,62 @@ fn advance(app: &mut AppState, step: u32) {
     }
 }
 
-fn require_query(
-    method: &str,
-    want: &str,
+/// Every parameter where the official SDK sends it (query or form body), and `required` ones
+/// present: the stand-in is stricter than the service here, to catch a misplaced parameter.
+fn check_placement(
     query: &BTreeMap<String, String>,
     form: &BTreeMap<String, String>,
-    keys: &[&str],
+    in_query: &[&str],
+    in_body: &[&str],
+    required: &[&str],
 ) -> Result<(), Refusal> {
-    if method != want {
-        return Err(refuse(
+    let misplaced = |k: &String, here: &[&str], there: &[&str], place: &str, other: &str| {
+        (!here.contains(&k.as_str())).then(|| {
+            let hint = if there.contains(&k.as_str()) {
+                format!(" (the official SDK sends it in the {other})")
+            } else {
+                String::new()
+            };
+            refuse(
+                400,
+                "InvalidParameter",
+                format!("Unexpected {place} parameter {k}{hint}."),
+            )
+        })
+    };
+    for k in query.keys() {
+        if let Some(refusal) = misplaced(k, in_query, in_body, "query", "form body") {
+            return Err(refusal);
+        }
+    }
+    for k in form.keys() {
+        if let Some(refusal) = misplaced(k, in_body, in_query, "form", "query") {
+            return Err(refusal);
+        }
+    }
+    match required
+        .iter()
+        .find(|k| !query.contains_key(**k) && !form.contains_key(**k))
+    {
+        Some(k) => Err(refuse(
+            400,
+            "MissingParameter",
+            format!("{k} is mandatory for this action."),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn check_method(method: &str, want: &str) -> Result<(), Refusal> {
+    if method == want {
+        Ok(())
+    } else {
+        Err(refuse(
             400,
             "InvalidParameter",
             format!("This action is called with {want}, as the official SDK does."),
-        ));
+        ))
     }
-    if let Some(k) = form.keys().next() {
-        return Err(refuse(
-            400,
-            "InvalidParameter",
-            format!("Unexpected form parameter {k} (the official SDK sends it in the query)."),
-        ));
-    }
-    for k in keys {
-        if !query.contains_key(*k) {
-            return Err(refuse(
-                400,
-                "MissingParameter",
-                format!("{k} is mandatory for this action."),
-            ));
-        }
-    }
-    Ok(())
 }
 
 fn known_app(state: &State, app: &str) -> Result<(), Refusal> {
@@ -667,7 +665,14 @@ fn app_status(
     form: &BTreeMap<String, String>,
     method: &str,
 ) -> Result<serde_json::Value, Refusal> {
-    require_query(method, "POST", query, form, &["AppId", "PublishEnv"])?;
+    check_method(method, "POST")?;
+    check_placement(
+        query,
+        form,
+        &["AppId", "PublishEnv"],
+        &[],
+        &["AppId", "PublishEnv"],
+    )?;
     known_app(state, &query["AppId"])?;
     let step = state.config.rollout_step;
     let app = app_entry(state, &query["AppId"], &query["PublishEnv"]);
@@ -693,7 +698,8 @@ fn staging_status(
     form: &BTreeMap<String, String>,
     method: &str,
 ) -> Result<serde_json::Value, Refusal> {
-    require_query(method, "GET", query, form, &["AppId"])?;
+    check_method(method, "GET")?;
+    check_placement(query, form, &["AppId"], &[], &["AppId"])?;
     known_app(state, &query["AppId"])?;
     let app = app_entry(state, &query["AppId"], "staging");
     Ok(
@@ -706,15 +712,17 @@ fn rollback(
     query: &BTreeMap<String, String>,
     form: &BTreeMap<String, String>,
 ) -> Result<(), Refusal> {
-    for k in ["VersionId", "Percentage", "UsedPercent"] {
-        if !query.contains_key(k) {
-            return Err(refuse(
-                400,
-                "MissingParameter",
-                format!("{k} must be in the query, as the official SDK sends it."),
-            ));
-        }
-    }
+    let (in_query, in_body) = (
+        &["VersionId", "Percentage", "UsedPercent"],
+        &["AppId", "Remarks"],
+    );
+    check_placement(
+        query,
+        form,
+        in_query,
+        in_body,
+        &["VersionId", "Percentage", "UsedPercent", "AppId"],
+    )?;
     let app_id = form
         .get("AppId")
         .cloned()
