@@ -23,13 +23,7 @@ while [ $# -gt 0 ]; do
   shift
 done
 
-work=$(mktemp -d)
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+. scripts/standin.sh
 
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(date -u +%Y-%m-%d), $(rustc --version)"
 
@@ -46,9 +40,7 @@ python3 -m venv "$work/sdk"
 "$work/sdk/bin/pip" install --quiet --disable-pip-version-check alibabacloud-esa20240910
 "$work/sdk/bin/pip" list 2>/dev/null | grep -iE '^(alibabacloud-esa20240910|alibabacloud-tea-openapi) ' || true
 
-. scripts/standin.sh
-start_standin ./target/release/esa-standin "$work"
-pid=$standin_pid
+start_standin ./target/release/esa-standin
 url=$standin_url
 
 python3 scripts/bench.py --url "$url" --binary ./target/release/esa-publish \

@@ -9,17 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo build --quiet --locked --workspace --bins
-work=$(mktemp -d)
-pid=
-cleanup() {
-  [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
 . scripts/standin.sh
-start_standin ./target/debug/esa-standin "$work"
-pid=$standin_pid
+
+start_standin ./target/debug/esa-standin
 url=$standin_url
 echo "== the ESA stand-in listens on $url"
 

@@ -1,16 +1,25 @@
-# Sourced by demo.sh and bench.sh: starts a built stand-in on 127.0.0.1 in the background and
-# sets $standin_url and $standin_pid. Usage: start_standin BINARY WORKDIR
+# Sourced by demo.sh and bench.sh. Creates $work (a temp dir, removed on exit, when the stand-in
+# is stopped too) and defines start_standin BINARY, which starts a built stand-in on 127.0.0.1
+# in the background and sets $standin_url.
+work=$(mktemp -d)
+standin_pid=
+cleanup() {
+  [ -n "$standin_pid" ] && kill "$standin_pid" 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
 start_standin() {
-  "$1" >"$2/standin.url" 2>"$2/standin.log" &
+  "$1" >"$work/standin.url" 2>"$work/standin.log" &
   standin_pid=$!
   for _ in $(seq 100); do
-    [ -s "$2/standin.url" ] && break
+    [ -s "$work/standin.url" ] && break
     sleep 0.1
   done
-  standin_url=$(head -n 1 "$2/standin.url")
+  standin_url=$(head -n 1 "$work/standin.url")
   if [ -z "$standin_url" ]; then
     echo "the stand-in did not start:" >&2
-    cat "$2/standin.log" >&2
+    cat "$work/standin.log" >&2
     return 1
   fi
 }
