@@ -262,7 +262,7 @@ pub async fn deploy<W: Write>(
                 runner,
                 format!(
                     "baking {} before step {}/{total}",
-                    crate::deploy::clock_text(settings.step_wait),
+                    clock_text(settings.step_wait),
                     index + 2
                 ),
             );

@@ -586,8 +586,8 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
             dry_run,
             rollout,
             retry: crate::retry::Policy {
-                max_attempts: max_attempts.unwrap_or(4),
-                timeout: timeout.unwrap_or(Duration::from_secs(120)),
+                max_attempts: max_attempts.unwrap_or(crate::retry::Policy::default().max_attempts),
+                timeout: timeout.unwrap_or(crate::retry::Policy::default().timeout),
             },
             warnings: r.warnings,
         }),

@@ -52,11 +52,6 @@ pub enum Decision {
     GiveUp(StopReason),
 }
 
-/// Whether the failure is transient at all, whatever the call.
-pub fn is_transient(error: &Error) -> bool {
-    error.is_retryable()
-}
-
 /// Whether the failure proves the service did not act on the request.
 fn provably_not_applied(error: &Error) -> bool {
     match error {
@@ -81,7 +76,7 @@ pub fn decide(
     remaining: Duration,
     jitter: f64,
 ) -> Decision {
-    if !is_transient(error) && retry_after.is_none() {
+    if !error.is_retryable() && retry_after.is_none() {
         return Decision::GiveUp(StopReason::NotTransient);
     }
     if idempotency == Idempotency::NotIdempotent && !provably_not_applied(error) {

@@ -5,10 +5,9 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use serde_json::Value;
 
-use crate::api::parse_error_body;
-use crate::client::{http_client, with_retries, Event, RawAnswer};
+use crate::client::{http_client, interpret, with_retries, Event, RawAnswer};
 use crate::credentials::{Credentials, IdToken, OidcExchange, Secret};
-use crate::error::{ApiError, Error};
+use crate::error::Error;
 use crate::inputs::{is_loopback, Endpoint};
 use crate::retry::{Idempotency, Policy};
 use crate::signing::{canonical_query, format_timestamp, percent_encode};
@@ -174,30 +173,10 @@ pub async fn assume_role(
 }
 
 fn parse_assume_role(raw: RawAnswer) -> Result<Obtained, Error> {
-    if !(200..300).contains(&raw.status) {
-        return Err(match parse_error_body(&raw.body) {
-            Some(body) => Error::Api(ApiError::from_body(raw.status, body, raw.request_id)),
-            None => crate::client::interpret::<Value>(raw.status, &raw.body, raw.request_id)
-                .err()
-                .unwrap_or_else(|| {
-                    credentials_error(
-                        "StsAnswerUnreadable",
-                        "STS answered an error without a body".into(),
-                        false,
-                    )
-                }),
-        });
-    }
-    let value: Value = serde_json::from_slice(&raw.body).map_err(|_| {
-        credentials_error(
-            "StsAnswerUnreadable",
-            format!(
-                "STS answered HTTP {} with a body that is not JSON",
-                raw.status
-            ),
-            false,
-        )
-    })?;
+    // The same reading as every other API answer: Alibaba error bodies become `Api` errors
+    // with STS's code, anything that is not JSON an `UnexpectedResponse`.
+    let answer = interpret::<Value>(raw.status, &raw.body, raw.request_id)?;
+    let value = answer.body;
     let field = |name: &str| {
         value
             .get("Credentials")
@@ -217,11 +196,7 @@ fn parse_assume_role(raw: RawAnswer) -> Result<Obtained, Error> {
                 access_key_secret: Secret::new(secret),
                 security_token: Some(Secret::new(token)),
             },
-            request_id: value
-                .get("RequestId")
-                .and_then(Value::as_str)
-                .map(str::to_string)
-                .or(raw.request_id),
+            request_id: answer.request_id,
             expiration: field("Expiration"),
         }),
         _ => Err(credentials_error(

@@ -67,6 +67,16 @@ fn call(
     })
 }
 
+/// A V3 publish of the demo app with the demo account.
+fn call_demo(standin: &StandIn) -> Result<Option<String>, Error> {
+    call(
+        &standin.url(),
+        creds(DEMO_ACCESS_KEY_SECRET, None),
+        SignatureVersion::V3,
+        DEMO_APP_ID,
+    )
+}
+
 #[test]
 fn both_methods_are_verified_by_the_standin_with_every_parameter_in_place() {
     let standin = StandIn::start(Config::default()).unwrap();
@@ -127,13 +137,7 @@ fn sts_tokens_travel_with_both_methods() {
         .query
         .contains("SecurityToken=CAIS-sts-token%2F%2B%3D"));
     // Without the token the stand-in refuses, as the service does.
-    let e = call(
-        &standin.url(),
-        creds(DEMO_ACCESS_KEY_SECRET, None),
-        SignatureVersion::V3,
-        DEMO_APP_ID,
-    )
-    .unwrap_err();
+    let e = call_demo(&standin).unwrap_err();
     assert_eq!(e.title(), "InvalidSecurityToken.MismatchWithAccessKey");
 }
 
@@ -141,13 +145,7 @@ fn sts_tokens_travel_with_both_methods() {
 fn every_call_has_a_fresh_nonce() {
     let standin = StandIn::start(Config::default()).unwrap();
     for _ in 0..3 {
-        call(
-            &standin.url(),
-            creds(DEMO_ACCESS_KEY_SECRET, None),
-            SignatureVersion::V3,
-            DEMO_APP_ID,
-        )
-        .unwrap();
+        call_demo(&standin).unwrap();
     }
     let nonces: std::collections::BTreeSet<String> = standin
         .requests()
@@ -232,13 +230,7 @@ fn answers_that_are_not_the_apis_json_are_errors_that_show_status_and_body() {
     ];
     for (f, what, body_start) in cases {
         standin.push_fault(f);
-        let e = call(
-            &standin.url(),
-            creds(DEMO_ACCESS_KEY_SECRET, None),
-            SignatureVersion::V3,
-            DEMO_APP_ID,
-        )
-        .unwrap_err();
+        let e = call_demo(&standin).unwrap_err();
         assert_eq!(e.title(), "UnexpectedResponse");
         let text = e.to_string();
         assert!(text.contains(what) && text.contains(body_start), "{text}");
@@ -249,13 +241,7 @@ fn answers_that_are_not_the_apis_json_are_errors_that_show_status_and_body() {
 fn a_body_over_one_mebibyte_is_refused_without_reading_it_all() {
     let standin = StandIn::start(Config::default()).unwrap();
     standin.push_fault(fault(200, "application/json", &"x".repeat(2 * 1024 * 1024)));
-    let e = call(
-        &standin.url(),
-        creds(DEMO_ACCESS_KEY_SECRET, None),
-        SignatureVersion::V3,
-        DEMO_APP_ID,
-    )
-    .unwrap_err();
+    let e = call_demo(&standin).unwrap_err();
     assert_eq!(e.title(), "UnexpectedResponse");
     assert!(e.to_string().contains("over 1024 KiB"), "{e}");
 }

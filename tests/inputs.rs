@@ -65,6 +65,7 @@ fn defaults_apply_when_inputs_are_empty() {
     assert!(!c.dry_run);
     assert_eq!(c.publish.percentage, None);
     assert_eq!(c.publish.publish_type, None);
+    assert_eq!(c.retry, esa_publish::retry::Policy::default());
 }
 
 #[test]

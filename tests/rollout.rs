@@ -24,18 +24,23 @@ fn standin(rollouts: Vec<Rollout>, busy: Option<(&str, u32)>) -> StandIn {
     .unwrap()
 }
 
-fn publish(s: &StandIn, extra: &[(&str, &str)]) -> (Run, Duration) {
-    let url = s.url();
-    let mut vars = vec![
+/// A prod publish of VERSION against the stand-in, polling fast.
+fn base_vars(url: &str) -> Vec<(&str, &str)> {
+    vec![
         ("INPUT_APP-ID", DEMO_APP_ID),
         ("INPUT_VERSION-ID", VERSION),
         ("INPUT_PUBLISH-ENV", "prod"),
         ("INPUT_ACCESS-KEY-ID", DEMO_ACCESS_KEY_ID),
         ("INPUT_ACCESS-KEY-SECRET", DEMO_ACCESS_KEY_SECRET),
-        ("INPUT_ENDPOINT", url.as_str()),
+        ("INPUT_ENDPOINT", url),
         ("INPUT_POLL-INTERVAL", "100ms"),
         ("INPUT_STEP-WAIT", "0s"),
-    ];
+    ]
+}
+
+fn publish(s: &StandIn, extra: &[(&str, &str)]) -> (Run, Duration) {
+    let url = s.url();
+    let mut vars = base_vars(&url);
     for (k, v) in extra {
         vars.retain(|(name, _)| name != k);
         vars.push((k, v));
@@ -244,14 +249,8 @@ fn a_cancelled_staged_rollout_says_which_step_stays() {
         .env_clear()
         .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_OUTPUT", dir.path().join("out"))
+        .envs(base_vars(&url))
         .envs([
-            ("INPUT_APP-ID", DEMO_APP_ID),
-            ("INPUT_VERSION-ID", VERSION),
-            ("INPUT_PUBLISH-ENV", "prod"),
-            ("INPUT_ACCESS-KEY-ID", DEMO_ACCESS_KEY_ID),
-            ("INPUT_ACCESS-KEY-SECRET", DEMO_ACCESS_KEY_SECRET),
-            ("INPUT_ENDPOINT", url.as_str()),
-            ("INPUT_POLL-INTERVAL", "100ms"),
             ("INPUT_PERCENTAGE-STEPS", "10,100"),
             ("INPUT_STEP-WAIT", "30s"),
         ])
