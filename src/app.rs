@@ -1,19 +1,27 @@
 //! One run of the action, start to finish: read the inputs, sign, publish (or show a dry run), and report to the runner.
+//!
+//! The top layer: it composes `config`, `esa`, `ci` and `deploy`, and nothing imports it but
+//! `main.rs`. Its own parts live in `app/`: the text a person reads ([`report`]).
+
+pub mod report;
 
 use std::io::Write;
 
 use chrono::Utc;
 
-use crate::api::publish_request;
-use crate::client::{prepare, Client, Event};
-use crate::credentials::{Credentials, OidcExchange, Plan, Secret};
-use crate::deploy;
-use crate::error::Error;
-use crate::event::{self, Gate};
-use crate::inputs::{self, Config, Env, InputProblem};
-use crate::report::{self, Outcome};
-use crate::runner::{Level, Runner};
-use crate::sts;
+use crate::app::report::Outcome;
+use crate::base::error::{Error, InputProblem};
+use crate::ci::env::Env;
+use crate::ci::event::{self, Gate, LabelRules};
+use crate::ci::id_token;
+use crate::ci::runner::{Level, Runner};
+use crate::config::credentials::{IdToken, KeylessSignIn, Plan, ENV_SPELLINGS};
+use crate::config::{self as inputs, Config};
+use crate::deploy::{self, Progress};
+use crate::esa::api::publish_request;
+use crate::esa::client::{prepare, Client, Event};
+use crate::esa::credentials::{Credentials, Secret};
+use crate::esa::sts;
 
 /// Every output the action sets (a test keeps `action.yml` and the README in step).
 pub const OUTPUTS: &[&str] = &[
@@ -47,7 +55,7 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
     let mut runner = Runner::new(env, out);
     // Register the secrets before anything is printed, even before validation: the inputs',
     // every spelling of the environment's, and the ID-token request's bearer token.
-    let env_secrets = crate::credentials::ENV_SPELLINGS
+    let env_secrets = ENV_SPELLINGS
         .iter()
         .flat_map(|[_, secret, token]| [*secret, *token]);
     for value in ["access-key-secret", "security-token"]
@@ -92,7 +100,7 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
         runner.annotate(Level::Warning, w.code, &w.message);
     }
     let _ = runner.set_output(SKIPPED, "false");
-    let mut deployment = deploy::Report::default();
+    let mut deployment = deploy::report::Report::default();
     let result = publish(&config, &mut runner, &mut deployment).await;
     rollout_outputs(&mut runner, &deployment);
     match result {
@@ -118,7 +126,7 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
 
 /// The label gate, from `GITHUB_EVENT_NAME` and the payload at `GITHUB_EVENT_PATH`.
 fn gate(env: &Env) -> Result<Gate, InputProblem> {
-    let rules = inputs::label_rules(env);
+    let rules = LabelRules::from_env(env);
     if rules.is_empty() {
         return Ok(Gate::Publish { percentage: None });
     }
@@ -182,7 +190,7 @@ fn skip<W: Write>(env: &Env, runner: &mut Runner<W>, reason: &str) -> i32 {
 async fn publish<W: Write>(
     config: &Config,
     runner: &mut Runner<W>,
-    deployment: &mut deploy::Report,
+    deployment: &mut deploy::report::Report,
 ) -> Result<(), Error> {
     if let Some(source) = config.credentials.source() {
         runner.set_output(CREDENTIAL_SOURCE, source.as_str())?;
@@ -215,7 +223,7 @@ async fn publish<W: Write>(
     // Publishing is not idempotent: see `retry` for what is retried and why. A cancelled
     // workflow (SIGTERM, SIGINT) stops here and says where the rollout stood.
     let outcome = tokio::select! {
-        result = deploy::deploy(&client, config, runner, deployment) => Some(result),
+        result = deploy::run::deploy(&client, config, runner, deployment) => Some(result),
         () = shutdown() => None,
     };
     match outcome {
@@ -223,7 +231,7 @@ async fn publish<W: Write>(
         None => {
             return Err(Error::Rollout {
                 title: "Cancelled".into(),
-                detail: deploy::cancelled_text(deployment),
+                detail: deploy::report::cancelled_text(deployment),
             })
         }
     }
@@ -259,7 +267,7 @@ async fn shutdown() {
 }
 
 /// The rollout's outputs, from what the deployment saw (on success and failure alike).
-fn rollout_outputs<W: Write>(runner: &mut Runner<W>, d: &deploy::Report) {
+fn rollout_outputs<W: Write>(runner: &mut Runner<W>, d: &deploy::report::Report) {
     if let Some(v) = &d.previous_version {
         let _ = runner.set_output(PREVIOUS_VERSION, v);
     }
@@ -270,12 +278,12 @@ fn rollout_outputs<W: Write>(runner: &mut Runner<W>, d: &deploy::Report) {
         let _ = runner.set_output(PUBLISH_STATUS, &s.publish_status);
         let _ = runner.set_output(PUBLISH_PERCENTAGE, &s.publish_percentage.to_string());
         let _ = runner.set_output(DEPLOYED_VERSION, &s.deployed_version);
-        let _ = runner.set_output(REGIONS, &crate::api::regions_json(&s.regions));
+        let _ = runner.set_output(REGIONS, &crate::esa::api::regions_json(&s.regions));
     }
 }
 
 /// Logs what the client reports: each attempt at debug level, each retry with its reason.
-pub(crate) fn log_event<W: Write>(runner: &mut Runner<W>, event: &Event) {
+fn log_event<W: Write>(runner: &mut Runner<W>, event: &Event) {
     match event {
         Event::Sending { attempt, request } => {
             runner.debug(&format!("attempt {attempt}: {request}"))
@@ -292,17 +300,34 @@ pub(crate) fn log_event<W: Write>(runner: &mut Runner<W>, event: &Event) {
     }
 }
 
+/// The deployment's progress goes to the log: client events as [`log_event`] puts them,
+/// timeline lines as they are, warnings as annotations.
+impl<W: Write> Progress for Runner<W> {
+    fn client(&mut self, event: &Event) {
+        log_event(self, event);
+    }
+    fn line(&mut self, text: &str) {
+        self.log(text);
+    }
+    fn warn(&mut self, title: &str, message: &str) {
+        self.annotate(Level::Warning, title, message);
+    }
+}
+
 /// Keyless sign-in: the ID token, then STS. Every credential is masked the moment it exists,
 /// before anything else is printed.
 async fn sign_in<W: Write>(
-    exchange: &OidcExchange,
+    keyless: &KeylessSignIn,
     config: &Config,
     runner: &mut Runner<W>,
 ) -> Result<Credentials, Error> {
-    let token = sts::id_token(&exchange.token, &config.retry, &mut |e| {
-        log_event(runner, e)
-    })
-    .await?;
+    let exchange = &keyless.exchange;
+    let token = match &keyless.token {
+        IdToken::GitHub(request) => {
+            id_token::fetch(request, &config.retry, &mut |e| log_event(runner, e)).await?
+        }
+        IdToken::File(path) => sts::read_token_file(path)?,
+    };
     runner.mask(token.expose());
     let obtained = sts::assume_role(
         exchange,
@@ -340,7 +365,7 @@ fn dry_run<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<(), Erro
             format!(
                 "credentials: {} would sign in as {} through STS AssumeRoleWithOIDC at {} (not called in a dry run), so this is signed with a placeholder",
                 source.as_str(),
-                x.role_arn,
+                x.exchange.role_arn,
                 config.sts_endpoint.base_url()
             ),
         ),

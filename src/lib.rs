@@ -1,34 +1,18 @@
 //! esa-publish: publish an Alibaba Cloud ESA edge-container application version from a CI step.
 //!
-//! The modules, in the order a run meets them:
-//! - [`inputs`]: raw `INPUT_*` strings become a validated [`inputs::Config`];
-//! - [`api`]: where each parameter of the call goes on the wire, and how answers read;
-//! - [`signing`]: the pure signing core (no clock, no randomness, no I/O);
-//! - [`client`]: time, nonces and HTTP;
-//! - [`sts`]: keyless sign-in, an OIDC token exchanged with STS;
-//! - [`rollout`]: following a rollout to its end, as a pure state machine;
-//! - [`deploy`]: the publish lock, staged steps, waiting and rollback around the publish;
-//! - [`retry`]: which failures are retried, with what backoff, within what deadline;
-//! - [`event`]: label gating from the pull request's labels;
-//! - [`host`]: which CI system runs us, and so how to report;
-//! - [`runner`]: workflow commands, outputs and the job summary;
-//! - [`report`]: the text a person reads;
-//! - [`error`]: what went wrong, grouped by what the user must do;
-//! - [`app`]: one run, start to finish.
+//! Layers, lowest first; each uses only the ones below it (see `ARCHITECTURE.md`, and
+//! `tests/architecture.rs`, which keeps the rules):
+//! - [`base`]: the error type, error-code advice, randomness, text and value helpers;
+//! - [`esa`]: the ESA API: pure signing, wire placement, the client (time, nonces, HTTP,
+//!   retries) and STS. Knows nothing of CI systems;
+//! - [`ci`]: the CI host: environment, runner protocol, event payload, GitHub's ID token;
+//! - [`config`]: the inputs' spec and their parsing into a validated config, by concern;
+//! - [`deploy`]: the publish lock, steps, rollout, rollback; reports through an interface;
+//! - [`app`]: one run, start to finish, composing the rest. `main.rs` only calls it.
 
-pub mod api;
 pub mod app;
-pub mod client;
-pub mod credentials;
+pub mod base;
+pub mod ci;
+pub mod config;
 pub mod deploy;
-pub mod error;
-pub mod event;
-pub mod host;
-pub mod inputs;
-pub mod nonce;
-pub mod report;
-pub mod retry;
-pub mod rollout;
-pub mod runner;
-pub mod signing;
-pub mod sts;
+pub mod esa;

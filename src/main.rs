@@ -1,7 +1,7 @@
 //! The action's entry point: run once with the process environment and exit with its code.
 
 use esa_publish::app;
-use esa_publish::inputs::Env;
+use esa_publish::ci::env::Env;
 
 fn main() {
     // One job, one call at a time: a current-thread runtime starts no worker threads.

@@ -1,13 +1,12 @@
 //! The client against a real HTTP server on 127.0.0.1 (the stand-in): signing on the wire, answers, and every kind of bad answer.
 
-use esa_publish::api::{publish_request, PublishResponse};
-use esa_publish::client::Client;
-use esa_publish::credentials::{Credentials, Secret};
-use esa_publish::error::Error;
-use esa_publish::inputs::{
-    parse_endpoint, PublishEnv, PublishRequest, PublishType, SignatureVersion,
-};
-use esa_publish::retry::{Idempotency, Policy};
+use esa_publish::base::error::Error;
+use esa_publish::esa::api::{publish_request, PublishResponse};
+use esa_publish::esa::client::Client;
+use esa_publish::esa::credentials::{Credentials, Secret};
+use esa_publish::esa::endpoint::parse_endpoint;
+use esa_publish::esa::model::{PublishEnv, PublishRequest, PublishType, SignatureVersion};
+use esa_publish::esa::retry::{Idempotency, Policy};
 use esa_standin::{
     Account, Config, Fault, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID,
 };

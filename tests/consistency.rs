@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use esa_publish::app::OUTPUTS;
-use esa_publish::inputs::INPUTS;
+use esa_publish::config::spec::INPUTS;
 use yaml_rust2::{Yaml, YamlLoader};
 
 fn action() -> Yaml {
@@ -113,14 +113,28 @@ fn certificate_verification_cannot_be_turned_off() {
             );
         }
     }
-    for file in ["src/client.rs", "src/app.rs", "src/main.rs"] {
-        let text =
-            std::fs::read_to_string(format!("{}/{file}", env!("CARGO_MANIFEST_DIR"))).unwrap();
-        assert!(
-            !text.contains("danger_accept_invalid"),
-            "{file} turns off certificate checks"
-        );
+    let mut dirs = vec![std::path::PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/src"
+    ))];
+    let mut files = 0;
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                files += 1;
+                let text = std::fs::read_to_string(&path).unwrap();
+                assert!(
+                    !text.contains("danger_accept_invalid"),
+                    "{} turns off certificate checks",
+                    path.display()
+                );
+            }
+        }
     }
+    assert!(files > 10, "found only {files} source files under src/");
 }
 
 #[test]

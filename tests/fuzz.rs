@@ -8,10 +8,14 @@ mod support;
 use std::collections::BTreeMap;
 
 use chrono::Utc;
-use esa_publish::client::{interpret, redact_url};
-use esa_publish::inputs::{self, Env, INPUTS};
-use esa_publish::runner::{annotation, escape_data, plain_line, Level, Runner};
-use esa_publish::signing::{canonical_query, form_body, percent_encode};
+use esa_publish::base::values::{parse_duration, parse_percentage};
+use esa_publish::ci::env::Env;
+use esa_publish::ci::runner::{annotation, escape_data, plain_line, Level, Runner};
+use esa_publish::config::publish::{parse_regions, parse_start_time};
+use esa_publish::config::{self as inputs, spec::INPUTS};
+use esa_publish::esa::client::{interpret, redact_url};
+use esa_publish::esa::endpoint::parse_endpoint;
+use esa_publish::esa::signing::{canonical_query, form_body, percent_encode};
 use proptest::prelude::*;
 use support::{commands, parse_command, parse_outputs};
 
@@ -59,11 +63,11 @@ proptest! {
 
     #[test]
     fn each_parser_never_panics(v in nasty()) {
-        let _ = inputs::parse_regions(&v);
-        let _ = inputs::parse_endpoint(&v);
-        let _ = inputs::parse_duration(&v);
-        let _ = inputs::parse_start_time(&v);
-        let _ = inputs::parse_percentage(&v);
+        let _ = parse_regions(&v);
+        let _ = parse_endpoint(&v);
+        let _ = parse_duration(&v);
+        let _ = parse_start_time(&v);
+        let _ = parse_percentage(&v);
     }
 
     #[test]
@@ -138,8 +142,8 @@ proptest! {
     #[test]
     fn answers_of_any_shape_never_panic(status in 0u16..1000, body in proptest::collection::vec(any::<u8>(), 0..512), request_id in proptest::option::of(nasty())) {
         let _ = interpret::<serde_json::Value>(status, &body, request_id.clone());
-        let _ = esa_publish::api::parse_error_body(&body);
-        if let Err(e) = interpret::<esa_publish::api::PublishResponse>(status, &body, request_id) {
+        let _ = esa_publish::esa::api::parse_error_body(&body);
+        if let Err(e) = interpret::<esa_publish::esa::api::PublishResponse>(status, &body, request_id) {
             let _ = (e.to_string(), e.title(), e.remedy(), e.request_id());
         }
     }
@@ -147,7 +151,7 @@ proptest! {
     #[test]
     fn error_bodies_with_hostile_fields_still_read(code in nasty(), message in nasty(), id in nasty()) {
         let body = serde_json::json!({"Code": code, "Message": message, "RequestId": id}).to_string();
-        if let Err(e) = interpret::<esa_publish::api::PublishResponse>(400, body.as_bytes(), None) {
+        if let Err(e) = interpret::<esa_publish::esa::api::PublishResponse>(400, body.as_bytes(), None) {
             let line = annotation(Level::Error, &e.title(), &e.to_string());
             prop_assert_eq!(commands(&line).len(), 1);
         }

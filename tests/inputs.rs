@@ -1,7 +1,12 @@
 //! Input parsing and validation, as tables: what a workflow writes, and what the action makes of it.
 
 use chrono::{NaiveDateTime, Utc};
-use esa_publish::inputs::*;
+use esa_publish::base::values::*;
+use esa_publish::ci::env::Env;
+use esa_publish::config::publish::*;
+use esa_publish::config::*;
+use esa_publish::esa::endpoint::*;
+use esa_publish::esa::model::*;
 
 fn now() -> chrono::DateTime<Utc> {
     NaiveDateTime::parse_from_str("2026-01-01T00:00:00Z", "%Y-%m-%dT%H:%M:%SZ")
@@ -65,7 +70,7 @@ fn defaults_apply_when_inputs_are_empty() {
     assert!(!c.dry_run);
     assert_eq!(c.publish.percentage, None);
     assert_eq!(c.publish.publish_type, None);
-    assert_eq!(c.retry, esa_publish::retry::Policy::default());
+    assert_eq!(c.retry, esa_publish::esa::retry::Policy::default());
 }
 
 #[test]
@@ -254,7 +259,10 @@ fn missing_credentials_are_one_clear_error_except_in_a_dry_run() {
         ("INPUT_ACCESS-KEY-SECRET", ""),
         ("INPUT_DRY-RUN", "true"),
     ]);
-    assert_eq!(c.credentials, esa_publish::credentials::Plan::Missing);
+    assert_eq!(
+        c.credentials,
+        esa_publish::config::credentials::Plan::Missing
+    );
 }
 
 #[test]
@@ -280,7 +288,7 @@ fn start_time_is_normalised_to_utc_and_the_past_is_a_warning() {
     assert_eq!(
         c.publish
             .start_time
-            .map(esa_publish::signing::format_timestamp)
+            .map(esa_publish::esa::signing::format_timestamp)
             .as_deref(),
         Some("2026-06-05T16:30:00Z")
     );
@@ -289,7 +297,7 @@ fn start_time_is_normalised_to_utc_and_the_past_is_a_warning() {
     assert_eq!(
         c.publish
             .start_time
-            .map(esa_publish::signing::format_timestamp)
+            .map(esa_publish::esa::signing::format_timestamp)
             .as_deref(),
         Some("2025-12-31T23:59:59Z")
     );
@@ -333,7 +341,7 @@ fn region_publish_needs_regions_and_sends_them() {
         ("INPUT_REGIONS", "jiangsu\nzhejiang"),
         ("INPUT_FULL-RELEASE", "true"),
     ]);
-    let req = esa_publish::api::publish_request(&c.publish);
+    let req = esa_publish::esa::api::publish_request(&c.publish);
     assert_eq!(req.query["Regions"], r#"["jiangsu","zhejiang"]"#);
     assert_eq!(req.query["FullRelease"], "true");
     assert_eq!(req.query["PublishType"], "region");
@@ -344,7 +352,7 @@ fn region_settings_on_a_percentage_publish_warn_and_are_not_sent() {
     let c = ok(&[("INPUT_REGIONS", "jiangsu"), ("INPUT_FULL-RELEASE", "true")]);
     let warned: Vec<&str> = c.warnings.iter().map(|w| w.input).collect();
     assert_eq!(warned, ["regions", "full-release"]);
-    let req = esa_publish::api::publish_request(&c.publish);
+    let req = esa_publish::esa::api::publish_request(&c.publish);
     assert!(!req.query.contains_key("Regions") && !req.query.contains_key("FullRelease"));
 }
 

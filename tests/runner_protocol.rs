@@ -2,8 +2,8 @@
 
 mod support;
 
-use esa_publish::inputs::Env;
-use esa_publish::runner::*;
+use esa_publish::ci::env::Env;
+use esa_publish::ci::runner::*;
 use support::{commands, parse_command, parse_outputs};
 
 #[test]

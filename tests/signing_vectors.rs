@@ -9,8 +9,8 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use esa_publish::credentials::{Credentials, Secret};
-use esa_publish::signing::*;
+use esa_publish::esa::credentials::{Credentials, Secret};
+use esa_publish::esa::signing::*;
 use serde_json::Value;
 
 fn vectors() -> Value {

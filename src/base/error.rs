@@ -2,8 +2,28 @@
 
 use std::fmt;
 
-use crate::api::{advice, ErrorBody};
-use crate::inputs::{one_line, shown, InputProblem};
+use crate::base::advice::advice;
+use crate::base::text::{one_line, shown, truncated};
+
+/// A problem with one input. As an error it stops the run before any network traffic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InputProblem {
+    /// The input's name, as written in the workflow.
+    pub input: &'static str,
+    /// The annotation title: the API's error code where one fits.
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl InputProblem {
+    pub fn new(input: &'static str, code: &'static str, message: impl Into<String>) -> Self {
+        InputProblem {
+            input,
+            code,
+            message: message.into(),
+        }
+    }
+}
 
 /// Everything that can stop a publish.
 #[derive(Debug, thiserror::Error)]
@@ -106,16 +126,6 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn from_body(status: u16, body: ErrorBody, header_request_id: Option<String>) -> Self {
-        ApiError {
-            status,
-            code: body.code.unwrap_or_default(),
-            message: body.message.unwrap_or_default(),
-            request_id: body.request_id.or(header_request_id),
-            recommend: body.recommend,
-        }
-    }
-
     /// 5xx and the service's transient codes: the same call may succeed later.
     pub fn is_retryable(&self) -> bool {
         self.status >= 500
@@ -150,17 +160,6 @@ impl fmt::Display for ApiError {
             write!(f, " Troubleshooting: {}", one_line(r))?;
         }
         Ok(())
-    }
-}
-
-fn truncated(text: &str, max_chars: usize) -> String {
-    if text.chars().count() > max_chars {
-        format!(
-            "{}… (truncated)",
-            text.chars().take(max_chars).collect::<String>()
-        )
-    } else {
-        text.to_string()
     }
 }
 

@@ -7,13 +7,15 @@ use tokio::time::Instant;
 use chrono::Utc;
 use serde::de::DeserializeOwned;
 
-use crate::api::parse_error_body;
-use crate::credentials::Credentials;
-use crate::error::{ApiError, Error};
-use crate::inputs::{is_loopback, Endpoint, SignatureVersion};
-use crate::nonce::{random_hex, random_unit};
-use crate::retry::{self, Decision, Idempotency, Policy};
-use crate::signing::{sign_v2, sign_v3, RpcRequest, SignedRequest};
+use crate::base::error::Error;
+use crate::base::random::{random_hex, random_unit};
+use crate::base::text::shown;
+use crate::esa::api::{api_error, parse_error_body};
+use crate::esa::credentials::Credentials;
+use crate::esa::endpoint::{is_loopback, Endpoint};
+use crate::esa::model::SignatureVersion;
+use crate::esa::retry::{self, Decision, Idempotency, Policy};
+use crate::esa::signing::{sign_v2, sign_v3, RpcRequest, SignedRequest};
 
 /// The official SDK's connect timeout is 5 s; a CI runner deserves a little more slack.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -317,11 +319,7 @@ pub fn interpret<T: DeserializeOwned>(
         };
     }
     match parse_error_body(body) {
-        Some(error_body) => Err(Error::Api(ApiError::from_body(
-            status,
-            error_body,
-            header_request_id,
-        ))),
+        Some(error_body) => Err(Error::Api(api_error(status, error_body, header_request_id))),
         None => Err(unexpected(status, body, header_request_id)),
     }
 }
@@ -339,7 +337,7 @@ fn unexpected(status: u16, body: &[u8], request_id: Option<String>) -> Error {
         status,
         what,
         request_id,
-        body_start: crate::inputs::shown(&text.replace(['\r', '\n'], " ")),
+        body_start: shown(&text.replace(['\r', '\n'], " ")),
     }
 }
 

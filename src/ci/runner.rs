@@ -4,11 +4,11 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::error::Error;
-use crate::host::Host;
-use crate::inputs::Env;
-use crate::nonce::random_hex;
-use crate::signing::percent_encode;
+use crate::base::error::Error;
+use crate::base::random::random_hex;
+use crate::base::text::percent_encode;
+use crate::ci::env::Env;
+use crate::ci::host::Host;
 
 /// Escapes an annotation's message: `%`, `\r` and `\n`, as the Actions toolkit does.
 pub fn escape_data(text: &str) -> String {

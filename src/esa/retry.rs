@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use crate::error::{Error, StopReason};
+use crate::base::error::{Error, StopReason};
 
 /// First backoff ceiling; doubles with each attempt.
 const BASE_DELAY: Duration = Duration::from_millis(500);
@@ -99,7 +99,7 @@ pub fn decide(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ApiError;
+    use crate::base::error::ApiError;
 
     fn api(status: u16, code: &str) -> Error {
         Error::Api(ApiError {

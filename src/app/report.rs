@@ -1,10 +1,12 @@
 //! What a person reads: the one-line log of a publish, the job summary in Markdown, and the dry-run listing of a signed request (pure text, no I/O).
 
-use crate::error::Error;
-use crate::inputs::{Config, PublishType, SignatureVersion};
-use crate::rollout::Moment;
-use crate::runner::markdown_cell;
-use crate::signing::{format_timestamp, SignedRequest};
+use crate::base::error::Error;
+use crate::ci::runner::markdown_cell;
+use crate::config::Config;
+use crate::deploy::report::clock_text;
+use crate::deploy::rollout::Moment;
+use crate::esa::model::{PublishType, SignatureVersion};
+use crate::esa::signing::{format_timestamp, SignedRequest};
 
 /// How the run ended, for the summary.
 pub enum Outcome<'a> {
@@ -120,7 +122,7 @@ pub fn summary(config: Option<&Config>, outcome: &Outcome<'_>, timeline: &[Momen
         for m in timeline {
             md.push_str(&format!(
                 "| {} | {} |\n",
-                crate::deploy::clock_text(m.at),
+                clock_text(m.at),
                 markdown_cell(&m.text)
             ));
         }

@@ -2,7 +2,10 @@
 
 use serde_json::Value;
 
-use crate::inputs::{parse_percentage, shown, InputProblem};
+use crate::base::error::InputProblem;
+use crate::base::text::shown;
+use crate::base::values::parse_percentage;
+use crate::ci::env::Env;
 
 /// What the workflow asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -14,6 +17,15 @@ pub struct LabelRules {
 }
 
 impl LabelRules {
+    /// The rules (`require-label`, `percentage-from-label`), read on their own so that a skip
+    /// can be decided before anything else.
+    pub fn from_env(env: &Env) -> Self {
+        LabelRules {
+            require_label: env.input("require-label"),
+            percentage_prefix: env.input("percentage-from-label"),
+        }
+    }
+
     pub fn is_empty(&self) -> bool {
         self.require_label.is_none() && self.percentage_prefix.is_none()
     }

@@ -1,6 +1,6 @@
 //! Request signing for Alibaba Cloud RPC APIs (ACS3-HMAC-SHA256 and the older HMAC-SHA1 V2): pure functions of their arguments, with no clock, no randomness and no I/O.
 //!
-//! The time and the nonce are arguments. The client (`client.rs`) is the only place that reads
+//! The time and the nonce are arguments. The client (`esa/client.rs`) is the only place that reads
 //! the clock or makes nonces, so every stage here can be checked against the official SDK's
 //! vectors (`tests/data/signing.json`).
 
@@ -10,17 +10,11 @@ use base64::Engine as _;
 use chrono::{DateTime, Utc};
 use hmac::digest::{core_api::BlockSizeUser, KeyInit};
 use hmac::{Mac, SimpleHmac};
-use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use sha2::{Digest, Sha256};
 
-use crate::credentials::Credentials;
-
-/// RFC 3986: only `A-Z a-z 0-9 - _ . ~` stay literal; everything else is `%XX` over UTF-8.
-const RFC3986: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'_')
-    .remove(b'.')
-    .remove(b'~');
+use crate::base::text::hex;
+pub use crate::base::text::percent_encode;
+use crate::esa::credentials::Credentials;
 
 /// The V3 algorithm name, which starts both the string to sign and the Authorization header.
 pub const V3_ALGORITHM: &str = "ACS3-HMAC-SHA256";
@@ -28,11 +22,6 @@ pub const V3_ALGORITHM: &str = "ACS3-HMAC-SHA256";
 /// The timestamp format of both methods: UTC, second precision, `Z` suffix.
 pub fn format_timestamp(time: DateTime<Utc>) -> String {
     time.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// Percent-encodes per RFC 3986, as both signing methods require (space is `%20`, `*` is `%2A`).
-pub fn percent_encode(value: &str) -> String {
-    utf8_percent_encode(value, RFC3986).to_string()
 }
 
 /// Encodes one form-body value the way the official SDK does: RFC 3986, but space becomes `+`.
@@ -61,17 +50,6 @@ pub fn canonical_query(params: &BTreeMap<String, String>) -> String {
 /// Lower-case hex of SHA-256; V3 hashes the exact body bytes (the empty string when there is none).
 pub fn hex_sha256(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
-}
-
-/// Lower-case hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write as _;
-    bytes
-        .iter()
-        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
 }
 
 /// The V3 canonical request and the signed header names it commits to.

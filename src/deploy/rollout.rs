@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use crate::error::Error;
+use crate::base::error::Error;
 
 /// One reading of GetEdgeContainerAppStatus (and, on staging, the container phase).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,0 +1,107 @@
+//! GitHub's ID token for keyless sign-in: asked of the runner's token service with the job's bearer token, over the API client's verified HTTPS and retries.
+
+use serde_json::Value;
+
+use crate::base::error::Error;
+use crate::base::text::percent_encode;
+use crate::esa::client::{http_client, with_retries, Event, RawAnswer};
+use crate::esa::credentials::Secret;
+use crate::esa::endpoint::is_loopback;
+use crate::esa::retry::{Idempotency, Policy};
+use crate::esa::sts::credentials_error;
+
+/// GitHub's ID-token request, as the runner hands it to a job with `id-token: write`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdTokenRequest {
+    /// `ACTIONS_ID_TOKEN_REQUEST_URL`.
+    pub request_url: String,
+    /// `ACTIONS_ID_TOKEN_REQUEST_TOKEN`, the bearer token.
+    pub request_token: Secret,
+    /// The audience to ask for; GitHub's default when `None`.
+    pub audience: Option<String>,
+}
+
+/// Asks GitHub's token service for an ID token.
+pub async fn fetch(
+    source: &IdTokenRequest,
+    policy: &Policy,
+    on_event: &mut dyn FnMut(&Event),
+) -> Result<Secret, Error> {
+    let IdTokenRequest {
+        request_url,
+        request_token: bearer,
+        audience,
+    } = source;
+    let mut url = request_url.clone();
+    if let Some(audience) = audience {
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str(&format!("audience={}", percent_encode(audience)));
+    }
+    let parsed = url::Url::parse(&url).map_err(|e| {
+        credentials_error(
+            "IdTokenRequestFailed",
+            format!("ACTIONS_ID_TOKEN_REQUEST_URL is not a URL ({e})"),
+            false,
+        )
+    })?;
+    let host = parsed.host_str().unwrap_or_default().to_string();
+    let loopback = is_loopback(&host);
+    if parsed.scheme() != "https" && !(parsed.scheme() == "http" && loopback) {
+        return Err(credentials_error(
+            "IdTokenRequestFailed",
+            format!(
+                "ACTIONS_ID_TOKEN_REQUEST_URL must be https (plain http only for loopback), not {}",
+                parsed.scheme()
+            ),
+            false,
+        ));
+    }
+    let http = http_client(loopback)?;
+    let target = format!("the GitHub ID token endpoint ({host})");
+    let mut prepare = || {
+        let request = http
+            .get(url.clone())
+            .header("authorization", format!("Bearer {}", bearer.expose()))
+            .header("accept", "application/json");
+        // The URL carries no secret, but it is not worth a log line either.
+        Ok((request, format!("GET {target}")))
+    };
+    let parse = |raw: RawAnswer| {
+        if !(200..300).contains(&raw.status) {
+            return Err(credentials_error(
+                "IdTokenRequestFailed",
+                format!(
+                    "GitHub's ID token endpoint answered HTTP {}{}",
+                    raw.status,
+                    if raw.status == 401 || raw.status == 403 {
+                        ": the job may lack `permissions: id-token: write`, or the request token expired"
+                    } else {
+                        ""
+                    }
+                ),
+                raw.status >= 500 || raw.status == 429,
+            ));
+        }
+        serde_json::from_slice::<Value>(&raw.body)
+            .ok()
+            .and_then(|v| v.get("value").and_then(Value::as_str).map(str::to_string))
+            .filter(|v| !v.is_empty())
+            .map(Secret::new)
+            .ok_or_else(|| {
+                credentials_error(
+                    "IdTokenRequestFailed",
+                    "GitHub's ID token endpoint answered without a token".into(),
+                    false,
+                )
+            })
+    };
+    with_retries(
+        &target,
+        policy,
+        Idempotency::Idempotent,
+        on_event,
+        &mut prepare,
+        &parse,
+    )
+    .await
+}

@@ -1,0 +1,100 @@
+//! Where and how to call: the endpoint or region, the STS endpoint, the signing method, and the retry policy (`endpoint`, `region`, `sts-endpoint`, `signature-version`, `max-attempts`, `timeout`).
+
+use std::time::Duration;
+
+use crate::base::text::shown;
+use crate::base::values::parse_duration;
+use crate::ci::env::Env;
+use crate::config::reader::Reader;
+use crate::esa::endpoint::{parse_endpoint, Endpoint};
+use crate::esa::model::SignatureVersion;
+use crate::esa::retry::Policy;
+
+/// `signature-version`: `v3` or `v2`.
+pub fn read_signature_version(r: &mut Reader<'_>) -> Option<SignatureVersion> {
+    r.parsed("signature-version", |v| {
+        match v.to_ascii_lowercase().as_str() {
+            "v3" => Ok(SignatureVersion::V3),
+            "v2" => Ok(SignatureVersion::V2),
+            _ => Err(format!(
+                "must be `v3` (ACS3-HMAC-SHA256, recommended) or `v2` (HMAC-SHA1), not `{}`",
+                shown(v)
+            )),
+        }
+    })
+}
+
+/// `max-attempts` and `timeout`, with the policy's defaults.
+pub fn read_retry(r: &mut Reader<'_>) -> Policy {
+    let max_attempts = r.parsed("max-attempts", |v| match v.parse::<u32>() {
+        Ok(n) if (1..=20).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "must be a whole number from 1 to 20, not `{}`",
+            shown(v)
+        )),
+    });
+    let timeout = r.parsed("timeout", |v| {
+        parse_duration(v).and_then(|d| {
+            if d >= Duration::from_secs(1) && d <= Duration::from_secs(3600) {
+                Ok(d)
+            } else {
+                Err(format!("must be between 1s and 1h, not `{}`", shown(v)))
+            }
+        })
+    });
+    Policy {
+        max_attempts: max_attempts.unwrap_or(Policy::default().max_attempts),
+        timeout: timeout.unwrap_or(Policy::default().timeout),
+    }
+}
+
+/// `endpoint`, or the endpoint of `region`.
+pub fn read_endpoint(r: &mut Reader<'_>) -> Option<Endpoint> {
+    match r.get("endpoint") {
+        Some(raw) => r.parsed("endpoint", |_| parse_endpoint(&raw)),
+        None => r.parsed("region", |region| {
+            if !region.is_empty()
+                && region
+                    .bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            {
+                Ok(Endpoint {
+                    scheme: "https",
+                    host: format!("esa.{region}.aliyuncs.com"),
+                    port: None,
+                })
+            } else {
+                Err(format!(
+                    "`{}` is not a region ID like `cn-hangzhou` or `ap-southeast-1`",
+                    shown(region)
+                ))
+            }
+        }),
+    }
+}
+
+/// `sts-endpoint`, or the one `ALIBABA_CLOUD_STS_REGION` names, or STS's global endpoint.
+pub fn read_sts_endpoint(r: &mut Reader<'_>, env: &Env) -> Option<Endpoint> {
+    match r.get("sts-endpoint") {
+        Some(raw) => r.parsed("sts-endpoint", |_| parse_endpoint(&raw)),
+        None => {
+            let host = match env
+                .var("ALIBABA_CLOUD_STS_REGION")
+                .filter(|v| !v.is_empty())
+            {
+                Some(region) => format!("sts.{region}.aliyuncs.com"),
+                None => "sts.aliyuncs.com".to_string(),
+            };
+            match parse_endpoint(&host) {
+                Ok(e) => Some(e),
+                Err(why) => {
+                    r.error(
+                        "sts-endpoint",
+                        format!("ALIBABA_CLOUD_STS_REGION gives an invalid STS endpoint: {why}"),
+                    );
+                    None
+                }
+            }
+        }
+    }
+}

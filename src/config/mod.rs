@@ -1,0 +1,114 @@
+//! Configuration layer: the runner's raw input strings become one validated [`Config`], with every bad input collected and reported, not only the first.
+//!
+//! Split by concern: the input [`spec`], the [`reader`] that collects problems, and one parser
+//! per concern ([`publish`], [`connection`], [`credentials`], [`rollout`]); each config type
+//! lives beside its parser. It may use `base`, `esa` (the request types it builds) and `ci`
+//! (the environment it reads). It must not use `deploy` or `app`, and nothing below it may
+//! import its types.
+
+pub mod connection;
+pub mod credentials;
+pub mod publish;
+pub mod reader;
+pub mod rollout;
+pub mod spec;
+
+use chrono::{DateTime, Utc};
+
+use crate::base::error::InputProblem;
+use crate::base::values::parse_bool;
+use crate::ci::env::Env;
+use crate::ci::host::Host;
+use crate::config::credentials::{read_credentials, Plan};
+use crate::config::reader::Reader;
+use crate::config::rollout::{read_rollout, RolloutSettings};
+use crate::esa::endpoint::Endpoint;
+use crate::esa::model::{PublishRequest, SignatureVersion};
+
+/// Everything the run needs, validated.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub publish: PublishRequest,
+    /// Where the credentials come from; `Missing` only in a dry run, which then signs with a
+    /// placeholder.
+    pub credentials: Plan,
+    /// Where AssumeRoleWithOIDC is called, for the OIDC sources.
+    pub sts_endpoint: Endpoint,
+    /// Whether to hand the credentials to later steps through `$GITHUB_ENV`.
+    pub export_credentials: bool,
+    pub endpoint: Endpoint,
+    pub signature_version: SignatureVersion,
+    pub dry_run: bool,
+    /// Attempts and the deadline of each API operation.
+    pub retry: crate::esa::retry::Policy,
+    /// Following the rollout: waiting, steps, rollback, the publish lock.
+    pub rollout: RolloutSettings,
+    /// Problems that do not stop the run, each tied to an input.
+    pub warnings: Vec<InputProblem>,
+}
+
+/// Inputs that cannot run: every error at once, and the warnings found on the way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub errors: Vec<InputProblem>,
+    pub warnings: Vec<InputProblem>,
+}
+
+/// Reads and validates every input. `now` decides whether a start time is in the past.
+///
+/// Returns every error at once, so one red run shows everything to fix.
+pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
+    let mut r = Reader::new(env);
+    for unknown in spec::unknown_inputs(env) {
+        r.warnings.push(InputProblem::new(
+            "inputs",
+            "UnknownInput",
+            format!("{unknown} is set but is not an input of this action; it is ignored (typo?)"),
+        ));
+    }
+    let (publish, percentage) = publish::read_publish(&mut r, now);
+    let signature_version = connection::read_signature_version(&mut r);
+    let dry_run = r.parsed("dry-run", parse_bool).unwrap_or(false);
+    let retry = connection::read_retry(&mut r);
+    let endpoint = connection::read_endpoint(&mut r);
+    let rollout = read_rollout(&mut r, percentage.is_some());
+    let credentials = read_credentials(&mut r, env, dry_run);
+    let export_credentials = r.parsed("export-credentials", parse_bool).unwrap_or(false);
+    let sts_endpoint = connection::read_sts_endpoint(&mut r, env);
+    if let Err(why) = Host::from_env(env) {
+        r.error("ci-system", why);
+    }
+
+    if !r.errors.is_empty() {
+        return Err(Rejected {
+            errors: r.errors,
+            warnings: r.warnings,
+        });
+    }
+    match (publish, signature_version, endpoint, sts_endpoint) {
+        (Some(publish), Some(signature_version), Some(endpoint), Some(sts_endpoint)) => {
+            Ok(Config {
+                publish,
+                credentials,
+                sts_endpoint,
+                export_credentials,
+                endpoint,
+                signature_version,
+                dry_run,
+                rollout,
+                retry,
+                warnings: r.warnings,
+            })
+        }
+        // Every `None` above has pushed an error, so this arm is not reached; keep it an error
+        // rather than a panic all the same.
+        _ => Err(Rejected {
+            errors: vec![InputProblem::new(
+                "inputs",
+                "InvalidParameter",
+                "the inputs could not be read",
+            )],
+            warnings: r.warnings,
+        }),
+    }
+}

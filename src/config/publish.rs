@@ -1,0 +1,140 @@
+//! What to publish and how: the app, the version, the environment, the percentage or regions, the start time and remarks (`app-id`, `version-id`, `publish-env`, `percentage`, `start-time`, `remarks`, `publish-type`, `regions`, `full-release`).
+
+use chrono::{DateTime, Utc};
+
+use crate::base::text::shown;
+use crate::base::values::{parse_bool, parse_percentage};
+use crate::config::reader::{checked, Reader};
+use crate::esa::model::{PublishEnv, PublishRequest, PublishType};
+use crate::esa::signing::format_timestamp;
+
+/// Reads the publish inputs. `now` decides whether a start time is in the past. The request
+/// is `None` when a required part is missing or invalid (each problem is recorded in `r`); the
+/// valid `percentage` comes back on its own, for the check against `percentage-steps`.
+pub fn read_publish(
+    r: &mut Reader<'_>,
+    now: DateTime<Utc>,
+) -> (Option<PublishRequest>, Option<u8>) {
+    let app_id = r
+        .required("app-id", "the application ID, like app-88068867578379xxxx (ListEdgeContainerApps lists them)")
+        .and_then(|v| checked(r, "app-id", v, "app-", "an application ID starts with `app-`; find it with ListEdgeContainerApps or in the ESA console"));
+    let version_id = r
+        .required("version-id", "the version to publish, like ver-87962637161651xxxx")
+        .and_then(|v| checked(r, "version-id", v, "ver-", "a version ID starts with `ver-`; find it with ListEdgeContainerAppVersions or in the ESA console"));
+    let publish_env = match r.required("publish-env", "`prod` or `staging`").as_deref() {
+        None => None,
+        Some("prod") => Some(PublishEnv::Prod),
+        Some("staging") => Some(PublishEnv::Staging),
+        Some(other) => {
+            r.error(
+                "publish-env",
+                format!(
+                    "input `publish-env` must be `prod` or `staging`, not `{}`",
+                    shown(other)
+                ),
+            );
+            None
+        }
+    };
+    let percentage = r.parsed("percentage", parse_percentage);
+    let start_time = r.parsed("start-time", parse_start_time);
+    if let Some(t) = start_time {
+        if t < now {
+            r.warn(
+                "start-time",
+                format!(
+                    "start-time {} is in the past; the service will start the publish at once",
+                    format_timestamp(t)
+                ),
+            );
+        }
+    }
+    let remarks = r.get("remarks");
+    let publish_type = r.parsed("publish-type", |v| match v {
+        "percentage" => Ok(PublishType::Percentage),
+        "region" => Ok(PublishType::Region),
+        other => Err(format!(
+            "must be `percentage` or `region`, not `{}`",
+            shown(other)
+        )),
+    });
+    let mut regions = r.parsed("regions", parse_regions).unwrap_or_default();
+    let mut full_release = r.parsed("full-release", parse_bool);
+    let region_publish = publish_type == Some(PublishType::Region);
+    if region_publish && regions.is_empty() && r.get("regions").is_none() {
+        r.error("regions", "input `regions` is required with `publish-type: region`: list at least one region, e.g. `jiangsu,zhejiang`");
+    }
+    if !region_publish && r.get("publish-type").is_none_or(|t| t == "percentage") {
+        if !regions.is_empty() {
+            r.warn("regions", "input `regions` only applies to `publish-type: region`; the service ignores it for a percentage publish, so it is not sent");
+            regions.clear();
+        }
+        if full_release.is_some() {
+            r.warn("full-release", "input `full-release` only applies to `publish-type: region`; the service ignores it for a percentage publish, so it is not sent");
+            full_release = None;
+        }
+    }
+
+    let request = match (app_id, version_id, publish_env) {
+        (Some(app_id), Some(version_id), Some(publish_env)) => Some(PublishRequest {
+            app_id,
+            version_id,
+            publish_env,
+            percentage,
+            start_time,
+            remarks,
+            publish_type,
+            regions,
+            full_release,
+        }),
+        _ => None,
+    };
+    (request, percentage)
+}
+
+/// Any RFC 3339 time, with an offset or `Z`, normalised to UTC (sub-seconds dropped: the API
+/// takes whole seconds).
+pub fn parse_start_time(value: &str) -> Result<DateTime<Utc>, String> {
+    DateTime::parse_from_rfc3339(value)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| format!("`{}` is not an RFC 3339 time like `2025-06-05T16:00:00Z` or `2025-06-06T00:00:00+08:00` ({e})", shown(value)))
+}
+
+/// A comma- or newline-separated list, or a JSON array of strings. Duplicates are an error
+/// (they mean a typo more often than intent).
+pub fn parse_regions(value: &str) -> Result<Vec<String>, String> {
+    let items: Vec<String> = if value.starts_with('[') {
+        serde_json::from_str::<Vec<String>>(value)
+            .map_err(|e| format!("looks like a JSON array but is not an array of strings ({e})"))?
+            .into_iter()
+            .map(|s| s.trim().to_string())
+            .collect()
+    } else {
+        value
+            .split([',', '\n'])
+            .map(|s| s.trim().to_string())
+            .filter(|s| !s.is_empty())
+            .collect()
+    };
+    if items.is_empty() {
+        return Err("lists no region".into());
+    }
+    let mut seen: Vec<&String> = Vec::new();
+    for item in &items {
+        if item.is_empty()
+            || !item
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_' || b == b'.')
+        {
+            return Err(format!(
+                "`{}` is not a region name like `jiangsu` (letters, digits, `-`, `_`, `.`)",
+                shown(item)
+            ));
+        }
+        if seen.contains(&item) {
+            return Err(format!("`{item}` is listed twice"));
+        }
+        seen.push(item);
+    }
+    Ok(items)
+}

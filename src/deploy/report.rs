@@ -1,0 +1,86 @@
+//! What the deployment did, kept as it goes so that it survives failure and cancellation: RequestIds, the version that served before, the steps, and the timeline.
+
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use crate::deploy::rollout::{Moment, Snapshot};
+use crate::deploy::Progress;
+
+/// What the deployment did, filled in as it goes.
+#[derive(Debug, Default)]
+pub struct Report {
+    /// The RequestId of the last publish call.
+    pub request_id: Option<String>,
+    /// What served before (`BaseLineVersion` or `DeployedVersion` of the first status read).
+    pub previous_version: Option<String>,
+    /// The last status read after publishing.
+    pub last: Option<Snapshot>,
+    pub rollback_request_id: Option<String>,
+    /// The steps' percentages (one entry without `percentage-steps`), and how many completed.
+    pub steps: Vec<Option<u8>>,
+    pub completed: usize,
+    /// The step under way, 1-based.
+    pub current: usize,
+    /// Each step, each status change, with its time since the start.
+    pub timeline: Vec<Moment>,
+    pub(crate) started: Option<Instant>,
+}
+
+impl Report {
+    pub(crate) fn note(&mut self, progress: &mut dyn Progress, text: String) {
+        let at = self.started.map(|s| s.elapsed()).unwrap_or_default();
+        progress.line(&format!("[{}] {text}", clock_text(at)));
+        self.timeline.push(Moment { at, text });
+    }
+}
+
+/// `mm:ss`.
+pub fn clock_text(d: Duration) -> String {
+    format!("{:02}:{:02}", d.as_secs() / 60, d.as_secs() % 60)
+}
+
+/// Where a cancelled run stopped, for the log.
+pub fn cancelled_text(report: &Report) -> String {
+    let total = report.steps.len();
+    let last = match report.completed {
+        0 => "no step had completed".to_string(),
+        n => format!(
+            "the last completed step, {}/{total} at {}, stays in place",
+            n,
+            report.steps[n - 1]
+                .map(|p| format!("{p}%"))
+                .unwrap_or_else(|| "100%".into())
+        ),
+    };
+    let when = if report.completed >= report.current.max(1) {
+        format!("while baking after step {}/{total}", report.completed)
+    } else {
+        format!("during step {}/{total}", report.current.max(1))
+    };
+    format!(
+        "cancelled {when}: {last}; nothing was rolled back, and a publish already sent may still go on (check the app's publish status)"
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cancel_message_names_the_last_completed_step() {
+        let mut r = Report {
+            steps: vec![Some(10), Some(50), Some(100)],
+            completed: 1,
+            current: 2,
+            ..Report::default()
+        };
+        assert!(cancelled_text(&r)
+            .contains("during step 2/3: the last completed step, 1/3 at 10%, stays in place"));
+        r.current = 1;
+        assert!(cancelled_text(&r).contains("while baking after step 1/3"));
+        r.completed = 0;
+        r.current = 1;
+        assert!(cancelled_text(&r).contains("no step had completed"));
+    }
+}

@@ -1,0 +1,87 @@
+//! Where the API lives, and the rule that keeps a signed call off the network in plain text: `http://` only for a loopback host.
+
+use std::net::IpAddr;
+
+use crate::base::text::shown;
+
+/// Where the API lives. Plain `http` is only ever allowed for a loopback host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// `https`, or `http` for a loopback host.
+    pub scheme: &'static str,
+    /// Host name or IP literal (IPv6 in brackets).
+    pub host: String,
+    /// Only when it differs from the scheme's default.
+    pub port: Option<u16>,
+}
+
+impl Endpoint {
+    /// The Host header, exactly as the HTTP client will send it.
+    pub fn host_header(&self) -> String {
+        match self.port {
+            Some(port) => format!("{}:{port}", self.host),
+            None => self.host.clone(),
+        }
+    }
+
+    /// `scheme://host[:port]`, with no trailing slash.
+    pub fn base_url(&self) -> String {
+        format!("{}://{}", self.scheme, self.host_header())
+    }
+}
+
+/// A host name (`esa.cn-hangzhou.aliyuncs.com`, `127.0.0.1:8080`) or a full URL with scheme
+/// and port. `http://` only for loopback: a plain-text request would expose the signed call.
+pub fn parse_endpoint(value: &str) -> Result<Endpoint, String> {
+    let with_scheme = if value.contains("://") {
+        value.to_string()
+    } else {
+        format!("https://{value}")
+    };
+    let url = url::Url::parse(&with_scheme)
+        .map_err(|e| format!("`{}` is not a host name or URL ({e})", shown(value)))?;
+    let scheme = match url.scheme() {
+        "https" => "https",
+        "http" => "http",
+        other => {
+            return Err(format!(
+                "scheme `{}` is not supported; use https",
+                shown(other)
+            ))
+        }
+    };
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err("must not carry a user name or password".into());
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return Err(format!(
+            "`{}` must be a host, optionally with scheme and port, without a path or query",
+            shown(value)
+        ));
+    }
+    let host = url
+        .host_str()
+        .filter(|h| !h.is_empty())
+        .ok_or_else(|| format!("`{}` has no host", shown(value)))?
+        .to_string();
+    if scheme == "http" && !is_loopback(&host) {
+        return Err(format!(
+            "plain http is only allowed for a loopback host (127.0.0.0/8, ::1, localhost), not `{}`: the signed request and any STS token would cross the network unencrypted. Use https",
+            shown(&host)
+        ));
+    }
+    Ok(Endpoint {
+        scheme,
+        host,
+        port: url.port(),
+    })
+}
+
+/// 127.0.0.0/8, ::1 or `localhost`.
+pub fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    match bare.parse::<IpAddr>() {
+        Ok(ip) => ip.is_loopback(),
+        Err(_) => bare.eq_ignore_ascii_case("localhost"),
+    }
+}

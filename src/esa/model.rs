@@ -1,0 +1,72 @@
+//! The requests this action makes, as plain validated types: which environment, which rollout, which signing method. The configuration builds them; the wire placement reads them.
+
+use chrono::{DateTime, Utc};
+
+/// `prod` or `staging`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublishEnv {
+    Prod,
+    Staging,
+}
+
+impl PublishEnv {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PublishEnv::Prod => "prod",
+            PublishEnv::Staging => "staging",
+        }
+    }
+}
+
+/// `percentage` (the service's default) or `region`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PublishType {
+    Percentage,
+    Region,
+}
+
+impl PublishType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PublishType::Percentage => "percentage",
+            PublishType::Region => "region",
+        }
+    }
+}
+
+/// Which signing method to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignatureVersion {
+    /// ACS3-HMAC-SHA256, Alibaba's recommended method.
+    V3,
+    /// HMAC-SHA1, SignatureVersion 1.0.
+    V2,
+}
+
+impl SignatureVersion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SignatureVersion::V3 => "v3",
+            SignatureVersion::V2 => "v2",
+        }
+    }
+}
+
+/// The parameters of one PublishEdgeContainerAppVersion call, validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishRequest {
+    pub app_id: String,
+    pub version_id: String,
+    pub publish_env: PublishEnv,
+    /// 1..=100; `None` leaves the service's default (100).
+    pub percentage: Option<u8>,
+    /// Normalised to UTC; `None` means now.
+    pub start_time: Option<DateTime<Utc>>,
+    pub remarks: Option<String>,
+    /// `None` leaves the service's default (percentage).
+    pub publish_type: Option<PublishType>,
+    /// Only sent with a region publish.
+    pub regions: Vec<String>,
+    /// Only sent with a region publish.
+    pub full_release: Option<bool>,
+}
