@@ -24,6 +24,37 @@ pub struct Answer {
     pub request_id: String,
 }
 
+/// The action a request names, read without authenticating it (to pick a scripted fault).
+pub fn peek_action(req: &Incoming) -> Option<String> {
+    if req.path == "/_github/idtoken" {
+        return Some("GitHubIdToken".into());
+    }
+    req.headers
+        .iter()
+        .find(|(n, _)| n == "x-acs-action")
+        .map(|(_, v)| v.clone())
+        .or_else(|| parse_pairs(&req.query).remove("Action"))
+}
+
+/// The record of a request that was dropped before the service acted on it.
+pub fn unapplied(req: &Incoming, received_at_ms: u64) -> Received {
+    Received {
+        method: req.method.clone(),
+        path: req.path.clone(),
+        query: req.query.clone(),
+        headers: req.headers.clone(),
+        body: String::from_utf8_lossy(&req.body).into_owned(),
+        signature_method: None,
+        action: peek_action(req),
+        query_params: parse_pairs(&req.query),
+        body_params: BTreeMap::new(),
+        status: 0,
+        code: Some("ConnectionReset".into()),
+        request_id: String::new(),
+        received_at_ms,
+    }
+}
+
 /// An error answer: HTTP status, Code, Message.
 struct Refusal(u16, &'static str, String);
 
@@ -123,12 +154,12 @@ pub fn process(state: &mut State, req: Incoming, now: DateTime<Utc>) -> (Answer,
         received.query_params = query.clone();
         match action.as_str() {
             "PublishEdgeContainerAppVersion" => publish(state, &query, &form).map(|()| {
-                start_rollout(state, &query, &form);
+                start_rollout(state, &query, &form, now);
                 None
             }),
             "GetEdgeContainerAppStatus" => app_status(state, &query, &form, &req.method).map(Some),
             "GetEdgeContainerStagingDeployStatus" => staging_status(state, &query, &form, &req.method).map(Some),
-            "RollbackEdgeContainerAppVersion" => rollback(state, &query, &form).map(|()| None),
+            "RollbackEdgeContainerAppVersion" => rollback(state, &query, &form, now).map(|()| None),
             other => Err(refuse(404, "InvalidAction.NotFound", format!("Specified api is not found, please check your url and method. Action: {other}"))),
         }
         })
@@ -513,6 +544,7 @@ fn start_rollout(
     state: &mut State,
     query: &BTreeMap<String, String>,
     form: &BTreeMap<String, String>,
+    now: DateTime<Utc>,
 ) {
     let rollout = state
         .config
@@ -526,6 +558,7 @@ fn start_rollout(
         app.baseline_version = app.deployed_version.clone();
     }
     app.publish_status = "publishing".into();
+    app.publish_time = service_time(now);
     app.publishing_version = query["VersionId"].clone();
     app.expect_percentage = form
         .get("Percentage")
@@ -686,6 +719,8 @@ fn app_status(
             "PublishingVersion": app.publishing_version,
             "DeployedVersion": app.deployed_version,
             "BaseLineVersion": app.baseline_version,
+            "PublishTime": app.publish_time,
+            "RollbackTime": app.rollback_time,
             "PublishEnv": query["PublishEnv"],
             "Regions": { "Region": [] },
         }
@@ -711,6 +746,7 @@ fn rollback(
     state: &mut State,
     query: &BTreeMap<String, String>,
     form: &BTreeMap<String, String>,
+    now: DateTime<Utc>,
 ) -> Result<(), Refusal> {
     let (in_query, in_body) = (
         &["VersionId", "Percentage", "UsedPercent"],
@@ -734,6 +770,7 @@ fn rollback(
             app.publish_status = "rollbacked".into();
             app.publishing_version.clear();
             app.deployed_version = to.clone();
+            app.rollback_time = service_time(now);
             app.rollout = None;
         }
     }
@@ -866,6 +903,11 @@ fn assume_role_with_oidc(
 }
 
 /// A RequestId shaped like Alibaba's (8-4-4-4-12 upper-case hex), unique per request.
+/// The service's time format, to the millisecond so that two publishes in one second differ.
+fn service_time(now: DateTime<Utc>) -> String {
+    now.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
 fn request_id(counter: u64, now: DateTime<Utc>) -> String {
     let h = verify::sha256_hex(
         format!(

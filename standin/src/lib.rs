@@ -7,7 +7,6 @@ pub mod esa;
 pub mod verify;
 
 use std::collections::{HashSet, VecDeque};
-use std::convert::Infallible;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
@@ -126,6 +125,9 @@ pub enum Fault {
     Hang,
     /// Send the status, headers and a first slice of the body, then drop the connection.
     CutOff,
+    /// Drop the connection without answering, before the request is applied: the client has
+    /// sent it, but the service never acted on it (a reset on the way in).
+    Reset,
 }
 
 impl Fault {
@@ -200,6 +202,9 @@ pub struct AppState {
     pub publishing_version: String,
     pub deployed_version: String,
     pub baseline_version: String,
+    /// When the last publish started, and the last rollback (empty before the first).
+    pub publish_time: String,
+    pub rollback_time: String,
     pub staging_phase: String,
     pub rollout: Option<Rollout>,
     pub polls: u32,
@@ -215,11 +220,31 @@ pub struct State {
     pub publishes: usize,
     pub config: Config,
     pub nonces: HashSet<String>,
-    /// Scripted faults, each for the next request of one action.
-    pub faults: VecDeque<(String, Fault)>,
+    /// Scripted faults, each for one request of one action.
+    pub faults: VecDeque<Scripted>,
     pub received: Vec<Received>,
     pub counter: u64,
     pub started: Option<std::time::Instant>,
+}
+
+/// A fault waiting for a request of `action`, after `skip` more of them pass unharmed.
+#[derive(Debug, Clone)]
+pub struct Scripted {
+    pub action: String,
+    pub skip: usize,
+    pub fault: Fault,
+}
+
+impl State {
+    /// The fault for this request of `action`, if one is due (the first one queued for it).
+    fn take_fault(&mut self, action: &str) -> Option<Fault> {
+        let at = self.faults.iter().position(|f| f.action == action)?;
+        if self.faults[at].skip > 0 {
+            self.faults[at].skip -= 1;
+            return None;
+        }
+        self.faults.remove(at).map(|f| f.fault)
+    }
 }
 
 /// A running stand-in; it stops when dropped.
@@ -341,10 +366,26 @@ impl StandIn {
     /// Queues a fault for the next `count` requests of `action` (`GitHubIdToken`,
     /// `AssumeRoleWithOIDC`, `GetEdgeContainerAppStatus`, …).
     pub fn push_faults_on(&self, action: &str, fault: Fault, count: usize) {
+        self.push_faults_on_after(action, 0, fault, count);
+    }
+
+    /// Queues a fault for `count` requests of `action`, after the next `skip` of them pass
+    /// unharmed.
+    pub fn push_faults_on_after(&self, action: &str, skip: usize, fault: Fault, count: usize) {
         if let Ok(mut s) = self.state.lock() {
-            s.faults
-                .extend(std::iter::repeat_n((action.to_string(), fault), count));
+            for n in 0..count {
+                s.faults.push_back(Scripted {
+                    action: action.to_string(),
+                    skip: if n == 0 { skip } else { 0 },
+                    fault: fault.clone(),
+                });
+            }
         }
+    }
+
+    /// How many publishes took effect (a `Reset` publish never does).
+    pub fn applied_publishes(&self) -> usize {
+        self.state.lock().map(|s| s.publishes).unwrap_or_default()
     }
 
     /// The PublishEdgeContainerAppVersion requests received so far.
@@ -417,7 +458,7 @@ async fn serve(
 async fn handle(
     req: Request<Incoming>,
     state: Arc<Mutex<State>>,
-) -> Result<Response<Reply>, Infallible> {
+) -> Result<Response<Reply>, std::io::Error> {
     let (parts, body) = req.into_parts();
     let body = body
         .collect()
@@ -457,18 +498,24 @@ async fn handle(
                 &[],
             ));
         };
-        let (answer, mut received) = esa::process(&mut state, incoming, chrono::Utc::now());
-        received.received_at_ms = state
+        let fault = esa::peek_action(&incoming).and_then(|action| state.take_fault(&action));
+        let received_at_ms = state
             .started
             .map(|t| t.elapsed().as_millis() as u64)
             .unwrap_or_default();
-        let fault = received.action.as_deref().and_then(|action| {
-            let at = state
-                .faults
-                .iter()
-                .position(|(target, _)| target == action)?;
-            state.faults.remove(at).map(|(_, fault)| fault)
-        });
+        if let Some(Fault::Reset) = fault {
+            let received = esa::unapplied(&incoming, received_at_ms);
+            eprintln!(
+                "esa-standin: {} {} -> (fault: connection reset before it was applied)",
+                received.method,
+                received.action.as_deref().unwrap_or("-")
+            );
+            state.received.push(received);
+            // An error from the service makes the server drop the connection unanswered.
+            return Err(std::io::Error::other("reset on purpose"));
+        }
+        let (answer, mut received) = esa::process(&mut state, incoming, chrono::Utc::now());
+        received.received_at_ms = received_at_ms;
         eprintln!(
             "esa-standin: {} {} {} {} -> {}{}",
             received.method,
@@ -485,6 +532,7 @@ async fn handle(
                     format!(" (fault: answered {status} instead)"),
                 Some(Fault::Hang) => " (fault: never answers)".into(),
                 Some(Fault::CutOff) => " (fault: connection cut mid-answer)".into(),
+                Some(Fault::Reset) => String::new(),
             }
         );
         state.received.push(received);
@@ -514,6 +562,7 @@ async fn handle(
                 b"{\"RequestId\": \"04F0F3",
             ))))
             .unwrap_or_else(|_| Response::new(Reply::Full(None))),
+        Some(Fault::Reset) => respond(500, "text/plain", "not reached".into(), &[]),
     })
 }
 
