@@ -241,10 +241,15 @@ async fn publish<W: Write>(
         Some(config),
         &Outcome::Published {
             request_id: request_id.as_deref(),
+            answer_lost: deployment.answer_lost,
         },
         &deployment.timeline,
     ))?;
-    runner.log(&report::published_line(config, request_id.as_deref()));
+    runner.log(&report::published_line(
+        config,
+        request_id.as_deref(),
+        deployment.answer_lost,
+    ));
     Ok(())
 }
 

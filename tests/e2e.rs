@@ -262,13 +262,18 @@ fn a_server_message_cannot_inject_workflow_commands() {
 
 #[test]
 fn a_proxy_page_is_reported_with_status_and_body() {
+    // On the status read, so that no publish is settled (see tests/faults.rs for that).
     let standin = StandIn::start(Config::default()).unwrap();
-    standin.push_fault(Fault::respond(
-        502,
-        "text/html",
-        "<html><h1>502 Bad Gateway</h1>\n<p>nginx</p></html>",
-    ));
-    let run = run_binary(&inputs(&standin.url(), &[]));
+    standin.push_faults_on(
+        "GetEdgeContainerAppStatus",
+        Fault::respond(
+            502,
+            "text/html",
+            "<html><h1>502 Bad Gateway</h1>\n<p>nginx</p></html>",
+        ),
+        1,
+    );
+    let run = run_binary(&inputs(&standin.url(), &[("INPUT_MAX-ATTEMPTS", "1")]));
     assert_eq!(run.code, 1);
     let e = &run.errors()[0];
     assert_eq!(e.properties["title"], "UnexpectedResponse");

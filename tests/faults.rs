@@ -165,8 +165,53 @@ fn retry_after_beyond_the_deadline_stops_at_once() {
     assert!(elapsed < Duration::from_secs(5));
 }
 
+/// The one warning of a publish whose answer was lost and which the status confirmed.
+fn answer_lost_warning(run: &Run) -> String {
+    let warnings: Vec<_> = run
+        .warnings()
+        .into_iter()
+        .filter(|w| w.properties.get("title").map(String::as_str) == Some("AnswerLost"))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", run.stdout);
+    warnings[0].data.clone()
+}
+
+/// A lost answer that the status settled: success, one publish, no RequestId, a warning.
+fn assert_settled_as_published(s: &StandIn, run: &Run, lost: &[&str]) {
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(
+        s.publishes().len(),
+        1,
+        "a publish that took effect is not repeated"
+    );
+    assert_eq!(s.applied_publishes(), 1);
+    let warning = answer_lost_warning(run);
+    assert_contains(
+        &warning,
+        &[
+            "the answer to the publish of ver-879626371616510001",
+            "confirms it took effect",
+            "new PublishTime",
+            "RequestId is unknown",
+        ],
+    );
+    assert_contains(&warning, lost);
+    assert_eq!(
+        run.outputs()["request-id"],
+        "",
+        "a RequestId is never invented"
+    );
+    assert_contains(
+        &run.summary,
+        &[
+            "published",
+            "RequestId | unknown: the publish's answer was lost",
+        ],
+    );
+}
+
 #[test]
-fn a_proxys_html_502_is_reported_and_not_repeated() {
+fn a_proxys_html_502_after_the_publish_arrived_is_settled_by_the_status() {
     let s = standin();
     s.push_faults(
         Fault::respond(
@@ -177,25 +222,7 @@ fn a_proxys_html_502_is_reported_and_not_repeated() {
         5,
     );
     let (run, _) = publish(&s.url(), &[]);
-    assert_eq!(run.code, 1);
-    let (title, text) = single_error(&run);
-    assert_eq!(title, "UnexpectedResponse");
-    assert_contains(
-        &text,
-        &[
-            "HTTP 502",
-            "an HTML page",
-            "502 Bad Gateway",
-            "1 attempt;",
-            "may have reached the service",
-            "publish status",
-        ],
-    );
-    assert_eq!(
-        s.publishes().len(),
-        1,
-        "a publish that may have arrived is not repeated"
-    );
+    assert_settled_as_published(&s, &run, &["UnexpectedResponse", "502 Bad Gateway"]);
 }
 
 #[test]
@@ -227,22 +254,27 @@ fn a_200_over_one_mebibyte_is_refused() {
 }
 
 #[test]
-fn a_server_that_never_answers_hits_the_deadline() {
+fn a_read_timeout_after_sending_is_settled_by_the_status() {
     let s = standin();
     s.push_faults(Fault::Hang, 5);
+    let (run, elapsed) = publish(&s.url(), &[("INPUT_TIMEOUT", "2s")]);
+    assert_settled_as_published(&s, &run, &["Timeout", "within the 2 s deadline"]);
+    assert!(
+        elapsed >= Duration::from_secs(2) && elapsed < Duration::from_secs(8),
+        "{elapsed:?}"
+    );
+}
+
+#[test]
+fn a_server_that_never_answers_hits_the_deadline() {
+    let s = standin();
+    s.push_faults_on("GetEdgeContainerAppStatus", Fault::Hang, 5);
     let (run, elapsed) = publish(&s.url(), &[("INPUT_TIMEOUT", "2s")]);
     assert_eq!(run.code, 1);
     let (title, text) = single_error(&run);
     assert_eq!(title, "Timeout");
-    assert_contains(
-        &text,
-        &[
-            "within the 2 s deadline",
-            "may have reached the service",
-            "publish status",
-        ],
-    );
-    assert_eq!(s.publishes().len(), 1);
+    assert_contains(&text, &["within the 2 s deadline"]);
+    assert!(s.publishes().is_empty(), "nothing is published unlocked");
     assert!(
         elapsed >= Duration::from_secs(2) && elapsed < Duration::from_secs(6),
         "{elapsed:?}"
@@ -250,23 +282,99 @@ fn a_server_that_never_answers_hits_the_deadline() {
 }
 
 #[test]
-fn a_connection_closed_mid_answer_is_reported_and_not_repeated() {
+fn an_answer_dropped_after_the_publish_was_applied_is_settled_by_the_status() {
     let s = standin();
     s.push_faults(Fault::CutOff, 5);
     let (run, elapsed) = publish(&s.url(), &[]);
-    assert_eq!(run.code, 1);
+    assert_settled_as_published(&s, &run, &["NetworkError", "no complete answer"]);
+    assert!(elapsed < Duration::from_secs(10));
+}
+
+#[test]
+fn a_reset_before_the_publish_arrived_is_sent_again_after_the_settle_reads() {
+    let s = standin();
+    s.push_fault(Fault::Reset);
+    let (run, _) = publish(&s.url(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(s.publishes().len(), 2, "sent, reset, then sent again");
+    assert_eq!(s.applied_publishes(), 1, "exactly one publish took effect");
+    assert_contains(
+        &run.stdout,
+        &[
+            "two readings of the app's status",
+            "show no sign of it, so it did not take effect: sending it again (attempt 2 of 4)",
+        ],
+    );
+    assert!(run.warnings().is_empty(), "{}", run.stdout);
+    // The re-sent publish answered: its RequestId is the output.
+    assert_eq!(run.outputs()["request-id"], s.publishes()[1].request_id);
+    // Between the two publishes: the two settle readings of the status.
+    let actions: Vec<String> = s
+        .requests()
+        .into_iter()
+        .map(|r| r.action.unwrap_or_default())
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            "GetEdgeContainerAppStatus",
+            "PublishEdgeContainerAppVersion",
+            "GetEdgeContainerAppStatus",
+            "GetEdgeContainerAppStatus",
+            "PublishEdgeContainerAppVersion"
+        ]
+    );
+}
+
+#[test]
+fn a_re_send_counts_against_max_attempts() {
+    let s = standin();
+    s.push_fault(Fault::Reset);
+    let (run, _) = publish(&s.url(), &[("INPUT_MAX-ATTEMPTS", "1")]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let (title, text) = single_error(&run);
+    assert_eq!(title, "NetworkError");
+    assert_contains(&text, &["may have reached the service", "publish status"]);
+    assert_contains(
+        &run.stdout,
+        &["no attempt or time is left to send it again"],
+    );
+    assert_eq!(s.publishes().len(), 1);
+    assert_eq!(s.applied_publishes(), 0);
+}
+
+#[test]
+fn a_status_that_cannot_be_read_leaves_todays_error() {
+    let s = standin();
+    s.push_faults(Fault::CutOff, 5);
+    // The lock's reading passes; the settle reading is refused.
+    s.push_faults_on_after(
+        "GetEdgeContainerAppStatus",
+        1,
+        Fault::api_error(
+            403,
+            "Forbidden.RAM",
+            "You are not authorized to do this action.",
+        ),
+        5,
+    );
+    let (run, _) = publish(&s.url(), &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
     let (title, text) = single_error(&run);
     assert_eq!(title, "NetworkError");
     assert_contains(
         &text,
         &[
             "no complete answer",
-            "closed",
             "may have reached the service",
+            "check the application's publish status",
         ],
     );
-    assert_eq!(s.publishes().len(), 1);
-    assert!(elapsed < Duration::from_secs(10));
+    assert_contains(
+        &run.stdout,
+        &["could not be read to settle it", "Forbidden.RAM"],
+    );
+    assert_eq!(s.publishes().len(), 1, "never re-sent without a reading");
 }
 
 #[test]

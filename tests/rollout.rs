@@ -5,7 +5,8 @@ mod support;
 use std::time::{Duration, Instant};
 
 use esa_standin::{
-    Config, Initial, Rollout, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID,
+    Config, Fault, Initial, Rollout, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET,
+    DEMO_APP_ID,
 };
 use support::{run_binary, Run};
 
@@ -287,4 +288,43 @@ fn a_cancelled_staged_rollout_says_which_step_stays() {
     assert_eq!(errors[0].properties["title"], "Cancelled");
     assert!(errors[0].data.contains("cancelled while baking after step 1/2: the last completed step, 1/2 at 10%, stays in place"), "{stdout}");
     assert_eq!(s.publishes().len(), 1);
+}
+
+#[test]
+fn a_rollback_whose_answer_was_lost_is_settled_by_the_status() {
+    let s = standin(vec![Rollout::Stuck], None);
+    s.push_faults_on("RollbackEdgeContainerAppVersion", Fault::CutOff, 5);
+    let (run, _) = publish(
+        &s,
+        &[
+            ("INPUT_WAIT", "true"),
+            ("INPUT_WAIT-TIMEOUT", "1s"),
+            ("INPUT_ROLLBACK-ON-FAILURE", "true"),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(title(&run), "RolloutTimeout");
+    let rollbacks = actions(&s)
+        .iter()
+        .filter(|a| *a == "RollbackEdgeContainerAppVersion")
+        .count();
+    assert_eq!(rollbacks, 1, "a rollback that took effect is not repeated");
+    let warning = run
+        .warnings()
+        .into_iter()
+        .find(|w| w.properties.get("title").map(String::as_str) == Some("AnswerLost"))
+        .unwrap_or_else(|| panic!("no AnswerLost warning:\n{}", run.stdout));
+    assert!(
+        warning.data.contains(&format!(
+            "the answer to the rollback to {PREVIOUS} was lost"
+        )) && warning.data.contains("new RollbackTime"),
+        "{}",
+        warning.data
+    );
+    let error = &run.errors()[0].data;
+    assert!(
+        error.contains(&format!("Rolled back to {PREVIOUS}")) && error.contains("answer was lost"),
+        "{error}"
+    );
+    assert!(!run.outputs().contains_key("rollback-request-id"));
 }

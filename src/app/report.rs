@@ -10,7 +10,12 @@ use crate::esa::signing::{format_timestamp, SignedRequest};
 
 /// How the run ended, for the summary.
 pub enum Outcome<'a> {
-    Published { request_id: Option<&'a str> },
+    /// `answer_lost`: the publish's answer was lost and the status confirmed it, so its
+    /// RequestId is unknown.
+    Published {
+        request_id: Option<&'a str>,
+        answer_lost: bool,
+    },
     DryRun,
     Skipped(&'a str),
     Failed(&'a Error),
@@ -43,15 +48,20 @@ fn signature_name(v: SignatureVersion) -> &'static str {
 }
 
 /// The human log line of a successful publish.
-pub fn published_line(config: &Config, request_id: Option<&str>) -> String {
+pub fn published_line(config: &Config, request_id: Option<&str>, answer_lost: bool) -> String {
     let p = &config.publish;
+    let request_id = match (request_id, answer_lost) {
+        (Some(id), _) => id,
+        (None, true) => "unknown (the answer was lost; the app's status confirmed the publish)",
+        (None, false) => "(none given)",
+    };
     format!(
         "Published {} of {} to {} ({}), RequestId {}",
         p.version_id,
         p.app_id,
         p.publish_env.as_str(),
         rollout(config),
-        request_id.unwrap_or("(none given)")
+        request_id
     )
 }
 
@@ -86,12 +96,20 @@ pub fn summary(config: Option<&Config>, outcome: &Outcome<'_>, timeline: &[Momen
         }
     }
     let request_id = match outcome {
-        Outcome::Published { request_id } => *request_id,
+        Outcome::Published { request_id, .. } => *request_id,
         Outcome::Failed(e) => e.request_id(),
         Outcome::DryRun | Outcome::Skipped(_) => None,
     };
     if let Some(id) = request_id {
         rows.push(("RequestId", format!("`{}`", markdown_cell(id))));
+    } else if let Outcome::Published {
+        answer_lost: true, ..
+    } = outcome
+    {
+        rows.push((
+            "RequestId",
+            "unknown: the publish's answer was lost, and the app's status confirmed that it took effect".into(),
+        ));
     }
     if let Outcome::Failed(e) = outcome {
         match e {

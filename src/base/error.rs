@@ -164,6 +164,26 @@ impl fmt::Display for ApiError {
 }
 
 impl Error {
+    /// Whether the call's request went out and its answer was lost, so it may or may not have
+    /// taken effect.
+    pub fn may_have_applied(&self) -> bool {
+        matches!(
+            self,
+            Error::Attempts {
+                reason: StopReason::MayHaveApplied,
+                ..
+            }
+        )
+    }
+
+    /// How many attempts this error stands for (1 for a single failure).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Attempts { attempts, .. } => *attempts,
+            _ => 1,
+        }
+    }
+
     /// The annotation title: the Alibaba error code where there is one.
     pub fn title(&self) -> String {
         match self {

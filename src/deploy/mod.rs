@@ -9,6 +9,7 @@
 pub mod report;
 pub mod rollout;
 pub mod run;
+pub mod settle;
 pub mod status;
 
 use crate::esa::client::Event;

@@ -12,6 +12,11 @@ use crate::deploy::Progress;
 pub struct Report {
     /// The RequestId of the last publish call.
     pub request_id: Option<String>,
+    /// Whether the last publish's answer was lost and the status confirmed it instead (so its
+    /// RequestId is unknown).
+    pub answer_lost: bool,
+    /// The status read by the publish lock, before anything was sent.
+    pub status_before: Option<Snapshot>,
     /// What served before (`BaseLineVersion` or `DeployedVersion` of the first status read).
     pub previous_version: Option<String>,
     /// The last status read after publishing.

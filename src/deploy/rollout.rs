@@ -19,6 +19,10 @@ pub struct Snapshot {
     pub deployed_version: String,
     pub baseline_version: String,
     pub regions: Vec<String>,
+    /// When the last publish started, and the last rollback, as the service writes them
+    /// (empty when it gives none).
+    pub publish_time: String,
+    pub rollback_time: String,
     /// Staging only: GetEdgeContainerStagingDeployStatus's `Phase`, when read.
     pub staging_phase: Option<String>,
 }
@@ -49,6 +53,8 @@ impl Snapshot {
             publishing_version: text("PublishingVersion"),
             deployed_version: text("DeployedVersion"),
             baseline_version: text("BaseLineVersion"),
+            publish_time: text("PublishTime"),
+            rollback_time: text("RollbackTime"),
             // `Regions` is an object, `{"Region": [..]}`, not a list.
             regions: s
                 .get("Regions")

@@ -10,11 +10,11 @@ use crate::config::rollout::IfBusy;
 use crate::config::Config;
 use crate::deploy::report::{clock_text, Report};
 use crate::deploy::rollout::{self, Clock, Target, WaitEnd};
+use crate::deploy::settle::{publish_sign, rollback_sign, send_settled};
 use crate::deploy::status::read_status;
 use crate::deploy::Progress;
-use crate::esa::api::{publish_request, rollback_request, PublishResponse};
+use crate::esa::api::{publish_request, rollback_request};
 use crate::esa::client::{Client, Event};
-use crate::esa::retry::Idempotency;
 
 /// Real time for [`rollout::wait`].
 pub struct TokioClock(Instant);
@@ -70,6 +70,7 @@ pub async fn deploy(
         }
         Err(e) => return Err(e),
     };
+    report.status_before = before.clone();
     if let Some(before) = &before {
         report.previous_version = before.serving_version().map(str::to_string);
         if let Some(other) = before.busy_with_other(&ours).map(str::to_string) {
@@ -93,31 +94,43 @@ pub async fn deploy(
         let shown = percentage
             .map(|p| format!("{p}%"))
             .unwrap_or_else(|| "100% (default)".into());
-        let outcome = client
-            .call::<PublishResponse>(
-                &publish_request(&publish),
-                Idempotency::NotIdempotent,
-                &config.retry,
-                &mut |e| progress.client(e),
-            )
-            .await;
-        let answer = match outcome {
-            Ok(a) => a,
+        // A lost answer is settled against the latest reading: the previous step's, or the
+        // lock's before the first step.
+        let reading = report.last.clone().or_else(|| report.status_before.clone());
+        let what = format!("the publish of {ours} at {shown}");
+        let target_percentage = u32::from(percentage.unwrap_or(100));
+        let outcome = send_settled(
+            client,
+            config,
+            progress,
+            &publish_request(&publish),
+            &what,
+            reading.as_ref(),
+            &|before, after| publish_sign(before, after, &ours, target_percentage),
+        )
+        .await;
+        let sent = match outcome {
+            Ok(sent) => sent,
             Err(e) if index > 0 => {
                 let detail = format!("step {}/{total}: the publish failed: {e}", index + 1);
                 return Err(fail(client, config, progress, report, e.title(), detail).await);
             }
             Err(e) => return Err(e),
         };
-        report.request_id = answer.body.request_id.or(answer.request_id);
-        report.note(
-            progress,
-            format!(
+        report.request_id = sent.request_id;
+        report.answer_lost = sent.confirmed.is_some();
+        let text = match &sent.confirmed {
+            None => format!(
                 "step {}/{total}: publishing {ours} at {shown} accepted, RequestId {}",
                 index + 1,
                 report.request_id.as_deref().unwrap_or("(none)")
             ),
-        );
+            Some(how) => format!(
+                "step {}/{total}: publishing {ours} at {shown}: the answer was lost, and the app's status confirms it took effect ({how}); RequestId unknown",
+                index + 1
+            ),
+        };
+        report.note(progress, text);
         if !settings.follows() {
             report.completed = index + 1;
             continue;
@@ -269,18 +282,25 @@ async fn fail(
         "esa-publish: rollback after {} failed ({title})",
         config.publish.version_id
     );
-    let result = client
-        .call::<PublishResponse>(
-            &rollback_request(&config.publish.app_id, &previous, &remarks),
-            Idempotency::NotIdempotent,
-            &config.retry,
-            &mut |e| progress.client(e),
-        )
-        .await;
+    let reading = report.last.clone().or_else(|| report.status_before.clone());
+    let result = send_settled(
+        client,
+        config,
+        progress,
+        &rollback_request(&config.publish.app_id, &previous, &remarks),
+        &format!("the rollback to {previous}"),
+        reading.as_ref(),
+        &|before, after| rollback_sign(before, after, &previous),
+    )
+    .await;
     match result {
-        Ok(answer) => {
-            let id = answer.body.request_id.or(answer.request_id);
-            report.rollback_request_id = id.clone();
+        Ok(sent) => {
+            report.rollback_request_id = sent.request_id.clone();
+            // An output must not carry made-up text; the log and the message say what happened.
+            let id = sent.request_id.or_else(|| {
+                sent.confirmed
+                    .map(|_| "unknown: its answer was lost, the status confirms it".to_string())
+            });
             report.note(
                 progress,
                 format!(
