@@ -56,9 +56,9 @@ pub fn unapplied(req: &Incoming, received_at_ms: u64) -> Received {
 }
 
 /// An error answer: HTTP status, Code, Message.
-struct Refusal(u16, &'static str, String);
+pub(crate) struct Refusal(pub u16, pub &'static str, pub String);
 
-fn refuse(status: u16, code: &'static str, message: impl Into<String>) -> Refusal {
+pub(crate) fn refuse(status: u16, code: &'static str, message: impl Into<String>) -> Refusal {
     Refusal(status, code, message.into())
 }
 
@@ -113,7 +113,7 @@ pub fn process(state: &mut State, req: Incoming, now: DateTime<Utc>) -> (Answer,
     let outcome = if req.path == "/_github/idtoken" {
         received.action = Some("GitHubIdToken".into());
         received.query_params = query.clone();
-        match github_id_token(state, &headers, &query) {
+        match crate::oidc::github_id_token(state, &headers, &query) {
             Ok(token) => {
                 received.status = 200;
                 return (
@@ -132,7 +132,7 @@ pub fn process(state: &mut State, req: Incoming, now: DateTime<Utc>) -> (Answer,
     {
         received.action = Some("AssumeRoleWithOIDC".into());
         received.query_params = query.clone();
-        match assume_role_with_oidc(state, &query, now, &request_id) {
+        match crate::oidc::assume_role_with_oidc(state, &query, now, &request_id) {
             Ok(body) => {
                 received.status = 200;
                 return (
@@ -153,13 +153,18 @@ pub fn process(state: &mut State, req: Incoming, now: DateTime<Utc>) -> (Answer,
         }
         received.query_params = query.clone();
         match action.as_str() {
-            "PublishEdgeContainerAppVersion" => publish(state, &query, &form).map(|()| {
+            "PublishEdgeContainerAppVersion" => publish(state, &query, &form).and_then(|()| {
+                crate::versions::check_publishable(state, &form["AppId"], &query["VersionId"])
+            }).map(|()| {
                 start_rollout(state, &query, &form, now);
                 None
             }),
             "GetEdgeContainerAppStatus" => app_status(state, &query, &form, &req.method).map(Some),
             "GetEdgeContainerStagingDeployStatus" => staging_status(state, &query, &form, &req.method).map(Some),
             "RollbackEdgeContainerAppVersion" => rollback(state, &query, &form, now).map(|()| None),
+            "CreateEdgeContainerAppVersion" => crate::versions::create(state, &query, &form, &req.method, now).map(Some),
+            "GetEdgeContainerAppVersion" => crate::versions::get(state, &query, &form, &req.method).map(Some),
+            "ListEdgeContainerAppVersions" => crate::versions::list(state, &query, &form, &req.method).map(Some),
             other => Err(refuse(404, "InvalidAction.NotFound", format!("Specified api is not found, please check your url and method. Action: {other}"))),
         }
         })
@@ -628,7 +633,7 @@ fn advance(app: &mut AppState, step: u32) {
 
 /// Every parameter where the official SDK sends it (query or form body), and `required` ones
 /// present: the stand-in is stricter than the service here, to catch a misplaced parameter.
-fn check_placement(
+pub(crate) fn check_placement(
     query: &BTreeMap<String, String>,
     form: &BTreeMap<String, String>,
     in_query: &[&str],
@@ -672,7 +677,7 @@ fn check_placement(
     }
 }
 
-fn check_method(method: &str, want: &str) -> Result<(), Refusal> {
+pub(crate) fn check_method(method: &str, want: &str) -> Result<(), Refusal> {
     if method == want {
         Ok(())
     } else {
@@ -684,7 +689,7 @@ fn check_method(method: &str, want: &str) -> Result<(), Refusal> {
     }
 }
 
-fn known_app(state: &State, app: &str) -> Result<(), Refusal> {
+pub(crate) fn known_app(state: &State, app: &str) -> Result<(), Refusal> {
     if state.config.apps.iter().any(|a| a == app) {
         Ok(())
     } else {
@@ -777,137 +782,12 @@ fn rollback(
     Ok(())
 }
 
-/// GitHub's ID-token endpoint: a bearer token in, `{"value": "<JWT>"}` out.
-fn github_id_token(
-    state: &State,
-    headers: &BTreeMap<String, String>,
-    query: &BTreeMap<String, String>,
-) -> Result<String, Refusal> {
-    let oidc = state
-        .config
-        .oidc
-        .as_ref()
-        .ok_or_else(|| refuse(404, "NotFound", "no ID-token endpoint configured"))?;
-    if headers.get("authorization").map(String::as_str) != Some(&format!("Bearer {}", oidc.bearer))
-    {
-        return Err(refuse(401, "Unauthorized", "Bad bearer token."));
-    }
-    let audience = query
-        .get("audience")
-        .map(String::as_str)
-        .unwrap_or("default");
-    Ok(format!("{}.{audience}", oidc.id_token))
-}
-
-/// STS AssumeRoleWithOIDC: checks what the API reference says it checks, with its error codes.
-fn assume_role_with_oidc(
-    state: &mut State,
-    query: &BTreeMap<String, String>,
-    now: DateTime<Utc>,
-    request_id: &str,
-) -> Result<String, Refusal> {
-    let oidc = state
-        .config
-        .oidc
-        .clone()
-        .ok_or_else(|| refuse(404, "InvalidAction.NotFound", "STS is not configured"))?;
-    let get = |k: &str| query.get(k).map(String::as_str).unwrap_or("");
-    if get("Version") != "2015-04-01" || !get("Format").eq_ignore_ascii_case("json") {
-        return Err(refuse(
-            400,
-            "InvalidVersion",
-            "Version must be 2015-04-01 and Format JSON.",
-        ));
-    }
-    let time = NaiveDateTime::parse_from_str(get("Timestamp"), "%Y-%m-%dT%H:%M:%SZ")
-        .map_err(|_| {
-            refuse(
-                400,
-                "InvalidTimeStamp.Format",
-                "Specified time stamp or date value is not well formatted.",
-            )
-        })?
-        .and_utc();
-    if (now - time).num_seconds().abs() > state.config.max_skew_seconds {
-        return Err(refuse(
-            400,
-            "InvalidTimeStamp.Expired",
-            "Specified time stamp or date value is expired.",
-        ));
-    }
-    if get("OIDCProviderArn") != oidc.provider_arn {
-        return Err(refuse(
-            401,
-            "AuthenticationFail.NoPermission",
-            "No such OIDC Provider registered.",
-        ));
-    }
-    if get("RoleArn") != oidc.role_arn {
-        return Err(refuse(404, "EntityNotExist.Role", "The role not exists."));
-    }
-    let Some(audience) = get("OIDCToken").strip_prefix(&format!("{}.", oidc.id_token)) else {
-        return Err(refuse(
-            401,
-            "AuthenticationFail.OIDCToken.Invalid",
-            "The Jwt content is invalid that cannot be recognized.",
-        ));
-    };
-    if audience != oidc.audience.as_deref().unwrap_or("default") {
-        return Err(refuse(
-            401,
-            "AuthenticationFail.OIDCToken.AudienceNotMatch",
-            "Invalid audience.",
-        ));
-    }
-    let session = get("RoleSessionName");
-    if !(2..=64).contains(&session.len())
-        || !session
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || "._@-".contains(c))
-    {
-        return Err(refuse(
-            400,
-            "InvalidParameter.RoleSessionName",
-            "The parameter RoleSessionName is wrongly formed.",
-        ));
-    }
-    if !get("DurationSeconds")
-        .parse::<u32>()
-        .is_ok_and(|d| (900..=43200).contains(&d))
-    {
-        return Err(refuse(
-            400,
-            "InvalidParameter.DurationSeconds",
-            "The Min/Max value of DurationSeconds is 15min/12hr.",
-        ));
-    }
-    if !state
-        .config
-        .accounts
-        .iter()
-        .any(|a| a.access_key_id == oidc.issued.access_key_id)
-    {
-        state.config.accounts.push(oidc.issued.clone());
-    }
-    Ok(json!({
-        "RequestId": request_id,
-        "Credentials": {
-            "AccessKeyId": oidc.issued.access_key_id,
-            "AccessKeySecret": oidc.issued.access_key_secret,
-            "SecurityToken": oidc.issued.security_token.clone().unwrap_or_default(),
-            "Expiration": (now + chrono::Duration::seconds(3600)).format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        },
-        "AssumedRoleUser": { "Arn": format!("{}/{session}", oidc.role_arn), "AssumedRoleId": "3000:esa" },
-    })
-    .to_string())
-}
-
-/// A RequestId shaped like Alibaba's (8-4-4-4-12 upper-case hex), unique per request.
 /// The service's time format, to the millisecond so that two publishes in one second differ.
 fn service_time(now: DateTime<Utc>) -> String {
     now.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
 }
 
+/// A RequestId shaped like Alibaba's (8-4-4-4-12 upper-case hex), unique per request.
 fn request_id(counter: u64, now: DateTime<Utc>) -> String {
     let h = verify::sha256_hex(
         format!(

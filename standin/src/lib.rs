@@ -4,7 +4,9 @@
 //! `esa-standin` binary). `GET /_standin/requests` lists what it received, as JSON.
 
 pub mod esa;
+pub mod oidc;
 pub mod verify;
+pub mod versions;
 
 use std::collections::{HashSet, VecDeque};
 use std::net::SocketAddr;
@@ -82,12 +84,21 @@ pub struct Config {
     pub apps: Vec<String>,
     /// Largest accepted distance between a request's time and the stand-in's clock.
     pub max_skew_seconds: i64,
+    /// The versions that exist at the start.
+    pub versions: Vec<versions::Version>,
+    /// Reads of GetEdgeContainerAppVersion a new version stays `creating` for.
+    pub creation_reads: u32,
+    /// A new version with a container of one of these images ends `failed`.
+    pub failing_images: Vec<String>,
 }
 
 /// The demo account: `esa-publish`'s README uses these.
 pub const DEMO_ACCESS_KEY_ID: &str = "LTAIstandinDemoKey";
 pub const DEMO_ACCESS_KEY_SECRET: &str = "standin-demo-secret";
 pub const DEMO_APP_ID: &str = "app-880688675783790001";
+/// The version the demo app serves at the start, and its one container's image.
+pub const INITIAL_VERSION: &str = "ver-000000000000000001";
+pub const INITIAL_IMAGE: &str = "registry.example.com/shop/web:1.0.0";
 
 impl Default for Config {
     fn default() -> Self {
@@ -103,9 +114,17 @@ impl Default for Config {
             rollouts: Vec::new(),
             rollout_step: 40,
             initial: Initial {
-                deployed_version: "ver-000000000000000001".into(),
+                deployed_version: INITIAL_VERSION.into(),
                 busy: None,
             },
+            versions: vec![versions::Version::existing(
+                DEMO_APP_ID,
+                INITIAL_VERSION,
+                "initial-version",
+                serde_json::json!([versions::container("web", INITIAL_IMAGE)]),
+            )],
+            creation_reads: 2,
+            failing_images: Vec::new(),
         }
     }
 }
@@ -225,6 +244,9 @@ pub struct State {
     pub received: Vec<Received>,
     pub counter: u64,
     pub started: Option<std::time::Instant>,
+    /// Every version of every app, oldest first.
+    pub versions: Vec<versions::Version>,
+    pub version_counter: u64,
 }
 
 /// A fault waiting for a request of `action`, after `skip` more of them pass unharmed.
@@ -297,6 +319,7 @@ impl StandIn {
         tls: Option<tokio_rustls::TlsAcceptor>,
     ) -> std::io::Result<StandIn> {
         let state = Arc::new(Mutex::new(State {
+            versions: config.versions.clone(),
             config,
             started: Some(std::time::Instant::now()),
             ..State::default()
@@ -386,6 +409,22 @@ impl StandIn {
     /// How many publishes took effect (a `Reset` publish never does).
     pub fn applied_publishes(&self) -> usize {
         self.state.lock().map(|s| s.publishes).unwrap_or_default()
+    }
+
+    /// The versions as they stand now, oldest first.
+    pub fn versions(&self) -> Vec<versions::Version> {
+        self.state
+            .lock()
+            .map(|s| s.versions.clone())
+            .unwrap_or_default()
+    }
+
+    /// The requests of one action received so far.
+    pub fn requests_of(&self, action: &str) -> Vec<Received> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r.action.as_deref() == Some(action))
+            .collect()
     }
 
     /// The PublishEdgeContainerAppVersion requests received so far.
