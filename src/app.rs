@@ -1,9 +1,14 @@
 //! One run of the action, start to finish: read the inputs, sign, publish (or show a dry run), and report to the runner.
 //!
 //! The top layer: it composes `config`, `esa`, `ci` and `deploy`, and nothing imports it but
-//! `main.rs`. Its own parts live in `app/`: the text a person reads ([`report`]).
+//! `main.rs`. Its own parts live in `app/`: the text a person reads ([`report`]), the dry run
+//! ([`dry_run`]), keyless sign-in ([`sign_in`]) and the log of the deployment's progress
+//! ([`progress`]).
 
+pub mod dry_run;
+pub mod progress;
 pub mod report;
+pub mod sign_in;
 
 use std::io::Write;
 
@@ -13,15 +18,13 @@ use crate::app::report::Outcome;
 use crate::base::error::{Error, InputProblem};
 use crate::ci::env::Env;
 use crate::ci::event::{self, Gate, LabelRules};
-use crate::ci::id_token;
 use crate::ci::runner::{Level, Runner};
-use crate::config::credentials::{IdToken, KeylessSignIn, Plan, ENV_SPELLINGS};
+use crate::config::credentials::{Plan, ENV_SPELLINGS};
+use crate::config::version::VersionSource;
 use crate::config::{self as inputs, Config};
-use crate::deploy::{self, Progress};
-use crate::esa::api::publish_request;
-use crate::esa::client::{prepare, Client, Event};
-use crate::esa::credentials::{Credentials, Secret};
-use crate::esa::sts;
+use crate::deploy;
+use crate::deploy::report::Report;
+use crate::esa::client::Client;
 
 /// Every output the action sets (a test keeps `action.yml` and the README in step).
 pub const OUTPUTS: &[&str] = &[
@@ -34,6 +37,9 @@ pub const OUTPUTS: &[&str] = &[
     PREVIOUS_VERSION,
     ROLLBACK_REQUEST_ID,
     REGIONS,
+    VERSION_ID,
+    VERSION_NAME,
+    VERSION_CREATED,
 ];
 
 const REQUEST_ID: &str = "request-id";
@@ -45,9 +51,9 @@ const DEPLOYED_VERSION: &str = "deployed-version";
 const PREVIOUS_VERSION: &str = "previous-version";
 const ROLLBACK_REQUEST_ID: &str = "rollback-request-id";
 const REGIONS: &str = "regions";
-
-/// The AccessKey ID a dry run signs with when no credentials were given.
-pub const PLACEHOLDER_ID: &str = "DRYRUN-PLACEHOLDER-ID";
+const VERSION_ID: &str = "version-id";
+const VERSION_NAME: &str = "version-name";
+const VERSION_CREATED: &str = "version-created";
 
 /// Runs the action with this environment, writing commands and logs to `out`. Returns the
 /// process exit code.
@@ -100,9 +106,10 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
         runner.annotate(Level::Warning, w.code, &w.message);
     }
     let _ = runner.set_output(SKIPPED, "false");
-    let mut deployment = deploy::report::Report::default();
+    let mut deployment = Report::default();
     let result = publish(&config, &mut runner, &mut deployment).await;
     rollout_outputs(&mut runner, &deployment);
+    let config = with_version(&config, &deployment);
     match result {
         Ok(()) => 0,
         Err(error) => {
@@ -116,6 +123,7 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
             }
             let _ = runner.append_summary(&report::summary(
                 Some(&config),
+                deployment.version.as_ref(),
                 &Outcome::Failed(&error),
                 &deployment.timeline,
             ));
@@ -154,7 +162,7 @@ fn reject<W: Write>(
     }
     let error = Error::Inputs(errors);
     runner.log(&format!("esa-publish: {error}"));
-    let _ = runner.append_summary(&report::summary(None, &Outcome::Failed(&error), &[]));
+    let _ = runner.append_summary(&report::summary(None, None, &Outcome::Failed(&error), &[]));
     1
 }
 
@@ -183,24 +191,38 @@ fn skip<W: Write>(env: &Env, runner: &mut Runner<W>, reason: &str) -> i32 {
         &format!("esa-publish skipped: {reason}"),
     );
     let _ = runner.set_output(SKIPPED, "true");
-    let _ = runner.append_summary(&report::summary(None, &Outcome::Skipped(reason), &[]));
+    let _ = runner.append_summary(&report::summary(None, None, &Outcome::Skipped(reason), &[]));
     0
 }
 
 async fn publish<W: Write>(
     config: &Config,
     runner: &mut Runner<W>,
-    deployment: &mut deploy::report::Report,
+    deployment: &mut Report,
 ) -> Result<(), Error> {
     if let Some(source) = config.credentials.source() {
         runner.set_output(CREDENTIAL_SOURCE, source.as_str())?;
     }
     if config.dry_run {
-        return dry_run(config, runner);
+        // A dry run may read (the name lookup, the base version, the status) when it has keys to
+        // read with; it never writes.
+        let prepared = match (&config.version, &config.credentials) {
+            (VersionSource::Id, _) => None,
+            (_, Plan::Static(credentials, _)) => {
+                let client = Client::new(
+                    config.endpoint.clone(),
+                    credentials.clone(),
+                    config.signature_version,
+                )?;
+                Some(deploy::version::prepare(&client, config, runner).await?)
+            }
+            _ => None,
+        };
+        return dry_run::dry_run(config, runner, prepared.as_ref());
     }
     let credentials = match &config.credentials {
         Plan::Static(credentials, _) => credentials.clone(),
-        Plan::Exchange(exchange, _) => sign_in(exchange, config, runner).await?,
+        Plan::Exchange(exchange, _) => sign_in::sign_in(exchange, config, runner).await?,
         // Validation requires credentials outside a dry run; stay an error, not a panic.
         Plan::Missing => return Err(Error::System("no credentials to sign with".into())),
     };
@@ -223,9 +245,10 @@ async fn publish<W: Write>(
     // Publishing is not idempotent: see `retry` for what is retried and why. A cancelled
     // workflow (SIGTERM, SIGINT) stops here and says where the rollout stood.
     let outcome = tokio::select! {
-        result = deploy::run::deploy(&client, config, runner, deployment) => Some(result),
+        result = deploy::run::publish_version(&client, config, runner, deployment) => Some(result),
         () = shutdown() => None,
     };
+    version_outputs(runner, deployment)?;
     match outcome {
         Some(result) => result?,
         None => {
@@ -235,10 +258,12 @@ async fn publish<W: Write>(
             })
         }
     }
+    let config = &with_version(config, deployment);
     let request_id = deployment.request_id.clone();
     runner.set_output(REQUEST_ID, request_id.as_deref().unwrap_or(""))?;
     runner.append_summary(&report::summary(
         Some(config),
+        deployment.version.as_ref(),
         &Outcome::Published {
             request_id: request_id.as_deref(),
             answer_lost: deployment.answer_lost,
@@ -271,8 +296,27 @@ async fn shutdown() {
     }
 }
 
+/// The config with the version the deployment chose, for what the run reports.
+fn with_version(config: &Config, d: &Report) -> Config {
+    let mut config = config.clone();
+    if let Some(v) = &d.version {
+        config.publish.version_id = v.version_id.clone();
+    }
+    config
+}
+
+/// The version's outputs, as soon as it is known (so a failed publish still names it).
+fn version_outputs<W: Write>(runner: &mut Runner<W>, d: &Report) -> Result<(), Error> {
+    if let Some(v) = &d.version {
+        runner.set_output(VERSION_ID, &v.version_id)?;
+        runner.set_output(VERSION_NAME, v.name.as_deref().unwrap_or(""))?;
+        runner.set_output(VERSION_CREATED, if v.created { "true" } else { "false" })?;
+    }
+    Ok(())
+}
+
 /// The rollout's outputs, from what the deployment saw (on success and failure alike).
-fn rollout_outputs<W: Write>(runner: &mut Runner<W>, d: &deploy::report::Report) {
+fn rollout_outputs<W: Write>(runner: &mut Runner<W>, d: &Report) {
     if let Some(v) = &d.previous_version {
         let _ = runner.set_output(PREVIOUS_VERSION, v);
     }
@@ -284,139 +328,5 @@ fn rollout_outputs<W: Write>(runner: &mut Runner<W>, d: &deploy::report::Report)
         let _ = runner.set_output(PUBLISH_PERCENTAGE, &s.publish_percentage.to_string());
         let _ = runner.set_output(DEPLOYED_VERSION, &s.deployed_version);
         let _ = runner.set_output(REGIONS, &crate::esa::api::regions_json(&s.regions));
-    }
-}
-
-/// Logs what the client reports: each attempt at debug level, each retry with its reason.
-fn log_event<W: Write>(runner: &mut Runner<W>, event: &Event) {
-    match event {
-        Event::Sending { attempt, request } => {
-            runner.debug(&format!("attempt {attempt}: {request}"))
-        }
-        Event::Note(text) => runner.debug(text),
-        Event::Retrying(n) => runner.log(&format!(
-            "attempt {}/{} failed ({}): {}; retrying in {:.1} s",
-            n.attempt,
-            n.max_attempts,
-            n.title,
-            n.reason,
-            n.delay.as_secs_f64()
-        )),
-    }
-}
-
-/// The deployment's progress goes to the log: client events as [`log_event`] puts them,
-/// timeline lines as they are, warnings as annotations.
-impl<W: Write> Progress for Runner<W> {
-    fn client(&mut self, event: &Event) {
-        log_event(self, event);
-    }
-    fn line(&mut self, text: &str) {
-        self.log(text);
-    }
-    fn warn(&mut self, title: &str, message: &str) {
-        self.annotate(Level::Warning, title, message);
-    }
-}
-
-/// Keyless sign-in: the ID token, then STS. Every credential is masked the moment it exists,
-/// before anything else is printed.
-async fn sign_in<W: Write>(
-    keyless: &KeylessSignIn,
-    config: &Config,
-    runner: &mut Runner<W>,
-) -> Result<Credentials, Error> {
-    let exchange = &keyless.exchange;
-    let token = match &keyless.token {
-        IdToken::GitHub(request) => {
-            id_token::fetch(request, &config.retry, &mut |e| log_event(runner, e)).await?
-        }
-        IdToken::File(path) => sts::read_token_file(path)?,
-    };
-    runner.mask(token.expose());
-    let obtained = sts::assume_role(
-        exchange,
-        &token,
-        &config.sts_endpoint,
-        &config.retry,
-        &mut |e| log_event(runner, e),
-    )
-    .await?;
-    let c = &obtained.credentials;
-    runner.mask(&c.access_key_id);
-    runner.mask(c.access_key_secret.expose());
-    if let Some(t) = &c.security_token {
-        runner.mask(t.expose());
-    }
-    runner.log(&format!(
-        "signed in as {} (session {}) through STS AssumeRoleWithOIDC, RequestId {}{}",
-        exchange.role_arn,
-        exchange.session_name,
-        obtained.request_id.as_deref().unwrap_or("(none)"),
-        obtained
-            .expiration
-            .as_deref()
-            .map(|e| format!(", valid until {e}"))
-            .unwrap_or_default()
-    ));
-    Ok(obtained.credentials)
-}
-
-fn dry_run<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<(), Error> {
-    let (credentials, note) = match &config.credentials {
-        Plan::Static(c, source) => (c.clone(), format!("credentials: {} (AccessKey {})", source.as_str(), c.redacted_id())),
-        Plan::Exchange(x, source) => (
-            placeholder(),
-            format!(
-                "credentials: {} would sign in as {} through STS AssumeRoleWithOIDC at {} (not called in a dry run), so this is signed with a placeholder",
-                source.as_str(),
-                x.exchange.role_arn,
-                config.sts_endpoint.base_url()
-            ),
-        ),
-        Plan::Missing => (
-            placeholder(),
-            format!("credentials: none given, so this is signed with an obvious placeholder (AccessKey ID `{PLACEHOLDER_ID}`); the signature is not valid"),
-        ),
-    };
-    let request = publish_request(&config.publish);
-    let signed = prepare(
-        &request,
-        &config.endpoint,
-        &credentials,
-        config.signature_version,
-    )?;
-    // A dry run's request was never sent, so its nonce is unused: a printed signature could be
-    // replayed by anyone reading the log within the 15-minute window. Never print it.
-    for (_, value) in &signed.headers {
-        if let Some((_, sig)) = value.split_once("Signature=") {
-            runner.add_secret(sig);
-        }
-    }
-    if let Some((_, sig)) = signed.path_and_query.split_once("&Signature=") {
-        runner.add_secret(sig);
-    }
-    runner.group("Dry run: the signed request that would be sent (nothing is sent)");
-    runner.log(&note);
-    for line in report::dry_run_lines(config, &config.endpoint.base_url(), &signed) {
-        runner.log(&line);
-    }
-    runner.end_group();
-    runner.append_summary(&report::summary(Some(config), &Outcome::DryRun, &[]))?;
-    runner.log(&format!(
-        "Dry run: would publish {} of {} to {} ({}); nothing was sent",
-        config.publish.version_id,
-        config.publish.app_id,
-        config.publish.publish_env.as_str(),
-        report::rollout(config)
-    ));
-    Ok(())
-}
-
-fn placeholder() -> Credentials {
-    Credentials {
-        access_key_id: PLACEHOLDER_ID.into(),
-        access_key_secret: Secret::new("dry-run-placeholder-secret"),
-        security_token: None,
     }
 }

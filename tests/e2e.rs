@@ -250,7 +250,10 @@ fn a_server_message_cannot_inject_workflow_commands() {
             "credential-source",
             "previous-version",
             "request-id",
-            "skipped"
+            "skipped",
+            "version-created",
+            "version-id",
+            "version-name"
         ],
         "only the declared outputs"
     );
@@ -361,7 +364,10 @@ fn hostile_input_values_cannot_inject_commands_or_outputs() {
             "credential-source",
             "previous-version",
             "request-id",
-            "skipped"
+            "skipped",
+            "version-created",
+            "version-id",
+            "version-name"
         ],
         "only the declared outputs"
     );

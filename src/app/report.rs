@@ -1,10 +1,12 @@
 //! What a person reads: the one-line log of a publish, the job summary in Markdown, and the dry-run listing of a signed request (pure text, no I/O).
 
 use crate::base::error::Error;
+use crate::base::text::clock_text;
 use crate::ci::runner::markdown_cell;
+use crate::config::version::{Template, VersionSource};
 use crate::config::Config;
-use crate::deploy::report::clock_text;
 use crate::deploy::rollout::Moment;
+use crate::deploy::version::Chosen;
 use crate::esa::model::{PublishType, SignatureVersion};
 use crate::esa::signing::{format_timestamp, SignedRequest};
 
@@ -65,8 +67,65 @@ pub fn published_line(config: &Config, request_id: Option<&str>, answer_lost: bo
     )
 }
 
+/// Where the version came from, which it is, its name and whether this run made it.
+fn version_rows(c: &Config, chosen: Option<&Chosen>) -> Vec<(&'static str, String)> {
+    let code = |text: &str| format!("`{}`", markdown_cell(text));
+    let mut rows = Vec::new();
+    let id = chosen
+        .map(|v| v.version_id.as_str())
+        .unwrap_or(&c.publish.version_id);
+    rows.push((
+        "Version",
+        if id.is_empty() {
+            "not known yet".to_string()
+        } else {
+            code(id)
+        },
+    ));
+    if let Some(name) = chosen.and_then(|v| v.name.as_deref()).or(c.version.name()) {
+        rows.push(("Version name", code(name)));
+    }
+    let source = match &c.version {
+        VersionSource::Id => None,
+        VersionSource::Named(_) => Some("found by its name".to_string()),
+        VersionSource::New {
+            template: Template::Image { image, base, .. },
+            ..
+        } => Some(format!(
+            "image {} on {}",
+            code(image),
+            base.as_deref()
+                .map(code)
+                .unwrap_or_else(|| "the version the environment served".into())
+        )),
+        VersionSource::New {
+            template: Template::Spec { path, .. },
+            ..
+        } => Some(format!("spec file {}", code(path))),
+    };
+    if let Some(source) = source {
+        rows.push(("Version source", source));
+    }
+    if let (Some(v), VersionSource::New { .. }) = (chosen, &c.version) {
+        rows.push((
+            "Version created",
+            if v.created {
+                "yes, by this run".to_string()
+            } else {
+                "no: it existed already (re-run), so it was reused".to_string()
+            },
+        ));
+    }
+    rows
+}
+
 /// The job summary: what was asked, how it ended, and the rollout's timeline.
-pub fn summary(config: Option<&Config>, outcome: &Outcome<'_>, timeline: &[Moment]) -> String {
+pub fn summary(
+    config: Option<&Config>,
+    version: Option<&Chosen>,
+    outcome: &Outcome<'_>,
+    timeline: &[Moment],
+) -> String {
     let heading = match outcome {
         Outcome::Published { .. } => "✅ esa-publish: published".to_string(),
         Outcome::DryRun => "🧪 esa-publish: dry run (nothing was sent)".to_string(),
@@ -77,7 +136,7 @@ pub fn summary(config: Option<&Config>, outcome: &Outcome<'_>, timeline: &[Momen
     if let Some(c) = config {
         let p = &c.publish;
         rows.push(("App", format!("`{}`", markdown_cell(&p.app_id))));
-        rows.push(("Version", format!("`{}`", markdown_cell(&p.version_id))));
+        rows.extend(version_rows(c, version));
         rows.push(("Environment", p.publish_env.as_str().to_string()));
         rows.push(("Rollout", markdown_cell(&rollout(c))));
         rows.push((

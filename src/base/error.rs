@@ -69,6 +69,11 @@ pub enum Error {
     #[error("{detail}")]
     Rollout { title: String, detail: String },
 
+    /// The version to publish could not be found, made or readied: fix the source (a name, a
+    /// base version, a container) or look at the version in the console.
+    #[error("{detail}")]
+    Version { title: String, detail: String },
+
     /// The server's TLS certificate was not trusted. Verification is never skipped.
     #[error("refused the TLS certificate of {endpoint}: {detail}")]
     Certificate { endpoint: String, detail: String },
@@ -194,6 +199,7 @@ impl Error {
             Error::Certificate { .. } => "CertificateRejected".into(),
             Error::Credentials { title, .. } => (*title).into(),
             Error::Rollout { title, .. } => title.clone(),
+            Error::Version { title, .. } => title.clone(),
             Error::Network {
                 timed_out: true, ..
             } => "Timeout".into(),
@@ -221,7 +227,7 @@ impl Error {
             Error::Network { .. } => true,
             Error::Attempts { .. } | Error::Certificate { .. } => false,
             Error::Credentials { retryable, .. } => *retryable,
-            Error::Rollout { .. } => false,
+            Error::Rollout { .. } | Error::Version { .. } => false,
             Error::Inputs(_) | Error::RunnerFile { .. } | Error::System(_) => false,
         }
     }
@@ -232,6 +238,7 @@ impl Error {
             Error::Attempts { reason: StopReason::MayHaveApplied, .. } => Some("The publish may have taken effect: check the application's publish status (ESA console, or GetEdgeContainerAppStatus) before re-running."),
             Error::Attempts { last, .. } => last.remedy(),
             Error::Rollout { .. } => Some("The job summary shows the rollout's timeline; the app's publish status is in the ESA console."),
+            Error::Version { .. } => Some("Nothing was published. The app's versions, with their status and containers, are in the ESA console."),
             Error::Credentials { title: "IdTokenRequestFailed", .. } => Some("Keyless sign-in needs `permissions: id-token: write` on the job; if it is there, re-run (GitHub's token service may have failed)."),
             Error::Credentials { title: "OidcTokenFileUnreadable", .. } => Some("Point ALIBABA_CLOUD_OIDC_TOKEN_FILE at a readable file holding the OIDC token, or use the inputs `role-arn` and `oidc-provider-arn` instead."),
             Error::Credentials { .. } => Some("Check the STS endpoint (`sts-endpoint`) and re-run."),

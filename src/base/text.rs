@@ -43,6 +43,11 @@ pub fn shown(value: &str) -> String {
     }
 }
 
+/// `mm:ss`, for timelines.
+pub fn clock_text(d: std::time::Duration) -> String {
+    format!("{:02}:{:02}", d.as_secs() / 60, d.as_secs() % 60)
+}
+
 /// At most `max_chars` characters, marked when cut.
 pub fn truncated(text: &str, max_chars: usize) -> String {
     if text.chars().count() > max_chars {

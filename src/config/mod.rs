@@ -12,23 +12,30 @@ pub mod publish;
 pub mod reader;
 pub mod rollout;
 pub mod spec;
+pub mod version;
 
 use chrono::{DateTime, Utc};
 
 use crate::base::error::InputProblem;
 use crate::base::values::parse_bool;
+use crate::ci::context::BuildContext;
 use crate::ci::env::Env;
 use crate::ci::host::Host;
 use crate::config::credentials::{read_credentials, Plan};
 use crate::config::reader::Reader;
 use crate::config::rollout::{read_rollout, RolloutSettings};
+use crate::config::version::{read_version_source, VersionSource};
 use crate::esa::endpoint::Endpoint;
 use crate::esa::model::{PublishRequest, SignatureVersion};
 
 /// Everything the run needs, validated.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The publish call. Its `version_id` is empty until the version is known when it comes
+    /// from a name, an image or a spec file (see `version`).
     pub publish: PublishRequest,
+    /// Where the version comes from.
+    pub version: VersionSource,
     /// Where the credentials come from; `Missing` only in a dry run, which then signs with a
     /// placeholder.
     pub credentials: Plan,
@@ -66,7 +73,17 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
             format!("{unknown} is set but is not an input of this action; it is ignored (typo?)"),
         ));
     }
-    let (publish, percentage) = publish::read_publish(&mut r, now);
+    let (mut publish, percentage) = publish::read_publish(&mut r, now);
+    let host = Host::from_env(env).unwrap_or_else(|_| Host::detect(env));
+    let context = BuildContext::from_env(env, host);
+    let version_id_given = r.get("version-id").is_some();
+    let version = read_version_source(&mut r, version_id_given, context.as_ref());
+    // Without remarks, the version and the publish carry one that leads back to the change.
+    if let (Some(p), Some(c)) = (publish.as_mut(), context.as_ref()) {
+        if p.remarks.is_none() {
+            p.remarks = Some(c.remark());
+        }
+    }
     let signature_version = connection::read_signature_version(&mut r);
     let dry_run = r.parsed("dry-run", parse_bool).unwrap_or(false);
     let retry = connection::read_retry(&mut r);
@@ -85,21 +102,26 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
             warnings: r.warnings,
         });
     }
-    match (publish, signature_version, endpoint, sts_endpoint) {
-        (Some(publish), Some(signature_version), Some(endpoint), Some(sts_endpoint)) => {
-            Ok(Config {
-                publish,
-                credentials,
-                sts_endpoint,
-                export_credentials,
-                endpoint,
-                signature_version,
-                dry_run,
-                rollout,
-                retry,
-                warnings: r.warnings,
-            })
-        }
+    match (publish, version, signature_version, endpoint, sts_endpoint) {
+        (
+            Some(publish),
+            Some(version),
+            Some(signature_version),
+            Some(endpoint),
+            Some(sts_endpoint),
+        ) => Ok(Config {
+            publish,
+            version,
+            credentials,
+            sts_endpoint,
+            export_credentials,
+            endpoint,
+            signature_version,
+            dry_run,
+            rollout,
+            retry,
+            warnings: r.warnings,
+        }),
         // Every `None` above has pushed an error, so this arm is not reached; keep it an error
         // rather than a panic all the same.
         _ => Err(Rejected {

@@ -18,9 +18,13 @@ pub fn read_publish(
     let app_id = r
         .required("app-id", "the application ID, like app-88068867578379xxxx (ListEdgeContainerApps lists them)")
         .and_then(|v| checked(r, "app-id", v, "app-", "an application ID starts with `app-`; find it with ListEdgeContainerApps or in the ESA console"));
+    // Optional: the version may come from `version-name`, `image` or `version-spec` instead
+    // (see `config::version`), and is then filled in once it is known.
+    let version_given = r.get("version-id").is_some();
     let version_id = r
-        .required("version-id", "the version to publish, like ver-87962637161651xxxx")
-        .and_then(|v| checked(r, "version-id", v, "ver-", "a version ID starts with `ver-`; find it with ListEdgeContainerAppVersions or in the ESA console"));
+        .get("version-id")
+        .and_then(|v| checked(r, "version-id", v, "ver-", "a version ID starts with `ver-`; find it with ListEdgeContainerAppVersions or in the ESA console"))
+        .or_else(|| (!version_given).then(String::new));
     let publish_env = match r.required("publish-env", "`prod` or `staging`").as_deref() {
         None => None,
         Some("prod") => Some(PublishEnv::Prod),

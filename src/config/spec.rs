@@ -38,7 +38,12 @@ const fn with_default(name: &'static str, default: &'static str) -> InputSpec {
 /// Every input the action reads.
 pub const INPUTS: &[InputSpec] = &[
     required("app-id"),
-    required("version-id"),
+    input("version-id"),
+    input("version-name"),
+    input("image"),
+    input("base-version"),
+    input("container-name"),
+    input("version-spec"),
     required("publish-env"),
     input("percentage"),
     input("start-time"),

@@ -11,6 +11,7 @@ pub mod rollout;
 pub mod run;
 pub mod settle;
 pub mod status;
+pub mod version;
 
 use crate::esa::client::Event;
 

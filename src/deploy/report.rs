@@ -1,15 +1,17 @@
 //! What the deployment did, kept as it goes so that it survives failure and cancellation: RequestIds, the version that served before, the steps, and the timeline.
 
-use std::time::Duration;
-
 use tokio::time::Instant;
 
+use crate::base::text::clock_text;
 use crate::deploy::rollout::{Moment, Snapshot};
+use crate::deploy::version::Chosen;
 use crate::deploy::Progress;
 
 /// What the deployment did, filled in as it goes.
 #[derive(Debug, Default)]
 pub struct Report {
+    /// The version published (or to be), once it is known.
+    pub version: Option<Chosen>,
     /// The RequestId of the last publish call.
     pub request_id: Option<String>,
     /// Whether the last publish's answer was lost and the status confirmed it instead (so its
@@ -38,11 +40,6 @@ impl Report {
         progress.line(&format!("[{}] {text}", clock_text(at)));
         self.timeline.push(Moment { at, text });
     }
-}
-
-/// `mm:ss`.
-pub fn clock_text(d: Duration) -> String {
-    format!("{:02}:{:02}", d.as_secs() / 60, d.as_secs() % 60)
 }
 
 /// Where a cancelled run stopped, for the log.

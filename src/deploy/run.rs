@@ -6,12 +6,14 @@ use tokio::time::Instant;
 
 use crate::base::error::Error;
 use crate::base::random::random_unit;
+use crate::base::text::clock_text;
 use crate::config::rollout::IfBusy;
 use crate::config::Config;
-use crate::deploy::report::{clock_text, Report};
+use crate::deploy::report::Report;
 use crate::deploy::rollout::{self, Clock, Target, WaitEnd};
 use crate::deploy::settle::{publish_sign, rollback_sign, send_settled};
 use crate::deploy::status::read_status;
+use crate::deploy::version;
 use crate::deploy::Progress;
 use crate::esa::api::{publish_request, rollback_request};
 use crate::esa::client::{Client, Event};
@@ -38,6 +40,20 @@ fn rollout_error(title: impl Into<String>, detail: String) -> Error {
         title: title.into(),
         detail,
     }
+}
+
+/// Finds or makes the version (see [`version`]), records it in `report`, then deploys it.
+pub async fn publish_version(
+    client: &Client,
+    config: &Config,
+    progress: &mut dyn Progress,
+    report: &mut Report,
+) -> Result<(), Error> {
+    let chosen = version::resolve(client, config, progress).await?;
+    let mut config = config.clone();
+    config.publish.version_id = chosen.version_id.clone();
+    report.version = Some(chosen);
+    deploy(client, &config, progress, report).await
 }
 
 /// Runs the deployment. `report` holds what happened, whatever the result.

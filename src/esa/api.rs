@@ -107,6 +107,51 @@ pub fn rollback_request(app_id: &str, to_version: &str, remarks: &str) -> RpcReq
     )
 }
 
+/// CreateEdgeContainerAppVersion: everything in the form body, `Containers` as one compact
+/// JSON string (as the official SDK sends it).
+pub fn create_version_request(
+    app_id: &str,
+    name: &str,
+    remarks: Option<&str>,
+    containers: &str,
+) -> RpcRequest {
+    let mut body = vec![
+        ("AppId", app_id.to_string()),
+        ("Name", name.to_string()),
+        ("Containers", containers.to_string()),
+    ];
+    if let Some(r) = remarks {
+        body.push(("Remarks", r.to_string()));
+    }
+    rpc("CreateEdgeContainerAppVersion", "POST", &[], &body)
+}
+
+/// GetEdgeContainerAppVersion: GET, AppId and VersionId in the query.
+pub fn get_version_request(app_id: &str, version_id: &str) -> RpcRequest {
+    rpc(
+        "GetEdgeContainerAppVersion",
+        "GET",
+        &[("AppId", app_id.into()), ("VersionId", version_id.into())],
+        &[],
+    )
+}
+
+/// ListEdgeContainerAppVersions searching by name: GET, everything in the query.
+pub fn list_versions_request(app_id: &str, name: &str, page: u32, page_size: u32) -> RpcRequest {
+    rpc(
+        "ListEdgeContainerAppVersions",
+        "GET",
+        &[
+            ("AppId", app_id.into()),
+            ("PageNumber", page.to_string()),
+            ("PageSize", page_size.to_string()),
+            ("SearchKey", name.into()),
+            ("SearchType", "Name".into()),
+        ],
+        &[],
+    )
+}
+
 /// `["jiangsu","zhejiang"]`: compact, as the SDK's `array_to_string_with_specified_style(.., 'json')`.
 pub fn regions_json(regions: &[String]) -> String {
     serde_json::Value::from(regions.to_vec()).to_string()

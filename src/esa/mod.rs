@@ -9,9 +9,11 @@
 
 pub mod api;
 pub mod client;
+pub mod containers;
 pub mod credentials;
 pub mod endpoint;
 pub mod model;
 pub mod retry;
 pub mod signing;
 pub mod sts;
+pub mod versions;

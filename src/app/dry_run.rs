@@ -1,0 +1,177 @@
+//! A dry run: the signed request that would be sent, shown with its signature withheld, and nothing sent.
+
+use std::io::Write;
+
+use crate::app::report::{self, Outcome};
+use crate::base::error::Error;
+use crate::ci::runner::Runner;
+use crate::config::credentials::Plan;
+use crate::config::version::{Template, VersionSource};
+use crate::config::Config;
+use crate::deploy::version::Prepared;
+use crate::esa::api::publish_request;
+use crate::esa::client::prepare;
+use crate::esa::containers::to_parameter;
+use crate::esa::credentials::{Credentials, Secret};
+
+/// The AccessKey ID a dry run signs with when no credentials were given.
+pub const PLACEHOLDER_ID: &str = "DRYRUN-PLACEHOLDER-ID";
+
+/// The version ID a dry run signs the publish with when the version does not exist yet.
+pub const TO_BE_MADE: &str = "ver-to-be-made-by-this-run";
+
+/// Shows the dry run. `prepared` is what the reads found about the version, when the run had
+/// keys to read with.
+pub fn dry_run<W: Write>(
+    config: &Config,
+    runner: &mut Runner<W>,
+    prepared: Option<&Prepared>,
+) -> Result<(), Error> {
+    let (version_id, version_lines) = version_plan(config, prepared);
+    if !version_lines.is_empty() {
+        runner.group("Dry run: the version (nothing is made)");
+        for line in &version_lines {
+            runner.log(line);
+        }
+        runner.end_group();
+    }
+    let mut config = config.clone();
+    config.publish.version_id = version_id;
+    let config = &config;
+    let (credentials, note) = match &config.credentials {
+        Plan::Static(c, source) => (c.clone(), format!("credentials: {} (AccessKey {})", source.as_str(), c.redacted_id())),
+        Plan::Exchange(x, source) => (
+            placeholder(),
+            format!(
+                "credentials: {} would sign in as {} through STS AssumeRoleWithOIDC at {} (not called in a dry run), so this is signed with a placeholder",
+                source.as_str(),
+                x.exchange.role_arn,
+                config.sts_endpoint.base_url()
+            ),
+        ),
+        Plan::Missing => (
+            placeholder(),
+            format!("credentials: none given, so this is signed with an obvious placeholder (AccessKey ID `{PLACEHOLDER_ID}`); the signature is not valid"),
+        ),
+    };
+    let request = publish_request(&config.publish);
+    let signed = prepare(
+        &request,
+        &config.endpoint,
+        &credentials,
+        config.signature_version,
+    )?;
+    // A dry run's request was never sent, so its nonce is unused: a printed signature could be
+    // replayed by anyone reading the log within the 15-minute window. Never print it.
+    for (_, value) in &signed.headers {
+        if let Some((_, sig)) = value.split_once("Signature=") {
+            runner.add_secret(sig);
+        }
+    }
+    if let Some((_, sig)) = signed.path_and_query.split_once("&Signature=") {
+        runner.add_secret(sig);
+    }
+    runner.group("Dry run: the signed request that would be sent (nothing is sent)");
+    runner.log(&note);
+    for line in report::dry_run_lines(config, &config.endpoint.base_url(), &signed) {
+        runner.log(&line);
+    }
+    runner.end_group();
+    let chosen = match prepared {
+        Some(Prepared::Ready(c)) => Some(c.clone()),
+        _ => None,
+    };
+    runner.append_summary(&report::summary(
+        Some(config),
+        chosen.as_ref(),
+        &Outcome::DryRun,
+        &[],
+    ))?;
+    runner.log(&format!(
+        "Dry run: would publish {} of {} to {} ({}); nothing was sent",
+        config.publish.version_id,
+        config.publish.app_id,
+        config.publish.publish_env.as_str(),
+        report::rollout(config)
+    ));
+    Ok(())
+}
+
+fn placeholder() -> Credentials {
+    Credentials {
+        access_key_id: PLACEHOLDER_ID.into(),
+        access_key_secret: Secret::new("dry-run-placeholder-secret"),
+        security_token: None,
+    }
+}
+
+/// The version the publish would name, and the lines that say how it would be found or made.
+fn version_plan(config: &Config, prepared: Option<&Prepared>) -> (String, Vec<String>) {
+    let unread = "(not read: a dry run reads only with AccessKey credentials; keyless sign-in is not attempted)";
+    let app = &config.publish.app_id;
+    match (prepared, &config.version) {
+        (_, VersionSource::Id) => (config.publish.version_id.clone(), Vec::new()),
+        (Some(Prepared::Ready(c)), _) => (
+            c.version_id.clone(),
+            vec![format!(
+                "would publish the existing version {} (`{}`), which is created",
+                c.version_id,
+                c.name.as_deref().unwrap_or("")
+            )],
+        ),
+        (Some(Prepared::Creating { version_id, name }), _) => (
+            version_id.clone(),
+            vec![format!(
+                "would wait until version {version_id} (`{name}`), still creating, is created, then publish it"
+            )],
+        ),
+        (Some(Prepared::ToCreate { name, containers, note }), _) => {
+            let mut lines = vec![note.clone()];
+            lines.extend(create_lines(config, name, containers));
+            (TO_BE_MADE.into(), lines)
+        }
+        (None, VersionSource::Named(name)) => (
+            TO_BE_MADE.into(),
+            vec![format!("would look up the version of {app} named exactly `{name}` {unread}")],
+        ),
+        (None, VersionSource::New { name, template }) => {
+            let mut lines = vec![format!(
+                "would look up a version named `{name}` first, and reuse it if it exists {unread}"
+            )];
+            match template {
+                Template::Spec { containers, .. } => lines.extend(create_lines(config, name, containers)),
+                Template::Image { image, base, container } => lines.push(format!(
+                    "would copy {} and swap {image} into {}, then send CreateEdgeContainerAppVersion",
+                    base.as_deref().unwrap_or("the version the environment serves"),
+                    container
+                        .as_deref()
+                        .map(|c| format!("container `{c}`"))
+                        .unwrap_or_else(|| "its one container".into())
+                )),
+            }
+            (TO_BE_MADE.into(), lines)
+        }
+    }
+}
+
+/// The CreateEdgeContainerAppVersion request, parameter by parameter, and the containers as
+/// readable JSON.
+fn create_lines(config: &Config, name: &str, containers: &[serde_json::Value]) -> Vec<String> {
+    let mut lines = vec![
+        "would send CreateEdgeContainerAppVersion (POST, every parameter in the form body):"
+            .to_string(),
+        format!("  AppId={}", config.publish.app_id),
+        format!("  Name={name}"),
+    ];
+    if let Some(r) = &config.publish.remarks {
+        lines.push(format!("  Remarks={r}"));
+    }
+    lines.push(format!("  Containers={}", to_parameter(containers)));
+    lines.push("the containers, readable:".into());
+    let pretty = serde_json::to_string_pretty(containers).unwrap_or_default();
+    lines.extend(pretty.lines().map(|l| format!("  | {l}")));
+    lines.push(format!(
+        "then would wait until it is created (every `poll-interval`, within `wait-timeout`), and publish it as {TO_BE_MADE}:"
+    ));
+    lines
+}

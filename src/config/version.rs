@@ -1,0 +1,232 @@
+//! Where the version comes from, exactly one source a run: an ID (`version-id`), an existing version's exact name (`version-name`), or a new version made from an image swapped into a base version (`image`, `base-version`, `container-name`) or from a spec file (`version-spec`); and the new version's name.
+
+use serde_json::Value;
+
+use crate::base::error::InputProblem;
+use crate::base::text::shown;
+use crate::ci::context::BuildContext;
+use crate::config::reader::{checked, Reader};
+use crate::esa::containers::{check, parse_image, to_parameter};
+use crate::esa::signing::hex_sha256;
+
+/// Where the version to publish comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VersionSource {
+    /// `version-id`: that version, published as it is (no extra call).
+    Id,
+    /// `version-name` alone: the existing version with exactly this name.
+    Named(String),
+    /// `image` or `version-spec`: a new version, with this name.
+    New { name: String, template: Template },
+}
+
+/// What a new version is made of.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Template {
+    /// A base version's containers with this image swapped into one of them.
+    Image {
+        image: String,
+        /// A `ver-…` ID or an exact name; `None` means what the target environment serves.
+        base: Option<String>,
+        /// The container that takes the image; needed when the base runs several.
+        container: Option<String>,
+    },
+    /// Exactly these containers (checked against the model), from this file.
+    Spec {
+        path: String,
+        containers: Vec<Value>,
+    },
+}
+
+impl VersionSource {
+    /// The name the run looks up or makes, if any.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            VersionSource::Id => None,
+            VersionSource::Named(n) | VersionSource::New { name: n, .. } => Some(n),
+        }
+    }
+}
+
+/// 6 to 128 characters on one line: the service's rule for a version's name.
+fn parse_name(value: &str) -> Result<String, String> {
+    let count = value.chars().count();
+    if (6..=128).contains(&count) && !value.chars().any(char::is_control) {
+        Ok(value.to_string())
+    } else {
+        Err(format!(
+            "a version name is 6 to 128 characters on one line, not `{}` ({count})",
+            shown(value)
+        ))
+    }
+}
+
+/// The default name of a new version: `<short commit>-<run>-<8 hex of what it is made of>`, so
+/// that a re-run of the same run finds the version it made, a new commit makes a new one, and
+/// two different images in one run do not collide.
+pub fn default_name(context: &BuildContext, template: &Template) -> String {
+    let made_of = match template {
+        Template::Image {
+            image,
+            base,
+            container,
+        } => format!(
+            "image\n{image}\n{}\n{}",
+            container.as_deref().unwrap_or(""),
+            base.as_deref().unwrap_or("")
+        ),
+        Template::Spec { containers, .. } => format!("spec\n{}", to_parameter(containers)),
+    };
+    let run: String = context
+        .run_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .take(40)
+        .collect();
+    let sha: String = context
+        .short_sha()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    format!(
+        "esa-publish-{sha}-{run}-{}",
+        &hex_sha256(made_of.as_bytes())[..8]
+    )
+}
+
+/// Reads the version source. `version_id_given` says whether `version-id` was set;
+/// `context` names the default for a new version's name.
+pub fn read_version_source(
+    r: &mut Reader<'_>,
+    version_id_given: bool,
+    context: Option<&BuildContext>,
+) -> Option<VersionSource> {
+    let name = r.parsed("version-name", parse_name);
+    let image = r.parsed("image", |v| parse_image(v).map(|_| v.to_string()));
+    let base = r.get("base-version").and_then(|v| {
+        if v.starts_with("ver-") {
+            checked(
+                r,
+                "base-version",
+                v,
+                "ver-",
+                "a base version is a `ver-…` ID or an exact version name",
+            )
+        } else {
+            r.parsed("base-version", parse_name)
+        }
+    });
+    let container = r.parsed("container-name", |v| {
+        if v.chars().any(char::is_control) {
+            Err("must be one line".into())
+        } else {
+            Ok(v.to_string())
+        }
+    });
+    let spec_path = r.get("version-spec");
+    let given = |input: &'static str, r: &Reader<'_>| r.get(input).is_some();
+
+    if version_id_given {
+        for other in [
+            "version-name",
+            "image",
+            "version-spec",
+            "base-version",
+            "container-name",
+        ] {
+            if given(other, r) {
+                r.error(
+                    other,
+                    format!("input `{other}` cannot be used with `version-id`: a run publishes one version, from one source. Keep `version-id` to publish that version, or drop it to look one up by name or make one"),
+                );
+            }
+        }
+        return Some(VersionSource::Id);
+    }
+    if given("image", r) && spec_path.is_some() {
+        r.error("version-spec", "input `version-spec` cannot be used with `image`: a new version is made either from a base version with a new image, or from a spec file");
+        return None;
+    }
+    if !given("image", r) {
+        for only in ["base-version", "container-name"] {
+            if given(only, r) {
+                r.error(only, format!("input `{only}` only applies with `image` (it picks the version to copy and the container that takes the image)"));
+            }
+        }
+    }
+    let template = if let Some(image) = image {
+        Template::Image {
+            image,
+            base,
+            container,
+        }
+    } else if let Some(path) = spec_path {
+        read_spec(r, path)?
+    } else if given("image", r) {
+        return None;
+    } else {
+        return match (name, given("version-name", r)) {
+            (Some(name), _) => Some(VersionSource::Named(name)),
+            (None, true) => None,
+            (None, false) => {
+                r.error("version-id", "one of `version-id`, `version-name`, `image` or `version-spec` is required: the ID of the version to publish (like ver-87962637161651xxxx), the exact name of an existing version, an image to deploy, or a spec file to make a version from");
+                None
+            }
+        };
+    };
+    let name = match (name, context) {
+        (Some(name), _) => name,
+        (None, Some(context)) => default_name(context, &template),
+        (None, None) if given("version-name", r) => return None,
+        (None, None) => {
+            let input = if given("image", r) {
+                "image"
+            } else {
+                "version-spec"
+            };
+            r.error("version-name", format!("input `version-name` is required with `{input}` here: no commit and run were found to name the new version after (GITHUB_SHA and GITHUB_RUN_ID, or GitLab's, Drone's or Woodpecker's equivalents)"));
+            return None;
+        }
+    };
+    Some(VersionSource::New { name, template })
+}
+
+/// Reads and checks the spec file: a JSON array of containers in the service's field names.
+fn read_spec(r: &mut Reader<'_>, path: String) -> Option<Template> {
+    let text = match std::fs::read_to_string(&path) {
+        Ok(t) => t,
+        Err(e) => {
+            r.error(
+                "version-spec",
+                format!(
+                    "input `version-spec`: could not read `{}`: {e}",
+                    shown(&path)
+                ),
+            );
+            return None;
+        }
+    };
+    let value: Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => {
+            r.error(
+                "version-spec",
+                format!("input `version-spec`: `{}` is not JSON ({e})", shown(&path)),
+            );
+            return None;
+        }
+    };
+    let problems = check(&value);
+    if !problems.is_empty() {
+        for p in problems {
+            r.errors.push(InputProblem::new(
+                "version-spec",
+                "InvalidVersionSpec",
+                format!("input `version-spec` ({}): {p}", shown(&path)),
+            ));
+        }
+        return None;
+    }
+    let containers = value.as_array().cloned().unwrap_or_default();
+    Some(Template::Spec { path, containers })
+}

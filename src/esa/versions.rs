@@ -1,0 +1,158 @@
+//! An app's versions: make one (CreateEdgeContainerAppVersion), read one whole (GetEdgeContainerAppVersion), and find one by its exact name (ListEdgeContainerAppVersions, paged), with typed answers.
+
+use serde_json::Value;
+
+use crate::base::error::Error;
+use crate::esa::api::{create_version_request, get_version_request, list_versions_request};
+use crate::esa::client::{Client, Event};
+use crate::esa::retry::{Idempotency, Policy};
+
+/// The largest page the listing gives.
+const PAGE_SIZE: u32 = 100;
+/// A bound on paging, so a misbehaving listing cannot keep the run going.
+const MAX_PAGES: u32 = 50;
+
+/// A version as GetEdgeContainerAppVersion gives it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Version {
+    pub version_id: String,
+    pub name: String,
+    /// `creating`, `created` or `failed`.
+    pub status: String,
+    /// Every container with every field, `Storage`, `IsACRImage` and `ACRImageInfo` included.
+    pub containers: Vec<Value>,
+}
+
+/// A row of the listing (its containers are incomplete, so they are not kept).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    pub version_id: String,
+    pub name: String,
+    pub status: String,
+}
+
+fn text(v: &Value, key: &str) -> String {
+    v.get(key)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string()
+}
+
+fn unexpected(what: &str, request_id: Option<String>) -> Error {
+    Error::UnexpectedResponse {
+        status: 200,
+        what: what.into(),
+        request_id,
+        body_start: String::new(),
+    }
+}
+
+/// Reads one version whole.
+pub async fn get(
+    client: &Client,
+    policy: &Policy,
+    on_event: &mut dyn FnMut(&Event),
+    app_id: &str,
+    version_id: &str,
+) -> Result<Version, Error> {
+    let answer = client
+        .call::<Value>(
+            &get_version_request(app_id, version_id),
+            Idempotency::Idempotent,
+            policy,
+            on_event,
+        )
+        .await?;
+    let v = answer.body.get("Version").ok_or_else(|| {
+        unexpected(
+            "a GetEdgeContainerAppVersion answer without Version",
+            answer.request_id.clone(),
+        )
+    })?;
+    Ok(Version {
+        version_id: text(v, "VersionId"),
+        name: text(v, "Name"),
+        status: text(v, "Status"),
+        containers: v
+            .get("Containers")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default(),
+    })
+}
+
+/// The version named exactly `name`, if there is one. The service's search may match parts of
+/// names, so every page of its answer is read and each name compared whole.
+pub async fn find_by_name(
+    client: &Client,
+    policy: &Policy,
+    on_event: &mut dyn FnMut(&Event),
+    app_id: &str,
+    name: &str,
+) -> Result<Option<Listed>, Error> {
+    let mut seen = 0u64;
+    for page in 1..=MAX_PAGES {
+        let answer = client
+            .call::<Value>(
+                &list_versions_request(app_id, name, page, PAGE_SIZE),
+                Idempotency::Idempotent,
+                policy,
+                on_event,
+            )
+            .await?;
+        let rows = answer
+            .body
+            .get("Versions")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        if let Some(row) = rows.iter().find(|r| text(r, "Name") == name) {
+            return Ok(Some(Listed {
+                version_id: text(row, "VersionId"),
+                name: text(row, "Name"),
+                status: text(row, "Status"),
+            }));
+        }
+        seen += rows.len() as u64;
+        let total = answer
+            .body
+            .get("TotalCount")
+            .and_then(|t| {
+                t.as_u64()
+                    .or_else(|| t.as_str().and_then(|s| s.parse().ok()))
+            })
+            .unwrap_or(0);
+        if rows.is_empty() || seen >= total {
+            return Ok(None);
+        }
+    }
+    Ok(None)
+}
+
+/// Makes a version; returns its ID and the call's RequestId.
+pub async fn create(
+    client: &Client,
+    policy: &Policy,
+    on_event: &mut dyn FnMut(&Event),
+    app_id: &str,
+    name: &str,
+    remarks: Option<&str>,
+    containers: &str,
+) -> Result<(String, Option<String>), Error> {
+    let answer = client
+        .call::<Value>(
+            &create_version_request(app_id, name, remarks, containers),
+            Idempotency::NotIdempotent,
+            policy,
+            on_event,
+        )
+        .await?;
+    let id = text(&answer.body, "VersionId");
+    if !id.starts_with("ver-") {
+        return Err(unexpected(
+            "a CreateEdgeContainerAppVersion answer without a VersionId",
+            answer.request_id,
+        ));
+    }
+    Ok((id, answer.request_id))
+}
