@@ -49,7 +49,7 @@ pub async fn publish_version(
     progress: &mut dyn Progress,
     report: &mut Report,
 ) -> Result<(), Error> {
-    let chosen = version::resolve(client, config, progress).await?;
+    let chosen = version::resolve(client, config, progress, &mut report.version).await?;
     let mut config = config.clone();
     config.publish.version_id = chosen.version_id.clone();
     report.version = Some(chosen);

@@ -197,15 +197,22 @@ async fn from_image(
     Ok((containers, note))
 }
 
-/// Finds, makes and readies the version to publish.
+/// Finds, makes and readies the version to publish. `known` holds the version as soon as it
+/// has an ID, so that a failure while waiting for it can still name it.
 pub async fn resolve(
     client: &Client,
     config: &Config,
     progress: &mut dyn Progress,
+    known: &mut Option<Chosen>,
 ) -> Result<Chosen, Error> {
     match prepare(client, config, progress).await? {
         Prepared::Ready(chosen) => Ok(chosen),
         Prepared::Creating { version_id, name } => {
+            *known = Some(Chosen {
+                version_id: version_id.clone(),
+                name: Some(name.clone()),
+                created: false,
+            });
             wait_ready(client, config, progress, &version_id, &name).await?;
             Ok(Chosen {
                 version_id,
@@ -220,6 +227,11 @@ pub async fn resolve(
         } => {
             progress.line(&note);
             let version_id = create(client, config, progress, &name, &containers).await?;
+            *known = Some(Chosen {
+                version_id: version_id.clone(),
+                name: Some(name.clone()),
+                created: true,
+            });
             wait_ready(client, config, progress, &version_id, &name).await?;
             Ok(Chosen {
                 version_id,
