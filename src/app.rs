@@ -5,6 +5,7 @@
 //! ([`dry_run`]), keyless sign-in ([`sign_in`]) and the log of the deployment's progress
 //! ([`progress`]).
 
+pub mod cli;
 pub mod dry_run;
 pub mod progress;
 pub mod report;

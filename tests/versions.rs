@@ -165,17 +165,18 @@ fn a_re_run_reuses_the_version_and_a_new_commit_makes_a_new_one() {
 }
 
 fn two_containers() -> Config {
-    let mut config = Config::default();
-    config.versions = vec![Version::existing(
-        DEMO_APP_ID,
-        INITIAL_VERSION,
-        "two-containers",
-        json!([
-            container("web", INITIAL_IMAGE),
-            container("sidecar", "registry.example.com/shop/proxy:7")
-        ]),
-    )];
-    config
+    Config {
+        versions: vec![Version::existing(
+            DEMO_APP_ID,
+            INITIAL_VERSION,
+            "two-containers",
+            json!([
+                container("web", INITIAL_IMAGE),
+                container("sidecar", "registry.example.com/shop/proxy:7")
+            ]),
+        )],
+        ..Config::default()
+    }
 }
 
 #[test]
@@ -230,14 +231,15 @@ fn acr_base() -> Config {
         "RepoName": "web", "RepoNamespace": "shop", "Tag": "1.0.0",
         "TagUrl": "shop-registry.cn-hangzhou.cr.aliyuncs.com/shop/web:1.0.0"
     });
-    let mut config = Config::default();
-    config.versions = vec![Version::existing(
-        DEMO_APP_ID,
-        INITIAL_VERSION,
-        "acr-based",
-        json!([web]),
-    )];
-    config
+    Config {
+        versions: vec![Version::existing(
+            DEMO_APP_ID,
+            INITIAL_VERSION,
+            "acr-based",
+            json!([web]),
+        )],
+        ..Config::default()
+    }
 }
 
 #[test]
@@ -312,9 +314,10 @@ fn nothing_served_means_a_base_or_a_spec_must_be_given() {
 
 #[test]
 fn a_creation_that_fails_publishes_nothing() {
-    let mut config = Config::default();
-    config.failing_images = vec![IMAGE.into()];
-    let s = standin(config);
+    let s = standin(Config {
+        failing_images: vec![IMAGE.into()],
+        ..Config::default()
+    });
     let run = deploy(
         &s,
         &[
@@ -355,9 +358,10 @@ fn a_creation_that_fails_publishes_nothing() {
 
 #[test]
 fn a_creation_that_never_finishes_times_out() {
-    let mut config = Config::default();
-    config.creation_reads = 1000;
-    let s = standin(config);
+    let s = standin(Config {
+        creation_reads: 1000,
+        ..Config::default()
+    });
     let run = deploy(&s, &[("INPUT_IMAGE", IMAGE), ("INPUT_WAIT-TIMEOUT", "1s")]);
     let (title, text) = error(&run);
     assert_eq!(title, "VersionNotReady");
@@ -548,7 +552,9 @@ fn conflicting_sources_are_input_errors_and_nothing_is_sent() {
     let s = standin(Config::default());
     let dir = tempfile::tempdir().unwrap();
     let path = spec_file(&dir, &json!([container("web", IMAGE)]));
-    let cases: Vec<(Vec<(&str, &str)>, &str, &str)> = vec![
+    // The inputs, the input the error must name, and what it must say.
+    type Case<'a> = (Vec<(&'a str, &'a str)>, &'a str, &'a str);
+    let cases: Vec<Case> = vec![
         (
             vec![("INPUT_VERSION-ID", "ver-1"), ("INPUT_IMAGE", IMAGE)],
             "image",
@@ -657,7 +663,7 @@ fn a_dry_run_reads_but_never_writes_and_shows_the_create_request() {
         "would send CreateEdgeContainerAppVersion (POST, every parameter in the form body):",
         &format!("  AppId={DEMO_APP_ID}"),
         "  Name=esa-publish-1a2b3c4-9876543210-",
-        &format!("  Containers=[{{\"Args\":\"--port 8080\""),
+        "  Containers=[{\"Args\":\"--port 8080\"",
         &format!("\"Image\": \"{IMAGE}\""),
         "publish it as ver-to-be-made-by-this-run",
         "PublishEdgeContainerAppVersion",

@@ -9,75 +9,80 @@ pub struct InputSpec {
     pub required: bool,
     /// The default `action.yml` declares, applied here too for runs outside the runner.
     pub default: Option<&'static str>,
+    /// One line for `--help`.
+    pub about: &'static str,
 }
 
-const fn input(name: &'static str) -> InputSpec {
+const fn input(name: &'static str, about: &'static str) -> InputSpec {
     InputSpec {
         name,
         required: false,
         default: None,
+        about,
     }
 }
 
-const fn required(name: &'static str) -> InputSpec {
+const fn required(name: &'static str, about: &'static str) -> InputSpec {
     InputSpec {
         name,
         required: true,
         default: None,
+        about,
     }
 }
 
-const fn with_default(name: &'static str, default: &'static str) -> InputSpec {
+const fn with_default(name: &'static str, default: &'static str, about: &'static str) -> InputSpec {
     InputSpec {
         name,
         required: false,
         default: Some(default),
+        about,
     }
 }
 
 /// Every input the action reads.
 pub const INPUTS: &[InputSpec] = &[
-    required("app-id"),
-    input("version-id"),
-    input("version-name"),
-    input("image"),
-    input("base-version"),
-    input("container-name"),
-    input("version-spec"),
-    required("publish-env"),
-    input("percentage"),
-    input("start-time"),
-    input("remarks"),
-    input("publish-type"),
-    input("regions"),
-    input("full-release"),
-    input("access-key-id"),
-    input("access-key-secret"),
-    input("security-token"),
-    input("role-arn"),
-    input("oidc-provider-arn"),
-    input("role-session-name"),
-    with_default("role-duration-seconds", "3600"),
-    input("audience"),
-    input("sts-endpoint"),
-    with_default("export-credentials", "false"),
-    with_default("region", "cn-hangzhou"),
-    input("endpoint"),
-    with_default("signature-version", "v3"),
-    with_default("dry-run", "false"),
-    with_default("max-attempts", "4"),
-    with_default("timeout", "120s"),
-    with_default("wait", "false"),
-    with_default("wait-timeout", "15m"),
-    with_default("poll-interval", "10s"),
-    input("percentage-steps"),
-    with_default("step-wait", "5m"),
-    with_default("rollback-on-failure", "false"),
-    with_default("if-busy", "fail"),
-    input("require-label"),
-    input("percentage-from-label"),
-    with_default("ci-system", "auto"),
-    input("dotenv-file"),
+    required("app-id", "the application ID, app-…"),
+    input("version-id", "publish this version, ver-… (one of version-id, version-name, image, version-spec)"),
+    input("version-name", "alone: the existing version with this exact name; with image or version-spec: the new version's name"),
+    input("image", "make a new version from base-version with this image swapped in, then publish it"),
+    input("base-version", "with image: the version to copy, a ver-… ID or exact name (default: what publish-env serves)"),
+    input("container-name", "with image: the container that takes the image (needed with several)"),
+    input("version-spec", "make a new version from this JSON file of Containers, then publish it"),
+    required("publish-env", "prod or staging"),
+    input("percentage", "share of traffic, 1 to 100 (service default 100)"),
+    input("start-time", "when to start, RFC 3339 (default now)"),
+    input("remarks", "free text stored with the publish (default: the commit and run)"),
+    input("publish-type", "percentage or region"),
+    input("regions", "regions for publish-type region: comma-separated or a JSON array"),
+    input("full-release", "true or false, for a region publish"),
+    input("access-key-id", "AccessKey ID (from a secret)"),
+    input("access-key-secret", "AccessKey secret (from a secret; never printed)"),
+    input("security-token", "STS security token, with a temporary AccessKey"),
+    input("role-arn", "keyless sign-in: the RAM role to assume with the GitHub ID token"),
+    input("oidc-provider-arn", "keyless sign-in: the RAM OIDC provider that trusts GitHub"),
+    input("role-session-name", "keyless sign-in: the role session name (default from the repository and run)"),
+    with_default("role-duration-seconds", "3600", "keyless sign-in: how long the credentials last, 900 to 43200"),
+    input("audience", "keyless sign-in: the ID token's audience (default GitHub's)"),
+    input("sts-endpoint", "where AssumeRoleWithOIDC is called (default sts.aliyuncs.com)"),
+    with_default("export-credentials", "false", "true hands the credentials to later steps through GITHUB_ENV"),
+    with_default("region", "cn-hangzhou", "the endpoint is esa.<region>.aliyuncs.com"),
+    input("endpoint", "overrides region: a host or URL (http:// only for loopback)"),
+    with_default("signature-version", "v3", "v3 (ACS3-HMAC-SHA256) or v2 (HMAC-SHA1)"),
+    with_default("dry-run", "false", "true: validate, sign and print the request; send nothing"),
+    with_default("max-attempts", "4", "attempts per API call, 1 to 20"),
+    with_default("timeout", "120s", "deadline of each API call with its retries"),
+    with_default("wait", "false", "true: follow the rollout until the version serves"),
+    with_default("wait-timeout", "15m", "how long to wait for a rollout, a busy app or a new version"),
+    with_default("poll-interval", "10s", "how often to read the status while waiting"),
+    input("percentage-steps", "a staged rollout, e.g. 10,50,100 (each step waited for)"),
+    with_default("step-wait", "5m", "bake time between steps"),
+    with_default("rollback-on-failure", "false", "true: roll back to the previous version when the rollout fails"),
+    with_default("if-busy", "fail", "fail or wait when another publish is under way"),
+    input("require-label", "publish only if the pull request carries this label"),
+    input("percentage-from-label", "a label <prefix><n> sets the percentage to n"),
+    with_default("ci-system", "auto", "auto, github, gitlab, drone, woodpecker or plain"),
+    input("dotenv-file", "also write the outputs as NAME=value lines to this file"),
 ];
 
 /// `INPUT_*` and `PLUGIN_*` variables that match no input: most often a typo.
