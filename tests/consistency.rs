@@ -146,6 +146,7 @@ fn the_composite_fallback_takes_the_same_inputs_and_passes_each_one() {
     let (setup_inputs, main_inputs) = (section(&setup, "inputs"), section(&main, "inputs"));
     let mut want: Vec<String> = main_inputs.keys().cloned().collect();
     want.push("version".into());
+    want.push("binary".into());
     want.sort();
     assert_eq!(setup_inputs.keys().cloned().collect::<Vec<_>>(), want);
     for (name, yaml) in &main_inputs {
