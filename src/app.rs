@@ -5,6 +5,7 @@
 //! ([`dry_run`]), keyless sign-in ([`sign_in`]) and the log of the deployment's progress
 //! ([`progress`]).
 
+pub mod chart;
 pub mod cli;
 pub mod dry_run;
 pub mod progress;
@@ -124,9 +125,8 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
             }
             let _ = runner.append_summary(&report::summary(
                 Some(&config),
-                deployment.version.as_ref(),
                 &Outcome::Failed(&error),
-                &deployment.timeline,
+                Some(&deployment),
             ));
             1
         }
@@ -163,7 +163,7 @@ fn reject<W: Write>(
     }
     let error = Error::Inputs(errors);
     runner.log(&format!("esa-publish: {error}"));
-    let _ = runner.append_summary(&report::summary(None, None, &Outcome::Failed(&error), &[]));
+    let _ = runner.append_summary(&report::summary(None, &Outcome::Failed(&error), None));
     1
 }
 
@@ -192,7 +192,7 @@ fn skip<W: Write>(env: &Env, runner: &mut Runner<W>, reason: &str) -> i32 {
         &format!("esa-publish skipped: {reason}"),
     );
     let _ = runner.set_output(SKIPPED, "true");
-    let _ = runner.append_summary(&report::summary(None, None, &Outcome::Skipped(reason), &[]));
+    let _ = runner.append_summary(&report::summary(None, &Outcome::Skipped(reason), None));
     0
 }
 
@@ -264,12 +264,11 @@ async fn publish<W: Write>(
     runner.set_output(REQUEST_ID, request_id.as_deref().unwrap_or(""))?;
     runner.append_summary(&report::summary(
         Some(config),
-        deployment.version.as_ref(),
         &Outcome::Published {
             request_id: request_id.as_deref(),
             answer_lost: deployment.answer_lost,
         },
-        &deployment.timeline,
+        Some(deployment),
     ))?;
     runner.log(&report::published_line(
         config,

@@ -8,6 +8,7 @@ use crate::ci::runner::Runner;
 use crate::config::credentials::Plan;
 use crate::config::version::{Template, VersionSource};
 use crate::config::Config;
+use crate::deploy::report::Report;
 use crate::deploy::version::Prepared;
 use crate::esa::api::publish_request;
 use crate::esa::client::prepare;
@@ -77,15 +78,18 @@ pub fn dry_run<W: Write>(
         runner.log(&line);
     }
     runner.end_group();
-    let chosen = match prepared {
-        Some(Prepared::Ready(c)) => Some(c.clone()),
-        _ => None,
+    // What the reads found, for the summary's version rows.
+    let found = Report {
+        version: match prepared {
+            Some(Prepared::Ready(c)) => Some(c.clone()),
+            _ => None,
+        },
+        ..Report::default()
     };
     runner.append_summary(&report::summary(
         Some(config),
-        chosen.as_ref(),
         &Outcome::DryRun,
-        &[],
+        Some(&found),
     ))?;
     runner.log(&format!(
         "Dry run: would publish {} of {} to {} ({}); nothing was sent",

@@ -1,10 +1,12 @@
 //! What a person reads: the one-line log of a publish, the job summary in Markdown, and the dry-run listing of a signed request (pure text, no I/O).
 
+use crate::app::chart::mermaid;
 use crate::base::error::Error;
 use crate::base::text::clock_text;
 use crate::ci::runner::markdown_cell;
 use crate::config::version::{Template, VersionSource};
 use crate::config::Config;
+use crate::deploy::report::Report;
 use crate::deploy::rollout::Moment;
 use crate::deploy::version::Chosen;
 use crate::esa::model::{PublishType, SignatureVersion};
@@ -122,10 +124,11 @@ fn version_rows(c: &Config, chosen: Option<&Chosen>) -> Vec<(&'static str, Strin
 /// The job summary: what was asked, how it ended, and the rollout's timeline.
 pub fn summary(
     config: Option<&Config>,
-    version: Option<&Chosen>,
     outcome: &Outcome<'_>,
-    timeline: &[Moment],
+    deployment: Option<&Report>,
 ) -> String {
+    let version = deployment.and_then(|d| d.version.as_ref());
+    let timeline: &[Moment] = deployment.map(|d| d.timeline.as_slice()).unwrap_or(&[]);
     let heading = match outcome {
         Outcome::Published { .. } => "✅ esa-publish: published".to_string(),
         Outcome::DryRun => "🧪 esa-publish: dry run (nothing was sent)".to_string(),
@@ -195,7 +198,23 @@ pub fn summary(
     }
     md.push('\n');
     if !timeline.is_empty() {
-        md.push_str("#### Timeline\n\n| time | event |\n|---|---|\n");
+        md.push_str("#### Timeline\n\n");
+        let title = match (config, version) {
+            (Some(c), Some(v)) => format!("{} on {}", v.version_id, c.publish.publish_env.as_str()),
+            (Some(c), None) => format!(
+                "{} on {}",
+                c.publish.version_id,
+                c.publish.publish_env.as_str()
+            ),
+            _ => "the rollout".into(),
+        };
+        if let Some(chart) =
+            deployment.and_then(|d| mermaid(&d.chart, &format!("{title}: percentage serving")))
+        {
+            md.push_str(&chart);
+            md.push('\n');
+        }
+        md.push_str("| time | event |\n|---|---|\n");
         for m in timeline {
             md.push_str(&format!(
                 "| {} | {} |\n",

@@ -1,5 +1,7 @@
 //! What the deployment did, kept as it goes so that it survives failure and cancellation: RequestIds, the version that served before, the steps, and the timeline.
 
+use std::time::Duration;
+
 use tokio::time::Instant;
 
 use crate::base::text::clock_text;
@@ -31,10 +33,51 @@ pub struct Report {
     pub current: usize,
     /// Each step, each status change, with its time since the start.
     pub timeline: Vec<Moment>,
+    /// The percentage serving over time, with the steps, a rollback or a failure marked where
+    /// they happened (for the summary's chart).
+    pub chart: Vec<ChartPoint>,
     pub(crate) started: Option<Instant>,
 }
 
+/// One point of the rollout chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartPoint {
+    /// Since the deployment started.
+    pub at: Duration,
+    /// The share our version serves.
+    pub percentage: u32,
+    /// What happened here: a step, a rollback, a failure.
+    pub mark: Option<String>,
+}
+
+/// The share `ours` serves in a snapshot: its publishing percentage, 100 once it alone serves,
+/// and 0 when another version (or a rollback) has the traffic.
+pub fn serving(s: &Snapshot, ours: &str) -> u32 {
+    if s.publish_status.starts_with("rollback") {
+        0
+    } else if s.publishing_version == ours {
+        s.publish_percentage
+    } else if s.publishing_version.is_empty() && s.deployed_version == ours {
+        100
+    } else {
+        0
+    }
+}
+
 impl Report {
+    /// Adds a point to the chart; `percentage` `None` keeps the last one.
+    pub(crate) fn plot(&mut self, percentage: Option<u32>, mark: Option<String>) {
+        let at = self.started.map(|s| s.elapsed()).unwrap_or_default();
+        let percentage = percentage
+            .or_else(|| self.chart.last().map(|p| p.percentage))
+            .unwrap_or(0);
+        self.chart.push(ChartPoint {
+            at,
+            percentage,
+            mark,
+        });
+    }
+
     pub(crate) fn note(&mut self, progress: &mut dyn Progress, text: String) {
         let at = self.started.map(|s| s.elapsed()).unwrap_or_default();
         progress.line(&format!("[{}] {text}", clock_text(at)));

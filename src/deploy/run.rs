@@ -9,7 +9,7 @@ use crate::base::random::random_unit;
 use crate::base::text::clock_text;
 use crate::config::rollout::IfBusy;
 use crate::config::Config;
-use crate::deploy::report::Report;
+use crate::deploy::report::{serving, Report};
 use crate::deploy::rollout::{self, Clock, Target, WaitEnd};
 use crate::deploy::settle::{publish_sign, rollback_sign, send_settled};
 use crate::deploy::status::read_status;
@@ -151,6 +151,7 @@ pub async fn deploy(
             report.completed = index + 1;
             continue;
         }
+        report.plot(None, Some(format!("step {}/{total} {shown}", index + 1)));
         let target = Target {
             version: ours.clone(),
             percentage: u32::from(percentage.unwrap_or(100)),
@@ -169,9 +170,15 @@ pub async fn deploy(
                 || random_unit().unwrap_or(0.5),
                 || {
                     let progress_cell = &progress_cell;
+                    let report_cell = &report_cell;
+                    let ours = &ours;
                     async move {
                         let mut log = |e: &Event| progress_cell.borrow_mut().client(e);
-                        read_status(client, config, &mut log).await
+                        let read = read_status(client, config, &mut log).await;
+                        if let Ok(s) = &read {
+                            report_cell.borrow_mut().plot(Some(serving(s, ours)), None);
+                        }
+                        read
                     }
                 },
                 |m| {
@@ -285,6 +292,7 @@ async fn fail(
 ) -> Error {
     let title: String = title.into();
     report.note(progress, format!("failed: {detail}"));
+    report.plot(None, Some(title.clone()));
     if !config.rollout.rollback_on_failure {
         return rollout_error(title, format!("{detail}. Nothing was rolled back (`rollback-on-failure` is false); see the timeline in the job summary."));
     }
@@ -312,6 +320,7 @@ async fn fail(
     match result {
         Ok(sent) => {
             report.rollback_request_id = sent.request_id.clone();
+            report.plot(Some(0), Some(format!("rolled back to {previous}")));
             // An output must not carry made-up text; the log and the message say what happened.
             let id = sent.request_id.or_else(|| {
                 sent.confirmed
