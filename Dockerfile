@@ -13,7 +13,7 @@ RUN cargo build --release --locked -p esa-publish \
     && cp target/release/esa-publish /esa-publish
 
 # `docker buildx build --target binary --output type=local,dest=out` exports just the binary
-# (the release workflow uses this for its Linux downloads).
+# (handy for a local static build; releases build natively, see release.Dockerfile).
 FROM scratch AS binary
 COPY --from=build /esa-publish /esa-publish
 

@@ -6,8 +6,9 @@
 //! the file that defines the module. It is tested on small made-up trees too, among them the
 //! two cycles the tree once had, so that it cannot pass by finding nothing.
 
+mod support;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
 
 /// Source files may not be longer than this.
 const MAX_LINES: usize = 600;
@@ -322,28 +323,6 @@ fn cycles(edges: &Edges) -> Vec<Vec<Vec<String>>> {
     out
 }
 
-fn source_tree() -> BTreeMap<String, String> {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = BTreeMap::new();
-    let mut dirs = vec![root.clone()];
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                let relative = path
-                    .strip_prefix(&root)
-                    .unwrap()
-                    .to_string_lossy()
-                    .replace('\\', "/");
-                files.insert(relative, std::fs::read_to_string(&path).unwrap());
-            }
-        }
-    }
-    files
-}
-
 fn tree(files: &[(&str, &str)]) -> BTreeMap<String, String> {
     files
         .iter()
@@ -353,7 +332,7 @@ fn tree(files: &[(&str, &str)]) -> BTreeMap<String, String> {
 
 #[test]
 fn the_source_tree_keeps_the_architecture() {
-    let files = source_tree();
+    let files = support::rust_sources();
     assert!(files.len() > 20, "found only {} files", files.len());
     for layer in LAYERS.iter().map(|(n, _, _)| n) {
         let opening = files

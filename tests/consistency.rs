@@ -1,5 +1,7 @@
 //! action.yml, the README's tables and the code name the same inputs and outputs, with the same defaults.
 
+mod support;
+
 use std::collections::BTreeMap;
 
 use esa_publish::app::OUTPUTS;
@@ -113,27 +115,14 @@ fn certificate_verification_cannot_be_turned_off() {
             );
         }
     }
-    let mut dirs = vec![std::path::PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/src"
-    ))];
-    let mut files = 0;
-    while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir).unwrap() {
-            let path = entry.unwrap().path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "rs") {
-                files += 1;
-                let text = std::fs::read_to_string(&path).unwrap();
-                assert!(
-                    !text.contains("danger_accept_invalid"),
-                    "{} turns off certificate checks",
-                    path.display()
-                );
-            }
-        }
+    let files = support::rust_sources();
+    for (file, text) in &files {
+        assert!(
+            !text.contains("danger_accept_invalid"),
+            "src/{file} turns off certificate checks"
+        );
     }
+    let files = files.len();
     assert!(files > 10, "found only {files} source files under src/");
 }
 

@@ -246,3 +246,26 @@ pub fn run_binary_on(vars: &[(&str, &str)], github: bool) -> Run {
         env_file: std::fs::read_to_string(&env_path).unwrap_or_default(),
     }
 }
+
+/// Every `.rs` file under the crate's `src/`: its path below `src/` (with `/`), and its text.
+pub fn rust_sources() -> BTreeMap<String, String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = BTreeMap::new();
+    let mut dirs = vec![root.clone()];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let relative = path
+                    .strip_prefix(&root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/");
+                files.insert(relative, std::fs::read_to_string(&path).unwrap());
+            }
+        }
+    }
+    files
+}
