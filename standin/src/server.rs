@@ -1,0 +1,219 @@
+//! The HTTP side: accept connections on 127.0.0.1 (plain or TLS), hand each request to the service's logic, record it, and apply a scripted fault to its answer (or drop it before it is applied).
+
+use std::sync::{Arc, Mutex};
+
+use http_body_util::BodyExt;
+use hyper::body::{Bytes, Incoming};
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::{esa, Fault, State};
+
+pub(crate) async fn serve(
+    listener: std::net::TcpListener,
+    state: Arc<Mutex<State>>,
+    mut stopped: oneshot::Receiver<()>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
+    let listener = match TcpListener::from_std(listener) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("esa-standin: cannot listen: {e}");
+            return;
+        }
+    };
+    loop {
+        tokio::select! {
+            _ = &mut stopped => return,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let state = state.clone();
+                let tls = tls.clone();
+                tokio::spawn(async move {
+                    let service = service_fn(move |req| handle(req, state.clone()));
+                    let http = hyper::server::conn::http1::Builder::new();
+                    match tls {
+                        None => {
+                            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                        }
+                        Some(acceptor) => {
+                            // A client that refuses the certificate ends here, having sent nothing.
+                            if let Ok(stream) = acceptor.accept(stream).await {
+                                let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                            }
+                        }
+                    }
+                });
+            }
+        }
+    }
+}
+
+async fn handle(
+    req: Request<Incoming>,
+    state: Arc<Mutex<State>>,
+) -> Result<Response<Reply>, std::io::Error> {
+    let (parts, body) = req.into_parts();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
+    if parts.uri.path() == "/_standin/requests" {
+        let json = state
+            .lock()
+            .map(|s| serde_json::to_string_pretty(&s.received).unwrap_or_default())
+            .unwrap_or_default();
+        return Ok(respond(200, "application/json", json, &[]));
+    }
+    let headers: Vec<(String, String)> = parts
+        .headers
+        .iter()
+        .map(|(n, v)| {
+            (
+                n.as_str().to_ascii_lowercase(),
+                String::from_utf8_lossy(v.as_bytes()).into_owned(),
+            )
+        })
+        .collect();
+    let incoming = esa::Incoming {
+        method: parts.method.as_str().to_string(),
+        path: parts.uri.path().to_string(),
+        query: parts.uri.query().unwrap_or("").to_string(),
+        headers,
+        body: body.to_vec(),
+    };
+    let (answer, fault) = {
+        let Ok(mut state) = state.lock() else {
+            return Ok(respond(
+                500,
+                "text/plain",
+                "stand-in state poisoned".into(),
+                &[],
+            ));
+        };
+        let fault = esa::peek_action(&incoming).and_then(|action| state.take_fault(&action));
+        let received_at_ms = state
+            .started
+            .map(|t| t.elapsed().as_millis() as u64)
+            .unwrap_or_default();
+        if let Some(Fault::Reset) = fault {
+            let received = esa::unapplied(&incoming, received_at_ms);
+            eprintln!(
+                "esa-standin: {} {} -> (fault: connection reset before it was applied)",
+                received.method,
+                received.action.as_deref().unwrap_or("-")
+            );
+            state.received.push(received);
+            // An error from the service makes the server drop the connection unanswered.
+            return Err(std::io::Error::other("reset on purpose"));
+        }
+        let (answer, mut received) = esa::process(&mut state, incoming, chrono::Utc::now());
+        received.received_at_ms = received_at_ms;
+        eprintln!(
+            "esa-standin: {} {} {} {} -> {}{}",
+            received.method,
+            received.action.as_deref().unwrap_or("-"),
+            received.signature_method.as_deref().unwrap_or("-"),
+            received.request_id,
+            match &received.code {
+                Some(code) => format!("{} {code}", received.status),
+                None => format!("{} OK", received.status),
+            },
+            match &fault {
+                None => String::new(),
+                Some(Fault::Respond { status, .. }) =>
+                    format!(" (fault: answered {status} instead)"),
+                Some(Fault::Hang) => " (fault: never answers)".into(),
+                Some(Fault::CutOff) => " (fault: connection cut mid-answer)".into(),
+                Some(Fault::Reset) => String::new(),
+            }
+        );
+        state.received.push(received);
+        (answer, fault)
+    };
+    Ok(match fault {
+        None => respond(
+            answer.status,
+            "application/json;charset=utf-8",
+            answer.body,
+            &[("x-acs-request-id".to_string(), answer.request_id)],
+        ),
+        Some(Fault::Respond {
+            status,
+            content_type,
+            body,
+            headers,
+        }) => respond(status, &content_type, body, &headers),
+        Some(Fault::Hang) => {
+            tokio::time::sleep(std::time::Duration::from_secs(3600)).await;
+            respond(504, "text/plain", "gave up hanging".into(), &[])
+        }
+        Some(Fault::CutOff) => Response::builder()
+            .status(200)
+            .header("content-type", "application/json")
+            .body(Reply::CutOff(Some(Bytes::from_static(
+                b"{\"RequestId\": \"04F0F3",
+            ))))
+            .unwrap_or_else(|_| Response::new(Reply::Full(None))),
+        Some(Fault::Reset) => respond(500, "text/plain", "not reached".into(), &[]),
+    })
+}
+
+/// A response body: whole, or one that breaks off after its first slice.
+pub enum Reply {
+    Full(Option<Bytes>),
+    CutOff(Option<Bytes>),
+}
+
+impl hyper::body::Body for Reply {
+    type Data = Bytes;
+    type Error = std::io::Error;
+
+    fn poll_frame(
+        self: std::pin::Pin<&mut Self>,
+        _cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
+        std::task::Poll::Ready(match self.get_mut() {
+            Reply::Full(chunk) => chunk.take().map(|b| Ok(hyper::body::Frame::data(b))),
+            Reply::CutOff(chunk) => match chunk.take() {
+                Some(b) => Some(Ok(hyper::body::Frame::data(b))),
+                None => Some(Err(std::io::Error::other("cut off on purpose"))),
+            },
+        })
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        match self {
+            Reply::Full(chunk) => {
+                hyper::body::SizeHint::with_exact(chunk.as_ref().map_or(0, |b| b.len() as u64))
+            }
+            // Promise more than is sent, so the cut is visible to the client.
+            Reply::CutOff(_) => hyper::body::SizeHint::with_exact(4096),
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, Reply::Full(None))
+    }
+}
+
+fn respond(
+    status: u16,
+    content_type: &str,
+    body: String,
+    headers: &[(String, String)],
+) -> Response<Reply> {
+    let mut builder = Response::builder()
+        .status(status)
+        .header("content-type", content_type);
+    for (name, value) in headers {
+        builder = builder.header(name.as_str(), value.as_str());
+    }
+    builder
+        .body(Reply::Full(Some(Bytes::from(body))))
+        .unwrap_or_else(|_| Response::new(Reply::Full(None)))
+}
