@@ -8,6 +8,27 @@ use crate::esa::{refuse, Incoming, Refusal};
 use crate::verify;
 use crate::{Received, State};
 
+/// A request's time: `yyyy-MM-ddTHH:mm:ssZ`, and within the allowed skew of `now`.
+pub(crate) fn check_time(state: &State, text: &str, now: DateTime<Utc>) -> Result<(), Refusal> {
+    let time = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%SZ")
+        .map_err(|_| {
+            refuse(
+                400,
+                "InvalidTimeStamp.Format",
+                format!("Specified time stamp or date value is not well formatted: {text}"),
+            )
+        })?
+        .and_utc();
+    if (now - time).num_seconds().abs() > state.config.max_skew_seconds {
+        return Err(refuse(
+            400,
+            "InvalidTimeStamp.Expired",
+            format!("Specified time stamp or date value is expired: {text}"),
+        ));
+    }
+    Ok(())
+}
+
 /// Checks the signature, token, version, time and nonce. Returns the action.
 pub(crate) fn authenticate(
     state: &mut State,
@@ -197,28 +218,7 @@ pub(crate) fn authenticate(
             ),
         ));
     }
-    let time = NaiveDateTime::parse_from_str(&signed.time, "%Y-%m-%dT%H:%M:%SZ")
-        .map_err(|_| {
-            refuse(
-                400,
-                "InvalidTimeStamp.Format",
-                format!(
-                    "Specified time stamp or date value is not well formatted: {}",
-                    signed.time
-                ),
-            )
-        })?
-        .and_utc();
-    if (now - time).num_seconds().abs() > state.config.max_skew_seconds {
-        return Err(refuse(
-            400,
-            "InvalidTimeStamp.Expired",
-            format!(
-                "Specified time stamp or date value is expired: {}",
-                signed.time
-            ),
-        ));
-    }
+    check_time(state, &signed.time, now)?;
     if signed.nonce.is_empty() {
         return Err(refuse(
             400,

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::json;
 
 use crate::esa::{refuse, Refusal};
@@ -50,22 +50,7 @@ pub(crate) fn assume_role_with_oidc(
             "Version must be 2015-04-01 and Format JSON.",
         ));
     }
-    let time = NaiveDateTime::parse_from_str(get("Timestamp"), "%Y-%m-%dT%H:%M:%SZ")
-        .map_err(|_| {
-            refuse(
-                400,
-                "InvalidTimeStamp.Format",
-                "Specified time stamp or date value is not well formatted.",
-            )
-        })?
-        .and_utc();
-    if (now - time).num_seconds().abs() > state.config.max_skew_seconds {
-        return Err(refuse(
-            400,
-            "InvalidTimeStamp.Expired",
-            "Specified time stamp or date value is expired.",
-        ));
-    }
+    crate::auth::check_time(state, get("Timestamp"), now)?;
     if get("OIDCProviderArn") != oidc.provider_arn {
         return Err(refuse(
             401,
