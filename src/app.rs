@@ -110,6 +110,7 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
     let _ = runner.set_output(SKIPPED, "false");
     let mut deployment = Report::default();
     let result = publish(&config, &mut runner, &mut deployment).await;
+    version_outputs(&mut runner, &deployment);
     rollout_outputs(&mut runner, &deployment);
     let config = with_version(&config, &deployment);
     match result {
@@ -249,7 +250,6 @@ async fn publish<W: Write>(
         result = deploy::run::publish_version(&client, config, runner, deployment) => Some(result),
         () = shutdown() => None,
     };
-    version_outputs(runner, deployment)?;
     match outcome {
         Some(result) => result?,
         None => {
@@ -305,14 +305,13 @@ fn with_version(config: &Config, d: &Report) -> Config {
     config
 }
 
-/// The version's outputs, as soon as it is known (so a failed publish still names it).
-fn version_outputs<W: Write>(runner: &mut Runner<W>, d: &Report) -> Result<(), Error> {
+/// The version's outputs, whenever it is known (so a failed publish still names it).
+fn version_outputs<W: Write>(runner: &mut Runner<W>, d: &Report) {
     if let Some(v) = &d.version {
-        runner.set_output(VERSION_ID, &v.version_id)?;
-        runner.set_output(VERSION_NAME, v.name.as_deref().unwrap_or(""))?;
-        runner.set_output(VERSION_CREATED, if v.created { "true" } else { "false" })?;
+        let _ = runner.set_output(VERSION_ID, &v.version_id);
+        let _ = runner.set_output(VERSION_NAME, v.name.as_deref().unwrap_or(""));
+        let _ = runner.set_output(VERSION_CREATED, if v.created { "true" } else { "false" });
     }
-    Ok(())
 }
 
 /// The rollout's outputs, from what the deployment saw (on success and failure alike).

@@ -38,7 +38,8 @@ pub fn parse<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> Command {
 pub fn version() -> String {
     let mut text = format!("esa-publish {}", env!("CARGO_PKG_VERSION"));
     if let Some(commit) = option_env!("ESA_PUBLISH_COMMIT").filter(|c| !c.is_empty()) {
-        text.push_str(&format!(" (commit {})", &commit[..commit.len().min(12)]));
+        let short: String = commit.chars().take(12).collect();
+        text.push_str(&format!(" (commit {short})"));
     }
     text
 }

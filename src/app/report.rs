@@ -95,7 +95,7 @@ fn version_rows(c: &Config, chosen: Option<&Chosen>) -> Vec<(&'static str, Strin
             ..
         } => Some(format!(
             "image {} on {}",
-            code(image),
+            code(&image.text),
             base.as_deref()
                 .map(code)
                 .unwrap_or_else(|| "the version the environment served".into())

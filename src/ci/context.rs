@@ -20,23 +20,24 @@ pub struct BuildContext {
 impl BuildContext {
     /// The commit's first seven characters.
     pub fn short_sha(&self) -> &str {
-        &self.sha[..self.sha.len().min(7)]
+        // By characters: a variable's value is not always ASCII, and a byte cut could panic.
+        let end = self
+            .sha
+            .char_indices()
+            .nth(7)
+            .map_or(self.sha.len(), |(i, _)| i);
+        &self.sha[..end]
     }
 
     /// Reads the context of `host`; elsewhere, of the first system whose variables are set.
     /// `None` without a commit and a run.
     pub fn from_env(env: &Env, host: Host) -> Option<BuildContext> {
-        let order = match host {
-            Host::GitHub => [Host::GitHub, Host::Plain, Host::Plain, Host::Plain],
-            Host::GitLab => [Host::GitLab, Host::Plain, Host::Plain, Host::Plain],
-            Host::Drone => [Host::Drone, Host::Plain, Host::Plain, Host::Plain],
-            Host::Woodpecker => [Host::Woodpecker, Host::Plain, Host::Plain, Host::Plain],
-            Host::Plain => [Host::GitHub, Host::GitLab, Host::Woodpecker, Host::Drone],
-        };
-        order
-            .into_iter()
-            .filter(|h| *h != Host::Plain)
-            .find_map(|h| Self::of(env, h))
+        match host {
+            Host::Plain => [Host::GitHub, Host::GitLab, Host::Woodpecker, Host::Drone]
+                .into_iter()
+                .find_map(|h| Self::of(env, h)),
+            known => Self::of(env, known),
+        }
     }
 
     fn of(env: &Env, host: Host) -> Option<BuildContext> {
@@ -143,5 +144,12 @@ mod tests {
         );
         assert_eq!(BuildContext::from_env(&Env::default(), Host::Plain), None);
         assert_eq!(BuildContext::from_env(&drone, Host::GitHub), None);
+        let odd = Env::from_pairs([("GITHUB_SHA", "ab€€€€€€€€"), ("GITHUB_RUN_ID", "1")]);
+        assert_eq!(
+            BuildContext::from_env(&odd, Host::GitHub)
+                .unwrap()
+                .short_sha(),
+            "ab€€€€€"
+        );
     }
 }

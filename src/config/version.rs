@@ -6,7 +6,7 @@ use crate::base::error::InputProblem;
 use crate::base::text::shown;
 use crate::ci::context::BuildContext;
 use crate::config::reader::{checked, Reader};
-use crate::esa::containers::{check, parse_image, to_parameter};
+use crate::esa::containers::{check, parse_image, to_parameter, ImageRef};
 use crate::esa::signing::hex_sha256;
 
 /// Where the version to publish comes from.
@@ -25,7 +25,8 @@ pub enum VersionSource {
 pub enum Template {
     /// A base version's containers with this image swapped into one of them.
     Image {
-        image: String,
+        /// Parsed once here; `image.text` is the reference as written.
+        image: ImageRef,
         /// A `ver-…` ID or an exact name; `None` means what the target environment serves.
         base: Option<String>,
         /// The container that takes the image; needed when the base runs several.
@@ -71,7 +72,8 @@ pub fn default_name(context: &BuildContext, template: &Template) -> String {
             base,
             container,
         } => format!(
-            "image\n{image}\n{}\n{}",
+            "image\n{}\n{}\n{}",
+            image.text,
             container.as_deref().unwrap_or(""),
             base.as_deref().unwrap_or("")
         ),
@@ -102,7 +104,7 @@ pub fn read_version_source(
     context: Option<&BuildContext>,
 ) -> Option<VersionSource> {
     let name = r.parsed("version-name", parse_name);
-    let image = r.parsed("image", |v| parse_image(v).map(|_| v.to_string()));
+    let image = r.parsed("image", parse_image);
     let base = r.get("base-version").and_then(|v| {
         if v.starts_with("ver-") {
             checked(

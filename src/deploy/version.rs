@@ -12,7 +12,7 @@ use crate::config::Config;
 use crate::deploy::status::read_status;
 use crate::deploy::Progress;
 use crate::esa::client::Client;
-use crate::esa::containers::{parse_image, swap_image, to_parameter, AcrChange, SwapError};
+use crate::esa::containers::{swap_image, to_parameter, AcrChange, ImageRef, SwapError};
 use crate::esa::versions::{self, Listed};
 
 /// The version that will be published.
@@ -144,7 +144,7 @@ async fn from_image(
     client: &Client,
     config: &Config,
     progress: &mut dyn Progress,
-    image: &str,
+    image: &ImageRef,
     base: Option<&str>,
     container: Option<&str>,
 ) -> Result<(Vec<Value>, String), Error> {
@@ -173,8 +173,7 @@ async fn from_image(
     };
     let base_version =
         versions::get(client, policy, &mut |e| progress.client(e), app, &base_id).await?;
-    let parsed = parse_image(image).map_err(|why| version_error("InvalidParameter", why))?;
-    let (containers, swapped, old, acr) = swap_image(&base_version.containers, container, &parsed, image)
+    let (containers, swapped, old, acr) = swap_image(&base_version.containers, container, image)
         .map_err(|e| match e {
             SwapError::WhichContainer(names) => version_error(
                 "ContainerNameRequired",

@@ -220,11 +220,19 @@ pub fn for_create(container: &Value) -> Value {
 /// An image reference, split: `[registry/]repository[:tag][@digest]`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImageRef {
+    /// The reference as written.
+    pub text: String,
     /// The registry host (with port), when the reference names one.
     pub registry: Option<String>,
     pub repository: String,
     pub tag: Option<String>,
     pub digest: Option<String>,
+}
+
+impl std::fmt::Display for ImageRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
 }
 
 /// Splits an image reference; `Err` says what is wrong with it.
@@ -261,6 +269,7 @@ pub fn parse_image(image: &str) -> Result<ImageRef, String> {
         ));
     }
     Ok(ImageRef {
+        text: image.to_string(),
         registry: host,
         repository,
         tag,
@@ -310,7 +319,6 @@ pub fn swap_image(
     containers: &[Value],
     container: Option<&str>,
     image: &ImageRef,
-    image_text: &str,
 ) -> Result<(Vec<Value>, String, String, AcrChange), SwapError> {
     let all = names(containers);
     let index = match container {
@@ -329,7 +337,7 @@ pub fn swap_image(
         .unwrap_or("")
         .to_string();
     let change = swap_acr(target, image);
-    target["Image"] = Value::String(image_text.to_string());
+    target["Image"] = Value::String(image.text.clone());
     Ok((copy, all[index].clone(), old, change))
 }
 
@@ -437,15 +445,14 @@ mod tests {
         base[1]["CreateTime"] = json!("not a create field");
         let image = parse_image("r.example.com/a/web:2").unwrap();
         assert_eq!(
-            swap_image(&base, None, &image, "r.example.com/a/web:2").unwrap_err(),
+            swap_image(&base, None, &image).unwrap_err(),
             SwapError::WhichContainer(vec!["web".into(), "sidecar".into()])
         );
         assert!(matches!(
-            swap_image(&base, Some("db"), &image, "x"),
+            swap_image(&base, Some("db"), &image),
             Err(SwapError::NoSuchContainer(n, _)) if n == "db"
         ));
-        let (copy, name, old, change) =
-            swap_image(&base, Some("web"), &image, "r.example.com/a/web:2").unwrap();
+        let (copy, name, old, change) = swap_image(&base, Some("web"), &image).unwrap();
         assert_eq!(
             (name.as_str(), old.as_str(), change),
             ("web", "r.example.com/a/web:1", AcrChange::NotAcr)
@@ -471,7 +478,7 @@ mod tests {
             "TagUrl": "shop-registry.cn-hangzhou.cr.aliyuncs.com/shop/web:1", "IsEnterpriseRegistry": true});
         let same = "shop-registry.cn-hangzhou.cr.aliyuncs.com/shop/web:2";
         let (copy, _, _, change) =
-            swap_image(&[base.clone()], None, &parse_image(same).unwrap(), same).unwrap();
+            swap_image(&[base.clone()], None, &parse_image(same).unwrap()).unwrap();
         assert_eq!(change, AcrChange::Retagged { tag: "2".into() });
         assert_eq!(copy[0]["IsACRImage"], json!(true));
         assert_eq!(copy[0]["ACRImageInfo"]["Tag"], json!("2"));
@@ -482,13 +489,8 @@ mod tests {
             "shop-registry.cn-hangzhou.cr.aliyuncs.com/other/web:2",
             "shop-registry.cn-hangzhou.cr.aliyuncs.com/shop/web@sha256:0123",
         ] {
-            let (copy, _, _, change) = swap_image(
-                &[base.clone()],
-                None,
-                &parse_image(elsewhere).unwrap(),
-                elsewhere,
-            )
-            .unwrap();
+            let (copy, _, _, change) =
+                swap_image(&[base.clone()], None, &parse_image(elsewhere).unwrap()).unwrap();
             assert_eq!(change, AcrChange::Dropped, "{elsewhere}");
             assert_eq!(copy[0]["IsACRImage"], json!(false));
             assert_eq!(copy[0].get("ACRImageInfo"), None, "{elsewhere}");
