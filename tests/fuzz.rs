@@ -10,7 +10,9 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use esa_publish::base::values::{parse_duration, parse_percentage};
 use esa_publish::ci::env::Env;
-use esa_publish::ci::runner::{annotation, escape_data, plain_line, Level, Runner};
+use esa_publish::ci::runner::{
+    annotation, escape_data, neutralise_legacy, plain_line, Level, Runner,
+};
 use esa_publish::config::publish::{parse_regions, parse_start_time};
 use esa_publish::config::{self as inputs, spec::INPUTS};
 use esa_publish::esa::client::{interpret, redact_url};
@@ -37,6 +39,10 @@ fn nasty() -> impl Strategy<Value = String> {
                 Just("<<".to_string()),
                 Just("ghadelimiter_".to_string()),
                 Just("::error::".to_string()),
+                Just("##[".to_string()),
+                Just("##[set-output name=x;]".to_string()),
+                Just("]".to_string()),
+                Just("#".to_string()),
                 Just(" ".to_string()),
                 "[a-z0-9]{0,3}",
                 any::<char>().prop_map(String::from),
@@ -90,11 +96,13 @@ proptest! {
         let parsed = commands(&line);
         prop_assert_eq!(parsed.len(), 1);
         prop_assert_eq!(&parsed[0].name, "warning");
-        prop_assert_eq!(&parsed[0].data, &message);
+        // What is sent comes back whole, but for the legacy key, which is always broken.
+        prop_assert_eq!(&parsed[0].data, &neutralise_legacy(&message));
+        prop_assert!(!line.contains("##["));
         // The runner trims the property list, so titles are sent trimmed (and left out when
-        // empty); what is sent comes back whole.
-        let sent = title.trim();
-        prop_assert_eq!(parsed[0].properties.get("title").map(String::as_str), (!sent.is_empty()).then_some(sent));
+        // empty).
+        let sent = neutralise_legacy(title.trim());
+        prop_assert_eq!(parsed[0].properties.get("title").map(String::as_str), (!sent.is_empty()).then_some(sent.as_str()));
     }
 
     #[test]
@@ -109,6 +117,14 @@ proptest! {
         prop_assert!(!line.contains('\n') && !line.contains('\r'));
         prop_assert!(parse_command(&line).is_none());
         prop_assert!(commands(&line).is_empty());
+        prop_assert!(!line.contains("##["));
+    }
+
+    #[test]
+    fn the_legacy_key_never_survives_neutralising(text in nasty()) {
+        let broken = neutralise_legacy(&text);
+        prop_assert!(!broken.contains("##["));
+        prop_assert_eq!(broken.replace('\u{200B}', ""), text.replace('\u{200B}', ""));
     }
 
     #[test]

@@ -4,7 +4,7 @@ mod support;
 
 use esa_publish::ci::env::Env;
 use esa_publish::ci::runner::*;
-use support::{commands, parse_command, parse_outputs};
+use support::{commands, parse_command, parse_legacy, parse_outputs};
 
 #[test]
 fn escaping_tables() {
@@ -43,6 +43,11 @@ const HOSTILE: &[&str] = &[
     "trailing %",
     "\r::error::lone-cr",
     "ghadelimiter_0123\nrequest-id=evil",
+    // The legacy parser finds `##[` anywhere in a line that is not a `::` command.
+    "rel ##[set-output name=previous-version;]FORGED",
+    "##[add-mask]x",
+    "a ##[stop-commands]tok",
+    "###[error]x ##[warning]y",
 ];
 
 #[test]
@@ -52,12 +57,17 @@ fn annotations_round_trip_and_never_split_into_more_commands() {
         let parsed = commands(&line);
         assert_eq!(parsed.len(), 1, "{text:?} became {parsed:?}");
         assert_eq!(parsed[0].name, "error");
-        assert_eq!(parsed[0].data, *text, "the message round-trips");
+        let sent = neutralise_legacy(text);
+        assert_eq!(
+            parsed[0].data, sent,
+            "the message round-trips, with the legacy key broken"
+        );
         assert_eq!(
             parsed[0].properties.get("title").map(String::as_str),
-            Some(text.trim()),
+            Some(sent.trim()),
             "the title round-trips (trimmed, as the runner trims properties)"
         );
+        assert!(!line.contains("##["), "{line}");
     }
 }
 
@@ -67,7 +77,42 @@ fn plain_log_lines_are_never_commands() {
         let line = plain_line(text);
         assert!(commands(&line).is_empty(), "{text:?} printed as {line:?}");
         assert!(parse_command(&line).is_none());
+        assert!(parse_legacy(&line).is_none(), "{line}");
     }
+}
+
+#[test]
+fn the_test_parser_reads_the_legacy_form_as_the_runner_does() {
+    let c = parse_legacy("text before ##[set-output name=rollback-request-id;]FORGED%5D").unwrap();
+    assert_eq!(c.name, "set-output");
+    assert_eq!(c.properties["name"], "rollback-request-id");
+    assert_eq!(c.data, "FORGED]");
+    assert!(parse_legacy("##[not-a-command]x").is_none());
+    // After a stop, nothing is obeyed until the token comes back.
+    let seen = commands("##[stop-commands]tok\n::error::hidden\n::tok::\n::error::shown");
+    let names: Vec<_> = seen.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["stop-commands", "error"]);
+    assert_eq!(seen[1].data, "shown");
+}
+
+#[test]
+fn every_channel_breaks_the_legacy_key() {
+    let (dir, _, mut runner) = runner_with_files();
+    let hostile = "v ##[set-output name=x;]y";
+    runner.log(hostile);
+    runner.annotate(Level::Warning, hostile, hostile);
+    runner.group(hostile);
+    runner.append_summary(hostile).unwrap();
+    let summary = std::fs::read_to_string(dir.path().join("sum")).unwrap();
+    let stdout = String::from_utf8(runner.into_inner()).unwrap();
+    assert!(
+        !stdout.contains("##[") && !summary.contains("##["),
+        "{stdout}{summary}"
+    );
+    assert!(
+        commands(&stdout).iter().all(|c| c.name != "set-output"),
+        "{stdout}"
+    );
 }
 
 fn runner_with_files() -> (tempfile::TempDir, std::path::PathBuf, Runner<Vec<u8>>) {

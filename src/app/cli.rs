@@ -111,7 +111,9 @@ pub fn handle<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> Option<i32
             Some(0)
         }
         Command::Usage(message) => {
-            eprintln!("esa-publish: {message}\nRun `esa-publish --help` for usage.");
+            // The runner reads stderr for commands too: the arguments are quoted as plain text.
+            let line = crate::ci::runner::plain_line(&format!("esa-publish: {message}"));
+            eprintln!("{line}\nRun `esa-publish --help` for usage.");
             Some(2)
         }
     }

@@ -10,6 +10,17 @@ use crate::base::text::percent_encode;
 use crate::ci::env::Env;
 use crate::ci::host::Host;
 
+/// The key of the runner's legacy command parser (`ActionCommand.TryParse`), which it tries on
+/// every line that is not a `::` command and finds anywhere in the line.
+const LEGACY_KEY: &str = "##[";
+
+/// Breaks every `##[` with a zero-width space (`#\u{200B}#[`), so that the legacy parser finds
+/// no command in the line, wherever the text came from. One pass suffices: the key ends in `[`,
+/// so occurrences never overlap, and the inserted space cannot complete a new one.
+pub fn neutralise_legacy(text: &str) -> String {
+    text.replace(LEGACY_KEY, "#\u{200B}#[")
+}
+
 /// Escapes an annotation's message: `%`, `\r` and `\n`, as the Actions toolkit does.
 pub fn escape_data(text: &str) -> String {
     text.replace('%', "%25")
@@ -40,10 +51,12 @@ impl Level {
     }
 }
 
-/// One annotation line: `::error title=T::message`, escaped. The runner trims the property
-/// list, so the title is trimmed here (and left out when empty) to arrive as written.
+/// One annotation line: `::error title=T::message`, escaped, with the legacy key broken in
+/// both parts. The runner trims the property list, so the title is trimmed here (and left out
+/// when empty) to arrive as written.
 pub fn annotation(level: Level, title: &str, message: &str) -> String {
-    let title = title.trim();
+    let (title, message) = (neutralise_legacy(title), neutralise_legacy(message));
+    let (title, message) = (title.trim(), message.as_str());
     if title.is_empty() {
         format!("::{}::{}", level.command(), escape_data(message))
     } else {
@@ -57,10 +70,11 @@ pub fn annotation(level: Level, title: &str, message: &str) -> String {
 }
 
 /// A plain log line that the runner cannot read as a command: control characters (which the
-/// runner would take as line breaks) become `\u{FFFD}`, and a line that would start with `::`
-/// after leading spaces gets a `> ` in front.
+/// runner would take as line breaks) become `\u{FFFD}`, a line that would start with `::`
+/// after leading spaces gets a `> ` in front, and `##[` anywhere is broken (see
+/// [`neutralise_legacy`]).
 pub fn plain_line(text: &str) -> String {
-    let line: String = text
+    let line: String = neutralise_legacy(text)
         .chars()
         .map(|c| {
             if c.is_control() && c != '\t' {
@@ -110,6 +124,9 @@ pub struct Runner<W: Write> {
     out: W,
     /// Whether stdout speaks workflow commands (GitHub Actions) or plain lines.
     commands: bool,
+    /// Whether a GitHub runner reads stdout (`GITHUB_ACTIONS=true`), whatever the reporting
+    /// mode: it obeys `::add-mask::` even when `ci-system` asks for plain lines.
+    github_runner: bool,
     output_file: Option<PathBuf>,
     summary_file: Option<PathBuf>,
     env_file: Option<PathBuf>,
@@ -132,6 +149,7 @@ impl<W: Write> Runner<W> {
         Runner {
             out,
             commands,
+            github_runner: env.var("GITHUB_ACTIONS") == Some("true"),
             // The runner's files are used wherever they are set (Actions-compatible runners set
             // them too); only the stdout format depends on the host.
             output_file: path("GITHUB_OUTPUT"),
@@ -152,13 +170,14 @@ impl<W: Write> Runner<W> {
         self.out
     }
 
-    /// Registers a credential obtained at run time: `::add-mask::` on GitHub Actions, so the
-    /// runner hides it in every later step too, and our own scrubbing everywhere.
+    /// Registers a credential obtained at run time: `::add-mask::` whenever a GitHub runner
+    /// reads stdout (in any reporting mode), so the runner hides it in every later step too, and
+    /// our own scrubbing everywhere.
     pub fn mask(&mut self, value: &str) {
         if value.is_empty() {
             return;
         }
-        if self.commands {
+        if self.commands || self.github_runner {
             let line = format!("::add-mask::{}", escape_data(value));
             self.emit(&line);
         }
@@ -235,7 +254,7 @@ impl<W: Write> Runner<W> {
 
     /// `::command::text` on GitHub Actions, `prefix text` as a plain line elsewhere.
     fn command_line(&mut self, command: &str, plain_prefix: &str, text: &str) {
-        let text = self.scrub(text);
+        let text = neutralise_legacy(&self.scrub(text));
         let line = if self.commands {
             format!("::{command}::{}", escape_data(&text))
         } else {
@@ -285,7 +304,9 @@ impl<W: Write> Runner<W> {
 
     /// Appends Markdown to the job summary, if the runner gave one.
     pub fn append_summary(&mut self, markdown: &str) -> Result<(), Error> {
-        let markdown = &self.scrub(markdown);
+        // The runner never parses the summary for commands; the key is broken all the same, so
+        // that text copied out of it cannot carry one either.
+        let markdown = &neutralise_legacy(&self.scrub(markdown));
         match self.summary_file.clone() {
             Some(path) => append(&path, markdown, "the job summary (GITHUB_STEP_SUMMARY)"),
             None => Ok(()),

@@ -86,12 +86,71 @@ pub fn runner_lines(stdout: &str) -> Vec<String> {
         .collect()
 }
 
-/// Every command the runner would see in this stdout.
+/// A port of actions/runner `ActionCommand.TryParse`, the legacy parser the runner tries on
+/// every line that is not a `::` command: `##[` anywhere in the line, the command info up to the
+/// next `]`, the name up to the first space, properties split on `;` then on the first `=`, and
+/// the data after the `]`.
+pub fn parse_legacy(line: &str) -> Option<Command_> {
+    let start = line.find("##[")?;
+    let info_start = start + 3;
+    let end = info_start + line[info_start..].find(']')?;
+    let info = &line[info_start..end];
+    let (name, props) = match info.find(' ') {
+        Some(i) => (&info[..i], Some(&info[i + 1..])),
+        None => (info, None),
+    };
+    if !KNOWN.contains(&name) {
+        return None;
+    }
+    let mut properties = BTreeMap::new();
+    for p in props.unwrap_or("").split(';').filter(|p| !p.is_empty()) {
+        let mut pair = p.splitn(2, '=').filter(|s| !s.is_empty());
+        if let (Some(k), Some(v)) = (pair.next(), pair.next()) {
+            properties.insert(k.to_string(), unescape_legacy(v));
+        }
+    }
+    Some(Command_ {
+        name: name.to_string(),
+        properties,
+        data: unescape_legacy(&line[end + 1..]),
+    })
+}
+
+/// The legacy parser's unescaping, in its order.
+pub fn unescape_legacy(s: &str) -> String {
+    s.replace("%3B", ";")
+        .replace("%0D", "\r")
+        .replace("%0A", "\n")
+        .replace("%5D", "]")
+        .replace("%25", "%")
+}
+
+/// What the runner makes of one stdout line: a `::` command, or else a legacy `##[` one.
+pub fn parse_any(line: &str) -> Option<Command_> {
+    parse_command(line).or_else(|| parse_legacy(line))
+}
+
+/// Every command the runner would obey in this stdout, in both forms. After `stop-commands`
+/// (in either form) it obeys nothing until a line `::<token>::`, as the runner does; the
+/// stop itself is listed, so a test can see that it happened.
 pub fn commands(stdout: &str) -> Vec<Command_> {
-    runner_lines(stdout)
-        .iter()
-        .filter_map(|l| parse_command(l))
-        .collect()
+    let mut found = Vec::new();
+    let mut stopped: Option<String> = None;
+    for line in runner_lines(stdout) {
+        if let Some(token) = &stopped {
+            if line.trim() == format!("::{token}::") {
+                stopped = None;
+            }
+            continue;
+        }
+        if let Some(command) = parse_any(&line) {
+            if command.name == "stop-commands" {
+                stopped = Some(command.data.clone());
+            }
+            found.push(command);
+        }
+    }
+    found
 }
 
 /// A port of the runner's file-command parser for `GITHUB_OUTPUT`: `name=value` lines, or
