@@ -663,7 +663,8 @@ fn a_dry_run_reads_but_never_writes_and_shows_the_create_request() {
         "would send CreateEdgeContainerAppVersion (POST, every parameter in the form body):",
         &format!("  AppId={DEMO_APP_ID}"),
         "  Name=esa-publish-1a2b3c4-9876543210-",
-        "  Containers=[{\"Args\":\"--port 8080\"",
+        // Commands, arguments and environment values are not shown (see tests/security.rs).
+        "  Containers=[{\"Args\":\"***\"",
         &format!("\"Image\": \"{IMAGE}\""),
         "publish it as ver-to-be-made-by-this-run",
         "PublishEdgeContainerAppVersion",

@@ -12,7 +12,7 @@ use crate::deploy::report::Report;
 use crate::deploy::version::Prepared;
 use crate::esa::api::publish_request;
 use crate::esa::client::prepare;
-use crate::esa::containers::to_parameter;
+use crate::esa::containers::{redacted, to_parameter};
 use crate::esa::credentials::{Credentials, Secret};
 
 /// The AccessKey ID a dry run signs with when no credentials were given.
@@ -159,8 +159,10 @@ fn version_plan(config: &Config, prepared: Option<&Prepared>) -> (String, Vec<St
 }
 
 /// The CreateEdgeContainerAppVersion request, parameter by parameter, and the containers as
-/// readable JSON.
+/// readable JSON; environment values, header values, commands and hooks are shown as `***`
+/// (see [`redacted`]): they are copied from a running version, and a public log is public.
 fn create_lines(config: &Config, name: &str, containers: &[serde_json::Value]) -> Vec<String> {
+    let containers = &redacted(containers);
     let mut lines = vec![
         "would send CreateEdgeContainerAppVersion (POST, every parameter in the form body):"
             .to_string(),
@@ -171,7 +173,10 @@ fn create_lines(config: &Config, name: &str, containers: &[serde_json::Value]) -
         lines.push(format!("  Remarks={r}"));
     }
     lines.push(format!("  Containers={}", to_parameter(containers)));
-    lines.push("the containers, readable:".into());
+    lines.push(
+        "the containers, readable (values of environment variables and headers, commands and hooks shown as ***):"
+            .into(),
+    );
     let pretty = serde_json::to_string_pretty(containers).unwrap_or_default();
     lines.extend(pretty.lines().map(|l| format!("  | {l}")));
     lines.push(format!(

@@ -6,7 +6,8 @@ use crate::base::error::InputProblem;
 use crate::base::text::shown;
 use crate::ci::context::BuildContext;
 use crate::config::reader::{checked, Reader};
-use crate::esa::containers::{check, parse_image, to_parameter, ImageRef};
+use crate::esa::containers::{check, to_parameter};
+use crate::esa::image::{parse_image, ImageRef};
 use crate::esa::signing::hex_sha256;
 
 /// Where the version to publish comes from.
@@ -193,9 +194,31 @@ pub fn read_version_source(
     Some(VersionSource::New { name, template })
 }
 
+/// The largest spec file read: a version's containers take a few KiB, and the API's answers
+/// are bounded the same way.
+pub const MAX_SPEC_BYTES: u64 = 1024 * 1024;
+
+/// The file's text, read only up to [`MAX_SPEC_BYTES`] (a larger file, or a device that never
+/// ends, is refused without reading it all).
+fn read_bounded(path: &str) -> Result<String, String> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_SPEC_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_SPEC_BYTES {
+        return Err(format!(
+            "it is larger than {} MiB, the most a spec file may be (a version's containers take a few KiB); nothing was sent",
+            MAX_SPEC_BYTES >> 20
+        ));
+    }
+    String::from_utf8(bytes).map_err(|_| "it is not UTF-8 text".to_string())
+}
+
 /// Reads and checks the spec file: a JSON array of containers in the service's field names.
 fn read_spec(r: &mut Reader<'_>, path: String) -> Option<Template> {
-    let text = match std::fs::read_to_string(&path) {
+    let text = match read_bounded(&path) {
         Ok(t) => t,
         Err(e) => {
             r.error(

@@ -12,7 +12,8 @@ use crate::config::Config;
 use crate::deploy::status::read_status;
 use crate::deploy::Progress;
 use crate::esa::client::Client;
-use crate::esa::containers::{swap_image, to_parameter, AcrChange, ImageRef, SwapError};
+use crate::esa::containers::{swap_image, to_parameter, AcrChange, SwapError};
+use crate::esa::image::ImageRef;
 use crate::esa::versions::{self, Listed};
 
 /// The version that will be published.

@@ -7,6 +7,7 @@
 use serde_json::{Map, Value};
 
 use crate::base::text::shown;
+use crate::esa::image::ImageRef;
 
 /// `Spec` values the model allows.
 pub const SPECS: &[&str] = &["1C2G", "2C4G", "2C8G", "4C8G", "4C16G", "8C16G", "8C32G"];
@@ -179,13 +180,109 @@ fn check_env(text: &str) -> Option<String> {
                 && k.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         });
         if !ok {
+            // Only the part before `=` is quoted: what follows may be a secret.
+            let name = item.split_once('=').map_or(item, |(k, _)| k);
+            let shown_item = if item.contains('=') {
+                format!("{}=…", shown(name))
+            } else {
+                shown(name)
+            };
             return Some(format!(
-                "`EnvVariables` must be `K1=v1,K2=v2`; `{}` is not `NAME=value`",
-                shown(item)
+                "`EnvVariables` must be `K1=v1,K2=v2`; `{shown_item}` is not `NAME=value`"
             ));
         }
     }
     None
+}
+
+/// What stands in for a value that is not shown.
+const HIDDEN: &str = "***";
+
+/// Fields that are shown as [`HIDDEN`] whole when they are not empty: a command line or a hook
+/// may carry a password as well as an environment variable may.
+const HIDDEN_STRINGS: &[&str] = &["Command", "Args", "PostStart", "PreStop"];
+
+/// The containers as they may be printed (a dry run, a log, the summary): environment variables
+/// keep their names with `***` for each value, probe headers keep their names with `***`, and
+/// commands, arguments and hooks are `***`. Everything else (images, specs, probes' paths and
+/// ports) is shown as it is.
+pub fn redacted(containers: &[Value]) -> Vec<Value> {
+    containers.iter().map(redact_container).collect()
+}
+
+fn redact_container(container: &Value) -> Value {
+    let mut copy = container.clone();
+    let Some(object) = copy.as_object_mut() else {
+        return copy;
+    };
+    for (field, value) in object.iter_mut() {
+        match (field.as_str(), value.as_str()) {
+            ("EnvVariables", Some(text)) => *value = Value::String(redact_pairs(text, &[','], '=')),
+            (f, Some(text)) if HIDDEN_STRINGS.contains(&f) && !text.is_empty() => {
+                *value = Value::String(HIDDEN.into())
+            }
+            _ => {}
+        }
+    }
+    if let Some(probe) = object
+        .get_mut("ProbeContent")
+        .and_then(Value::as_object_mut)
+    {
+        if let Some(Value::String(command)) = probe.get("Command") {
+            if !command.is_empty() {
+                probe.insert("Command".into(), Value::String(HIDDEN.into()));
+            }
+        }
+        if let Some(Value::String(headers)) = probe.get("HttpHeaders") {
+            let shown = redact_headers(headers);
+            probe.insert("HttpHeaders".into(), Value::String(shown));
+        }
+    }
+    copy
+}
+
+/// `A=1,B=2` → `A=***,B=***`: each item's name up to `separator`, and `***` for the rest.
+fn redact_pairs(text: &str, items: &[char], separator: char) -> String {
+    text.split(items)
+        .map(|item| match item.split_once(separator) {
+            Some((name, _)) => format!("{name}{separator}{HIDDEN}"),
+            None if item.trim().is_empty() => item.to_string(),
+            None => HIDDEN.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(&items[0].to_string())
+}
+
+/// Probe headers, whose format the API does not document: a JSON object (names kept), a JSON
+/// array of `{Key|Name, Value}` objects (names kept), or `Name: value` / `Name=value` items
+/// separated by `,`, `;` or line breaks. Every value becomes `***`; text in no known shape is
+/// `***` whole.
+fn redact_headers(text: &str) -> String {
+    if text.trim().is_empty() {
+        return text.to_string();
+    }
+    if let Ok(mut json) = serde_json::from_str::<Value>(text) {
+        match &mut json {
+            Value::Object(map) => map
+                .values_mut()
+                .for_each(|v| *v = Value::String(HIDDEN.into())),
+            Value::Array(items) => {
+                for item in items.iter_mut() {
+                    match item.as_object_mut() {
+                        Some(o) => o
+                            .iter_mut()
+                            .filter(|(k, _)| !matches!(k.as_str(), "Key" | "key" | "Name" | "name"))
+                            .for_each(|(_, v)| *v = Value::String(HIDDEN.into())),
+                        None => *item = Value::String(HIDDEN.into()),
+                    }
+                }
+            }
+            _ => return HIDDEN.into(),
+        }
+        return json.to_string();
+    }
+    let separator = if text.contains(':') { ':' } else { '=' };
+    redact_pairs(text, &[',', ';', '\n'], separator)
 }
 
 /// A copy of a container in the create model's fields only (the service's read answers may
@@ -215,66 +312,6 @@ pub fn for_create(container: &Value) -> Value {
         );
     }
     Value::Object(copy)
-}
-
-/// An image reference, split: `[registry/]repository[:tag][@digest]`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImageRef {
-    /// The reference as written.
-    pub text: String,
-    /// The registry host (with port), when the reference names one.
-    pub registry: Option<String>,
-    pub repository: String,
-    pub tag: Option<String>,
-    pub digest: Option<String>,
-}
-
-impl std::fmt::Display for ImageRef {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
-/// Splits an image reference; `Err` says what is wrong with it.
-pub fn parse_image(image: &str) -> Result<ImageRef, String> {
-    if image.is_empty()
-        || image.len() > 512
-        || image.chars().any(|c| c.is_whitespace() || c.is_control())
-    {
-        return Err(format!(
-            "`{}` is not an image reference like `registry.example.com/team/app:1.2.3`",
-            shown(image)
-        ));
-    }
-    let (name, digest) = match image.split_once('@') {
-        Some((n, d)) => (n, Some(d.to_string())),
-        None => (image, None),
-    };
-    let (host, path) = match name.split_once('/') {
-        Some((first, rest))
-            if first.contains('.') || first.contains(':') || first == "localhost" =>
-        {
-            (Some(first.to_string()), rest)
-        }
-        _ => (None, name),
-    };
-    let (repository, tag) = match path.rsplit_once(':') {
-        Some((repo, tag)) if !tag.contains('/') => (repo.to_string(), Some(tag.to_string())),
-        _ => (path.to_string(), None),
-    };
-    if repository.is_empty() || tag.as_deref() == Some("") || digest.as_deref() == Some("") {
-        return Err(format!(
-            "`{}` is not an image reference like `registry.example.com/team/app:1.2.3`",
-            shown(image)
-        ));
-    }
-    Ok(ImageRef {
-        text: image.to_string(),
-        registry: host,
-        repository,
-        tag,
-        digest,
-    })
 }
 
 /// What became of a container's `ACRImageInfo` when its image was swapped.
@@ -378,6 +415,7 @@ pub fn to_parameter(containers: &[Value]) -> String {
 #[cfg(test)]
 mod tests {
     use crate::esa::containers::*;
+    use crate::esa::image::parse_image;
     use serde_json::json;
 
     fn web() -> Value {
@@ -405,7 +443,8 @@ mod tests {
             "container `web`: `ProbeType` is required",
             "container `web`: `Spec` must be one of 1C2G",
             "container `web`: `Storage` must be one of 0.5G",
-            "container `web`: `EnvVariables` must be `K1=v1,K2=v2`; `=2`",
+            // Only names are quoted: `=2` is shown as `=…`, since a value may be a secret.
+            "container `web`: `EnvVariables` must be `K1=v1,K2=v2`; `=…`",
             "container `web`: `Colour` is not a field",
             "container `web`: `ProbeContent.Port` must be a whole number",
             "container `web`: `Name` is used by another container too",
@@ -417,25 +456,6 @@ mod tests {
         }
         assert_eq!(check(&json!({"Name": "x"})).len(), 1);
         assert_eq!(check(&json!([42])), ["container #1: is not a JSON object"]);
-    }
-
-    #[test]
-    fn images_split_into_registry_repository_tag_and_digest() {
-        let r = parse_image("reg.example.com:5000/team/app:1.2@sha256:abc").unwrap();
-        assert_eq!(r.registry.as_deref(), Some("reg.example.com:5000"));
-        assert_eq!(
-            (r.repository.as_str(), r.tag.as_deref()),
-            ("team/app", Some("1.2"))
-        );
-        assert_eq!(r.digest.as_deref(), Some("sha256:abc"));
-        let r = parse_image("nginx").unwrap();
-        assert_eq!(
-            (r.registry, r.repository.as_str(), r.tag),
-            (None, "nginx", None)
-        );
-        for bad in ["", "a b", "app:", "x@", "line\nbreak"] {
-            assert!(parse_image(bad).is_err(), "{bad:?}");
-        }
     }
 
     #[test]
@@ -495,6 +515,42 @@ mod tests {
             assert_eq!(copy[0]["IsACRImage"], json!(false));
             assert_eq!(copy[0].get("ACRImageInfo"), None, "{elsewhere}");
         }
+    }
+
+    #[test]
+    fn printed_containers_keep_names_and_hide_values() {
+        let mut c = web();
+        c["EnvVariables"] = json!("DB_PASSWORD=CANARY-env,MODE=prod");
+        c["Args"] = json!("--token CANARY-arg");
+        c["Command"] = json!("");
+        c["ProbeContent"]["HttpHeaders"] = json!("Authorization: Bearer CANARY-h; X-Env: a");
+        let shown = redacted(&[c.clone()]);
+        let text = shown[0].to_string();
+        assert!(!text.contains("CANARY"), "{text}");
+        assert_eq!(shown[0]["EnvVariables"], json!("DB_PASSWORD=***,MODE=***"));
+        assert_eq!(shown[0]["Args"], json!("***"));
+        assert_eq!(shown[0]["Command"], json!(""), "empty stays empty");
+        assert_eq!(shown[0]["Image"], c["Image"]);
+        assert_eq!(
+            shown[0]["ProbeContent"]["HttpHeaders"],
+            json!("Authorization:***, X-Env:***")
+        );
+        for (headers, want) in [
+            (r#"{"X-Key":"CANARY"}"#, r#"{"X-Key":"***"}"#),
+            (
+                r#"[{"Key":"X","Value":"CANARY"}]"#,
+                r#"[{"Key":"X","Value":"***"}]"#,
+            ),
+            ("CANARY", "***"),
+        ] {
+            assert_eq!(redact_headers(headers), want);
+        }
+        // A malformed item quotes its name only.
+        let problems = check(&json!([{"EnvVariables": "A=1,-X=CANARY"}]));
+        assert!(
+            problems.iter().all(|p| !p.contains("CANARY")),
+            "{problems:?}"
+        );
     }
 
     #[test]

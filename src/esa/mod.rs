@@ -12,6 +12,7 @@ pub mod client;
 pub mod containers;
 pub mod credentials;
 pub mod endpoint;
+pub mod image;
 pub mod model;
 pub mod retry;
 pub mod signing;
