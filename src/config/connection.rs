@@ -2,11 +2,12 @@
 
 use std::time::Duration;
 
+use crate::base::error::InputProblem;
 use crate::base::text::shown;
 use crate::base::values::parse_duration;
 use crate::ci::env::Env;
 use crate::config::reader::Reader;
-use crate::esa::endpoint::{parse_endpoint, Endpoint};
+use crate::esa::endpoint::{is_alibaba_cloud, is_loopback, parse_endpoint, Endpoint};
 use crate::esa::model::SignatureVersion;
 use crate::esa::retry::Policy;
 
@@ -96,5 +97,56 @@ pub fn read_sts_endpoint(r: &mut Reader<'_>, env: &Env) -> Option<Endpoint> {
                 }
             }
         }
+    }
+}
+
+/// The title of the warning for an endpoint outside Alibaba Cloud.
+pub const OUTSIDE_ALIBABA_CLOUD: &str = "EndpointOutsideAlibabaCloud";
+
+/// Whether a host needs the warning: neither Alibaba Cloud's nor this machine's.
+fn outside(endpoint: &Endpoint) -> bool {
+    !is_alibaba_cloud(&endpoint.host) && !is_loopback(&endpoint.host)
+}
+
+/// Warns when `endpoint` or `sts-endpoint` names a host outside `*.aliyuncs.com` (loopback
+/// excepted), saying what that host receives: every signed call (with v2, replayable for 15
+/// minutes, since its signature does not cover the host), and with keyless sign-in the
+/// GitHub ID token.
+pub fn warn_outside_alibaba_cloud(
+    r: &mut Reader<'_>,
+    endpoint: Option<&Endpoint>,
+    sts: Option<&Endpoint>,
+    signature: Option<SignatureVersion>,
+    keyless: bool,
+) {
+    if let Some(e) = endpoint.filter(|e| outside(e)) {
+        let v2 = if signature == Some(SignatureVersion::V2) {
+            " With `signature-version: v2` the signature does not cover the host, so whoever runs it can replay each call to Alibaba Cloud within 15 minutes."
+        } else {
+            ""
+        };
+        r.warnings.push(InputProblem::new(
+            "endpoint",
+            OUTSIDE_ALIBABA_CLOUD,
+            format!(
+                "input `endpoint`: `{}` is not an Alibaba Cloud host (*.aliyuncs.com): every call, signed with your credentials, goes there.{v2} Use it only if you run that host (a proxy or a test double).",
+                shown(&e.host)
+            ),
+        ));
+    }
+    if let Some(e) = sts.filter(|e| outside(e)) {
+        let token = if keyless {
+            "this run's keyless sign-in sends the GitHub ID token there, and whoever runs it can exchange the token for your role's credentials"
+        } else {
+            "keyless sign-in would send the GitHub ID token there"
+        };
+        r.warnings.push(InputProblem::new(
+            "sts-endpoint",
+            OUTSIDE_ALIBABA_CLOUD,
+            format!(
+                "input `sts-endpoint`: `{}` is not an Alibaba Cloud host (*.aliyuncs.com): {token}. Use it only if you run that host.",
+                shown(&e.host)
+            ),
+        ));
     }
 }

@@ -92,6 +92,13 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
     let credentials = read_credentials(&mut r, env, dry_run);
     let export_credentials = r.parsed("export-credentials", parse_bool).unwrap_or(false);
     let sts_endpoint = connection::read_sts_endpoint(&mut r, env);
+    connection::warn_outside_alibaba_cloud(
+        &mut r,
+        endpoint.as_ref(),
+        sts_endpoint.as_ref(),
+        signature_version,
+        matches!(credentials, Plan::Exchange(..)),
+    );
     if let Err(why) = Host::from_env(env) {
         r.error("ci-system", why);
     }

@@ -77,6 +77,13 @@ pub fn parse_endpoint(value: &str) -> Result<Endpoint, String> {
     })
 }
 
+/// Whether `host` is Alibaba Cloud's own: `aliyuncs.com` or a name under it (case does not
+/// matter; a trailing dot is the same name).
+pub fn is_alibaba_cloud(host: &str) -> bool {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    host == "aliyuncs.com" || host.ends_with(".aliyuncs.com")
+}
+
 /// 127.0.0.0/8, ::1 or `localhost`.
 pub fn is_loopback(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
