@@ -122,13 +122,14 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
             }
             runner.annotate(Level::Error, &error.title(), &message);
             if let Some(id) = error.request_id().or(deployment.request_id.as_deref()) {
-                let _ = runner.set_output(REQUEST_ID, id);
+                set_outputs(&mut runner, &[(REQUEST_ID, id.to_string())]);
             }
-            let _ = runner.append_summary(&report::summary(
+            let written = runner.append_summary(&report::summary(
                 Some(&config),
                 &Outcome::Failed(&error),
                 Some(&deployment),
             ));
+            unwritten(&mut runner, written);
             1
         }
     }
@@ -229,6 +230,12 @@ async fn publish<W: Write>(
         Plan::Missing => return Err(Error::System("no credentials to sign with".into())),
     };
     if config.export_credentials {
+        // Masked before they are written, whatever their source: the runner prints the job
+        // environment in later steps' headers.
+        runner.mask(credentials.access_key_secret.expose());
+        if let Some(token) = &credentials.security_token {
+            runner.mask(token.expose());
+        }
         runner.export_env("ALIBABA_CLOUD_ACCESS_KEY_ID", &credentials.access_key_id)?;
         runner.export_env(
             "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
@@ -261,15 +268,19 @@ async fn publish<W: Write>(
     }
     let config = &with_version(config, deployment);
     let request_id = deployment.request_id.clone();
-    runner.set_output(REQUEST_ID, request_id.as_deref().unwrap_or(""))?;
-    runner.append_summary(&report::summary(
+    // The publish is done: from here a runner file that cannot be written is a warning, not a
+    // failure, since a red step invites "re-run failed jobs", which would publish again.
+    let written = runner.set_output(REQUEST_ID, request_id.as_deref().unwrap_or(""));
+    unwritten(runner, written);
+    let written = runner.append_summary(&report::summary(
         Some(config),
         &Outcome::Published {
             request_id: request_id.as_deref(),
             answer_lost: deployment.answer_lost,
         },
         Some(deployment),
-    ))?;
+    ));
+    unwritten(runner, written);
     runner.log(&report::published_line(
         config,
         request_id.as_deref(),
@@ -305,27 +316,55 @@ fn with_version(config: &Config, d: &Report) -> Config {
     config
 }
 
+/// A runner file that could not be written once calls were made: a warning, never what decides
+/// the step's result.
+fn unwritten<W: Write>(runner: &mut Runner<W>, written: Result<(), Error>) {
+    if let Err(e) = written {
+        runner.annotate(
+            Level::Warning,
+            &e.title(),
+            &format!("{e}. Only the report is incomplete: the deployment's result is in the log, and the step's result does not change for this (after a publish, a re-run would publish again)."),
+        );
+    }
+}
+
+/// Sets outputs after calls were made: each failure is a warning (see [`unwritten`]).
+fn set_outputs<W: Write>(runner: &mut Runner<W>, outputs: &[(&str, String)]) {
+    for (name, value) in outputs {
+        let written = runner.set_output(name, value);
+        unwritten(runner, written);
+    }
+}
+
 /// The version's outputs, whenever it is known (so a failed publish still names it).
 fn version_outputs<W: Write>(runner: &mut Runner<W>, d: &Report) {
     if let Some(v) = &d.version {
-        let _ = runner.set_output(VERSION_ID, &v.version_id);
-        let _ = runner.set_output(VERSION_NAME, v.name.as_deref().unwrap_or(""));
-        let _ = runner.set_output(VERSION_CREATED, if v.created { "true" } else { "false" });
+        let created = if v.created { "true" } else { "false" };
+        set_outputs(
+            runner,
+            &[
+                (VERSION_ID, v.version_id.clone()),
+                (VERSION_NAME, v.name.clone().unwrap_or_default()),
+                (VERSION_CREATED, created.to_string()),
+            ],
+        );
     }
 }
 
 /// The rollout's outputs, from what the deployment saw (on success and failure alike).
 fn rollout_outputs<W: Write>(runner: &mut Runner<W>, d: &Report) {
+    let mut outputs = Vec::new();
     if let Some(v) = &d.previous_version {
-        let _ = runner.set_output(PREVIOUS_VERSION, v);
+        outputs.push((PREVIOUS_VERSION, v.clone()));
     }
     if let Some(id) = &d.rollback_request_id {
-        let _ = runner.set_output(ROLLBACK_REQUEST_ID, id);
+        outputs.push((ROLLBACK_REQUEST_ID, id.clone()));
     }
     if let Some(s) = &d.last {
-        let _ = runner.set_output(PUBLISH_STATUS, &s.publish_status);
-        let _ = runner.set_output(PUBLISH_PERCENTAGE, &s.publish_percentage.to_string());
-        let _ = runner.set_output(DEPLOYED_VERSION, &s.deployed_version);
-        let _ = runner.set_output(REGIONS, &crate::esa::api::regions_json(&s.regions));
+        outputs.push((PUBLISH_STATUS, s.publish_status.clone()));
+        outputs.push((PUBLISH_PERCENTAGE, s.publish_percentage.to_string()));
+        outputs.push((DEPLOYED_VERSION, s.deployed_version.clone()));
+        outputs.push((REGIONS, crate::esa::api::regions_json(&s.regions)));
     }
+    set_outputs(runner, &outputs);
 }
