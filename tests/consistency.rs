@@ -134,8 +134,9 @@ fn the_composite_fallback_takes_the_same_inputs_and_passes_each_one() {
     let main = action();
     let (setup_inputs, main_inputs) = (section(&setup, "inputs"), section(&main, "inputs"));
     let mut want: Vec<String> = main_inputs.keys().cloned().collect();
-    want.push("version".into());
-    want.push("binary".into());
+    for own in ["version", "binary", "sha256", "verify-attestation"] {
+        want.push(own.into());
+    }
     want.sort();
     assert_eq!(setup_inputs.keys().cloned().collect::<Vec<_>>(), want);
     for (name, yaml) in &main_inputs {
