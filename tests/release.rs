@@ -52,7 +52,10 @@ fn the_major_tag_moves_last_through_the_script() {
         .iter()
         .position(|r| r.contains("scripts/release-move-major.sh"))
         .expect("a step moves the major tag");
-    assert!(moves > release, "the major tag moves only once the release exists");
+    assert!(
+        moves > release,
+        "the major tag moves only once the release exists"
+    );
     let yaml = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/.github/workflows/release.yml"
@@ -73,7 +76,11 @@ fn git(dir: &Path, args: &[&str]) -> String {
         .current_dir(dir)
         .output()
         .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).trim().to_string()
 }
 
@@ -84,16 +91,26 @@ fn move_major(dir: &Path, remote: &Path, tag: &str) -> String {
         .current_dir(dir)
         .output()
         .expect("bash runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 #[test]
 fn the_major_tag_never_moves_backwards() {
     let scratch = tempfile::tempdir().unwrap();
-    let (remote, work) = (scratch.path().join("remote.git"), scratch.path().join("work"));
+    let (remote, work) = (
+        scratch.path().join("remote.git"),
+        scratch.path().join("work"),
+    );
     std::fs::create_dir_all(&work).unwrap();
-    git(scratch.path(), &["init", "--quiet", "--bare", remote.to_str().unwrap()]);
+    git(
+        scratch.path(),
+        &["init", "--quiet", "--bare", remote.to_str().unwrap()],
+    );
     git(&work, &["init", "--quiet"]);
     let mut commits = Vec::new();
     for v in ["v1.2.3", "v1.2.4", "v1.2.10"] {
@@ -101,7 +118,10 @@ fn the_major_tag_never_moves_backwards() {
         git(&work, &["tag", &format!("prebuilt/{v}")]);
         commits.push(git(&work, &["rev-parse", "HEAD"]));
     }
-    git(&work, &["push", "--quiet", remote.to_str().unwrap(), "refs/tags/*"]);
+    git(
+        &work,
+        &["push", "--quiet", remote.to_str().unwrap(), "refs/tags/*"],
+    );
     let v1 = || git(&remote, &["rev-parse", "refs/tags/v1^{commit}"]);
 
     // v1.2.4 finishes first: v1 appears there.
