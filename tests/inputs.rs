@@ -341,7 +341,8 @@ fn region_publish_needs_regions_and_sends_them() {
         ("INPUT_REGIONS", "jiangsu\nzhejiang"),
         ("INPUT_FULL-RELEASE", "true"),
     ]);
-    let req = esa_publish::esa::api::publish_request(&c.publish);
+    let req =
+        esa_publish::esa::api::publish_request(&c.publish.request("ver-1", c.publish.percentage));
     assert_eq!(req.query["Regions"], r#"["jiangsu","zhejiang"]"#);
     assert_eq!(req.query["FullRelease"], "true");
     assert_eq!(req.query["PublishType"], "region");
@@ -352,7 +353,8 @@ fn region_settings_on_a_percentage_publish_warn_and_are_not_sent() {
     let c = ok(&[("INPUT_REGIONS", "jiangsu"), ("INPUT_FULL-RELEASE", "true")]);
     let warned: Vec<&str> = c.warnings.iter().map(|w| w.input).collect();
     assert_eq!(warned, ["regions", "full-release"]);
-    let req = esa_publish::esa::api::publish_request(&c.publish);
+    let req =
+        esa_publish::esa::api::publish_request(&c.publish.request("ver-1", c.publish.percentage));
     assert!(!req.query.contains_key("Regions") && !req.query.contains_key("FullRelease"));
 }
 

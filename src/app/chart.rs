@@ -1,7 +1,7 @@
 //! The rollout as a picture: a Mermaid line chart of the percentage serving over time, with the steps, a rollback or a failure named on the time axis where they happened. GitHub renders it in the job summary; the timeline table below it stays for screen readers and plain logs.
 
+use crate::app::record::ChartPoint;
 use crate::base::text::clock_text;
-use crate::deploy::report::ChartPoint;
 
 /// At most this many points: a long wait is thinned, keeping every marked point.
 const MAX_POINTS: usize = 60;
@@ -68,7 +68,7 @@ pub fn mermaid(points: &[ChartPoint], title: &str) -> Option<String> {
         .collect();
     let values: Vec<String> = points
         .iter()
-        .map(|p| p.percentage.min(100).to_string())
+        .map(|p| p.serving.min(100).to_string())
         .collect();
     Some(format!(
         "```mermaid\nxychart-beta\n    title \"{}\"\n    x-axis [{}]\n    y-axis \"serving (%)\" 0 --> 100\n    line [{}]\n```\n",
@@ -83,12 +83,13 @@ mod tests {
     use std::time::Duration;
 
     use crate::app::chart::{label, mermaid};
-    use crate::deploy::report::ChartPoint;
+    use crate::app::record::ChartPoint;
 
-    fn point(secs: u64, percentage: u32, mark: Option<&str>) -> ChartPoint {
+    fn point(secs: u64, serving: u8, mark: Option<&str>) -> ChartPoint {
         ChartPoint {
             at: Duration::from_secs(secs),
-            percentage,
+            target: None,
+            serving,
             mark: mark.map(str::to_string),
         }
     }
@@ -103,7 +104,7 @@ mod tests {
     fn a_chart_needs_two_points_and_keeps_every_mark_when_thinned() {
         assert_eq!(mermaid(&[point(0, 0, None)], "t"), None);
         let mut points = vec![point(0, 0, Some("step 1/2 10%"))];
-        points.extend((1..200).map(|s| point(s, (s % 100) as u32, None)));
+        points.extend((1..200).map(|s| point(s, (s % 100) as u8, None)));
         points.push(point(200, 0, Some("rolled back to ver-1")));
         let chart = mermaid(&points, "ver-2 on prod").unwrap();
         assert!(chart.contains("\"00:00 step 1/2 10%\""), "{chart}");

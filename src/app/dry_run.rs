@@ -2,16 +2,20 @@
 
 use std::io::Write;
 
+use crate::app::deploying::deploy;
+use crate::app::failure::Failed;
+use crate::app::narrate::made_from;
+use crate::app::record::Record;
 use crate::app::report::{self, Outcome};
 use crate::base::error::Error;
 use crate::ci::runner::Runner;
 use crate::config::credentials::Plan;
 use crate::config::version::{Template, VersionSource};
 use crate::config::Config;
-use crate::deploy::report::Report;
-use crate::deploy::version::Prepared;
+use crate::deploy::event::{Outcome as Deployment, Prepared};
+use crate::deploy::plan::Mode;
 use crate::esa::api::publish_request;
-use crate::esa::client::prepare;
+use crate::esa::client::{prepare, Client};
 use crate::esa::containers::{redacted, to_parameter};
 use crate::esa::credentials::{Credentials, Secret};
 
@@ -21,9 +25,41 @@ pub const PLACEHOLDER_ID: &str = "DRYRUN-PLACEHOLDER-ID";
 /// The version ID a dry run signs the publish with when the version does not exist yet.
 pub const TO_BE_MADE: &str = "ver-to-be-made-by-this-run";
 
-/// Shows the dry run. `prepared` is what the reads found about the version, when the run had
-/// keys to read with.
-pub fn dry_run<W: Write>(
+/// Shows the dry run: what reads (with AccessKey credentials) find about the version, and the
+/// signed request that would be sent. Nothing is written.
+pub async fn dry_run<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<(), Failed> {
+    let prepared = read(config, runner).await?;
+    show(config, runner, prepared.as_ref())?;
+    Ok(())
+}
+
+/// The reads a dry run makes about the version (the name lookup, the base version, the
+/// status), when it has keys to read with; it never writes.
+async fn read<W: Write>(
+    config: &Config,
+    runner: &mut Runner<W>,
+) -> Result<Option<Prepared>, Failed> {
+    let credentials = match (&config.version, &config.credentials) {
+        (VersionSource::Id(_), _) => return Ok(None),
+        (_, Plan::Static(credentials, _)) => credentials.clone(),
+        _ => return Ok(None),
+    };
+    let client = Client::new(
+        config.endpoint.clone(),
+        credentials,
+        config.signature_version,
+    )?;
+    let mut record = Record::default();
+    Ok(
+        match deploy(&client, config, runner, &mut record, Mode::Prepare).await? {
+            Deployment::Prepared(prepared) => Some(prepared),
+            Deployment::Deployed => None,
+        },
+    )
+}
+
+/// Prints the plan and the signed request, and writes the summary.
+fn show<W: Write>(
     config: &Config,
     runner: &mut Runner<W>,
     prepared: Option<&Prepared>,
@@ -36,26 +72,12 @@ pub fn dry_run<W: Write>(
         }
         runner.end_group();
     }
-    let mut config = config.clone();
-    config.publish.version_id = version_id;
-    let config = &config;
-    let (credentials, note) = match &config.credentials {
-        Plan::Static(c, source) => (c.clone(), format!("credentials: {} (AccessKey {})", source.as_str(), c.redacted_id())),
-        Plan::Exchange(x, source) => (
-            placeholder(),
-            format!(
-                "credentials: {} would sign in as {} through STS AssumeRoleWithOIDC at {} (not called in a dry run), so this is signed with a placeholder",
-                source.as_str(),
-                x.exchange.role_arn,
-                config.sts_endpoint.base_url()
-            ),
-        ),
-        Plan::Missing => (
-            placeholder(),
-            format!("credentials: none given, so this is signed with an obvious placeholder (AccessKey ID `{PLACEHOLDER_ID}`); the signature is not valid"),
-        ),
-    };
-    let request = publish_request(&config.publish);
+    let (credentials, note) = signer(config);
+    let request = publish_request(
+        &config
+            .publish
+            .request(&version_id, config.publish.percentage),
+    );
     let signed = prepare(
         &request,
         &config.endpoint,
@@ -79,12 +101,12 @@ pub fn dry_run<W: Write>(
     }
     runner.end_group();
     // What the reads found, for the summary's version rows.
-    let found = Report {
+    let found = Record {
         version: match prepared {
             Some(Prepared::Ready(c)) => Some(c.clone()),
             _ => None,
         },
-        ..Report::default()
+        ..Record::default()
     };
     runner.append_summary(&report::summary(
         Some(config),
@@ -92,13 +114,32 @@ pub fn dry_run<W: Write>(
         Some(&found),
     ))?;
     runner.log(&format!(
-        "Dry run: would publish {} of {} to {} ({}); nothing was sent",
-        config.publish.version_id,
+        "Dry run: would publish {version_id} of {} to {} ({}); nothing was sent",
         config.publish.app_id,
         config.publish.publish_env.as_str(),
         report::rollout(config)
     ));
     Ok(())
+}
+
+/// What signs the dry run's request, and the line that says so.
+fn signer(config: &Config) -> (Credentials, String) {
+    match &config.credentials {
+        Plan::Static(c, source) => (c.clone(), format!("credentials: {} (AccessKey {})", source.as_str(), c.redacted_id())),
+        Plan::Exchange(x, source) => (
+            placeholder(),
+            format!(
+                "credentials: {} would sign in as {} through STS AssumeRoleWithOIDC at {} (not called in a dry run), so this is signed with a placeholder",
+                source.as_str(),
+                x.exchange.role_arn,
+                config.sts_endpoint.base_url()
+            ),
+        ),
+        Plan::Missing => (
+            placeholder(),
+            format!("credentials: none given, so this is signed with an obvious placeholder (AccessKey ID `{PLACEHOLDER_ID}`); the signature is not valid"),
+        ),
+    }
 }
 
 fn placeholder() -> Credentials {
@@ -114,7 +155,7 @@ fn version_plan(config: &Config, prepared: Option<&Prepared>) -> (String, Vec<St
     let unread = "(not read: a dry run reads only with AccessKey credentials; keyless sign-in is not attempted)";
     let app = &config.publish.app_id;
     match (prepared, &config.version) {
-        (_, VersionSource::Id) => (config.publish.version_id.clone(), Vec::new()),
+        (_, VersionSource::Id(id)) => (id.clone(), Vec::new()),
         (Some(Prepared::Ready(c)), _) => (
             c.version_id.clone(),
             vec![format!(
@@ -129,8 +170,8 @@ fn version_plan(config: &Config, prepared: Option<&Prepared>) -> (String, Vec<St
                 "would wait until version {version_id} (`{name}`), still creating, is created, then publish it"
             )],
         ),
-        (Some(Prepared::ToCreate { name, containers, note }), _) => {
-            let mut lines = vec![note.clone()];
+        (Some(Prepared::ToCreate { name, containers, from }), _) => {
+            let mut lines = vec![made_from(name, from)];
             lines.extend(create_lines(config, name, containers));
             (TO_BE_MADE.into(), lines)
         }

@@ -1,19 +1,25 @@
-//! The deployment's progress, and what the API client reports, as log lines and annotations on the runner.
+//! The deployment's one observer: each event goes to the record, the chart and, in words, to the log; the client's attempts and retries go to the log too.
 
 use std::io::Write;
+use std::time::Duration;
 
+use crate::app::narrate::{narrate, Said};
+use crate::app::record::Record;
+use crate::app::words::{share, Context};
+use crate::base::text::clock_text;
 use crate::ci::runner::{Level, Runner};
-use crate::deploy::Progress;
-use crate::esa::client::Event;
+use crate::deploy::driver::Observer;
+use crate::deploy::event::Event;
+use crate::esa::client;
 
 /// Logs what the client reports: each attempt at debug level, each retry with its reason.
-pub fn log_event<W: Write>(runner: &mut Runner<W>, event: &Event) {
+pub fn log_event<W: Write>(runner: &mut Runner<W>, event: &client::Event) {
     match event {
-        Event::Sending { attempt, request } => {
+        client::Event::Sending { attempt, request } => {
             runner.debug(&format!("attempt {attempt}: {request}"))
         }
-        Event::Note(text) => runner.debug(text),
-        Event::Retrying(n) => runner.log(&format!(
+        client::Event::Note(text) => runner.debug(text),
+        client::Event::Retrying(n) => runner.log(&format!(
             "attempt {}/{} failed ({}): {}; retrying in {:.1} s",
             n.attempt,
             n.max_attempts,
@@ -24,16 +30,70 @@ pub fn log_event<W: Write>(runner: &mut Runner<W>, event: &Event) {
     }
 }
 
-/// The deployment's progress goes to the log: client events as [`log_event`] puts them,
-/// timeline lines as they are, warnings as annotations.
-impl<W: Write> Progress for Runner<W> {
-    fn client(&mut self, event: &Event) {
-        log_event(self, event);
+/// Observes one deployment for the log and the record.
+pub struct Progress<'a, W: Write> {
+    pub runner: &'a mut Runner<W>,
+    pub record: Record,
+    /// What the run is about, for the words (the version is filled in once known).
+    pub context: Context,
+    /// Whether the rollout is followed (so the chart has something to show).
+    pub follows: bool,
+}
+
+impl<W: Write> Progress<'_, W> {
+    /// The chart's points: a step's start, each reading's share, a failure, a rollback.
+    fn plot(&mut self, at: Duration, event: &Event) {
+        let version = self.context.version.clone();
+        let r = &mut self.record;
+        match event {
+            Event::Published {
+                step,
+                total,
+                percentage,
+                ..
+            } if self.follows => {
+                let mark = format!("step {step}/{total} {}", share(*percentage));
+                r.plot(at, Some(percentage.unwrap_or(100)), None, Some(mark));
+            }
+            Event::Reading { status, .. } => {
+                r.plot(at, None, Some(status.share_of(&version)), None)
+            }
+            Event::Failed { kind, cause, .. } => {
+                let title = kind
+                    .code()
+                    .map(str::to_string)
+                    .or_else(|| cause.as_ref().map(|c| c.title()))
+                    .unwrap_or_default();
+                r.plot(at, None, None, Some(title));
+            }
+            Event::RolledBack { to, .. } => {
+                r.plot(at, Some(0), Some(0), Some(format!("rolled back to {to}")))
+            }
+            _ => {}
+        }
     }
-    fn line(&mut self, text: &str) {
-        self.log(text);
+}
+
+impl<W: Write> Observer for Progress<'_, W> {
+    fn event(&mut self, at: Duration, event: &Event) {
+        self.record.note(event);
+        if let Event::VersionChosen(chosen) = event {
+            self.context.version = chosen.version_id.clone();
+        }
+        self.plot(at, event);
+        match narrate(event, &self.context) {
+            Said::Line(text) => self.runner.log(&text),
+            Said::Moment(text) => {
+                self.runner.log(&format!("[{}] {text}", clock_text(at)));
+                self.record.moment(at, text);
+            }
+            Said::Warning { title, text } => self.runner.annotate(Level::Warning, title, &text),
+            Said::Debug(text) => self.runner.debug(&text),
+            Said::Nothing => {}
+        }
     }
-    fn warn(&mut self, title: &str, message: &str) {
-        self.annotate(Level::Warning, title, message);
+
+    fn client(&mut self, event: &client::Event) {
+        log_event(self.runner, event);
     }
 }

@@ -1,14 +1,14 @@
 //! What a person reads: the one-line log of a publish, the job summary in Markdown, and the dry-run listing of a signed request (pure text, no I/O).
 
 use crate::app::chart::mermaid;
+use crate::app::failure::Failed;
+use crate::app::record::{Moment, Record};
 use crate::base::error::Error;
 use crate::base::text::clock_text;
 use crate::ci::runner::markdown_cell;
 use crate::config::version::{Template, VersionSource};
 use crate::config::Config;
-use crate::deploy::report::Report;
-use crate::deploy::rollout::Moment;
-use crate::deploy::version::Chosen;
+use crate::deploy::event::Chosen;
 use crate::esa::model::{PublishType, SignatureVersion};
 use crate::esa::signing::{format_timestamp, SignedRequest};
 
@@ -22,7 +22,7 @@ pub enum Outcome<'a> {
     },
     DryRun,
     Skipped(&'a str),
-    Failed(&'a Error),
+    Failed(&'a Failed),
 }
 
 /// `20%`, `regions jiangsu, zhejiang (full release)`, …
@@ -51,17 +51,26 @@ fn signature_name(v: SignatureVersion) -> &'static str {
     }
 }
 
+/// The version's ID as the run knows it: the one chosen, or the one given.
+pub fn version_id<'a>(config: &'a Config, chosen: Option<&'a Chosen>) -> &'a str {
+    match (chosen, &config.version) {
+        (Some(v), _) => &v.version_id,
+        (None, VersionSource::Id(id)) => id,
+        (None, _) => "",
+    }
+}
+
 /// The human log line of a successful publish.
-pub fn published_line(config: &Config, request_id: Option<&str>, answer_lost: bool) -> String {
+pub fn published_line(config: &Config, record: &Record) -> String {
     let p = &config.publish;
-    let request_id = match (request_id, answer_lost) {
-        (Some(id), _) => id,
+    let request_id = match (&record.request_id, record.answer_lost) {
+        (Some(id), _) => id.as_str(),
         (None, true) => "unknown (the answer was lost; the app's status confirmed the publish)",
         (None, false) => "(none given)",
     };
     format!(
         "Published {} of {} to {} ({}), RequestId {}",
-        p.version_id,
+        version_id(config, record.version.as_ref()),
         p.app_id,
         p.publish_env.as_str(),
         rollout(config),
@@ -73,9 +82,7 @@ pub fn published_line(config: &Config, request_id: Option<&str>, answer_lost: bo
 fn version_rows(c: &Config, chosen: Option<&Chosen>) -> Vec<(&'static str, String)> {
     let code = |text: &str| format!("`{}`", markdown_cell(text));
     let mut rows = Vec::new();
-    let id = chosen
-        .map(|v| v.version_id.as_str())
-        .unwrap_or(&c.publish.version_id);
+    let id = version_id(c, chosen);
     rows.push((
         "Version",
         if id.is_empty() {
@@ -88,7 +95,7 @@ fn version_rows(c: &Config, chosen: Option<&Chosen>) -> Vec<(&'static str, Strin
         rows.push(("Version name", code(name)));
     }
     let source = match &c.version {
-        VersionSource::Id => None,
+        VersionSource::Id(_) => None,
         VersionSource::Named(_) => Some("found by its name".to_string()),
         VersionSource::New {
             template: Template::Image { image, base, .. },
@@ -125,7 +132,7 @@ fn version_rows(c: &Config, chosen: Option<&Chosen>) -> Vec<(&'static str, Strin
 pub fn summary(
     config: Option<&Config>,
     outcome: &Outcome<'_>,
-    deployment: Option<&Report>,
+    deployment: Option<&Record>,
 ) -> String {
     let version = deployment.and_then(|d| d.version.as_ref());
     let timeline: &[Moment] = deployment.map(|d| d.timeline.as_slice()).unwrap_or(&[]);
@@ -173,9 +180,9 @@ pub fn summary(
             "unknown: the publish's answer was lost, and the app's status confirmed that it took effect".into(),
         ));
     }
-    if let Outcome::Failed(e) = outcome {
-        match e {
-            Error::Inputs(problems) => {
+    if let Outcome::Failed(failed) = outcome {
+        match failed.input_error() {
+            Some(Error::Inputs(problems)) => {
                 for p in problems {
                     rows.push((
                         "Input error",
@@ -183,13 +190,7 @@ pub fn summary(
                     ));
                 }
             }
-            other => {
-                let mut text = other.to_string();
-                if let Some(r) = other.remedy() {
-                    text = format!("{text} {r}");
-                }
-                rows.push(("Error", markdown_cell(&text)));
-            }
+            _ => rows.push(("Error", markdown_cell(&failed.message()))),
         }
     }
     let mut md = format!("### {heading}\n\n| | |\n|---|---|\n");
@@ -199,14 +200,13 @@ pub fn summary(
     md.push('\n');
     if !timeline.is_empty() {
         md.push_str("#### Timeline\n\n");
-        let title = match (config, version) {
-            (Some(c), Some(v)) => format!("{} on {}", v.version_id, c.publish.publish_env.as_str()),
-            (Some(c), None) => format!(
+        let title = match config {
+            Some(c) => format!(
                 "{} on {}",
-                c.publish.version_id,
+                version_id(c, version),
                 c.publish.publish_env.as_str()
             ),
-            _ => "the rollout".into(),
+            None => "the rollout".into(),
         };
         if let Some(chart) =
             deployment.and_then(|d| mermaid(&d.chart, &format!("{title}: percentage serving")))

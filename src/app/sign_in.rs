@@ -53,3 +53,23 @@ pub async fn sign_in<W: Write>(
     ));
     Ok(obtained.credentials)
 }
+
+/// Hands the credentials to later steps through `$GITHUB_ENV` (`export-credentials`), masked
+/// first whatever their source: the runner prints the job environment in later steps'
+/// headers.
+pub fn export<W: Write>(runner: &mut Runner<W>, credentials: &Credentials) -> Result<(), Error> {
+    runner.mask(credentials.access_key_secret.expose());
+    if let Some(token) = &credentials.security_token {
+        runner.mask(token.expose());
+    }
+    runner.export_env("ALIBABA_CLOUD_ACCESS_KEY_ID", &credentials.access_key_id)?;
+    runner.export_env(
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+        credentials.access_key_secret.expose(),
+    )?;
+    if let Some(token) = &credentials.security_token {
+        runner.export_env("ALIBABA_CLOUD_SECURITY_TOKEN", token.expose())?;
+    }
+    runner.log("exported ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN to later steps (masked)");
+    Ok(())
+}

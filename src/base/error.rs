@@ -26,7 +26,7 @@ impl InputProblem {
 }
 
 /// Everything that can stop a publish.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Error {
     /// Fix the workflow's inputs. Each problem names its input and is reported on its own.
     #[error("{} input problem(s); nothing was sent", .0.len())]
@@ -59,20 +59,10 @@ pub enum Error {
     /// answer). STS refusals with a code are `Api` errors.
     #[error("{detail}")]
     Credentials {
-        title: &'static str,
+        kind: CredentialsKind,
         detail: String,
         retryable: bool,
     },
-
-    /// The rollout did not reach its target (rolled back, taken over, a crashing container, a
-    /// timeout), or another publish held the lock.
-    #[error("{detail}")]
-    Rollout { title: String, detail: String },
-
-    /// The version to publish could not be found, made or readied: fix the source (a name, a
-    /// base version, a container) or look at the version in the console.
-    #[error("{detail}")]
-    Version { title: String, detail: String },
 
     /// The server's TLS certificate was not trusted. Verification is never skipped.
     #[error("refused the TLS certificate of {endpoint}: {detail}")]
@@ -93,6 +83,27 @@ pub enum Error {
     /// The machine failed us (no randomness for a nonce).
     #[error("{0}")]
     System(String),
+}
+
+/// Which step of getting credentials failed; it picks the title and the remedy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredentialsKind {
+    /// GitHub's ID-token service (permission, or the service failing).
+    IdTokenRequestFailed,
+    /// The OIDC token file of `ALIBABA_CLOUD_OIDC_TOKEN_FILE`.
+    OidcTokenFileUnreadable,
+    /// STS answered without the credentials.
+    StsAnswerUnreadable,
+}
+
+impl CredentialsKind {
+    pub fn code(self) -> &'static str {
+        match self {
+            CredentialsKind::IdTokenRequestFailed => "IdTokenRequestFailed",
+            CredentialsKind::OidcTokenFileUnreadable => "OidcTokenFileUnreadable",
+            CredentialsKind::StsAnswerUnreadable => "StsAnswerUnreadable",
+        }
+    }
 }
 
 /// Why retrying stopped.
@@ -181,6 +192,25 @@ impl Error {
         )
     }
 
+    /// The same error, saying that `total` attempts were made in all (a settled publish that
+    /// was sent again counts every send). An error that is not a count stays as it is.
+    pub fn with_attempts(self, total: u32) -> Error {
+        match self {
+            Error::Attempts { reason, last, .. } => Error::Attempts {
+                attempts: total,
+                reason,
+                last,
+            },
+            other => other,
+        }
+    }
+
+    /// Whether the service refused the call for lack of permission (RAM).
+    pub fn is_permission_denied(&self) -> bool {
+        let title = self.title();
+        title.starts_with("Forbidden") || title == "NoPermission"
+    }
+
     /// How many attempts this error stands for (1 for a single failure).
     pub fn attempts(&self) -> u32 {
         match self {
@@ -197,9 +227,7 @@ impl Error {
             Error::UnexpectedResponse { .. } => "UnexpectedResponse".into(),
             Error::Attempts { last, .. } => last.title(),
             Error::Certificate { .. } => "CertificateRejected".into(),
-            Error::Credentials { title, .. } => (*title).into(),
-            Error::Rollout { title, .. } => title.clone(),
-            Error::Version { title, .. } => title.clone(),
+            Error::Credentials { kind, .. } => kind.code().into(),
             Error::Network {
                 timed_out: true, ..
             } => "Timeout".into(),
@@ -227,7 +255,6 @@ impl Error {
             Error::Network { .. } => true,
             Error::Attempts { .. } | Error::Certificate { .. } => false,
             Error::Credentials { retryable, .. } => *retryable,
-            Error::Rollout { .. } | Error::Version { .. } => false,
             Error::Inputs(_) | Error::RunnerFile { .. } | Error::System(_) => false,
         }
     }
@@ -237,11 +264,9 @@ impl Error {
         match self {
             Error::Attempts { reason: StopReason::MayHaveApplied, .. } => Some("The publish may have taken effect: check the application's publish status (ESA console, or GetEdgeContainerAppStatus) before re-running."),
             Error::Attempts { last, .. } => last.remedy(),
-            Error::Rollout { .. } => Some("The job summary shows the rollout's timeline; the app's publish status is in the ESA console."),
-            Error::Version { .. } => Some("Nothing was published. The app's versions, with their status and containers, are in the ESA console."),
-            Error::Credentials { title: "IdTokenRequestFailed", .. } => Some("Keyless sign-in needs `permissions: id-token: write` on the job; if it is there, re-run (GitHub's token service may have failed)."),
-            Error::Credentials { title: "OidcTokenFileUnreadable", .. } => Some("Point ALIBABA_CLOUD_OIDC_TOKEN_FILE at a readable file holding the OIDC token, or use the inputs `role-arn` and `oidc-provider-arn` instead."),
-            Error::Credentials { .. } => Some("Check the STS endpoint (`sts-endpoint`) and re-run."),
+            Error::Credentials { kind: CredentialsKind::IdTokenRequestFailed, .. } => Some("Keyless sign-in needs `permissions: id-token: write` on the job; if it is there, re-run (GitHub's token service may have failed)."),
+            Error::Credentials { kind: CredentialsKind::OidcTokenFileUnreadable, .. } => Some("Point ALIBABA_CLOUD_OIDC_TOKEN_FILE at a readable file holding the OIDC token, or use the inputs `role-arn` and `oidc-provider-arn` instead."),
+            Error::Credentials { kind: CredentialsKind::StsAnswerUnreadable, .. } => Some("Check the STS endpoint (`sts-endpoint`) and re-run."),
             Error::Certificate { .. } => Some("esa-publish always verifies TLS certificates and has no switch to skip it. Check `endpoint`; behind a TLS-intercepting proxy, add its CA to the system bundle (or point SSL_CERT_FILE at a bundle that has it)."),
             Error::UnexpectedResponse { .. } => Some("Check `endpoint`/`region`: something other than the ESA API answered (a proxy or a wrong host). If it persists, re-run with the RequestId at hand."),
             Error::Network { .. } => Some("Check `endpoint`/`region` and the runner's network access to *.aliyuncs.com, then re-run."),

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::base::error::Error;
+use crate::base::error::{CredentialsKind, Error};
 use crate::base::text::percent_encode;
 use crate::esa::client::{http_client, with_retries, Event, RawAnswer};
 use crate::esa::credentials::Secret;
@@ -39,7 +39,7 @@ pub async fn fetch(
     }
     let parsed = url::Url::parse(&url).map_err(|e| {
         credentials_error(
-            "IdTokenRequestFailed",
+            CredentialsKind::IdTokenRequestFailed,
             format!("ACTIONS_ID_TOKEN_REQUEST_URL is not a URL ({e})"),
             false,
         )
@@ -48,7 +48,7 @@ pub async fn fetch(
     let loopback = is_loopback(&host);
     if parsed.scheme() != "https" && !(parsed.scheme() == "http" && loopback) {
         return Err(credentials_error(
-            "IdTokenRequestFailed",
+            CredentialsKind::IdTokenRequestFailed,
             format!(
                 "ACTIONS_ID_TOKEN_REQUEST_URL must be https (plain http only for loopback), not {}",
                 parsed.scheme()
@@ -69,7 +69,7 @@ pub async fn fetch(
     let parse = |raw: RawAnswer| {
         if !(200..300).contains(&raw.status) {
             return Err(credentials_error(
-                "IdTokenRequestFailed",
+                CredentialsKind::IdTokenRequestFailed,
                 format!(
                     "GitHub's ID token endpoint answered HTTP {}{}",
                     raw.status,
@@ -89,7 +89,7 @@ pub async fn fetch(
             .map(Secret::new)
             .ok_or_else(|| {
                 credentials_error(
-                    "IdTokenRequestFailed",
+                    CredentialsKind::IdTokenRequestFailed,
                     "GitHub's ID token endpoint answered without a token".into(),
                     false,
                 )

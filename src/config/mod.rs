@@ -26,14 +26,13 @@ use crate::config::reader::Reader;
 use crate::config::rollout::{read_rollout, RolloutSettings};
 use crate::config::version::{read_version_source, VersionSource};
 use crate::esa::endpoint::Endpoint;
-use crate::esa::model::{PublishRequest, SignatureVersion};
+use crate::esa::model::{PublishSettings, SignatureVersion};
 
 /// Everything the run needs, validated.
 #[derive(Debug, Clone)]
 pub struct Config {
-    /// The publish call. Its `version_id` is empty until the version is known when it comes
-    /// from a name, an image or a spec file (see `version`).
-    pub publish: PublishRequest,
+    /// How to publish. The request itself is made once the version is known (see `version`).
+    pub publish: PublishSettings,
     /// Where the version comes from.
     pub version: VersionSource,
     /// Where the credentials come from; `Missing` only in a dry run, which then signs with a
@@ -73,11 +72,14 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
             format!("{unknown} is set but is not an input of this action; it is ignored (typo?)"),
         ));
     }
-    let (mut publish, percentage) = publish::read_publish(&mut r, now);
+    let publish::Read {
+        settings: mut publish,
+        percentage,
+        version_id,
+    } = publish::read_publish(&mut r, now);
     let host = Host::from_env(env).unwrap_or_else(|_| Host::detect(env));
     let context = BuildContext::from_env(env, host);
-    let version_id_given = r.get("version-id").is_some();
-    let version = read_version_source(&mut r, version_id_given, context.as_ref());
+    let version = read_version_source(&mut r, version_id, context.as_ref());
     // Without remarks, the version and the publish carry one that leads back to the change.
     if let (Some(p), Some(c)) = (publish.as_mut(), context.as_ref()) {
         if p.remarks.is_none() {

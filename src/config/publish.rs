@@ -5,26 +5,30 @@ use chrono::{DateTime, Utc};
 use crate::base::text::shown;
 use crate::base::values::{parse_bool, parse_percentage};
 use crate::config::reader::{checked, Reader};
-use crate::esa::model::{PublishEnv, PublishRequest, PublishType};
+use crate::esa::model::{PublishEnv, PublishSettings, PublishType};
 use crate::esa::signing::format_timestamp;
 
-/// Reads the publish inputs. `now` decides whether a start time is in the past. The request
-/// is `None` when a required part is missing or invalid (each problem is recorded in `r`); the
-/// valid `percentage` comes back on its own, for the check against `percentage-steps`.
-pub fn read_publish(
-    r: &mut Reader<'_>,
-    now: DateTime<Utc>,
-) -> (Option<PublishRequest>, Option<u8>) {
+/// What [`read_publish`] read.
+pub struct Read {
+    /// `None` when a required part is missing or invalid (each problem is recorded).
+    pub settings: Option<PublishSettings>,
+    /// The valid `percentage`, for the check against `percentage-steps`.
+    pub percentage: Option<u8>,
+    /// `version-id`: `None` when not given, `Some(None)` when given but invalid. The version
+    /// is not part of the settings: `config::version` decides where it comes from, and the
+    /// request is made once it is known.
+    pub version_id: Option<Option<String>>,
+}
+
+/// Reads the publish inputs, in the order their problems are reported. `now` decides whether
+/// a start time is in the past.
+pub fn read_publish(r: &mut Reader<'_>, now: DateTime<Utc>) -> Read {
     let app_id = r
         .required("app-id", "the application ID, like app-88068867578379xxxx (ListEdgeContainerApps lists them)")
         .and_then(|v| checked(r, "app-id", v, "app-", "an application ID starts with `app-`; find it with ListEdgeContainerApps or in the ESA console"));
-    // Optional: the version may come from `version-name`, `image` or `version-spec` instead
-    // (see `config::version`), and is then filled in once it is known.
-    let version_given = r.get("version-id").is_some();
-    let version_id = r
-        .get("version-id")
-        .and_then(|v| checked(r, "version-id", v, "ver-", "a version ID starts with `ver-`; find it with ListEdgeContainerAppVersions or in the ESA console"))
-        .or_else(|| (!version_given).then(String::new));
+    let version_id = r.get("version-id").map(|v| {
+        checked(r, "version-id", v, "ver-", "a version ID starts with `ver-`; find it with ListEdgeContainerAppVersions or in the ESA console")
+    });
     let publish_env = match r.required("publish-env", "`prod` or `staging`").as_deref() {
         None => None,
         Some("prod") => Some(PublishEnv::Prod),
@@ -79,10 +83,9 @@ pub fn read_publish(
         }
     }
 
-    let request = match (app_id, version_id, publish_env) {
-        (Some(app_id), Some(version_id), Some(publish_env)) => Some(PublishRequest {
+    let settings = match (app_id, publish_env) {
+        (Some(app_id), Some(publish_env)) => Some(PublishSettings {
             app_id,
-            version_id,
             publish_env,
             percentage,
             start_time,
@@ -93,7 +96,11 @@ pub fn read_publish(
         }),
         _ => None,
     };
-    (request, percentage)
+    Read {
+        settings,
+        percentage,
+        version_id,
+    }
 }
 
 /// Any RFC 3339 time, with an offset or `Z`, normalised to UTC (sub-seconds dropped: the API

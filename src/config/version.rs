@@ -14,7 +14,7 @@ use crate::esa::signing::hex_sha256;
 #[derive(Debug, Clone, PartialEq)]
 pub enum VersionSource {
     /// `version-id`: that version, published as it is (no extra call).
-    Id,
+    Id(String),
     /// `version-name` alone: the existing version with exactly this name.
     Named(String),
     /// `image` or `version-spec`: a new version, with this name.
@@ -44,7 +44,7 @@ impl VersionSource {
     /// The name the run looks up or makes, if any.
     pub fn name(&self) -> Option<&str> {
         match self {
-            VersionSource::Id => None,
+            VersionSource::Id(_) => None,
             VersionSource::Named(n) | VersionSource::New { name: n, .. } => Some(n),
         }
     }
@@ -97,13 +97,15 @@ pub fn default_name(context: &BuildContext, template: &Template) -> String {
     )
 }
 
-/// Reads the version source. `version_id_given` says whether `version-id` was set;
-/// `context` names the default for a new version's name.
+/// Reads the version source. `version_id` is `version-id` as `config::publish` read it
+/// (`Some(None)`: given, but invalid); `context` names the default for a new version's name.
 pub fn read_version_source(
     r: &mut Reader<'_>,
-    version_id_given: bool,
+    version_id: Option<Option<String>>,
     context: Option<&BuildContext>,
 ) -> Option<VersionSource> {
+    let version_id_given = version_id.is_some();
+    let version_id = version_id.flatten();
     let name = r.parsed("version-name", parse_name);
     let image = r.parsed("image", parse_image);
     let base = r.get("base-version").and_then(|v| {
@@ -144,7 +146,7 @@ pub fn read_version_source(
                 );
             }
         }
-        return Some(VersionSource::Id);
+        return version_id.map(VersionSource::Id);
     }
     if given("image", r) && spec_path.is_some() {
         r.error("version-spec", "input `version-spec` cannot be used with `image`: a new version is made either from a base version with a new image, or from a spec file");

@@ -1,26 +1,23 @@
-//! Deployment layer: what happens around the publish call, from the publish lock to the rollback.
+//! Deployment layer: the decisions around the publish call, from the version to the rollback, as an engine that is told what happened and says what to do next.
 //!
-//! The lock and the steps ([`run`]), the app's status ([`status`]), the rollout's pure state
-//! machine ([`rollout`]) and the record of what happened ([`report`]). It may use `base`,
-//! `esa` and `config`. It must not use `ci` or `app`: it reports progress through the
-//! [`Progress`] interface, which the top turns into log lines, annotations and the summary, and
-//! it never calls up into the entry module.
+//! The [`engine`] is the boundary: it is told the time and each call's reply, and answers with
+//! the next call, a sleep or the end. Its decisions live in [`version`], [`lock`], [`steps`]
+//! and [`settle`], on the pure [`judge`] and the one [`wait`] primitive; it reports typed
+//! [`event`]s and ends with a typed [`failure`] or outcome, and holds no prose. The
+//! [`driver`] makes the calls (through its `Esa` trait) and does the waiting; [`live`] is the
+//! real service and clock. It may use `base`, `esa` and `config`. It must not use `ci` or
+//! `app`: `app` observes the events and writes every sentence a person reads.
 
-pub mod report;
-pub mod rollout;
-pub mod run;
+pub mod driver;
+pub mod engine;
+pub mod event;
+pub mod failure;
+mod io;
+pub mod judge;
+pub mod live;
+mod lock;
+pub mod plan;
 pub mod settle;
-pub mod status;
+mod steps;
 pub mod version;
-
-use crate::esa::client::Event;
-
-/// Where the deployment reports as it goes. `app` implements it over the runner.
-pub trait Progress {
-    /// What the API client reports: each attempt, each retry.
-    fn client(&mut self, event: &Event);
-    /// One line of the deployment's own log (a timeline entry, with its time).
-    fn line(&mut self, text: &str);
-    /// A problem that does not stop the deployment.
-    fn warn(&mut self, title: &str, message: &str);
-}
+pub mod wait;

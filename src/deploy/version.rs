@@ -1,68 +1,89 @@
-//! The version to publish: as given, found by its exact name, or made from an image or a spec file and waited for until it is `created`. Safe to re-run: the name is looked up before anything is made, so a re-run finds the version it made instead of piling up another.
-
-use std::time::Duration;
+//! Deciding the version to publish: as given, found by its exact name, or made from an image or a spec file and waited for until it is `created`. Safe to re-run: the name is looked up before anything is made, so a re-run finds the version it made instead of piling up another.
 
 use serde_json::Value;
-use tokio::time::Instant;
 
-use crate::base::error::Error;
-use crate::base::text::clock_text;
 use crate::config::version::{Template, VersionSource};
-use crate::config::Config;
-use crate::deploy::status::read_status;
-use crate::deploy::Progress;
-use crate::esa::client::Client;
-use crate::esa::containers::{swap_image, to_parameter, AcrChange, SwapError};
+use crate::deploy::event::{Chosen, Event, MadeFrom, Prepared};
+use crate::deploy::failure::{Failure, FailureKind};
+use crate::deploy::io::Io;
+use crate::deploy::plan::{Mode, Plan};
+use crate::deploy::wait::Wait;
+use crate::esa::containers::{swap_image, SwapError};
 use crate::esa::image::ImageRef;
-use crate::esa::versions::{self, Listed};
+use crate::esa::status::VersionStatus;
+use crate::esa::versions::Listed;
 
-/// The version that will be published.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Chosen {
-    pub version_id: String,
-    /// Its name, when the run knows it.
-    pub name: Option<String>,
-    /// Whether this run made it.
-    pub created: bool,
-}
-
-/// What the run will do about the version, decided with reads only (a dry run stops here).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Prepared {
-    /// Ready to publish.
+/// What the version step decided.
+pub(crate) enum Decided {
+    /// Publish this version.
     Ready(Chosen),
-    /// It exists and is still `creating`: wait for it.
-    Creating { version_id: String, name: String },
-    /// It must be made, with these containers; `note` says what they were made from.
-    ToCreate {
-        name: String,
-        containers: Vec<Value>,
-        note: String,
-    },
+    /// A dry run stops here.
+    Prepared(Prepared),
 }
 
-fn version_error(title: &str, detail: String) -> Error {
-    Error::Version {
-        title: title.into(),
-        detail,
+fn fail(kind: FailureKind) -> Failure {
+    Failure::new(kind)
+}
+
+/// Decides the version, making it and waiting for it when the plan asks to deploy.
+pub(crate) async fn decide(io: &Io, plan: &Plan) -> Result<Decided, Failure> {
+    let prepared = prepare(io, plan).await?;
+    if plan.mode == Mode::Prepare {
+        return Ok(Decided::Prepared(prepared));
     }
+    let chosen = match prepared {
+        Prepared::Ready(chosen) => {
+            io.emit(Event::VersionChosen(chosen.clone()));
+            chosen
+        }
+        Prepared::Creating { version_id, name } => ready(io, plan, version_id, name, false).await?,
+        Prepared::ToCreate {
+            name,
+            containers,
+            from,
+        } => {
+            io.emit(Event::Making {
+                name: name.clone(),
+                from,
+            });
+            let version_id = create(io, plan, &name, containers).await?;
+            ready(io, plan, version_id, name, true).await?
+        }
+    };
+    Ok(Decided::Ready(chosen))
+}
+
+/// Waits until the version is created, having reported it as known.
+async fn ready(
+    io: &Io,
+    plan: &Plan,
+    version_id: String,
+    name: String,
+    created: bool,
+) -> Result<Chosen, Failure> {
+    let chosen = Chosen {
+        version_id,
+        name: Some(name),
+        created,
+    };
+    io.emit(Event::VersionChosen(chosen.clone()));
+    wait_created(io, plan, &chosen).await?;
+    Ok(chosen)
 }
 
 /// An existing version found by name: ready, still being made, or failed.
-fn existing(found: Listed, created_by_this_run: bool) -> Result<Prepared, Error> {
-    match found.status.as_str() {
-        "created" => Ok(Prepared::Ready(Chosen {
+fn existing(found: Listed) -> Result<Prepared, FailureKind> {
+    match found.status {
+        VersionStatus::Created => Ok(Prepared::Ready(Chosen {
             version_id: found.version_id,
             name: Some(found.name),
-            created: created_by_this_run,
+            created: false,
         })),
-        "failed" => Err(version_error(
-            "VersionFailed",
-            format!(
-                "the version named `{}` ({}) exists, and its creation failed; nothing was published. Look at it in the ESA console, then delete it or choose another `version-name`",
-                found.name, found.version_id
-            ),
-        )),
+        VersionStatus::Failed => Err(FailureKind::VersionFailed {
+            version_id: found.version_id,
+            name: found.name,
+            existed: true,
+        }),
         _ => Ok(Prepared::Creating {
             version_id: found.version_id,
             name: found.name,
@@ -71,284 +92,192 @@ fn existing(found: Listed, created_by_this_run: bool) -> Result<Prepared, Error>
 }
 
 /// Decides, with reads only, which version the run publishes and whether it must make one.
-pub async fn prepare(
-    client: &Client,
-    config: &Config,
-    progress: &mut dyn Progress,
-) -> Result<Prepared, Error> {
-    let app = &config.publish.app_id;
-    let policy = &config.retry;
-    let (name, template) = match &config.version {
-        VersionSource::Id => {
+async fn prepare(io: &Io, plan: &Plan) -> Result<Prepared, Failure> {
+    let (name, template) = match &plan.source {
+        VersionSource::Id(version_id) => {
             return Ok(Prepared::Ready(Chosen {
-                version_id: config.publish.version_id.clone(),
+                version_id: version_id.clone(),
                 name: None,
                 created: false,
             }))
         }
         VersionSource::Named(name) => {
-            let found =
-                versions::find_by_name(client, policy, &mut |e| progress.client(e), app, name)
-                    .await?;
-            return match found {
-                Some(found) => existing(found, false),
-                None => Err(version_error(
-                    "VersionNotFound",
-                    format!("no version of {app} is named exactly `{name}`; nothing was published. Check `version-name` (names are compared whole), or make the version with `image` or `version-spec`"),
-                )),
+            let found = io.find_version(name, plan.call_budget()).await;
+            return match found.map_err(Failure::call)? {
+                Some(found) => existing(found).map_err(fail),
+                None => Err(fail(FailureKind::VersionNotFound { name: name.clone() })),
             };
         }
         VersionSource::New { name, template } => (name, template),
     };
-    if let Some(found) =
-        versions::find_by_name(client, policy, &mut |e| progress.client(e), app, name).await?
-    {
-        progress.line(&format!(
-            "a version named `{name}` exists already ({}, {}): using it, not making another",
-            found.version_id, found.status
-        ));
-        return existing(found, false);
+    let found = io.find_version(name, plan.call_budget()).await;
+    if let Some(found) = found.map_err(Failure::call)? {
+        io.emit(Event::VersionFound {
+            found: found.clone(),
+        });
+        return existing(found).map_err(fail);
     }
-    let (containers, note) = match template {
+    let (containers, from) = match template {
         Template::Spec { path, containers } => (
             containers.clone(),
-            format!(
-                "making version `{name}` from {path} ({} container(s))",
-                containers.len()
-            ),
+            MadeFrom::Spec {
+                path: path.clone(),
+                containers: containers.len(),
+            },
         ),
         Template::Image {
             image,
             base,
             container,
-        } => {
-            from_image(
-                client,
-                config,
-                progress,
-                image,
-                base.as_deref(),
-                container.as_deref(),
-            )
-            .await?
-        }
+        } => from_image(io, plan, image, base.as_deref(), container.as_deref()).await?,
     };
     Ok(Prepared::ToCreate {
         name: name.clone(),
         containers,
-        note,
+        from,
     })
 }
 
-/// A base version's containers with `image` swapped in, and what was done, for the log.
+/// The ID of the version to copy: `base` as an ID, found by name, or what the environment
+/// serves.
+async fn base_id(io: &Io, plan: &Plan, base: Option<&str>) -> Result<String, Failure> {
+    match base {
+        Some(id) if id.starts_with("ver-") => Ok(id.to_string()),
+        Some(name) => {
+            let found = io.find_version(name, plan.call_budget()).await;
+            found
+                .map_err(Failure::call)?
+                .map(|found| found.version_id)
+                .ok_or_else(|| {
+                    fail(FailureKind::BaseVersionNotFound {
+                        name: name.to_string(),
+                    })
+                })
+        }
+        None => {
+            let status = io.status(plan.call_budget()).await.map_err(Failure::call)?;
+            if status.deployed_version.is_empty() {
+                return Err(fail(FailureKind::NoBaseVersion));
+            }
+            Ok(status.deployed_version)
+        }
+    }
+}
+
+/// A base version's containers with `image` swapped in, and what they were made from.
 async fn from_image(
-    client: &Client,
-    config: &Config,
-    progress: &mut dyn Progress,
+    io: &Io,
+    plan: &Plan,
     image: &ImageRef,
     base: Option<&str>,
     container: Option<&str>,
-) -> Result<(Vec<Value>, String), Error> {
-    let app = &config.publish.app_id;
-    let env = config.publish.publish_env.as_str();
-    let policy = &config.retry;
-    let base_id = match base {
-        Some(id) if id.starts_with("ver-") => id.to_string(),
-        Some(name) => versions::find_by_name(client, policy, &mut |e| progress.client(e), app, name)
-            .await?
-            .map(|found| found.version_id)
-            .ok_or_else(|| version_error(
-                "BaseVersionNotFound",
-                format!("no version of {app} is named exactly `{name}`, so there is nothing to copy (`base-version`); nothing was made or published"),
-            ))?,
-        None => {
-            let status = read_status(client, config, &mut |e| progress.client(e)).await?;
-            if status.deployed_version.is_empty() {
-                return Err(version_error(
-                    "NoBaseVersion",
-                    format!("{app} serves no version on {env} yet, so there is no base version to copy the image into: set `base-version` (a ver-… ID or a version name) or `version-spec`"),
-                ));
-            }
-            status.deployed_version
-        }
-    };
-    let base_version =
-        versions::get(client, policy, &mut |e| progress.client(e), app, &base_id).await?;
-    let (containers, swapped, old, acr) = swap_image(&base_version.containers, container, image)
-        .map_err(|e| match e {
-            SwapError::WhichContainer(names) => version_error(
-                "ContainerNameRequired",
-                format!("the base version {base_id} runs {} containers ({}): set `container-name` to the one that takes {image}", names.len(), names.join(", ")),
-            ),
-            SwapError::NoSuchContainer(wanted, names) => version_error(
-                "ContainerNotFound",
-                format!("the base version {base_id} has no container named `{wanted}`; its containers are: {}", names.join(", ")),
-            ),
+) -> Result<(Vec<Value>, MadeFrom), Failure> {
+    let base_id = base_id(io, plan, base).await?;
+    let base_version = io
+        .get_version(&base_id, plan.call_budget())
+        .await
+        .map_err(Failure::call)?;
+    let (containers, swapped, old_image, acr) =
+        swap_image(&base_version.containers, container, image).map_err(|e| {
+            fail(match e {
+                SwapError::WhichContainer(names) => FailureKind::ContainerNameRequired {
+                    base: base_id.clone(),
+                    names,
+                    image: image.text.clone(),
+                },
+                SwapError::NoSuchContainer(wanted, names) => FailureKind::ContainerNotFound {
+                    base: base_id.clone(),
+                    wanted,
+                    names,
+                },
+            })
         })?;
-    let acr_note = match acr {
-        AcrChange::NotAcr => String::new(),
-        AcrChange::Retagged { tag } => format!("; its ACR image info now names tag {tag}"),
-        AcrChange::Dropped => "; the image is not a tag of its ACR repository, so IsACRImage is now false and its ACRImageInfo is dropped".into(),
+    let from = MadeFrom::Copy {
+        base_id,
+        base_name: base_version.name,
+        container: swapped,
+        old_image,
+        image: image.text.clone(),
+        acr,
     };
-    let note = format!(
-        "copying {base_id} (`{}`): container `{swapped}` takes {image} (was {old}){acr_note}; everything else stays as it was",
-        base_version.name
-    );
-    Ok((containers, note))
-}
-
-/// Finds, makes and readies the version to publish. `known` holds the version as soon as it
-/// has an ID, so that a failure while waiting for it can still name it.
-pub async fn resolve(
-    client: &Client,
-    config: &Config,
-    progress: &mut dyn Progress,
-    known: &mut Option<Chosen>,
-) -> Result<Chosen, Error> {
-    match prepare(client, config, progress).await? {
-        Prepared::Ready(chosen) => Ok(chosen),
-        Prepared::Creating { version_id, name } => {
-            *known = Some(Chosen {
-                version_id: version_id.clone(),
-                name: Some(name.clone()),
-                created: false,
-            });
-            wait_ready(client, config, progress, &version_id, &name).await?;
-            Ok(Chosen {
-                version_id,
-                name: Some(name),
-                created: false,
-            })
-        }
-        Prepared::ToCreate {
-            name,
-            containers,
-            note,
-        } => {
-            progress.line(&note);
-            let version_id = create(client, config, progress, &name, &containers).await?;
-            *known = Some(Chosen {
-                version_id: version_id.clone(),
-                name: Some(name.clone()),
-                created: true,
-            });
-            wait_ready(client, config, progress, &version_id, &name).await?;
-            Ok(Chosen {
-                version_id,
-                name: Some(name),
-                created: true,
-            })
-        }
-    }
+    Ok((containers, from))
 }
 
 /// Makes the version. A lost answer is settled by looking the name up: found, it is ours.
 async fn create(
-    client: &Client,
-    config: &Config,
-    progress: &mut dyn Progress,
+    io: &Io,
+    plan: &Plan,
     name: &str,
-    containers: &[Value],
-) -> Result<String, Error> {
-    let app = &config.publish.app_id;
-    let remarks = config.publish.remarks.as_deref();
-    let parameter = to_parameter(containers);
-    let outcome = versions::create(
-        client,
-        &config.retry,
-        &mut |e| progress.client(e),
-        app,
-        name,
-        remarks,
-        &parameter,
-    )
-    .await;
-    match outcome {
-        Ok((id, request_id)) => {
-            progress.line(&format!(
-                "created version {id} (`{name}`), RequestId {}",
-                request_id.as_deref().unwrap_or("(none)")
-            ));
-            Ok(id)
+    containers: Vec<Value>,
+) -> Result<String, Failure> {
+    let error = match io
+        .create_version(name, containers, plan.call_budget())
+        .await
+    {
+        Ok(created) => {
+            io.emit(Event::VersionCreated {
+                version_id: created.version_id.clone(),
+                name: name.to_string(),
+                request_id: created.request_id,
+            });
+            return Ok(created.version_id);
         }
-        Err(error) if error.may_have_applied() => {
-            let found = versions::find_by_name(
-                client,
-                &config.retry,
-                &mut |e| progress.client(e),
-                app,
-                name,
-            )
-            .await
-            .ok()
-            .flatten();
-            match found {
-                Some(found) => {
-                    progress.warn(
-                        "AnswerLost",
-                        &format!("the answer to the creation of version `{name}` was lost ({}: {error}), but the listing shows it: {}. Its RequestId is unknown.", error.title(), found.version_id),
-                    );
-                    Ok(found.version_id)
-                }
-                None => Err(error),
-            }
+        Err(error) if error.may_have_applied() => error,
+        Err(error) => return Err(Failure::call(error)),
+    };
+    match io.find_version(name, plan.call_budget()).await {
+        Ok(Some(found)) => {
+            io.emit(Event::CreationConfirmed {
+                version_id: found.version_id.clone(),
+                name: name.to_string(),
+                error,
+            });
+            Ok(found.version_id)
         }
-        Err(error) => Err(error),
+        _ => Err(Failure::call(error)),
     }
 }
 
-/// Polls the version every `poll-interval`, within `wait-timeout`, until it is `created`.
-pub async fn wait_ready(
-    client: &Client,
-    config: &Config,
-    progress: &mut dyn Progress,
-    version_id: &str,
-    name: &str,
-) -> Result<(), Error> {
-    let settings = &config.rollout;
-    let started = Instant::now();
-    let mut last = String::new();
+/// Polls the version every `poll-interval` within `wait-timeout` until it is `created`; each
+/// read is bounded by what is left of the wait.
+async fn wait_created(io: &Io, plan: &Plan, chosen: &Chosen) -> Result<(), Failure> {
+    let wait = Wait::new(io.now(), plan.wait_timeout, plan.poll_interval);
+    let (id, name) = (&chosen.version_id, chosen.name.clone().unwrap_or_default());
+    let mut last: Option<VersionStatus> = None;
     loop {
-        let v = versions::get(
-            client,
-            &config.retry,
-            &mut |e| progress.client(e),
-            &config.publish.app_id,
-            version_id,
-        )
-        .await?;
-        if v.status != last {
-            progress.line(&format!(
-                "[{}] version {version_id} (`{name}`) is {}",
-                clock_text(started.elapsed()),
-                if v.status.is_empty() {
-                    "(no status)"
-                } else {
-                    &v.status
-                }
-            ));
-            last = v.status.clone();
+        let budget = plan.budget(wait.read_limit(io.now()));
+        let status = io
+            .get_version(id, budget)
+            .await
+            .map_err(Failure::call)?
+            .status;
+        if last.as_ref() != Some(&status) {
+            io.emit(Event::VersionState {
+                version_id: id.clone(),
+                name: name.clone(),
+                status: status.clone(),
+            });
         }
-        match v.status.as_str() {
-            "created" => return Ok(()),
-            "failed" => {
-                return Err(version_error(
-                    "VersionFailed",
-                    format!("the creation of version {version_id} (`{name}`) failed; nothing was published. Its containers and events are in the ESA console"),
-                ))
+        match status {
+            VersionStatus::Created => return Ok(()),
+            VersionStatus::Failed => {
+                return Err(fail(FailureKind::VersionFailed {
+                    version_id: id.clone(),
+                    name,
+                    existed: false,
+                }))
             }
             _ => {}
         }
-        if started.elapsed() + settings.poll_interval > settings.wait_timeout {
-            return Err(version_error(
-                "VersionNotReady",
-                format!(
-                    "version {version_id} (`{name}`) was still {} after `wait-timeout` ({}); nothing was published. Re-run to pick it up once it is created",
-                    v.status,
-                    clock_text(settings.wait_timeout)
-                ),
-            ));
-        }
-        tokio::time::sleep(settings.poll_interval.max(Duration::from_millis(100))).await;
+        let Some(pause) = wait.pause(io.now(), io.jitter()) else {
+            return Err(fail(FailureKind::VersionNotReady {
+                version_id: id.clone(),
+                name,
+                status,
+                waited: wait.elapsed(io.now()),
+            }));
+        };
+        io.sleep(pause).await;
+        last = Some(status);
     }
 }

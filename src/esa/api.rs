@@ -107,6 +107,12 @@ pub fn rollback_request(app_id: &str, to_version: &str, remarks: &str) -> RpcReq
     )
 }
 
+/// The remarks of a rollback after the rollout of `failed` failed with `code`, stored with it
+/// in the app's history.
+pub fn rollback_remarks(failed: &str, code: &str) -> String {
+    format!("esa-publish: rollback after {failed} failed ({code})")
+}
+
 /// CreateEdgeContainerAppVersion: everything in the form body, `Containers` as one compact
 /// JSON string (as the official SDK sends it).
 pub fn create_version_request(

@@ -250,6 +250,11 @@ impl Client {
         })
     }
 
+    /// The endpoint, as errors name it.
+    pub fn target(&self) -> String {
+        self.endpoint.base_url()
+    }
+
     /// Calls with retries, each attempt signed afresh (new nonce, new time).
     pub async fn call<T: DeserializeOwned>(
         &self,

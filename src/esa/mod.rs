@@ -16,5 +16,6 @@ pub mod image;
 pub mod model;
 pub mod retry;
 pub mod signing;
+pub mod status;
 pub mod sts;
 pub mod versions;

@@ -55,8 +55,9 @@ pub enum Decision {
 /// Whether the failure proves the service did not act on the request.
 fn provably_not_applied(error: &Error) -> bool {
     match error {
-        // An answer from the service: a transient error answer means it did not act.
-        Error::Api(e) => e.is_retryable(),
+        // The service answered with an error: it refused, so it did not act (a transient
+        // answer as much as a definite refusal).
+        Error::Api(_) => true,
         // A proxy's 502/504 page may come after the service received the request.
         Error::UnexpectedResponse { .. } => false,
         Error::Network { request_sent, .. } => !request_sent,
@@ -76,7 +77,10 @@ pub fn decide(
     remaining: Duration,
     jitter: f64,
 ) -> Decision {
-    if !error.is_retryable() && retry_after.is_none() {
+    // `x-acs-retry-after` asks the caller to come back later; it makes an API answer worth
+    // retrying, but it never makes any failure ambiguous.
+    let asked_to_retry = retry_after.is_some() && matches!(error, Error::Api(_));
+    if !error.is_retryable() && !asked_to_retry {
         return Decision::GiveUp(StopReason::NotTransient);
     }
     if idempotency == Idempotency::NotIdempotent && !provably_not_applied(error) {
@@ -197,6 +201,39 @@ mod tests {
             0.0,
         );
         assert!(matches!(d, Decision::GiveUp(_)), "beyond the deadline");
+    }
+
+    #[test]
+    fn retry_after_never_makes_a_refusal_ambiguous() {
+        for e in [api(400, "InvalidParameter"), api(403, "Forbidden.RAM")] {
+            let d = decide(
+                &P,
+                Idempotency::NotIdempotent,
+                1,
+                &e,
+                Some(Duration::from_millis(200)),
+                LOTS,
+                0.0,
+            );
+            assert_ne!(d, Decision::GiveUp(StopReason::MayHaveApplied), "{e:?}");
+        }
+        // A proxy's page with the header is what it was without it: not transient.
+        let page = Error::UnexpectedResponse {
+            status: 403,
+            what: "an HTML page".into(),
+            request_id: None,
+            body_start: String::new(),
+        };
+        let d = decide(
+            &P,
+            Idempotency::NotIdempotent,
+            1,
+            &page,
+            Some(Duration::from_millis(200)),
+            LOTS,
+            0.0,
+        );
+        assert_eq!(d, Decision::GiveUp(StopReason::NotTransient));
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use serde_json::Value;
 
-use crate::base::error::Error;
+use crate::base::error::{CredentialsKind, Error};
 use crate::esa::client::{http_client, interpret, redact_url, with_retries, Event, RawAnswer};
 use crate::esa::credentials::{Credentials, Secret};
 use crate::esa::endpoint::{is_loopback, Endpoint};
@@ -21,9 +21,9 @@ pub struct Obtained {
     pub expiration: Option<String>,
 }
 
-pub fn credentials_error(title: &'static str, detail: String, retryable: bool) -> Error {
+pub fn credentials_error(kind: CredentialsKind, detail: String, retryable: bool) -> Error {
     Error::Credentials {
-        title,
+        kind,
         detail,
         retryable,
     }
@@ -44,7 +44,7 @@ pub fn read_token_file(path: &std::path::Path) -> Result<Secret, Error> {
         .map(|t| Secret::new(t.trim()))
         .map_err(|e| {
             credentials_error(
-                "OidcTokenFileUnreadable",
+                CredentialsKind::OidcTokenFileUnreadable,
                 format!(
                     "could not read the OIDC token file ALIBABA_CLOUD_OIDC_TOKEN_FILE={}: {e}",
                     path.display()
@@ -127,7 +127,7 @@ fn parse_assume_role(raw: RawAnswer) -> Result<Obtained, Error> {
             expiration: field("Expiration"),
         }),
         _ => Err(credentials_error(
-            "StsAnswerUnreadable",
+            CredentialsKind::StsAnswerUnreadable,
             "STS answered without Credentials.AccessKeyId, AccessKeySecret and SecurityToken"
                 .into(),
             false,

@@ -6,6 +6,7 @@ use crate::base::error::Error;
 use crate::esa::api::{create_version_request, get_version_request, list_versions_request};
 use crate::esa::client::{Client, Event};
 use crate::esa::retry::{Idempotency, Policy};
+use crate::esa::status::VersionStatus;
 
 /// The largest page the listing gives.
 const PAGE_SIZE: u32 = 100;
@@ -17,8 +18,7 @@ const MAX_PAGES: u32 = 50;
 pub struct Version {
     pub version_id: String,
     pub name: String,
-    /// `creating`, `created` or `failed`.
-    pub status: String,
+    pub status: VersionStatus,
     /// Every container with every field, `Storage`, `IsACRImage` and `ACRImageInfo` included.
     pub containers: Vec<Value>,
 }
@@ -28,7 +28,14 @@ pub struct Version {
 pub struct Listed {
     pub version_id: String,
     pub name: String,
-    pub status: String,
+    pub status: VersionStatus,
+}
+
+/// A version just made: its ID, and the RequestId of the call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    pub version_id: String,
+    pub request_id: Option<String>,
 }
 
 fn text(v: &Value, key: &str) -> String {
@@ -72,7 +79,7 @@ pub async fn get(
     Ok(Version {
         version_id: text(v, "VersionId"),
         name: text(v, "Name"),
-        status: text(v, "Status"),
+        status: VersionStatus::parse(&text(v, "Status")),
         containers: v
             .get("Containers")
             .and_then(Value::as_array)
@@ -110,7 +117,7 @@ pub async fn find_by_name(
             return Ok(Some(Listed {
                 version_id: text(row, "VersionId"),
                 name: text(row, "Name"),
-                status: text(row, "Status"),
+                status: VersionStatus::parse(&text(row, "Status")),
             }));
         }
         seen += rows.len() as u64;
@@ -129,7 +136,7 @@ pub async fn find_by_name(
     Ok(None)
 }
 
-/// Makes a version; returns its ID and the call's RequestId.
+/// Makes a version.
 pub async fn create(
     client: &Client,
     policy: &Policy,
@@ -138,7 +145,7 @@ pub async fn create(
     name: &str,
     remarks: Option<&str>,
     containers: &str,
-) -> Result<(String, Option<String>), Error> {
+) -> Result<Created, Error> {
     let answer = client
         .call::<Value>(
             &create_version_request(app_id, name, remarks, containers),
@@ -154,5 +161,8 @@ pub async fn create(
             answer.request_id,
         ));
     }
-    Ok((id, answer.request_id))
+    Ok(Created {
+        version_id: id,
+        request_id: answer.request_id,
+    })
 }

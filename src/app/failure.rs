@@ -1,0 +1,171 @@
+//! Why a run failed, as the annotation and the summary say it: an error of the inputs, the credentials or a call, or a deployment's typed failure told in words, each with its title, its RequestId and what to do next.
+
+use crate::app::words::{busy, describe, rollback_id, Context};
+use crate::base::error::Error;
+use crate::base::text::clock_text;
+use crate::deploy::failure::{Failure, FailureKind, Progress, Rollback};
+use crate::esa::status::Busy;
+
+/// A failed run.
+#[derive(Debug)]
+pub enum Failed {
+    /// Inputs, credentials, the runner's files, or a call before the deployment.
+    Error(Error),
+    /// The deployment stopped, as its engine reported it.
+    Deploy(Box<Failure>, Context),
+}
+
+impl From<Error> for Failed {
+    fn from(e: Error) -> Self {
+        Failed::Error(e)
+    }
+}
+
+impl Failed {
+    /// The annotation title: the Alibaba error code where there is one.
+    pub fn title(&self) -> String {
+        match self {
+            Failed::Error(e) => e.title(),
+            Failed::Deploy(f, _) => f.title(),
+        }
+    }
+
+    /// The RequestId of the call that failed, if the service answered.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            Failed::Error(e) => e.request_id(),
+            Failed::Deploy(f, _) => f.request_id(),
+        }
+    }
+
+    /// The inputs' problems, when that is what failed.
+    pub fn input_error(&self) -> Option<&Error> {
+        match self {
+            Failed::Error(e @ Error::Inputs(_)) => Some(e),
+            _ => None,
+        }
+    }
+
+    /// The whole message: what happened, then what to do.
+    pub fn message(&self) -> String {
+        let (text, remedies) = match self {
+            Failed::Error(e) => (e.to_string(), vec![e.remedy()]),
+            Failed::Deploy(f, c) => (
+                deploy_text(f, c),
+                vec![f.cause.as_ref().and_then(Error::remedy), remedy(&f.kind)],
+            ),
+        };
+        let mut message = text;
+        for remedy in remedies.into_iter().flatten() {
+            message = format!("{message} {remedy}");
+        }
+        message
+    }
+}
+
+/// What to do about a deployment's failure, chosen by its kind.
+fn remedy(kind: &FailureKind) -> Option<&'static str> {
+    match kind {
+        FailureKind::Call | FailureKind::Cancelled { .. } => None,
+        k if k.before_publishing() => Some("Nothing was published. The app's versions, with their status and containers, are in the ESA console."),
+        _ => Some("The job summary shows the rollout's timeline; the app's publish status is in the ESA console."),
+    }
+}
+
+/// What failed, in its step: `step 2/3: ver-2 did not reach 50% …`.
+pub fn what_failed(
+    kind: &FailureKind,
+    cause: Option<&Error>,
+    step: Option<(usize, usize)>,
+    c: &Context,
+) -> String {
+    let Some(what) = kind_text(kind, cause, c) else {
+        return cause.map(Error::to_string).unwrap_or_default();
+    };
+    match step {
+        Some((step, total)) => format!("step {step}/{total}: {what}"),
+        None => what,
+    }
+}
+
+/// The words of a deployment's failure: the kind, in its step, then the rollback.
+fn deploy_text(f: &Failure, c: &Context) -> String {
+    let what = what_failed(&f.kind, f.cause.as_ref(), f.step, c);
+    match (&f.rollback, f.step) {
+        (_, None) => what,
+        (Rollback::NotAsked, _) => format!("{what}. Nothing was rolled back (`rollback-on-failure` is false); see the timeline in the job summary."),
+        (Rollback::NoPrevious, _) => format!("{what}. No rollback: the version that served before is unknown."),
+        (Rollback::Done { to, request_id, confirmed }, _) => format!(
+            "{what}. Rolled back to {to} (rollback RequestId {}).",
+            rollback_id(request_id.as_deref(), *confirmed)
+        ),
+        (Rollback::Failed { to, error }, _) => format!("{what}. The rollback to {to} failed too: {error}"),
+    }
+}
+
+/// The kind's own words; `None` for a failed call, whose error speaks for itself.
+fn kind_text(kind: &FailureKind, cause: Option<&Error>, c: &Context) -> Option<String> {
+    let v = &c.version;
+    let cause = || cause.map(Error::to_string).unwrap_or_default();
+    Some(match kind {
+        FailureKind::Call => return None,
+        FailureKind::RolledBack { status } => format!("the rollout of {v} was rolled back (PublishStatus {})", status.publish_status),
+        FailureKind::TakenOver { by } => format!("another version, {by}, took over from {v}"),
+        FailureKind::ContainerFailed { phase } => format!("the staging container of {v} cannot run: {phase}"),
+        FailureKind::TimedOut { percentage, last, .. } => format!(
+            "{v} did not reach {percentage}% before `wait-timeout` (last: {})",
+            last.as_deref().map(describe).unwrap_or_else(|| "no reading".into())
+        ),
+        FailureKind::StatusUnknown => format!("the rollout's status could not be read: {}", cause()),
+        FailureKind::StepPublishFailed => format!("the publish failed: {}", cause()),
+        FailureKind::PublishInProgress { busy: Busy::Publishing(other), status } => format!(
+            "{} is already publishing {other} to {} ({}); not publishing {v} on top of it. Re-run when it has finished, or set `if-busy: wait`.",
+            c.app_id, c.env, describe(status)
+        ),
+        FailureKind::PublishInProgress { busy: Busy::RollingBack, status } => format!(
+            "{} is rolling back on {} ({}); not publishing {v} on top of it. Re-run when the rollback has finished, or set `if-busy: wait`.",
+            c.app_id, c.env, describe(status)
+        ),
+        FailureKind::StillBusy { busy: b, waited } => format!(
+            "{} still, after `wait-timeout` ({}); {v} was not published",
+            busy(b), clock_text(*waited)
+        ),
+        FailureKind::Cancelled(progress) => cancelled(progress),
+        version => version_text(version, c)?,
+    })
+}
+
+/// The words of a version's failure.
+fn version_text(kind: &FailureKind, c: &Context) -> Option<String> {
+    let app = &c.app_id;
+    Some(match kind {
+        FailureKind::VersionNotFound { name } => format!("no version of {app} is named exactly `{name}`; nothing was published. Check `version-name` (names are compared whole), or make the version with `image` or `version-spec`"),
+        FailureKind::BaseVersionNotFound { name } => format!("no version of {app} is named exactly `{name}`, so there is nothing to copy (`base-version`); nothing was made or published"),
+        FailureKind::NoBaseVersion => format!("{app} serves no version on {} yet, so there is no base version to copy the image into: set `base-version` (a ver-… ID or a version name) or `version-spec`", c.env),
+        FailureKind::ContainerNameRequired { base, names, image } => format!("the base version {base} runs {} containers ({}): set `container-name` to the one that takes {image}", names.len(), names.join(", ")),
+        FailureKind::ContainerNotFound { base, wanted, names } => format!("the base version {base} has no container named `{wanted}`; its containers are: {}", names.join(", ")),
+        FailureKind::VersionFailed { version_id, name, existed: true } => format!("the version named `{name}` ({version_id}) exists, and its creation failed; nothing was published. Look at it in the ESA console, then delete it or choose another `version-name`"),
+        FailureKind::VersionFailed { version_id, name, existed: false } => format!("the creation of version {version_id} (`{name}`) failed; nothing was published. Its containers and events are in the ESA console"),
+        FailureKind::VersionNotReady { version_id, name, status, waited } => format!("version {version_id} (`{name}`) was still {status} after `wait-timeout` ({}); nothing was published. Re-run to pick it up once it is created", clock_text(*waited)),
+        _ => return None,
+    })
+}
+
+/// Where a cancelled run stopped.
+fn cancelled(p: &Progress) -> String {
+    let total = p.total;
+    let last = match p.completed {
+        0 => "no step had completed".to_string(),
+        n => format!(
+            "the last completed step, {n}/{total} at {}, stays in place",
+            p.completed_share
+                .map_or("100%".to_string(), |s| format!("{s}%"))
+        ),
+    };
+    let when = match (p.baking, p.current) {
+        (true, _) => format!("while baking after step {}/{total}", p.completed),
+        (false, 0) => "before the first step".to_string(),
+        (false, n) => format!("during step {n}/{total}"),
+    };
+    format!("cancelled {when}: {last}; nothing was rolled back, and a publish already sent may still go on (check the app's publish status)")
+}

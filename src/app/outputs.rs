@@ -1,0 +1,89 @@
+//! The step's outputs: their names (a test keeps `action.yml` and the README in step), and how they are set from what the deployment did, each failure to write one a warning.
+
+use std::io::Write;
+
+use crate::app::record::Record;
+use crate::base::error::Error;
+use crate::ci::runner::{Level, Runner};
+
+/// Every output the action sets.
+pub const OUTPUTS: &[&str] = &[
+    REQUEST_ID,
+    SKIPPED,
+    CREDENTIAL_SOURCE,
+    PUBLISH_STATUS,
+    PUBLISH_PERCENTAGE,
+    DEPLOYED_VERSION,
+    PREVIOUS_VERSION,
+    ROLLBACK_REQUEST_ID,
+    REGIONS,
+    VERSION_ID,
+    VERSION_NAME,
+    VERSION_CREATED,
+];
+
+pub const REQUEST_ID: &str = "request-id";
+pub const SKIPPED: &str = "skipped";
+pub const CREDENTIAL_SOURCE: &str = "credential-source";
+const PUBLISH_STATUS: &str = "publish-status";
+const PUBLISH_PERCENTAGE: &str = "publish-percentage";
+const DEPLOYED_VERSION: &str = "deployed-version";
+const PREVIOUS_VERSION: &str = "previous-version";
+const ROLLBACK_REQUEST_ID: &str = "rollback-request-id";
+const REGIONS: &str = "regions";
+pub const VERSION_ID: &str = "version-id";
+const VERSION_NAME: &str = "version-name";
+const VERSION_CREATED: &str = "version-created";
+
+/// A runner file that could not be written once calls were made: a warning, never what decides
+/// the step's result.
+pub fn unwritten<W: Write>(runner: &mut Runner<W>, written: Result<(), Error>) {
+    if let Err(e) = written {
+        runner.annotate(
+            Level::Warning,
+            &e.title(),
+            &format!("{e}. Only the report is incomplete: the deployment's result is in the log, and the step's result does not change for this (after a publish, a re-run would publish again)."),
+        );
+    }
+}
+
+/// Sets outputs after calls were made: each failure is a warning (see [`unwritten`]).
+pub fn set_outputs<W: Write>(runner: &mut Runner<W>, outputs: &[(&str, String)]) {
+    for (name, value) in outputs {
+        let written = runner.set_output(name, value);
+        unwritten(runner, written);
+    }
+}
+
+/// The version's outputs, whenever it is known (so a failed publish still names it).
+pub fn version_outputs<W: Write>(runner: &mut Runner<W>, r: &Record) {
+    if let Some(v) = &r.version {
+        let created = if v.created { "true" } else { "false" };
+        set_outputs(
+            runner,
+            &[
+                (VERSION_ID, v.version_id.clone()),
+                (VERSION_NAME, v.name.clone().unwrap_or_default()),
+                (VERSION_CREATED, created.to_string()),
+            ],
+        );
+    }
+}
+
+/// The rollout's outputs, from what the deployment saw (on success and failure alike).
+pub fn rollout_outputs<W: Write>(runner: &mut Runner<W>, r: &Record) {
+    let mut outputs = Vec::new();
+    if let Some(v) = &r.previous_version {
+        outputs.push((PREVIOUS_VERSION, v.clone()));
+    }
+    if let Some(id) = &r.rollback_request_id {
+        outputs.push((ROLLBACK_REQUEST_ID, id.clone()));
+    }
+    if let Some(s) = &r.last {
+        outputs.push((PUBLISH_STATUS, s.publish_status.to_string()));
+        outputs.push((PUBLISH_PERCENTAGE, s.publish_percentage.to_string()));
+        outputs.push((DEPLOYED_VERSION, s.deployed_version.clone()));
+        outputs.push((REGIONS, crate::esa::api::regions_json(&s.regions)));
+    }
+    set_outputs(runner, &outputs);
+}

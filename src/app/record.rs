@@ -1,0 +1,102 @@
+//! What the deployment did, gathered from its events as they come, so that it survives failure and cancellation: the version, RequestIds, what served before, the last reading, the steps, the timeline and the chart's points.
+
+use std::time::Duration;
+
+use crate::deploy::event::{Chosen, Event};
+use crate::esa::status::AppStatus;
+
+/// One line of the rollout's timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Moment {
+    /// Since the deployment started.
+    pub at: Duration,
+    pub text: String,
+}
+
+/// One point of the rollout chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartPoint {
+    /// Since the deployment started.
+    pub at: Duration,
+    /// The share the step's target says our version should serve, when a step is under way.
+    pub target: Option<u8>,
+    /// The share our version serves.
+    pub serving: u8,
+    /// What happened here: a step, a rollback, a failure.
+    pub mark: Option<String>,
+}
+
+/// What the deployment did, filled in from its events.
+#[derive(Debug, Default)]
+pub struct Record {
+    /// The version published (or to be), once it is known.
+    pub version: Option<Chosen>,
+    /// The RequestId of the last publish call.
+    pub request_id: Option<String>,
+    /// Whether the last publish's answer was lost and the status confirmed it instead.
+    pub answer_lost: bool,
+    /// Whether at least one step's publish went through.
+    pub published: bool,
+    /// What served before (`BaseLineVersion` or `DeployedVersion` of the lock's reading).
+    pub previous_version: Option<String>,
+    /// The last reading after publishing.
+    pub last: Option<AppStatus>,
+    pub rollback_request_id: Option<String>,
+    /// Each step, each status change, with its time since the start.
+    pub timeline: Vec<Moment>,
+    /// The shares over time, with the steps, a rollback or a failure marked.
+    pub chart: Vec<ChartPoint>,
+}
+
+impl Record {
+    /// Takes in what an event says about the outcome (the text is the narrator's).
+    pub fn note(&mut self, event: &Event) {
+        match event {
+            Event::VersionChosen(chosen) => self.version = Some(chosen.clone()),
+            Event::Before { status } | Event::BusyOver { status } => {
+                if let Some(v) = status.serving_version() {
+                    self.previous_version = Some(v.to_string());
+                }
+            }
+            Event::Published {
+                request_id,
+                confirmed,
+                ..
+            } => {
+                self.published = true;
+                self.request_id = request_id.clone();
+                self.answer_lost = confirmed.is_some();
+            }
+            Event::Reading { status, .. } => self.last = Some(status.clone()),
+            Event::RolledBack { request_id, .. } => {
+                self.rollback_request_id = request_id.clone();
+            }
+            _ => {}
+        }
+    }
+
+    /// Adds a timeline line.
+    pub fn moment(&mut self, at: Duration, text: String) {
+        self.timeline.push(Moment { at, text });
+    }
+
+    /// Adds a point to the chart; `serving` `None` keeps the last share.
+    pub fn plot(
+        &mut self,
+        at: Duration,
+        target: Option<u8>,
+        serving: Option<u8>,
+        mark: Option<String>,
+    ) {
+        let serving = serving
+            .or_else(|| self.chart.last().map(|p| p.serving))
+            .unwrap_or(0);
+        let target = target.or_else(|| self.chart.last().and_then(|p| p.target));
+        self.chart.push(ChartPoint {
+            at,
+            target,
+            serving,
+            mark,
+        });
+    }
+}

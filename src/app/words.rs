@@ -1,0 +1,54 @@
+//! The phrases every report shares: what the run is about, a share, a reading of the status, what keeps an environment busy, and a rollback's RequestId.
+
+use crate::esa::status::{AppStatus, Busy, PublishStatus};
+
+/// What the run was about when it failed, for the words.
+#[derive(Debug, Clone, Default)]
+pub struct Context {
+    pub app_id: String,
+    pub env: String,
+    /// The version being published, when known.
+    pub version: String,
+}
+
+/// `30%`, or `100% (default)` when no percentage was given.
+pub fn share(percentage: Option<u8>) -> String {
+    percentage
+        .map(|p| format!("{p}%"))
+        .unwrap_or_else(|| "100% (default)".into())
+}
+
+/// `publishing ver-2 30% of 100%, container Running`, for the log and the timeline.
+pub fn describe(s: &AppStatus) -> String {
+    let status = match &s.publish_status {
+        PublishStatus::Idle => "idle".to_string(),
+        other => other.to_string(),
+    };
+    let mut text = format!(
+        "{status} {} {}% of {}%",
+        s.current_version(),
+        s.publish_percentage,
+        s.expect_percentage
+    );
+    if let Some(phase) = &s.phase {
+        text.push_str(&format!(", container {phase}"));
+    }
+    text
+}
+
+/// `ver-2 is being published`, `a rollback is under way`.
+pub fn busy(b: &Busy) -> String {
+    match b {
+        Busy::Publishing(other) => format!("{other} is being published"),
+        Busy::RollingBack => "a rollback is under way".into(),
+    }
+}
+
+/// A rollback's RequestId as the log and the message give it.
+pub fn rollback_id(request_id: Option<&str>, confirmed: bool) -> String {
+    match (request_id, confirmed) {
+        (Some(id), _) => id.to_string(),
+        (None, true) => "unknown: its answer was lost, the status confirms it".into(),
+        (None, false) => "(none)".into(),
+    }
+}

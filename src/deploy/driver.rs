@@ -1,0 +1,145 @@
+//! The one thin driver: it resumes the engine with the time, makes the calls it asks for through the [`Esa`] trait, sleeps on the [`Time`] it is given, and hands every event to one [`Observer`]. The real calls and clock are in `live`; tests bring a fake service on virtual time.
+
+use std::future::Future;
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::base::error::Error;
+use crate::deploy::engine::{Action, Engine};
+use crate::deploy::event::{Event, Outcome};
+use crate::deploy::failure::Failure;
+use crate::deploy::io::{Budget, Reply, Request};
+use crate::esa::client;
+use crate::esa::model::PublishRequest;
+use crate::esa::status::{AppStatus, StagingStatus};
+use crate::esa::versions::{Created, Listed, Version};
+
+/// The client's own reports (each attempt, each retry), for the log.
+pub type Log<'a> = &'a mut dyn FnMut(&client::Event);
+
+/// The ESA calls a deployment makes, for one app and environment. Each is bounded by its
+/// budget: no longer than `limit`, no more than `attempts` attempts.
+pub trait Esa {
+    /// GetEdgeContainerAppStatus.
+    fn status(
+        &self,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> impl Future<Output = Result<AppStatus, Error>>;
+    /// GetEdgeContainerStagingDeployStatus.
+    fn staging_status(
+        &self,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> impl Future<Output = Result<StagingStatus, Error>>;
+    /// PublishEdgeContainerAppVersion: its RequestId.
+    fn publish(
+        &self,
+        request: &PublishRequest,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> impl Future<Output = Result<Option<String>, Error>>;
+    /// RollbackEdgeContainerAppVersion back to `to`, after `failed` failed with `code`.
+    fn rollback(
+        &self,
+        to: &str,
+        failed: &str,
+        code: &str,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> impl Future<Output = Result<Option<String>, Error>>;
+    /// GetEdgeContainerAppVersion.
+    fn get_version(
+        &self,
+        version_id: &str,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> impl Future<Output = Result<Version, Error>>;
+    /// ListEdgeContainerAppVersions, paged: the version named exactly `name`.
+    fn find_version(
+        &self,
+        name: &str,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> impl Future<Output = Result<Option<Listed>, Error>>;
+    /// CreateEdgeContainerAppVersion.
+    fn create_version(
+        &self,
+        name: &str,
+        containers: &[Value],
+        budget: Budget,
+        log: Log<'_>,
+    ) -> impl Future<Output = Result<Created, Error>>;
+}
+
+/// The driver's clock: time since the deployment started, sleeping, and jitter.
+pub trait Time {
+    fn now(&self) -> Duration;
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()>;
+    /// A uniform random number in `[0, 1]`.
+    fn jitter(&self) -> f64;
+}
+
+/// Where the deployment reports: `app` renders every event (and the client's reports) for a
+/// person.
+pub trait Observer {
+    /// An event of the engine, at its time since the start.
+    fn event(&mut self, at: Duration, event: &Event);
+    /// A report of the API client: an attempt, a retry.
+    fn client(&mut self, event: &client::Event);
+}
+
+/// Makes one call the engine asked for.
+async fn call<E: Esa>(esa: &E, request: &Request, log: Log<'_>) -> Reply {
+    match request {
+        Request::Status(budget) => Reply::Status(esa.status(*budget, log).await),
+        Request::StagingStatus(budget) => {
+            Reply::StagingStatus(esa.staging_status(*budget, log).await)
+        }
+        Request::FindVersion { name, budget } => {
+            Reply::Found(esa.find_version(name, *budget, log).await)
+        }
+        Request::GetVersion { version_id, budget } => {
+            Reply::Version(esa.get_version(version_id, *budget, log).await)
+        }
+        Request::CreateVersion {
+            name,
+            containers,
+            budget,
+        } => Reply::Created(esa.create_version(name, containers, *budget, log).await),
+        Request::Publish { request, budget } => {
+            Reply::Sent(esa.publish(request, *budget, log).await)
+        }
+        Request::Rollback {
+            to,
+            failed,
+            code,
+            budget,
+        } => Reply::Sent(esa.rollback(to, failed, code, *budget, log).await),
+    }
+}
+
+/// Runs `engine` to its end. Dropping the future stops it where it stands; then
+/// [`Engine::cancel`] says where that was.
+pub async fn drive<E: Esa, T: Time>(
+    engine: &mut Engine,
+    esa: &E,
+    time: &T,
+    observer: &mut dyn Observer,
+) -> Result<Outcome, Failure> {
+    let mut reply = None;
+    loop {
+        let action = engine.resume(time.now(), time.jitter(), reply.take());
+        for (at, event) in engine.take_events() {
+            observer.event(at, &event);
+        }
+        match action {
+            Action::Done(result) => return result,
+            Action::Sleep(duration) => time.sleep(duration).await,
+            Action::Call(request) => {
+                reply = Some(call(esa, &request, &mut |e| observer.client(e)).await)
+            }
+        }
+    }
+}

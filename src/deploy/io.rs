@@ -1,0 +1,184 @@
+//! The engine's side of each suspension point: the time it was told, the events it reports, and the calls it asks for, typed ([`Request`] out, [`Reply`] in). The decisions in `version`, `lock`, `steps` and `settle` await only these.
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use serde_json::Value;
+
+use crate::base::error::Error;
+use crate::deploy::event::Event;
+use crate::deploy::failure::Progress;
+use crate::esa::model::PublishRequest;
+use crate::esa::status::{AppStatus, StagingStatus};
+use crate::esa::versions::{Created, Listed, Version};
+
+/// How much one call may take: its time bound and its attempts (for the client's retries).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Budget {
+    pub limit: Duration,
+    pub attempts: u32,
+}
+
+/// A call the engine asks the driver to make.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    /// GetEdgeContainerAppStatus for the plan's environment.
+    Status(Budget),
+    /// GetEdgeContainerStagingDeployStatus.
+    StagingStatus(Budget),
+    /// ListEdgeContainerAppVersions, paged, for the version named exactly `name`.
+    FindVersion { name: String, budget: Budget },
+    /// GetEdgeContainerAppVersion.
+    GetVersion { version_id: String, budget: Budget },
+    /// CreateEdgeContainerAppVersion.
+    CreateVersion {
+        name: String,
+        containers: Vec<Value>,
+        budget: Budget,
+    },
+    /// PublishEdgeContainerAppVersion.
+    Publish {
+        request: PublishRequest,
+        budget: Budget,
+    },
+    /// RollbackEdgeContainerAppVersion back to `to`, after `failed` failed with `code`.
+    Rollback {
+        to: String,
+        failed: String,
+        code: String,
+        budget: Budget,
+    },
+}
+
+/// What a call returned.
+#[derive(Debug, Clone)]
+pub enum Reply {
+    Status(Result<AppStatus, Error>),
+    StagingStatus(Result<StagingStatus, Error>),
+    Found(Result<Option<Listed>, Error>),
+    Version(Result<Version, Error>),
+    Created(Result<Created, Error>),
+    /// A publish or rollback: its RequestId, when the answer carried one.
+    Sent(Result<Option<String>, Error>),
+}
+
+/// What the engine's code hands out at a suspension point.
+pub(crate) enum Out {
+    Call(Request),
+    Sleep(Duration),
+}
+
+#[derive(Default)]
+pub(crate) struct Shared {
+    pub(crate) now: Duration,
+    pub(crate) jitter: f64,
+    pub(crate) inbox: Option<Reply>,
+    pub(crate) outbox: Option<Out>,
+    pub(crate) events: Vec<(Duration, Event)>,
+    pub(crate) progress: Progress,
+}
+
+/// The handle the engine's code decides through: the time it was told, the events it reports,
+/// and the calls it asks for.
+#[derive(Clone)]
+pub(crate) struct Io {
+    pub(crate) shared: Rc<RefCell<Shared>>,
+}
+
+/// A suspension point: pending once (the request is in the outbox), then ready with the reply.
+struct Suspend {
+    shared: Rc<RefCell<Shared>>,
+    handed_out: bool,
+}
+
+impl Future for Suspend {
+    type Output = Option<Reply>;
+    fn poll(mut self: Pin<&mut Self>, _: &mut Context<'_>) -> Poll<Option<Reply>> {
+        if self.handed_out {
+            Poll::Ready(self.shared.borrow_mut().inbox.take())
+        } else {
+            self.handed_out = true;
+            Poll::Pending
+        }
+    }
+}
+
+/// The driver answered a call with another call's reply: a bug, reported as an error.
+fn mismatch() -> Error {
+    Error::System("the deploy driver answered a call with the reply of another".into())
+}
+
+macro_rules! typed_call {
+    ($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $out:ty, $request:expr, $reply:ident) => {
+        $(#[$doc])*
+        pub async fn $name(&self, $($arg: $ty),*) -> Result<$out, Error> {
+            match self.call($request).await {
+                Some(Reply::$reply(result)) => result,
+                _ => Err(mismatch()),
+            }
+        }
+    };
+}
+
+impl Io {
+    /// The time the engine was last told.
+    pub fn now(&self) -> Duration {
+        self.shared.borrow().now
+    }
+
+    /// A uniform random number in `[0, 1]` for poll jitter, told with the time.
+    pub fn jitter(&self) -> f64 {
+        self.shared.borrow().jitter
+    }
+
+    /// Reports an event, stamped with the current time.
+    pub fn emit(&self, event: Event) {
+        let mut shared = self.shared.borrow_mut();
+        let now = shared.now;
+        shared.events.push((now, event));
+    }
+
+    /// Updates where the steps stand.
+    pub fn progress(&self, update: impl FnOnce(&mut Progress)) {
+        update(&mut self.shared.borrow_mut().progress);
+    }
+
+    async fn call(&self, request: Request) -> Option<Reply> {
+        self.shared.borrow_mut().outbox = Some(Out::Call(request));
+        self.suspend().await
+    }
+
+    fn suspend(&self) -> Suspend {
+        Suspend {
+            shared: self.shared.clone(),
+            handed_out: false,
+        }
+    }
+
+    /// Sleeps on the driver's clock.
+    pub async fn sleep(&self, duration: Duration) {
+        self.shared.borrow_mut().outbox = Some(Out::Sleep(duration));
+        self.suspend().await;
+    }
+
+    typed_call!(status(budget: Budget) -> AppStatus, Request::Status(budget), Status);
+    typed_call!(staging_status(budget: Budget) -> StagingStatus, Request::StagingStatus(budget), StagingStatus);
+    typed_call!(find_version(name: &str, budget: Budget) -> Option<Listed>,
+        Request::FindVersion { name: name.to_string(), budget }, Found);
+    typed_call!(get_version(version_id: &str, budget: Budget) -> Version,
+        Request::GetVersion { version_id: version_id.to_string(), budget }, Version);
+    typed_call!(create_version(name: &str, containers: Vec<Value>, budget: Budget) -> Created,
+        Request::CreateVersion { name: name.to_string(), containers, budget }, Created);
+
+    /// Sends a publish or a rollback; its RequestId when the answer carried one.
+    pub async fn send(&self, request: Request) -> Result<Option<String>, Error> {
+        match self.call(request).await {
+            Some(Reply::Sent(result)) => result,
+            _ => Err(mismatch()),
+        }
+    }
+}

@@ -1,0 +1,177 @@
+//! The real service and the real clock for the driver: each call through the ESA client, bounded by its budget, and time from tokio.
+
+use std::future::Future;
+use std::time::Duration;
+
+use serde_json::Value;
+use tokio::time::Instant;
+
+use crate::base::error::Error;
+use crate::base::random::random_unit;
+use crate::deploy::driver::{Esa, Log, Time};
+use crate::deploy::io::Budget;
+use crate::esa::api::{
+    publish_request, rollback_remarks, rollback_request, staging_status_request, status_request,
+    PublishResponse,
+};
+use crate::esa::client::Client;
+use crate::esa::containers::to_parameter;
+use crate::esa::model::{PublishEnv, PublishRequest};
+use crate::esa::retry::{Idempotency, Policy};
+use crate::esa::status::{AppStatus, StagingStatus};
+use crate::esa::versions::{self, Created, Listed, Version};
+
+/// One app and environment on the real service.
+pub struct Live<'a> {
+    pub client: &'a Client,
+    pub app_id: String,
+    pub env: PublishEnv,
+    /// The remarks of a version this run makes.
+    pub remarks: Option<String>,
+}
+
+fn policy(budget: Budget) -> Policy {
+    Policy {
+        max_attempts: budget.attempts.max(1),
+        timeout: budget.limit,
+    }
+}
+
+/// Runs `call` within `limit` (for operations of several requests, such as a paged listing).
+async fn bounded<T>(
+    limit: Duration,
+    target: &str,
+    call: impl Future<Output = Result<T, Error>>,
+) -> Result<T, Error> {
+    tokio::time::timeout(limit, call).await.unwrap_or_else(|_| {
+        Err(Error::Network {
+            endpoint: target.to_string(),
+            detail: format!(
+                "no complete answer within the {} s bound of this call",
+                limit.as_secs_f64()
+            ),
+            timed_out: true,
+            request_sent: true,
+        })
+    })
+}
+
+impl Live<'_> {
+    async fn send(
+        &self,
+        request: &crate::esa::signing::RpcRequest,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> Result<Option<String>, Error> {
+        let answer = self
+            .client
+            .call::<PublishResponse>(request, Idempotency::NotIdempotent, &policy(budget), log)
+            .await?;
+        Ok(answer.body.request_id.or(answer.request_id))
+    }
+}
+
+impl Esa for Live<'_> {
+    async fn status(&self, budget: Budget, log: Log<'_>) -> Result<AppStatus, Error> {
+        let request = status_request(&self.app_id, self.env.as_str());
+        let answer = self
+            .client
+            .call::<Value>(&request, Idempotency::Idempotent, &policy(budget), log)
+            .await?;
+        AppStatus::from_answer(&answer.body, answer.request_id.as_deref())
+    }
+
+    async fn staging_status(&self, budget: Budget, log: Log<'_>) -> Result<StagingStatus, Error> {
+        let request = staging_status_request(&self.app_id);
+        let answer = self
+            .client
+            .call::<Value>(&request, Idempotency::Idempotent, &policy(budget), log)
+            .await?;
+        Ok(StagingStatus::from_answer(&answer.body))
+    }
+
+    async fn publish(
+        &self,
+        request: &PublishRequest,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> Result<Option<String>, Error> {
+        self.send(&publish_request(request), budget, log).await
+    }
+
+    async fn rollback(
+        &self,
+        to: &str,
+        failed: &str,
+        code: &str,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> Result<Option<String>, Error> {
+        let remarks = rollback_remarks(failed, code);
+        self.send(&rollback_request(&self.app_id, to, &remarks), budget, log)
+            .await
+    }
+
+    async fn get_version(
+        &self,
+        version_id: &str,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> Result<Version, Error> {
+        versions::get(self.client, &policy(budget), log, &self.app_id, version_id).await
+    }
+
+    async fn find_version(
+        &self,
+        name: &str,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> Result<Option<Listed>, Error> {
+        let policy = policy(budget);
+        let find = versions::find_by_name(self.client, &policy, log, &self.app_id, name);
+        bounded(budget.limit, &self.client.target(), find).await
+    }
+
+    async fn create_version(
+        &self,
+        name: &str,
+        containers: &[Value],
+        budget: Budget,
+        log: Log<'_>,
+    ) -> Result<Created, Error> {
+        let parameter = to_parameter(containers);
+        let remarks = self.remarks.as_deref();
+        let policy = policy(budget);
+        versions::create(
+            self.client,
+            &policy,
+            log,
+            &self.app_id,
+            name,
+            remarks,
+            &parameter,
+        )
+        .await
+    }
+}
+
+/// Real time, since the deployment started, and jitter from the operating system.
+pub struct TokioTime(Instant);
+
+impl TokioTime {
+    pub fn start() -> Self {
+        TokioTime(Instant::now())
+    }
+}
+
+impl Time for TokioTime {
+    fn now(&self) -> Duration {
+        self.0.elapsed()
+    }
+    fn sleep(&self, duration: Duration) -> impl Future<Output = ()> {
+        tokio::time::sleep(duration)
+    }
+    fn jitter(&self) -> f64 {
+        random_unit().unwrap_or(0.5)
+    }
+}

@@ -1,0 +1,90 @@
+//! What the engine is asked to do, from the validated configuration: where the version comes from, how to publish it, the steps, how to follow them, the lock, and the bounds of every call.
+
+use std::time::Duration;
+
+use crate::config::rollout::IfBusy;
+use crate::config::version::VersionSource;
+use crate::config::Config;
+use crate::deploy::io::Budget;
+use crate::esa::model::{PublishEnv, PublishSettings};
+use crate::esa::retry::Policy;
+
+/// Whether the engine deploys, or only reads what a dry run shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Deploy,
+    /// Reads only: stop once it is known which version would be published and how.
+    Prepare,
+}
+
+/// One deployment, as the engine sees it.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub source: VersionSource,
+    pub publish: PublishSettings,
+    /// The steps' percentages, in order; one `None` (the service's default) without
+    /// `percentage-steps` or `percentage`.
+    pub steps: Vec<Option<u8>>,
+    /// Whether each step is followed until it serves.
+    pub follow: bool,
+    pub rollback_on_failure: bool,
+    pub if_busy: IfBusy,
+    pub wait_timeout: Duration,
+    pub poll_interval: Duration,
+    pub step_wait: Duration,
+    /// Attempts and deadline of each call (`max-attempts`, `timeout`).
+    pub retry: Policy,
+    pub mode: Mode,
+}
+
+impl Plan {
+    pub fn new(config: &Config, mode: Mode) -> Plan {
+        let rollout = &config.rollout;
+        let steps = if rollout.steps.is_empty() {
+            vec![config.publish.percentage]
+        } else {
+            rollout.steps.iter().copied().map(Some).collect()
+        };
+        Plan {
+            source: config.version.clone(),
+            publish: config.publish.clone(),
+            steps,
+            follow: rollout.follows(),
+            rollback_on_failure: rollout.rollback_on_failure,
+            if_busy: rollout.if_busy,
+            wait_timeout: rollout.wait_timeout,
+            poll_interval: rollout.poll_interval,
+            step_wait: rollout.step_wait,
+            retry: config.retry,
+            mode,
+        }
+    }
+
+    pub fn app_id(&self) -> &str {
+        &self.publish.app_id
+    }
+
+    /// Whether the lock's reading is needed, so that not being allowed to read is an error and
+    /// not a warning: to follow, to roll back, or to wait for a busy environment.
+    pub fn needs_status(&self) -> bool {
+        self.follow || self.rollback_on_failure || self.if_busy == IfBusy::Wait
+    }
+
+    /// Whether a reading includes the staging container's phase.
+    pub fn reads_phase(&self) -> bool {
+        self.follow && self.publish.publish_env == PublishEnv::Staging
+    }
+
+    /// A call outside any wait: the whole `timeout`, every attempt.
+    pub fn call_budget(&self) -> Budget {
+        self.budget(self.retry.timeout)
+    }
+
+    /// A call bounded by `limit` (never beyond `timeout`), every attempt.
+    pub fn budget(&self, limit: Duration) -> Budget {
+        Budget {
+            limit: limit.min(self.retry.timeout),
+            attempts: self.retry.max_attempts,
+        }
+    }
+}

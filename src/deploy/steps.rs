@@ -1,0 +1,246 @@
+//! The deployment from start to end: the version, the lock, then each step's publish (settled when its answer is lost), followed until it serves, baked, and on failure the rollback when asked.
+
+use crate::base::error::Error;
+use crate::deploy::event::Outcome;
+use crate::deploy::event::{Change, Event};
+use crate::deploy::failure::{Failure, FailureKind, Rollback};
+use crate::deploy::io::Io;
+use crate::deploy::judge::{judge, Target, Verdict};
+use crate::deploy::lock;
+use crate::deploy::plan::Plan;
+use crate::deploy::settle::send_settled;
+use crate::deploy::version::{self, Decided};
+use crate::deploy::wait::Wait;
+use crate::esa::status::AppStatus;
+
+/// Runs the whole deployment; the engine's task.
+pub(crate) async fn deploy(plan: Plan, io: Io) -> Result<Outcome, Failure> {
+    let chosen = match version::decide(&io, &plan).await? {
+        Decided::Prepared(prepared) => return Ok(Outcome::Prepared(prepared)),
+        Decided::Ready(chosen) => chosen,
+    };
+    let ours = chosen.version_id;
+    let before = lock::hold(&io, &plan, &ours).await?;
+    let previous = before
+        .as_ref()
+        .and_then(AppStatus::serving_version)
+        .map(str::to_string);
+    let total = plan.steps.len();
+    let mut latest = before;
+    for (index, percentage) in plan.steps.iter().copied().enumerate() {
+        let at = Step {
+            step: index + 1,
+            total,
+            percentage,
+        };
+        io.progress(|p| {
+            p.total = total;
+            p.current = at.step;
+            p.baking = false;
+        });
+        latest = match one_step(&io, &plan, &ours, &at, latest).await {
+            Ok(reading) => reading,
+            // Nothing changed yet: the first publish's own error, as it came.
+            Err(failed) if index == 0 && failed.kind == FailureKind::StepPublishFailed => {
+                return Err(Failure::call(failed.cause.unwrap_or_else(unknown)))
+            }
+            Err(failed) => return Err(roll_back(&io, &plan, &ours, &at, previous, failed).await),
+        };
+        io.progress(|p| {
+            p.completed = at.step;
+            p.completed_share = percentage;
+        });
+        if at.step < total && !plan.step_wait.is_zero() {
+            io.emit(Event::Baking {
+                duration: plan.step_wait,
+                next: at.step + 1,
+                total,
+            });
+            io.progress(|p| p.baking = true);
+            io.sleep(plan.step_wait).await;
+        }
+    }
+    Ok(Outcome::Deployed)
+}
+
+fn unknown() -> Error {
+    Error::System("a step failed without an error".into())
+}
+
+/// Where a step stands.
+struct Step {
+    step: usize,
+    total: usize,
+    percentage: Option<u8>,
+}
+
+/// A failed step, before any rollback: why, the call behind it, and the latest reading.
+struct StepFailed {
+    kind: FailureKind,
+    cause: Option<Error>,
+    reading: Option<AppStatus>,
+}
+
+/// Publishes one step and, when the plan follows, waits until it serves. Returns the latest
+/// reading.
+async fn one_step(
+    io: &Io,
+    plan: &Plan,
+    ours: &str,
+    at: &Step,
+    latest: Option<AppStatus>,
+) -> Result<Option<AppStatus>, StepFailed> {
+    io.emit(Event::StepStarted {
+        step: at.step,
+        total: at.total,
+        percentage: at.percentage,
+    });
+    let change = Change::Publish {
+        version: ours.to_string(),
+        percentage: at.percentage,
+        step: at.step,
+        total: at.total,
+    };
+    let sent = match send_settled(io, plan, change, latest.as_ref()).await {
+        Ok(sent) => sent,
+        Err(error) => {
+            return Err(StepFailed {
+                kind: FailureKind::StepPublishFailed,
+                cause: Some(error),
+                reading: latest,
+            })
+        }
+    };
+    io.emit(Event::Published {
+        step: at.step,
+        total: at.total,
+        percentage: at.percentage,
+        request_id: sent.request_id,
+        confirmed: sent.confirmed,
+    });
+    if !plan.follow {
+        return Ok(latest);
+    }
+    let target = Target::new(ours, at.percentage, latest.as_ref());
+    let reading = follow(io, plan, &target).await?;
+    io.emit(Event::Serving {
+        step: at.step,
+        total: at.total,
+        percentage: at.percentage,
+    });
+    Ok(Some(reading))
+}
+
+/// One reading while following: the status, and on staging the container's phase (best
+/// effort: without it only the crash-loop detection is lost). Both bounded by the wait.
+async fn read(io: &Io, plan: &Plan, wait: &Wait) -> Result<AppStatus, Error> {
+    let mut status = io.status(plan.budget(wait.read_limit(io.now()))).await?;
+    if plan.reads_phase() {
+        match io
+            .staging_status(plan.budget(wait.read_limit(io.now())))
+            .await
+        {
+            Ok(staging) => status.phase = Some(staging.phase),
+            Err(error) => io.emit(Event::PhaseUnread { error }),
+        }
+    }
+    Ok(status)
+}
+
+/// Polls until [`judge`] decides, or `wait-timeout` passes.
+async fn follow(io: &Io, plan: &Plan, target: &Target) -> Result<AppStatus, StepFailed> {
+    let wait = Wait::new(io.now(), plan.wait_timeout, plan.poll_interval);
+    let mut last: Option<AppStatus> = None;
+    loop {
+        let reading = match read(io, plan, &wait).await {
+            Ok(reading) => reading,
+            Err(error) => {
+                return Err(StepFailed {
+                    kind: FailureKind::StatusUnknown,
+                    cause: Some(error),
+                    reading: last,
+                })
+            }
+        };
+        io.emit(Event::Reading {
+            before: last.clone(),
+            status: reading.clone(),
+        });
+        let kind = match judge(target, &reading) {
+            Verdict::Succeeded => return Ok(reading),
+            Verdict::Failed(kind) => kind,
+            Verdict::Pending => match wait.pause(io.now(), io.jitter()) {
+                Some(pause) => {
+                    last = Some(reading);
+                    io.sleep(pause).await;
+                    continue;
+                }
+                None => FailureKind::TimedOut {
+                    percentage: target.percentage,
+                    last: Some(Box::new(reading.clone())),
+                    waited: wait.elapsed(io.now()),
+                },
+            },
+        };
+        return Err(StepFailed {
+            kind,
+            cause: None,
+            reading: Some(reading),
+        });
+    }
+}
+
+/// A failed step: rolls back to `previous` when the plan asks, and says what happened.
+async fn roll_back(
+    io: &Io,
+    plan: &Plan,
+    ours: &str,
+    at: &Step,
+    previous: Option<String>,
+    failed: StepFailed,
+) -> Failure {
+    let step = Some((at.step, at.total));
+    io.emit(Event::Failed {
+        kind: failed.kind.clone(),
+        cause: failed.cause.clone(),
+        step,
+    });
+    let mut failure = Failure {
+        kind: failed.kind,
+        cause: failed.cause,
+        step,
+        rollback: Rollback::NotAsked,
+    };
+    if !plan.rollback_on_failure {
+        return failure;
+    }
+    let Some(to) = previous else {
+        failure.rollback = Rollback::NoPrevious;
+        return failure;
+    };
+    let change = Change::Rollback {
+        to: to.clone(),
+        failed: ours.to_string(),
+        code: failure.title(),
+    };
+    failure.rollback = match send_settled(io, plan, change, failed.reading.as_ref()).await {
+        Ok(sent) => {
+            let confirmed = sent.confirmed.is_some();
+            io.emit(Event::RolledBack {
+                to: to.clone(),
+                request_id: sent.request_id.clone(),
+                confirmed,
+            });
+            Rollback::Done {
+                to,
+                request_id: sent.request_id,
+                confirmed,
+            }
+        }
+        Err(error) => Rollback::Failed {
+            to,
+            error: Box::new(error),
+        },
+    };
+    failure
+}
