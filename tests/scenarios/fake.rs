@@ -1,0 +1,516 @@
+//! An in-memory ESA service on virtual time, for the engine's scenario table: an environment whose rollouts move on with each status read (as the stand-in's do), versions that are created over reads, a busy or rolling-back start, and scripted faults per call (hang, lost answer, reset, refusal, cancellation).
+
+use std::cell::{Cell, RefCell};
+use std::collections::VecDeque;
+use std::time::Duration;
+
+use esa_publish::base::error::{ApiError, Error, StopReason};
+use esa_publish::deploy::driver::{Esa, Log, Observer, Time};
+use esa_publish::deploy::engine::Budget;
+use esa_publish::deploy::event::Event;
+use esa_publish::esa::client;
+use esa_publish::esa::model::PublishRequest;
+use esa_publish::esa::status::{AppStatus, Phase, PublishStatus, StagingStatus, VersionStatus};
+use esa_publish::esa::versions::{Created, Listed, Version};
+use serde_json::{json, Value};
+
+pub const PREVIOUS: &str = "ver-000000000000000001";
+pub const OTHER: &str = "ver-555555555555555555";
+pub const INTRUDER: &str = "ver-999999999999999999";
+
+/// Virtual time: a sleep moves it on at once, but for a sleep at least `cancel_sleeping` long,
+/// during which the runner cancels the job (it never ends).
+#[derive(Default)]
+pub struct Clock {
+    pub now: Cell<Duration>,
+    pub cancel_sleeping: Option<Duration>,
+}
+
+impl Clock {
+    pub fn advance(&self, d: Duration) {
+        self.now.set(self.now.get() + d);
+    }
+}
+
+impl Time for Clock {
+    fn now(&self) -> Duration {
+        self.now.get()
+    }
+    fn sleep(&self, duration: Duration) -> impl std::future::Future<Output = ()> {
+        let cancelled = self
+            .cancel_sleeping
+            .is_some_and(|at_least| duration >= at_least);
+        let sleep: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> = if cancelled {
+            Box::pin(std::future::pending())
+        } else {
+            self.advance(duration);
+            Box::pin(std::future::ready(()))
+        };
+        sleep
+    }
+    fn jitter(&self) -> f64 {
+        0.5
+    }
+}
+
+/// How one publish's rollout moves on over the status reads that follow it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rollout {
+    /// 40 points a read until the target.
+    Normal,
+    Stuck,
+    RollbackAfter(u32),
+    TakeoverAfter(u32),
+    CrashLoopAfter(u32),
+}
+
+/// A scripted misbehaviour of one call.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fault {
+    /// None this time (to reach a later call of the same kind).
+    Pass,
+    /// No answer: the call takes its whole budget, then times out.
+    Hang,
+    /// Applied, then the answer is lost.
+    Lost,
+    /// Lost on the way in: not applied, and the client cannot know.
+    Reset,
+    /// An API error answer with this code.
+    Refuse(&'static str),
+    /// The runner cancels the job during this call.
+    Cancel,
+}
+
+/// One stored version.
+#[derive(Debug, Clone)]
+pub struct Stored {
+    pub id: String,
+    pub name: String,
+    pub status: VersionStatus,
+    pub reads_left: u32,
+    pub fails: bool,
+    pub containers: Value,
+}
+
+/// The service's state.
+#[derive(Debug)]
+pub struct World {
+    pub status: AppStatus,
+    pub rollouts: VecDeque<Rollout>,
+    pub rollout: Option<Rollout>,
+    pub polls: u32,
+    /// Reads until a busy start (another publish, or a rollback) is over; `None`: never.
+    pub busy_reads: Option<u32>,
+    pub versions: Vec<Stored>,
+    /// Reads a new version stays `creating`; `None`: forever.
+    pub creation_reads: Option<u32>,
+    pub failing_images: Vec<String>,
+    pub faults: Vec<(&'static str, Fault)>,
+    /// Status reads after a publish that still show the status from before it (the service
+    /// lagging behind), and that status.
+    pub stale_reads: u32,
+    pub stale: Option<AppStatus>,
+    pub calls: Vec<&'static str>,
+    pub applied_publishes: usize,
+    pub applied_rollbacks: usize,
+    pub counter: u64,
+}
+
+pub fn container(name: &str, image: &str) -> Value {
+    json!({"Name": name, "Image": image, "IsACRImage": false, "Spec": "1C2G", "Storage": "10G",
+           "ProbeType": "tcpSocket", "ProbeContent": {"Port": 8080}})
+}
+
+impl Default for World {
+    fn default() -> Self {
+        World {
+            status: AppStatus {
+                publish_status: PublishStatus::Published,
+                publish_percentage: 100,
+                expect_percentage: 100,
+                deployed_version: PREVIOUS.into(),
+                baseline_version: PREVIOUS.into(),
+                ..AppStatus::default()
+            },
+            rollouts: VecDeque::new(),
+            rollout: None,
+            polls: 0,
+            busy_reads: None,
+            versions: vec![Stored {
+                id: PREVIOUS.into(),
+                name: "initial-version".into(),
+                status: VersionStatus::Created,
+                reads_left: 0,
+                fails: false,
+                containers: json!([container("web", "r.example.com/shop/web:1")]),
+            }],
+            creation_reads: Some(2),
+            failing_images: Vec::new(),
+            faults: Vec::new(),
+            stale_reads: 0,
+            stale: None,
+            calls: Vec::new(),
+            applied_publishes: 0,
+            applied_rollbacks: 0,
+            counter: 0,
+        }
+    }
+}
+
+impl World {
+    /// Another version is being published for `reads` more status reads.
+    pub fn busy(&mut self, reads: Option<u32>) {
+        self.status.publish_status = PublishStatus::Publishing;
+        self.status.publishing_version = OTHER.into();
+        self.status.publish_percentage = 10;
+        self.busy_reads = reads;
+    }
+
+    /// A rollback is under way for `reads` more status reads.
+    pub fn rolling_back(&mut self, reads: Option<u32>) {
+        self.status.publish_status = PublishStatus::RollingBack;
+        self.status.publishing_version = OTHER.into();
+        self.status.rollback_time = "r0".into();
+        self.busy_reads = reads;
+    }
+
+    fn fault(&mut self, call: &'static str) -> Option<Fault> {
+        self.calls.push(call);
+        let at = self.faults.iter().position(|(c, _)| *c == call)?;
+        Some(self.faults.remove(at).1)
+    }
+
+    fn tick(&mut self) -> String {
+        self.counter += 1;
+        format!("t{}", self.counter)
+    }
+
+    fn end_busy(&mut self) {
+        let s = &mut self.status;
+        if s.publish_status == PublishStatus::RollingBack {
+            s.publish_status = PublishStatus::RolledBack;
+            s.publishing_version.clear();
+        } else {
+            s.publish_status = PublishStatus::Published;
+            s.deployed_version = std::mem::take(&mut s.publishing_version);
+            s.baseline_version = s.deployed_version.clone();
+            s.publish_percentage = 100;
+        }
+        self.busy_reads = None;
+    }
+
+    /// One status read moves things on.
+    fn advance(&mut self) {
+        match self.busy_reads {
+            Some(0) => return self.end_busy(),
+            Some(n) => {
+                self.busy_reads = Some(n - 1);
+                return;
+            }
+            None => {}
+        }
+        let Some(rollout) = self.rollout else { return };
+        if self.status.publish_status != PublishStatus::Publishing
+            && self.status.publish_status != PublishStatus::RollingBack
+        {
+            return;
+        }
+        self.polls += 1;
+        let s = &mut self.status;
+        match rollout {
+            Rollout::RollbackAfter(n) if self.polls > n => {
+                if s.publish_status == PublishStatus::RollingBack {
+                    s.publish_status = PublishStatus::RolledBack;
+                    s.publishing_version.clear();
+                } else {
+                    s.publish_status = PublishStatus::RollingBack;
+                }
+                return;
+            }
+            Rollout::TakeoverAfter(n) if self.polls > n => {
+                s.publishing_version = INTRUDER.into();
+                return;
+            }
+            Rollout::CrashLoopAfter(n) if self.polls > n => {
+                s.phase = Some(Phase::CrashLoopBackOff);
+                return;
+            }
+            Rollout::Stuck => return,
+            _ => {}
+        }
+        s.phase = Some(Phase::Running);
+        s.publish_percentage = (s.publish_percentage + 40).min(s.expect_percentage);
+        if s.publish_percentage >= s.expect_percentage {
+            s.publish_status = PublishStatus::Published;
+            if s.expect_percentage == 100 {
+                s.deployed_version = s.publishing_version.clone();
+                s.baseline_version = s.deployed_version.clone();
+            }
+        }
+    }
+
+    fn apply_publish(&mut self, r: &PublishRequest) -> Result<(), Error> {
+        match self.versions.iter().find(|v| v.id == r.version_id) {
+            Some(v) if v.status == VersionStatus::Created => {}
+            _ => return Err(refusal("InvalidParameter.VersionId")),
+        }
+        self.applied_publishes += 1;
+        self.stale = Some(self.status.clone());
+        let rollout = self.rollouts.pop_front().unwrap_or(Rollout::Normal);
+        let time = self.tick();
+        let s = &mut self.status;
+        if s.publish_status == PublishStatus::Published && !s.deployed_version.is_empty() {
+            s.baseline_version = s.deployed_version.clone();
+        }
+        s.publish_status = PublishStatus::Publishing;
+        s.publishing_version = r.version_id.clone();
+        s.expect_percentage = r.percentage.unwrap_or(100);
+        s.publish_percentage = 0;
+        s.publish_time = time;
+        s.phase = Some(Phase::ContainerCreating);
+        self.rollout = Some(rollout);
+        self.polls = 0;
+        self.busy_reads = None;
+        Ok(())
+    }
+
+    fn apply_rollback(&mut self, to: &str) {
+        self.applied_rollbacks += 1;
+        let time = self.tick();
+        let s = &mut self.status;
+        s.publish_status = PublishStatus::RolledBack;
+        s.publishing_version.clear();
+        s.deployed_version = to.to_string();
+        s.rollback_time = time;
+        self.rollout = None;
+    }
+}
+
+fn refusal(code: &str) -> Error {
+    Error::Attempts {
+        attempts: 1,
+        reason: StopReason::NotTransient,
+        last: Box::new(Error::Api(ApiError {
+            status: if code.starts_with("Forbidden") {
+                403
+            } else {
+                400
+            },
+            code: code.into(),
+            message: format!("refused: {code}"),
+            request_id: Some(format!("REQ-{code}")),
+            recommend: None,
+        })),
+    }
+}
+
+/// A call whose answer did not come, after the request went out: it timed out, or the
+/// connection was cut.
+fn lost(timed_out: bool, reason: StopReason) -> Error {
+    Error::Attempts {
+        attempts: 1,
+        reason,
+        last: Box::new(Error::Network {
+            endpoint: "fake".into(),
+            detail: "no complete answer".into(),
+            timed_out,
+            request_sent: true,
+        }),
+    }
+}
+
+/// The fake service, on the clock it moves when a call hangs.
+pub struct Fake<'a> {
+    pub world: RefCell<World>,
+    pub clock: &'a Clock,
+}
+
+impl Fake<'_> {
+    /// Applies the call's scripted fault, if any: `Err` for the caller, or `Ok(Some(fault))`
+    /// when the call itself must decide (lost, reset). A cancellation never returns.
+    async fn before(
+        &self,
+        call: &'static str,
+        budget: Budget,
+        writes: bool,
+    ) -> Result<Option<Fault>, Error> {
+        let fault = self.world.borrow_mut().fault(call);
+        match fault {
+            None | Some(Fault::Pass) => Ok(None),
+            Some(Fault::Cancel) => std::future::pending().await,
+            Some(Fault::Hang) => {
+                self.clock.advance(budget.limit);
+                if writes {
+                    // As the stand-in's: the request arrived and was applied; no answer came.
+                    Ok(Some(Fault::Hang))
+                } else {
+                    Err(lost(true, StopReason::Deadline))
+                }
+            }
+            Some(Fault::Refuse(code)) => Err(refusal(code)),
+            Some(other) => Ok(Some(other)),
+        }
+    }
+
+    async fn write(
+        &self,
+        call: &'static str,
+        budget: Budget,
+        apply: impl FnOnce(&mut World) -> Result<(), Error>,
+    ) -> Result<Option<String>, Error> {
+        match self.before(call, budget, true).await? {
+            Some(Fault::Reset) => Err(lost(false, StopReason::MayHaveApplied)),
+            Some(fault @ (Fault::Lost | Fault::Hang)) => {
+                apply(&mut self.world.borrow_mut())?;
+                Err(lost(fault == Fault::Hang, StopReason::MayHaveApplied))
+            }
+            _ => {
+                let mut w = self.world.borrow_mut();
+                apply(&mut w)?;
+                let id = w.tick();
+                Ok(Some(format!("REQ-{call}-{id}")))
+            }
+        }
+    }
+
+    fn listed(v: &Stored) -> Listed {
+        Listed {
+            version_id: v.id.clone(),
+            name: v.name.clone(),
+            status: v.status.clone(),
+        }
+    }
+}
+
+impl Esa for Fake<'_> {
+    async fn status(&self, budget: Budget, _: Log<'_>) -> Result<AppStatus, Error> {
+        self.before("Status", budget, false).await?;
+        let mut w = self.world.borrow_mut();
+        if w.stale_reads > 0 {
+            if let Some(stale) = w.stale.clone() {
+                w.stale_reads -= 1;
+                return Ok(stale);
+            }
+        }
+        w.advance();
+        let mut status = w.status.clone();
+        status.phase = None;
+        Ok(status)
+    }
+
+    async fn staging_status(&self, budget: Budget, _: Log<'_>) -> Result<StagingStatus, Error> {
+        self.before("StagingStatus", budget, false).await?;
+        let phase = self.world.borrow().status.phase.clone();
+        Ok(StagingStatus {
+            phase: phase.unwrap_or(Phase::Running),
+        })
+    }
+
+    async fn publish(
+        &self,
+        request: &PublishRequest,
+        budget: Budget,
+        _: Log<'_>,
+    ) -> Result<Option<String>, Error> {
+        self.write("Publish", budget, |w| w.apply_publish(request))
+            .await
+    }
+
+    async fn rollback(
+        &self,
+        to: &str,
+        _: &str,
+        _: &str,
+        budget: Budget,
+        _: Log<'_>,
+    ) -> Result<Option<String>, Error> {
+        self.write("Rollback", budget, |w| {
+            w.apply_rollback(to);
+            Ok(())
+        })
+        .await
+    }
+
+    async fn get_version(&self, id: &str, budget: Budget, _: Log<'_>) -> Result<Version, Error> {
+        self.before("GetVersion", budget, false).await?;
+        let mut w = self.world.borrow_mut();
+        let v = w
+            .versions
+            .iter_mut()
+            .find(|v| v.id == id)
+            .ok_or_else(|| refusal("InvalidVersion.NotFound"))?;
+        if v.status == VersionStatus::Creating {
+            if v.reads_left == 0 {
+                v.status = if v.fails {
+                    VersionStatus::Failed
+                } else {
+                    VersionStatus::Created
+                };
+            } else if v.reads_left != u32::MAX {
+                v.reads_left -= 1;
+            }
+        }
+        Ok(Version {
+            version_id: v.id.clone(),
+            name: v.name.clone(),
+            status: v.status.clone(),
+            containers: v.containers.as_array().cloned().unwrap_or_default(),
+        })
+    }
+
+    async fn find_version(
+        &self,
+        name: &str,
+        budget: Budget,
+        _: Log<'_>,
+    ) -> Result<Option<Listed>, Error> {
+        self.before("FindVersion", budget, false).await?;
+        let w = self.world.borrow();
+        Ok(w.versions.iter().find(|v| v.name == name).map(Self::listed))
+    }
+
+    async fn create_version(
+        &self,
+        name: &str,
+        containers: &[Value],
+        budget: Budget,
+        _: Log<'_>,
+    ) -> Result<Created, Error> {
+        let fault = self.before("CreateVersion", budget, true).await?;
+        let mut w = self.world.borrow_mut();
+        if fault == Some(Fault::Reset) {
+            return Err(lost(false, StopReason::MayHaveApplied));
+        }
+        let id = format!("ver-5000000000000000{:02}", w.versions.len());
+        let fails = containers
+            .iter()
+            .any(|c| w.failing_images.iter().any(|i| c["Image"] == json!(i)));
+        let reads_left = w.creation_reads.unwrap_or(u32::MAX);
+        w.versions.push(Stored {
+            id: id.clone(),
+            name: name.to_string(),
+            status: VersionStatus::Creating,
+            reads_left,
+            fails,
+            containers: Value::Array(containers.to_vec()),
+        });
+        if let Some(fault @ (Fault::Lost | Fault::Hang)) = fault {
+            return Err(lost(fault == Fault::Hang, StopReason::MayHaveApplied));
+        }
+        Ok(Created {
+            version_id: id,
+            request_id: Some("REQ-create".into()),
+        })
+    }
+}
+
+/// Collects the events, with their times.
+#[derive(Default)]
+pub struct Seen(pub Vec<(Duration, Event)>);
+
+impl Observer for Seen {
+    fn event(&mut self, at: Duration, event: &Event) {
+        self.0.push((at, event.clone()));
+    }
+    fn client(&mut self, _: &client::Event) {}
+}

@@ -1,0 +1,264 @@
+//! The deploy engine's scenario table: the whole deployment (version × lock × settle × steps × rollback × cancel) driven against an in-memory service on virtual time. Each row is real inputs, a starting world and what must come of it; the table runs in milliseconds, however long the virtual waits.
+
+mod fake;
+
+use std::cell::RefCell;
+use std::future::Future;
+use std::task::{Context, Poll, Waker};
+use std::time::Duration;
+
+use chrono::Utc;
+use esa_publish::ci::env::Env;
+use esa_publish::config;
+use esa_publish::deploy::driver::drive;
+use esa_publish::deploy::engine::Engine;
+use esa_publish::deploy::event::{Event, Outcome};
+use esa_publish::deploy::failure::{Failure, FailureKind, Rollback};
+use esa_publish::deploy::plan::{Mode, Plan};
+use esa_publish::deploy::wait::READ_SLACK;
+use esa_publish::esa::status::VersionStatus;
+use fake::{container, Clock, Fake, Fault, Rollout, Seen, Stored, World, PREVIOUS};
+
+const ID: (&str, &str) = ("INPUT_VERSION-ID", "ver-879626371616510002");
+const WAIT: (&str, &str) = ("INPUT_WAIT", "true");
+const ROLLBACK: (&str, &str) = ("INPUT_ROLLBACK-ON-FAILURE", "true");
+const STEPS: (&str, &str) = ("INPUT_PERCENTAGE-STEPS", "10,50,100");
+const IMAGE: (&str, &str) = ("INPUT_IMAGE", "r.example.com/shop/web:2");
+const BUSY_WAIT: (&str, &str) = ("INPUT_IF-BUSY", "wait");
+const STAGING: (&str, &str) = ("INPUT_PUBLISH-ENV", "staging");
+
+/// What a run came to.
+struct Ran {
+    result: Result<Outcome, Failure>,
+    world: World,
+    events: Vec<(Duration, Event)>,
+    end: Duration,
+}
+
+impl Ran {
+    fn failure(&self) -> &Failure {
+        self.result.as_ref().err().expect("a failure")
+    }
+    fn sent(&self, call: &str) -> usize {
+        self.world.calls.iter().filter(|c| **c == call).count()
+    }
+    fn saw(&self, wanted: impl Fn(&Event) -> bool) -> bool {
+        self.events.iter().any(|(_, e)| wanted(e))
+    }
+}
+
+/// One row: real inputs, the world before, and what must come of it.
+struct Case {
+    name: &'static str,
+    inputs: Vec<(&'static str, &'static str)>,
+    world: fn(&mut World),
+    /// `ok`, `cancelled`, or the failure's annotation title.
+    outcome: &'static str,
+    publishes: Option<usize>,
+    rollbacks: usize,
+    /// The run ends by then (virtual time).
+    within: Option<Duration>,
+    /// The runner cancels the job during the first sleep at least this long.
+    cancel_sleeping: Option<Duration>,
+    check: fn(&Ran),
+}
+
+fn row(
+    name: &'static str,
+    inputs: &[(&'static str, &'static str)],
+    world: fn(&mut World),
+    outcome: &'static str,
+) -> Case {
+    Case {
+        name,
+        inputs: inputs.to_vec(),
+        world,
+        outcome,
+        publishes: None,
+        rollbacks: 0,
+        within: None,
+        cancel_sleeping: None,
+        check: |_| {},
+    }
+}
+
+impl Case {
+    fn publishes(mut self, n: usize) -> Self {
+        self.publishes = Some(n);
+        self
+    }
+    fn rollbacks(mut self, n: usize) -> Self {
+        self.rollbacks = n;
+        self
+    }
+    fn within(mut self, d: Duration) -> Self {
+        self.within = Some(d);
+        self
+    }
+    fn cancel_sleeping(mut self, at_least: Duration) -> Self {
+        self.cancel_sleeping = Some(at_least);
+        self
+    }
+    fn check(mut self, check: fn(&Ran)) -> Self {
+        self.check = check;
+        self
+    }
+}
+
+const fn secs(s: u64) -> Duration {
+    Duration::from_secs(s)
+}
+
+/// The given version exists, created.
+fn with_id(w: &mut World) {
+    w.versions.push(Stored {
+        id: ID.1.into(),
+        name: "release-2".into(),
+        status: VersionStatus::Created,
+        reads_left: 0,
+        fails: false,
+        containers: serde_json::json!([container("web", "r.example.com/shop/web:2")]),
+    });
+}
+
+fn fault(w: &mut World, call: &'static str, f: Fault) {
+    with_id(w);
+    w.faults.push((call, f));
+}
+
+/// Polls the driver once: the fake never waits, so a pending future means a cancellation.
+fn block_on<F: Future>(f: F) -> Option<F::Output> {
+    let mut context = Context::from_waker(Waker::noop());
+    match std::pin::pin!(f).as_mut().poll(&mut context) {
+        Poll::Ready(v) => Some(v),
+        Poll::Pending => None,
+    }
+}
+
+fn run(case: &Case, spec: &str) -> Ran {
+    let mut vars = vec![
+        ("INPUT_APP-ID", "app-880688675783790001"),
+        ("INPUT_PUBLISH-ENV", "prod"),
+        ("INPUT_ACCESS-KEY-ID", "id"),
+        ("INPUT_ACCESS-KEY-SECRET", "secret"),
+        ("INPUT_POLL-INTERVAL", "10s"),
+        ("GITHUB_SHA", "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d"),
+        ("GITHUB_RUN_ID", "42"),
+    ];
+    for (k, v) in &case.inputs {
+        vars.retain(|(name, _)| name != k);
+        vars.push((k, if *v == "SPEC" { spec } else { v }));
+    }
+    let config = config::parse(&Env::from_pairs(vars), Utc::now())
+        .unwrap_or_else(|r| panic!("{}: inputs rejected: {:?}", case.name, r.errors));
+    let clock = Clock {
+        cancel_sleeping: case.cancel_sleeping,
+        ..Clock::default()
+    };
+    let mut world = World::default();
+    (case.world)(&mut world);
+    let fake = Fake {
+        world: RefCell::new(world),
+        clock: &clock,
+    };
+    let mut engine = Engine::new(Plan::new(&config, Mode::Deploy));
+    let mut seen = Seen::default();
+    let finished = block_on(drive(&mut engine, &fake, &clock, &mut seen));
+    let result = finished.unwrap_or_else(|| Err(engine.cancel()));
+    Ran {
+        result,
+        world: fake.world.into_inner(),
+        events: seen.0,
+        end: esa_publish::deploy::driver::Time::now(&clock),
+    }
+}
+
+fn cause_attempts(r: &Ran) -> u32 {
+    r.failure().cause.as_ref().map_or(0, |c| c.attempts())
+}
+
+mod table;
+mod table_rollout;
+
+#[test]
+fn the_scenario_table() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = dir.path().join("spec.json");
+    let containers = serde_json::json!([container("web", "r.example.com/shop/web:3")]);
+    std::fs::write(&spec, containers.to_string()).unwrap();
+    let cases = table::cases();
+    assert!(
+        cases.len() >= 40,
+        "the table holds {} scenarios",
+        cases.len()
+    );
+    let mut failed = Vec::new();
+    for case in &cases {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            verify(case, &run(case, spec.to_str().unwrap()))
+        }));
+        if let Err(panic) = outcome {
+            let why = panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            failed.push(format!("{}: {why}", case.name));
+        }
+    }
+    assert!(
+        failed.is_empty(),
+        "scenarios failed:\n- {}",
+        failed.join("\n- ")
+    );
+}
+
+fn verify(case: &Case, r: &Ran) {
+    let got = match &r.result {
+        Ok(_) => "ok".to_string(),
+        Err(f) if matches!(f.kind, FailureKind::Cancelled(_)) => "cancelled".to_string(),
+        Err(f) => f.title(),
+    };
+    assert_eq!(
+        got, case.outcome,
+        "outcome; calls {:?}; {:?}",
+        r.world.calls, r.result
+    );
+    if let Some(n) = case.publishes {
+        assert_eq!(
+            r.world.applied_publishes, n,
+            "publishes applied; calls {:?}",
+            r.world.calls
+        );
+    }
+    assert_eq!(
+        r.world.applied_rollbacks, case.rollbacks,
+        "rollbacks applied"
+    );
+    if let Some(bound) = case.within {
+        assert!(r.end <= bound, "ended at {:?}, after {bound:?}", r.end);
+    }
+    (case.check)(r);
+}
+
+/// The bound of a wait whose reads hang: the wait, plus one read's slack.
+fn wait_bound(wait: u64) -> Duration {
+    secs(wait) + READ_SLACK
+}
+
+/// What a finished rollback looked like, for the checks.
+fn rolled_back_to(r: &Ran, to: &str) -> bool {
+    matches!(&r.failure().rollback, Rollback::Done { to: t, .. } if t == to)
+}
+
+/// The previous version, for the rows.
+const PREV: &str = PREVIOUS;
+
+/// Virtual waits that would take minutes in real time.
+const LONG: (&str, &str) = ("INPUT_WAIT-TIMEOUT", "30m");
+
+/// A rollout that never moves.
+fn stuck(w: &mut World) {
+    with_id(w);
+    w.rollouts.push_back(Rollout::Stuck);
+}

@@ -1,0 +1,362 @@
+//! The rows about steps and rollouts, rollbacks, and cancellation.
+
+use super::*;
+
+fn rollout_failures() -> Vec<Case> {
+    vec![
+        row(
+            "a rollout that never moves times out at wait-timeout",
+            &[ID, WAIT, ("INPUT_WAIT-TIMEOUT", "1m")],
+            stuck,
+            "RolloutTimeout",
+        )
+        .publishes(1)
+        .within(wait_bound(60))
+        .check(|r| assert_eq!(r.failure().rollback, Rollback::NotAsked)),
+        row(
+            "a rollback by the service midway fails the step",
+            &[ID, WAIT],
+            |w| {
+                with_id(w);
+                w.rollouts.push_back(Rollout::RollbackAfter(1));
+            },
+            "RolloutRolledBack",
+        ),
+        row(
+            "another version taking over fails the step",
+            &[ID, WAIT],
+            |w| {
+                with_id(w);
+                w.rollouts.push_back(Rollout::TakeoverAfter(1));
+            },
+            "RolloutTakenOver",
+        )
+        .check(|r| {
+            assert!(
+                matches!(&r.failure().kind, FailureKind::TakenOver { by } if by == fake::INTRUDER)
+            )
+        }),
+        row(
+            "a crash loop on staging is named",
+            &[ID, WAIT, STAGING],
+            |w| {
+                with_id(w);
+                w.rollouts.push_back(Rollout::CrashLoopAfter(1));
+            },
+            "ContainerCrashLoop",
+        )
+        .check(|r| assert!(r.sent("StagingStatus") >= 2)),
+        row(
+            "a staging phase that cannot be read costs only the crash-loop check",
+            &[ID, WAIT, STAGING],
+            |w| {
+                fault(w, "StagingStatus", Fault::Refuse("Forbidden.RAM"));
+            },
+            "ok",
+        )
+        .check(|r| assert!(r.saw(|e| matches!(e, Event::PhaseUnread { .. })))),
+        row(
+            "status reads that hang while following end within the wait and its slack",
+            &[
+                ID,
+                WAIT,
+                ("INPUT_WAIT-TIMEOUT", "5s"),
+                ("INPUT_TIMEOUT", "40s"),
+            ],
+            |w| {
+                fault(w, "Status", Fault::Pass);
+                w.rollouts.push_back(Rollout::Stuck);
+                w.faults.push(("Status", Fault::Hang));
+            },
+            "RolloutStatusUnknown",
+        )
+        .publishes(1)
+        .within(wait_bound(5))
+        .check(|r| assert_eq!(r.failure().title(), "RolloutStatusUnknown")),
+    ]
+}
+
+fn step_rows() -> Vec<Case> {
+    vec![
+        row(
+            "staged steps all pass, baking between them",
+            &[ID, STEPS],
+            with_id,
+            "ok",
+        )
+        .publishes(3)
+        .check(|r| {
+            let bakes = r
+                .events
+                .iter()
+                .filter(|(_, e)| matches!(e, Event::Baking { .. }))
+                .count();
+            assert_eq!(bakes, 2, "no bake after the last step");
+            assert!(r.end >= secs(600), "two bakes of 5m: {:?}", r.end);
+        }),
+        row(
+            "a step that times out is rolled back to what served before; later steps never start",
+            &[ID, STEPS, ROLLBACK, LONG],
+            |w| {
+                with_id(w);
+                w.rollouts.push_back(Rollout::Normal);
+                w.rollouts.push_back(Rollout::Stuck);
+            },
+            "RolloutTimeout",
+        )
+        .publishes(2)
+        .rollbacks(1)
+        .check(|r| {
+            assert_eq!(r.failure().step, Some((2, 3)));
+            assert!(rolled_back_to(r, PREV));
+        }),
+        row(
+            "a step that times out without rollback-on-failure is left as it is",
+            &[ID, STEPS, LONG],
+            |w| {
+                with_id(w);
+                w.rollouts.push_back(Rollout::Normal);
+                w.rollouts.push_back(Rollout::Stuck);
+            },
+            "RolloutTimeout",
+        )
+        .publishes(2)
+        .rollbacks(0),
+        row(
+            "a later step's refused publish keeps its RequestId and is rolled back",
+            &[ID, STEPS, ROLLBACK],
+            |w| {
+                with_id(w);
+                w.faults.push(("Publish", Fault::Pass));
+                w.faults
+                    .push(("Publish", Fault::Refuse("InvalidParameter")));
+            },
+            "InvalidParameter",
+        )
+        .publishes(1)
+        .rollbacks(1)
+        .check(|r| {
+            let f = r.failure();
+            assert_eq!(f.kind, FailureKind::StepPublishFailed);
+            assert_eq!(f.request_id(), Some("REQ-InvalidParameter"));
+            assert_eq!(f.step, Some((2, 3)));
+        }),
+        row(
+            "a later step's lost answer keeps the remedy that it may have taken effect",
+            &[ID, STEPS, ROLLBACK],
+            |w| {
+                with_id(w);
+                w.faults.push(("Publish", Fault::Pass));
+                w.faults.push(("Publish", Fault::Reset));
+                // The lock's read and step 1's pass; the settle reading of step 2 is refused.
+                w.faults.push(("Status", Fault::Pass));
+                w.faults.push(("Status", Fault::Pass));
+                w.faults.push(("Status", Fault::Refuse("Forbidden.RAM")));
+            },
+            "NetworkError",
+        )
+        .publishes(1)
+        .rollbacks(1)
+        .check(|r| {
+            let cause = r.failure().cause.as_ref().unwrap();
+            assert!(
+                cause.may_have_applied()
+                    && cause.remedy().unwrap().contains("may have taken effect")
+            );
+        }),
+        row(
+            "a later step's publish whose answer is lost is confirmed and the rollout goes on",
+            &[ID, STEPS],
+            |w| {
+                with_id(w);
+                w.faults.push(("Publish", Fault::Pass));
+                w.faults.push(("Publish", Fault::Lost));
+            },
+            "ok",
+        )
+        .publishes(3)
+        .check(|r| assert_eq!(r.sent("Publish"), 3)),
+        row(
+            "the first step's refused publish is the call's own error, with no rollback",
+            &[ID, STEPS, ROLLBACK],
+            |w| fault(w, "Publish", Fault::Refuse("InvalidParameter")),
+            "InvalidParameter",
+        )
+        .publishes(0)
+        .rollbacks(0)
+        .check(|r| assert_eq!(r.failure().kind, FailureKind::Call)),
+        row(
+            "a percentage goes on the one step",
+            &[ID, ("INPUT_PERCENTAGE", "20"), WAIT],
+            with_id,
+            "ok",
+        )
+        .publishes(1)
+        .check(|r| assert_eq!(r.world.status.publish_percentage, 20)),
+    ]
+}
+
+fn rollback_rows() -> Vec<Case> {
+    vec![
+        row(
+            "a rollback whose answer is lost is confirmed by the status, not repeated",
+            &[ID, WAIT, ROLLBACK, LONG],
+            |w| {
+                stuck(w);
+                w.faults.push(("Rollback", Fault::Lost));
+            },
+            "RolloutTimeout",
+        )
+        .rollbacks(1)
+        .check(|r| {
+            assert_eq!(r.sent("Rollback"), 1);
+            assert!(matches!(
+                &r.failure().rollback,
+                Rollback::Done {
+                    request_id: None,
+                    confirmed: true,
+                    ..
+                }
+            ));
+        }),
+        row(
+            "a rollback that is refused says so",
+            &[ID, WAIT, ROLLBACK, LONG],
+            |w| {
+                stuck(w);
+                w.faults.push(("Rollback", Fault::Refuse("Forbidden.RAM")));
+            },
+            "RolloutTimeout",
+        )
+        .rollbacks(0)
+        .check(|r| assert!(matches!(&r.failure().rollback, Rollback::Failed { .. }))),
+        row(
+            "no rollback when nothing served before",
+            &[ID, WAIT, ROLLBACK, LONG],
+            |w| {
+                stuck(w);
+                w.status.deployed_version.clear();
+                w.status.baseline_version.clear();
+            },
+            "RolloutTimeout",
+        )
+        .rollbacks(0)
+        .check(|r| assert_eq!(r.failure().rollback, Rollback::NoPrevious)),
+        row(
+            "a rollback reset on the way is sent again after two readings",
+            &[ID, WAIT, ROLLBACK, LONG],
+            |w| {
+                stuck(w);
+                w.faults.push(("Rollback", Fault::Reset));
+            },
+            "RolloutTimeout",
+        )
+        .rollbacks(1)
+        .check(|r| assert_eq!(r.sent("Rollback"), 2)),
+        row(
+            "a rollback when the rollout is rolled back by the service",
+            &[ID, WAIT, ROLLBACK],
+            |w| {
+                with_id(w);
+                w.rollouts.push_back(Rollout::RollbackAfter(1));
+            },
+            "RolloutRolledBack",
+        )
+        .rollbacks(1),
+    ]
+}
+
+fn cancel_rows() -> Vec<Case> {
+    vec![
+        row(
+            "cancelled while baking after step 1",
+            &[ID, STEPS],
+            with_id,
+            "cancelled",
+        )
+        .cancel_sleeping(secs(300))
+        .publishes(1)
+        .check(|r| {
+            let FailureKind::Cancelled(p) = r.failure().kind else {
+                panic!()
+            };
+            assert_eq!(
+                (p.completed, p.completed_share, p.total, p.baking),
+                (1, Some(10), 3, true)
+            );
+        }),
+        row(
+            "cancelled while step 2's publish is on its way",
+            &[ID, STEPS],
+            |w| {
+                with_id(w);
+                w.faults.push(("Publish", Fault::Pass));
+                w.faults.push(("Publish", Fault::Cancel));
+            },
+            "cancelled",
+        )
+        .check(|r| {
+            let FailureKind::Cancelled(p) = r.failure().kind else {
+                panic!()
+            };
+            assert_eq!((p.current, p.completed, p.baking), (2, 1, false));
+        }),
+        row(
+            "cancelled while waiting for a busy environment, before any step",
+            &[ID, BUSY_WAIT],
+            |w| {
+                with_id(w);
+                w.busy(None);
+                w.faults.push(("Status", Fault::Pass));
+                w.faults.push(("Status", Fault::Cancel));
+            },
+            "cancelled",
+        )
+        .publishes(0)
+        .check(|r| {
+            let FailureKind::Cancelled(p) = r.failure().kind else {
+                panic!()
+            };
+            assert_eq!((p.current, p.completed), (0, 0));
+        }),
+        row(
+            "cancelled while following step 2",
+            &[ID, STEPS],
+            |w| {
+                with_id(w);
+                // The lock's read, step 1's reading, step 2's first reading.
+                for _ in 0..3 {
+                    w.faults.push(("Status", Fault::Pass));
+                }
+                w.faults.push(("Status", Fault::Cancel));
+            },
+            "cancelled",
+        )
+        .publishes(2)
+        .check(|r| {
+            let FailureKind::Cancelled(p) = r.failure().kind else {
+                panic!()
+            };
+            assert_eq!((p.current, p.completed, p.baking), (2, 1, false));
+        }),
+        row(
+            "cancelled while waiting for a new version",
+            &[IMAGE],
+            |w| {
+                w.creation_reads = None;
+                w.faults.push(("GetVersion", Fault::Pass));
+                w.faults.push(("GetVersion", Fault::Cancel));
+            },
+            "cancelled",
+        )
+        .publishes(0),
+    ]
+}
+
+pub(super) fn rollout_rows() -> Vec<Case> {
+    let mut all = rollout_failures();
+    all.extend(step_rows());
+    all.extend(rollback_rows());
+    all.extend(cancel_rows());
+    all
+}
