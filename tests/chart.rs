@@ -16,7 +16,7 @@ fn summary_of(rollouts: Vec<Rollout>, extra: &[(&str, &str)]) -> String {
         rollout_step: 20,
         initial: Initial {
             deployed_version: "ver-000000000000000001".into(),
-            busy: None,
+            ..Initial::default()
         },
         ..Config::default()
     })

@@ -453,3 +453,43 @@ fn debug_logs_show_each_attempt_with_signature_and_token_redacted() {
         );
     }
 }
+
+#[test]
+fn settled_re_sends_that_use_up_max_attempts_count_every_attempt() {
+    let s = standin();
+    s.push_faults(Fault::Reset, 3);
+    let (run, _) = publish(
+        &s.url(),
+        &[
+            ("INPUT_MAX-ATTEMPTS", "3"),
+            ("INPUT_POLL-INTERVAL", "100ms"),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_contains(&run.stdout, &["(attempt 3 of 3)"]);
+    let (_, text) = single_error(&run);
+    assert_contains(&text, &["[3 attempts;", "may have reached the service"]);
+    assert!(!text.contains("1 attempt"), "{text}");
+    assert_eq!(s.publishes().len(), 3);
+}
+
+#[test]
+fn retry_after_on_a_refusal_is_a_retry_never_a_lost_answer() {
+    let s = standin();
+    s.push_fault(
+        Fault::api_error(400, "InvalidParameter", "come back later")
+            .with_header("x-acs-retry-after", "200"),
+    );
+    let (run, _) = publish(&s.url(), &[]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_contains(
+        &run.stdout,
+        &["attempt 1/4 failed (InvalidParameter)", "retrying in 0.2 s"],
+    );
+    assert!(
+        !run.stdout.contains("was lost") && run.warnings().is_empty(),
+        "a refusal is not ambiguous: {}",
+        run.stdout
+    );
+    assert_eq!(s.publishes().len(), 2);
+}

@@ -19,6 +19,7 @@ fn standin(rollouts: Vec<Rollout>, busy: Option<(&str, u32)>) -> StandIn {
         initial: Initial {
             deployed_version: PREVIOUS.into(),
             busy: busy.map(|(v, n)| (v.to_string(), n)),
+            ..Initial::default()
         },
         ..Config::default()
     })
@@ -327,4 +328,88 @@ fn a_rollback_whose_answer_was_lost_is_settled_by_the_status() {
         "{error}"
     );
     assert!(!run.outputs().contains_key("rollback-request-id"));
+}
+
+fn rolling_back_standin(polls: u32) -> StandIn {
+    StandIn::start(Config {
+        initial: Initial {
+            deployed_version: PREVIOUS.into(),
+            rolling_back: Some(polls),
+            ..Initial::default()
+        },
+        ..Config::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn if_busy_fail_refuses_to_publish_over_someone_elses_rollback() {
+    let s = rolling_back_standin(3);
+    let (run, _) = publish(&s, &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(title(&run), "PublishInProgress");
+    assert!(
+        run.errors()[0].data.contains("is rolling back on prod"),
+        "{}",
+        run.errors()[0].data
+    );
+    assert!(s.publishes().is_empty());
+}
+
+#[test]
+fn if_busy_wait_waits_out_a_rollback_and_never_takes_it_for_its_own() {
+    let s = rolling_back_standin(2);
+    let (run, _) = publish(&s, &[("INPUT_IF-BUSY", "wait"), ("INPUT_WAIT", "true")]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(s.publishes().len(), 1);
+    assert!(
+        run.stdout
+            .contains("a rollback is under way; waiting for it to finish"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(run.outputs()["deployed-version"], VERSION);
+}
+
+#[test]
+fn a_status_read_that_hangs_while_following_ends_within_the_wait_not_the_timeout() {
+    let s = standin(vec![Rollout::Stuck], None);
+    // The lock's read answers; every read while following hangs.
+    s.push_faults_on_after("GetEdgeContainerAppStatus", 1, Fault::Hang, 5);
+    let (run, elapsed) = publish(
+        &s,
+        &[
+            ("INPUT_WAIT", "true"),
+            ("INPUT_WAIT-TIMEOUT", "1s"),
+            ("INPUT_TIMEOUT", "40"),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(title(&run), "RolloutStatusUnknown");
+    // wait-timeout (1 s) plus the read slack (5 s), with room for a slow machine; far from 40 s.
+    assert!(elapsed < Duration::from_secs(12), "{elapsed:?}");
+    assert_eq!(s.publishes().len(), 1);
+}
+
+#[test]
+fn a_status_with_a_percentage_out_of_range_is_an_error_not_a_wrapped_number() {
+    let s = standin(vec![], None);
+    s.push_faults_on(
+        "GetEdgeContainerAppStatus",
+        Fault::respond(
+            200,
+            "application/json",
+            r#"{"RequestId":"OUT-OF-RANGE","AppStatus":{"PublishStatus":"published","PublishPercentage":4294967396,"ExpectPercentage":100,"DeployedVersion":"ver-000000000000000001"}}"#,
+        ),
+        1,
+    );
+    let (run, _) = publish(&s, &[("INPUT_WAIT", "true")]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(title(&run), "UnexpectedResponse");
+    let error = &run.errors()[0].data;
+    assert!(
+        error.contains("PublishPercentage of 4294967396") && error.contains("OUT-OF-RANGE"),
+        "{error}"
+    );
+    assert!(s.publishes().is_empty());
 }

@@ -735,3 +735,28 @@ fn steps_and_label_gating_work_with_a_new_version() {
     assert_eq!(run.outputs()["skipped"], "true");
     assert_eq!(s.requests().len(), before);
 }
+
+#[test]
+fn version_reads_that_hang_end_within_the_wait_not_the_timeout() {
+    let s = standin(Config {
+        creation_reads: 1000,
+        ..Config::default()
+    });
+    // The base version's read answers; every read while waiting for the new one hangs.
+    s.push_faults_on_after("GetEdgeContainerAppVersion", 1, esa_standin::Fault::Hang, 5);
+    let started = std::time::Instant::now();
+    let run = deploy(
+        &s,
+        &[
+            ("INPUT_IMAGE", IMAGE),
+            ("INPUT_WAIT-TIMEOUT", "1s"),
+            ("INPUT_TIMEOUT", "40"),
+        ],
+    );
+    let elapsed = started.elapsed();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let (title, _) = error(&run);
+    assert_eq!(title, "Timeout");
+    assert!(elapsed < std::time::Duration::from_secs(12), "{elapsed:?}");
+    assert_eq!(count(&s, "PublishEdgeContainerAppVersion"), 0);
+}

@@ -289,11 +289,21 @@ fn app_key(app: &str, env: &str) -> String {
 
 fn app_entry<'a>(state: &'a mut State, app: &str, env: &str) -> &'a mut AppState {
     let initial = state.config.initial.clone();
-    state
-        .apps
-        .entry(app_key(app, env))
-        .or_insert_with(|| match initial.busy {
-            Some((version, polls)) => AppState {
+    state.apps.entry(app_key(app, env)).or_insert_with(|| {
+        match (initial.busy, initial.rolling_back) {
+            (_, Some(polls)) => AppState {
+                publish_status: "rollbacking".into(),
+                publish_percentage: 0,
+                expect_percentage: 100,
+                publishing_version: "ver-444444444444444444".into(),
+                deployed_version: initial.deployed_version.clone(),
+                baseline_version: initial.deployed_version.clone(),
+                rollback_time: "2026-01-01T00:00:00.000Z".into(),
+                staging_phase: "Running".into(),
+                busy_polls_left: Some(polls),
+                ..AppState::default()
+            },
+            (Some((version, polls)), None) => AppState {
                 publish_status: "publishing".into(),
                 publish_percentage: 10,
                 expect_percentage: 100,
@@ -304,7 +314,7 @@ fn app_entry<'a>(state: &'a mut State, app: &str, env: &str) -> &'a mut AppState
                 busy_polls_left: Some(polls),
                 ..AppState::default()
             },
-            None => AppState {
+            (None, None) => AppState {
                 publish_status: "published".into(),
                 publish_percentage: 100,
                 expect_percentage: 100,
@@ -313,7 +323,8 @@ fn app_entry<'a>(state: &'a mut State, app: &str, env: &str) -> &'a mut AppState
                 staging_phase: "Running".into(),
                 ..AppState::default()
             },
-        })
+        }
+    })
 }
 
 /// A successful publish starts a simulated rollout, following the next script entry.
@@ -351,7 +362,12 @@ fn start_rollout(
 /// One status poll moves the simulated rollout on, per its script.
 fn advance(app: &mut AppState, step: u32) {
     if let Some(left) = app.busy_polls_left {
-        if left == 0 {
+        if left == 0 && app.publish_status == "rollbacking" {
+            // Someone else's rollback ends: the version it went back to serves.
+            app.publish_status = "rollbacked".into();
+            app.publishing_version.clear();
+            app.busy_polls_left = None;
+        } else if left == 0 {
             app.publish_status = "published".into();
             app.publish_percentage = 100;
             app.deployed_version = std::mem::take(&mut app.publishing_version);

@@ -60,11 +60,13 @@ pub enum Rollout {
 }
 
 /// What the app looks like before the first publish.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Initial {
     pub deployed_version: String,
     /// Another publish under way: its version, and the polls until it finishes.
     pub busy: Option<(String, u32)>,
+    /// Someone else's rollback under way (`rollbacking`): the polls until it is `rollbacked`.
+    pub rolling_back: Option<u32>,
 }
 
 /// What the stand-in knows.
@@ -113,7 +115,7 @@ impl Default for Config {
             rollout_step: 40,
             initial: Initial {
                 deployed_version: INITIAL_VERSION.into(),
-                busy: None,
+                ..Initial::default()
             },
             versions: vec![versions::Version::existing(
                 DEMO_APP_ID,
