@@ -1,6 +1,7 @@
 //! The architecture's rules, checked on the source tree (see ARCHITECTURE.md): no import cycle
-//! between files, no layer importing a layer above it, no source file over 600 lines, and a
-//! `//!` line at the top of every file.
+//! between files, no layer importing a layer above it, no source file over 600 lines, a `//!`
+//! line at the top of every file, and in `src/deploy/` no text for people (no string literal
+//! with whitespace outside tests) and no function over 60 lines.
 //!
 //! The checker reads `crate::` and `super::` paths, in `use` trees and inline, and maps each to
 //! the file that defines the module. It is tested on small made-up trees too, among them the
@@ -12,6 +13,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 /// Source files may not be longer than this.
 const MAX_LINES: usize = 600;
+
+/// Functions in `src/deploy/` may not be longer than this: the engine reads in short steps.
+const MAX_DEPLOY_FN_LINES: usize = 60;
 
 /// The layers, lowest first, with the layers each may use (itself included) and why.
 const LAYERS: &[(&str, &[&str], &str)] = &[
@@ -38,7 +42,7 @@ const LAYERS: &[(&str, &[&str], &str)] = &[
     (
         "deploy",
         &["base", "esa", "config", "deploy"],
-        "the deployment reports through deploy::Progress and never calls up into the app or the runner (ci)",
+        "the deployment reports typed events to an observer and never calls up into the app or the runner (ci)",
     ),
     (
         "app",
@@ -228,9 +232,116 @@ fn edges(files: &BTreeMap<String, String>) -> (BTreeMap<Vec<String>, String>, Ed
     (names, edges)
 }
 
+/// Every string literal outside comments, with its line: `"…"`, raw `r#"…"#` and byte
+/// strings, escapes left as written. Char literals and lifetimes are stepped over.
+fn string_literals(text: &str) -> Vec<(usize, String)> {
+    let chars: Vec<char> = text.chars().collect();
+    let (mut found, mut line, mut i) = (Vec::new(), 1, 0);
+    let at = |i: usize| chars.get(i).copied().unwrap_or('\0');
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\n' {
+            line += 1;
+        }
+        if c == '/' && at(i + 1) == '/' {
+            while i < chars.len() && chars[i] != '\n' {
+                i += 1;
+            }
+            continue;
+        }
+        if c == '\'' {
+            // A char literal ('x', '\n', '"'); a lifetime has no closing quote nearby.
+            let end = if at(i + 1) == '\\' { i + 3 } else { i + 2 };
+            i = if at(end) == '\'' { end + 1 } else { i + 1 };
+            continue;
+        }
+        let raw = c == 'r' && (at(i + 1) == '"' || at(i + 1) == '#');
+        if c == '"' || raw {
+            let start_line = line;
+            let mut j = i + usize::from(raw);
+            let hashes = chars[j..].iter().take_while(|c| **c == '#').count();
+            j += hashes + 1;
+            let mut literal = String::new();
+            while j < chars.len() {
+                let d = chars[j];
+                if d == '"'
+                    && (raw || chars[j - 1] != '\\' || chars[j - 2] == '\\')
+                    && chars[j + 1..].iter().take_while(|c| **c == '#').count() >= hashes
+                {
+                    break;
+                }
+                if d == '\n' {
+                    line += 1;
+                }
+                literal.push(d);
+                j += 1;
+            }
+            found.push((start_line, literal));
+            i = j + 1 + hashes;
+            continue;
+        }
+        i += 1;
+    }
+    found
+}
+
+/// Each function of the text longer than `max` lines: its first line and length.
+fn long_functions(text: &str, max: usize) -> Vec<(usize, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let starts_fn = |l: &str| {
+        let l = l.trim_start();
+        let l = l
+            .strip_prefix("pub(crate) ")
+            .or_else(|| l.strip_prefix("pub "))
+            .unwrap_or(l);
+        let l = l.strip_prefix("async ").unwrap_or(l);
+        l.starts_with("fn ")
+    };
+    let (mut found, mut i) = (Vec::new(), 0);
+    while i < lines.len() {
+        if !starts_fn(lines[i]) {
+            i += 1;
+            continue;
+        }
+        let (mut depth, mut opened, mut j) = (0i64, false, i);
+        while j < lines.len() {
+            depth += lines[j].matches('{').count() as i64 - lines[j].matches('}').count() as i64;
+            opened |= lines[j].contains('{');
+            if (opened && depth <= 0) || (!opened && lines[j].trim_end().ends_with(';')) {
+                break;
+            }
+            j += 1;
+        }
+        if j - i + 1 > max {
+            found.push((i + 1, j - i + 1));
+        }
+        i = j + 1;
+    }
+    found
+}
+
+/// The deploy layer's own rules: no text for people, and short functions.
+fn deploy_violations(file: &str, text: &str) -> Vec<String> {
+    let code = &text[..text.find("#[cfg(test)]").unwrap_or(text.len())];
+    let mut found: Vec<String> = string_literals(code)
+        .into_iter()
+        .filter(|(_, literal)| literal.chars().any(char::is_whitespace))
+        .map(|(line, literal)| format!(
+            "src/{file}:{line} holds the text \"{literal}\": deploy reports typed events and failures, and app writes every sentence a person reads (ARCHITECTURE.md)"
+        ))
+        .collect();
+    found.extend(long_functions(code, MAX_DEPLOY_FN_LINES).into_iter().map(|(line, n)| {
+        format!("src/{file}:{line} is a function of {n} lines, over {MAX_DEPLOY_FN_LINES}: split it into steps")
+    }));
+    found
+}
+
 /// Every rule broken by these files (path under `src/` → text), each a readable sentence.
 fn violations(files: &BTreeMap<String, String>) -> Vec<String> {
     let mut found = Vec::new();
+    for (file, text) in files.iter().filter(|(f, _)| f.starts_with("deploy/")) {
+        found.extend(deploy_violations(file, text));
+    }
     for (file, text) in files {
         let lines = text.lines().count();
         if lines > MAX_LINES {
@@ -488,4 +599,36 @@ fn the_checker_finds_long_and_undocumented_files_and_reads_test_modules_right() 
     );
     // `super::*` in a file's own test module is the file itself, not its parent: no cycle.
     assert!(!found.iter().any(|v| v.contains("cycle")), "{found:#?}");
+}
+
+#[test]
+fn the_checker_finds_text_for_people_and_long_functions_in_deploy() {
+    let long_body = "    let x = 1;\n".repeat(61);
+    let files = tree(&[
+        ("deploy/mod.rs", "pub mod run;"),
+        (
+            "deploy/run.rs",
+            &format!(
+                "// a comment with spaces is fine\nfn f(p: &mut P) {{\n    p.line(\"the publish failed\");\n    let code = \"RolloutTimeout\";\n    let c = '\"';\n    let r = r#\"raw text\"#;\n}}\nfn long() {{\n{long_body}}}\n#[cfg(test)]\nmod tests {{\n    const S: &str = \"a sentence in a test\";\n}}\n"
+            ),
+        ),
+        ("app.rs", "fn f() { log(\"app may say anything\"); }"),
+    ]);
+    let found = violations(&files);
+    let texts: Vec<&String> = found
+        .iter()
+        .filter(|v| v.contains("holds the text"))
+        .collect();
+    assert_eq!(texts.len(), 2, "{found:#?}");
+    assert!(
+        texts[0].starts_with("src/deploy/run.rs:4 holds the text \"the publish failed\""),
+        "{found:#?}"
+    );
+    assert!(texts[1].contains("\"raw text\""), "{found:#?}");
+    assert!(
+        found
+            .iter()
+            .any(|v| v.starts_with("src/deploy/run.rs:9 is a function of 63 lines")),
+        "{found:#?}"
+    );
 }

@@ -205,6 +205,14 @@ impl Error {
         }
     }
 
+    /// A broken promise inside esa-publish itself, named by a short code (`driver_reply`): a
+    /// bug to report, never the service's or the user's doing.
+    pub fn internal(code: &'static str) -> Error {
+        Error::System(format!(
+            "esa-publish broke one of its own rules ({code}); this is a bug, please report it with this log"
+        ))
+    }
+
     /// Whether the service refused the call for lack of permission (RAM).
     pub fn is_permission_denied(&self) -> bool {
         let title = self.title();

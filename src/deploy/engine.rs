@@ -59,8 +59,8 @@ impl Engine {
     /// sleep, or at the start). Returns what to do next.
     pub fn resume(&mut self, now: Duration, jitter: f64, reply: Option<Reply>) -> Action {
         if self.done {
-            return Action::Done(Err(Failure::call(Error::System(
-                "the deploy engine was resumed after it finished".into(),
+            return Action::Done(Err(Failure::call(Error::internal(
+                "engine_resumed_after_end",
             ))));
         }
         {
@@ -78,8 +78,8 @@ impl Engine {
             Poll::Pending => match self.shared.borrow_mut().outbox.take() {
                 Some(Out::Call(request)) => Action::Call(request),
                 Some(Out::Sleep(duration)) => Action::Sleep(duration),
-                None => Action::Done(Err(Failure::call(Error::System(
-                    "the deploy engine stopped without a request".into(),
+                None => Action::Done(Err(Failure::call(Error::internal(
+                    "engine_stopped_silently",
                 )))),
             },
         }

@@ -109,7 +109,7 @@ impl Future for Suspend {
 
 /// The driver answered a call with another call's reply: a bug, reported as an error.
 fn mismatch() -> Error {
-    Error::System("the deploy driver answered a call with the reply of another".into())
+    Error::internal("driver_reply_mismatch")
 }
 
 macro_rules! typed_call {

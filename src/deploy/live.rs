@@ -14,7 +14,7 @@ use crate::esa::api::{
     publish_request, rollback_remarks, rollback_request, staging_status_request, status_request,
     PublishResponse,
 };
-use crate::esa::client::Client;
+use crate::esa::client::{deadline_error, Client};
 use crate::esa::containers::to_parameter;
 use crate::esa::model::{PublishEnv, PublishRequest};
 use crate::esa::retry::{Idempotency, Policy};
@@ -43,17 +43,9 @@ async fn bounded<T>(
     target: &str,
     call: impl Future<Output = Result<T, Error>>,
 ) -> Result<T, Error> {
-    tokio::time::timeout(limit, call).await.unwrap_or_else(|_| {
-        Err(Error::Network {
-            endpoint: target.to_string(),
-            detail: format!(
-                "no complete answer within the {} s bound of this call",
-                limit.as_secs_f64()
-            ),
-            timed_out: true,
-            request_sent: true,
-        })
-    })
+    tokio::time::timeout(limit, call)
+        .await
+        .unwrap_or_else(|_| Err(deadline_error(target, limit)))
 }
 
 impl Live<'_> {

@@ -64,7 +64,7 @@ pub(crate) async fn deploy(plan: Plan, io: Io) -> Result<Outcome, Failure> {
 }
 
 fn unknown() -> Error {
-    Error::System("a step failed without an error".into())
+    Error::internal("step_failed_without_error")
 }
 
 /// Where a step stands.

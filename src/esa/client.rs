@@ -179,18 +179,7 @@ pub async fn with_retries<T>(
                 parse(raw).map_err(|e| (e, retry_after))
             }
             Ok(Err(e)) => Err((e, None)),
-            Err(_) => Err((
-                Error::Network {
-                    endpoint: target.to_string(),
-                    detail: format!(
-                        "no complete answer within the {} s deadline (input `timeout`)",
-                        policy.timeout.as_secs_f64()
-                    ),
-                    timed_out: true,
-                    request_sent: true,
-                },
-                None,
-            )),
+            Err(_) => Err((deadline_error(target, policy.timeout), None)),
         };
         let (error, retry_after) = match outcome {
             Ok(answer) => return Ok(answer),
@@ -225,6 +214,19 @@ pub async fn with_retries<T>(
                 })
             }
         }
+    }
+}
+
+/// No complete answer from `target` within `limit`: the request may have arrived.
+pub fn deadline_error(target: &str, limit: Duration) -> Error {
+    Error::Network {
+        endpoint: target.to_string(),
+        detail: format!(
+            "no complete answer within the {} s deadline (input `timeout`, or what is left of a wait)",
+            limit.as_secs_f64()
+        ),
+        timed_out: true,
+        request_sent: true,
     }
 }
 

@@ -37,7 +37,7 @@ struct Ran {
 
 impl Ran {
     fn failure(&self) -> &Failure {
-        self.result.as_ref().err().expect("a failure")
+        self.result.as_ref().expect_err("a failure")
     }
     fn sent(&self, call: &str) -> usize {
         self.world.calls.iter().filter(|c| **c == call).count()
@@ -164,7 +164,10 @@ fn run(case: &Case, spec: &str) -> Ran {
     let mut engine = Engine::new(Plan::new(&config, Mode::Deploy));
     let mut seen = Seen::default();
     let finished = block_on(drive(&mut engine, &fake, &clock, &mut seen));
-    let result = finished.unwrap_or_else(|| Err(engine.cancel()));
+    let result = match finished {
+        Some(result) => result,
+        None => Err(engine.cancel()),
+    };
     Ran {
         result,
         world: fake.world.into_inner(),
