@@ -5,7 +5,9 @@ use esa_publish::esa::api::{publish_request, PublishResponse};
 use esa_publish::esa::client::Client;
 use esa_publish::esa::credentials::{Credentials, Secret};
 use esa_publish::esa::endpoint::parse_endpoint;
-use esa_publish::esa::model::{PublishEnv, PublishRequest, PublishType, SignatureVersion};
+use esa_publish::esa::model::{
+    PublishEnv, PublishRequest, PublishSettings, PublishType, SignatureVersion,
+};
 use esa_publish::esa::retry::{Idempotency, Policy};
 use esa_standin::{
     Account, Config, Fault, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID,
@@ -15,9 +17,8 @@ use std::time::Duration;
 const REMARKS: &str = "deploy 中文 ~*+&=% ok";
 
 fn request(app: &str) -> PublishRequest {
-    PublishRequest {
+    PublishSettings {
         app_id: app.into(),
-        version_id: "ver-879626371616510001".into(),
         publish_env: PublishEnv::Staging,
         percentage: Some(20),
         start_time: None,
@@ -26,6 +27,7 @@ fn request(app: &str) -> PublishRequest {
         regions: vec!["jiangsu".into(), "zhejiang".into()],
         full_release: Some(false),
     }
+    .request("ver-879626371616510001", Some(20))
 }
 
 fn creds(secret: &str, token: Option<&str>) -> Credentials {

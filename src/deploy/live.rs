@@ -14,10 +14,11 @@ use crate::esa::api::{
     publish_request, rollback_remarks, rollback_request, staging_status_request, status_request,
     PublishResponse,
 };
-use crate::esa::client::{deadline_error, Client};
+use crate::esa::client::{deadline_error, Answer, Client};
 use crate::esa::containers::to_parameter;
 use crate::esa::model::{PublishEnv, PublishRequest};
 use crate::esa::retry::{Idempotency, Policy};
+use crate::esa::signing::RpcRequest;
 use crate::esa::status::{AppStatus, StagingStatus};
 use crate::esa::versions::{self, Created, Listed, Version};
 
@@ -49,9 +50,21 @@ async fn bounded<T>(
 }
 
 impl Live<'_> {
+    /// A read of one answer, as JSON.
+    async fn read(
+        &self,
+        request: &RpcRequest,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> Result<Answer<Value>, Error> {
+        self.client
+            .call::<Value>(request, Idempotency::Idempotent, &policy(budget), log)
+            .await
+    }
+
     async fn send(
         &self,
-        request: &crate::esa::signing::RpcRequest,
+        request: &RpcRequest,
         budget: Budget,
         log: Log<'_>,
     ) -> Result<Option<String>, Error> {
@@ -66,18 +79,13 @@ impl Live<'_> {
 impl Esa for Live<'_> {
     async fn status(&self, budget: Budget, log: Log<'_>) -> Result<AppStatus, Error> {
         let request = status_request(&self.app_id, self.env.as_str());
-        let answer = self
-            .client
-            .call::<Value>(&request, Idempotency::Idempotent, &policy(budget), log)
-            .await?;
+        let answer = self.read(&request, budget, log).await?;
         AppStatus::from_answer(&answer.body, answer.request_id.as_deref())
     }
 
     async fn staging_status(&self, budget: Budget, log: Log<'_>) -> Result<StagingStatus, Error> {
-        let request = staging_status_request(&self.app_id);
         let answer = self
-            .client
-            .call::<Value>(&request, Idempotency::Idempotent, &policy(budget), log)
+            .read(&staging_status_request(&self.app_id), budget, log)
             .await?;
         Ok(StagingStatus::from_answer(&answer.body))
     }

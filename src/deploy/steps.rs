@@ -81,6 +81,17 @@ struct StepFailed {
     reading: Option<AppStatus>,
 }
 
+impl StepFailed {
+    /// A call of the step failed with `error`.
+    fn call(kind: FailureKind, error: Error, reading: Option<AppStatus>) -> Self {
+        StepFailed {
+            kind,
+            cause: Some(error),
+            reading,
+        }
+    }
+}
+
 /// Publishes one step and, when the plan follows, waits until it serves. Returns the latest
 /// reading.
 async fn one_step(
@@ -104,11 +115,11 @@ async fn one_step(
     let sent = match send_settled(io, plan, change, latest.as_ref()).await {
         Ok(sent) => sent,
         Err(error) => {
-            return Err(StepFailed {
-                kind: FailureKind::StepPublishFailed,
-                cause: Some(error),
-                reading: latest,
-            })
+            return Err(StepFailed::call(
+                FailureKind::StepPublishFailed,
+                error,
+                latest,
+            ))
         }
     };
     io.emit(Event::Published {
@@ -154,13 +165,7 @@ async fn follow(io: &Io, plan: &Plan, target: &Target) -> Result<AppStatus, Step
     loop {
         let reading = match read(io, plan, &wait).await {
             Ok(reading) => reading,
-            Err(error) => {
-                return Err(StepFailed {
-                    kind: FailureKind::StatusUnknown,
-                    cause: Some(error),
-                    reading: last,
-                })
-            }
+            Err(error) => return Err(StepFailed::call(FailureKind::StatusUnknown, error, last)),
         };
         io.emit(Event::Reading {
             before: last.clone(),

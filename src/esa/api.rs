@@ -16,10 +16,11 @@ pub const PUBLISH_ACTION: &str = "PublishEdgeContainerAppVersion";
 /// PublishEdgeContainerAppVersion with each parameter where the official SDK sends it:
 /// VersionId, PublishType, Regions and FullRelease in the query; AppId, PublishEnv, Percentage,
 /// StartTime and Remarks in the form body. Regions travel as one compact JSON array string.
-pub fn publish_request(p: &PublishRequest) -> RpcRequest {
+pub fn publish_request(r: &PublishRequest) -> RpcRequest {
+    let p = &r.settings;
     let mut query = BTreeMap::new();
     let mut body = BTreeMap::new();
-    query.insert("VersionId".to_string(), p.version_id.clone());
+    query.insert("VersionId".to_string(), r.version_id.clone());
     if let Some(t) = p.publish_type {
         query.insert("PublishType".to_string(), t.as_str().to_string());
     }
@@ -207,12 +208,11 @@ pub fn parse_error_body(body: &[u8]) -> Option<ErrorBody> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::esa::model::PublishEnv;
+    use crate::esa::model::{PublishEnv, PublishSettings};
 
     fn request() -> PublishRequest {
-        PublishRequest {
+        PublishSettings {
             app_id: "app-1".into(),
-            version_id: "ver-1".into(),
             publish_env: PublishEnv::Prod,
             percentage: Some(100),
             start_time: None,
@@ -221,6 +221,7 @@ mod tests {
             regions: vec!["jiangsu".into(), "zhejiang".into()],
             full_release: Some(true),
         }
+        .request("ver-1", Some(100))
     }
 
     #[test]

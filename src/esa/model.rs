@@ -76,34 +76,19 @@ impl PublishSettings {
     /// The call that publishes `version_id` at `percentage` (`None`: the service's default).
     pub fn request(&self, version_id: &str, percentage: Option<u8>) -> PublishRequest {
         PublishRequest {
-            app_id: self.app_id.clone(),
             version_id: version_id.to_string(),
-            publish_env: self.publish_env,
-            percentage,
-            start_time: self.start_time,
-            remarks: self.remarks.clone(),
-            publish_type: self.publish_type,
-            regions: self.regions.clone(),
-            full_release: self.full_release,
+            settings: PublishSettings {
+                percentage,
+                ..self.clone()
+            },
         }
     }
 }
 
-/// The parameters of one PublishEdgeContainerAppVersion call, validated.
+/// The parameters of one PublishEdgeContainerAppVersion call, validated: the version, and
+/// how to publish it (`settings.percentage` is this call's share).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishRequest {
-    pub app_id: String,
     pub version_id: String,
-    pub publish_env: PublishEnv,
-    /// 1..=100; `None` leaves the service's default (100).
-    pub percentage: Option<u8>,
-    /// Normalised to UTC; `None` means now.
-    pub start_time: Option<DateTime<Utc>>,
-    pub remarks: Option<String>,
-    /// `None` leaves the service's default (percentage).
-    pub publish_type: Option<PublishType>,
-    /// Only sent with a region publish.
-    pub regions: Vec<String>,
-    /// Only sent with a region publish.
-    pub full_release: Option<bool>,
+    pub settings: PublishSettings,
 }

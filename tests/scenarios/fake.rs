@@ -264,7 +264,7 @@ impl World {
         }
         s.publish_status = PublishStatus::Publishing;
         s.publishing_version = r.version_id.clone();
-        s.expect_percentage = r.percentage.unwrap_or(100);
+        s.expect_percentage = r.settings.percentage.unwrap_or(100);
         s.publish_percentage = 0;
         s.publish_time = time;
         s.phase = Some(Phase::ContainerCreating);
