@@ -478,13 +478,14 @@ fn retry_after_on_a_refusal_is_a_retry_never_a_lost_answer() {
     let s = standin();
     s.push_fault(
         Fault::api_error(400, "InvalidParameter", "come back later")
-            .with_header("x-acs-retry-after", "200"),
+            .with_header("x-acs-retry-after", "1200"),
     );
     let (run, _) = publish(&s.url(), &[]);
     assert_eq!(run.code, 0, "{}", run.stdout);
+    // The first backoff's jitter is below 0.5 s, so the wait is the header's.
     assert_contains(
         &run.stdout,
-        &["attempt 1/4 failed (InvalidParameter)", "retrying in 0.2 s"],
+        &["attempt 1/4 failed (InvalidParameter)", "retrying in 1.2 s"],
     );
     assert!(
         !run.stdout.contains("was lost") && run.warnings().is_empty(),
