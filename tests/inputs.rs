@@ -349,21 +349,97 @@ fn region_publish_needs_regions_and_sends_them() {
 }
 
 #[test]
-fn region_settings_on_a_percentage_publish_warn_and_are_not_sent() {
-    let c = ok(&[("INPUT_REGIONS", "jiangsu"), ("INPUT_FULL-RELEASE", "true")]);
-    let warned: Vec<&str> = c.warnings.iter().map(|w| w.input).collect();
-    assert_eq!(warned, ["regions", "full-release"]);
-    let req =
-        esa_publish::esa::api::publish_request(&c.publish.request("ver-1", c.publish.percentage));
-    assert!(!req.query.contains_key("Regions") && !req.query.contains_key("FullRelease"));
+fn region_settings_on_a_percentage_publish_are_errors() {
+    // Ignored, they would publish to every region: a mistake that widens the publish.
+    let r = rejected(&[("INPUT_REGIONS", "jiangsu"), ("INPUT_FULL-RELEASE", "true")]);
+    let inputs: Vec<&str> = r.errors.iter().map(|e| e.input).collect();
+    assert_eq!(inputs, ["regions", "full-release"]);
+    assert!(r
+        .errors
+        .iter()
+        .all(|e| e.message.contains("Add `publish-type: region`")));
+    let r = rejected(&[
+        ("INPUT_REGIONS", "jiangsu"),
+        ("INPUT_PUBLISH-TYPE", "percentage"),
+    ]);
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    ok(&[
+        ("INPUT_REGIONS", "jiangsu"),
+        ("INPUT_PUBLISH-TYPE", "region"),
+    ]);
 }
 
 #[test]
-fn unknown_inputs_earn_a_warning() {
-    let c = ok(&[("INPUT_APPID", "app-1"), ("INPUT_PERCENT", "20")]);
-    let texts: Vec<&str> = c.warnings.iter().map(|w| w.message.as_str()).collect();
+fn an_unknown_input_near_a_real_one_is_an_error_and_a_far_one_a_warning() {
+    let r = rejected(&[
+        ("INPUT_PERCENTGE", "20"),
+        ("INPUT_APPID", "app-1"),
+        ("INPUT_COLOUR", "red"),
+    ]);
+    let texts: Vec<&str> = r.errors.iter().map(|e| e.message.as_str()).collect();
     assert_eq!(texts.len(), 2, "{texts:?}");
-    assert!(texts.iter().any(|t| t.contains("INPUT_APPID")));
+    assert!(texts.contains(&"`percentge` is not an input of esa-publish; did you mean `percentage`? As written it is ignored, so `percentage` is not set by it."), "{texts:?}");
+    assert!(texts
+        .iter()
+        .any(|t| t.starts_with("`appid` is not an input") && t.contains("`app-id`")));
+    assert!(r.errors.iter().all(|e| e.code == "UnknownInput"));
+    // Far from every input: a warning that names the key as written under `with:`.
+    let c = ok(&[("INPUT_COLOUR", "red"), ("PLUGIN_DEPLOY_TO", "x")]);
+    let warned: Vec<&str> = c.warnings.iter().map(|w| w.message.as_str()).collect();
+    assert_eq!(
+        warned,
+        [
+            "`colour` is not an input of esa-publish; it is ignored",
+            "`deploy_to` is not an input of esa-publish; it is ignored"
+        ]
+    );
+    // A typo across hyphen and underscore spellings, and a swap of neighbours.
+    for (var, near) in [
+        ("INPUT_WAIT_TIMOUT", "wait-timeout"),
+        ("INPUT_REGOINS", "regions"),
+        ("PLUGIN_PERCENTAGE_STEP", "percentage-steps"),
+    ] {
+        let r = rejected(&[(var, "x")]);
+        assert!(
+            r.errors
+                .iter()
+                .any(|e| e.message.contains(&format!("did you mean `{near}`"))),
+            "{var}: {:?}",
+            r.errors
+        );
+    }
+}
+
+#[test]
+fn rollback_on_failure_without_following_is_an_error() {
+    let r = rejected(&[("INPUT_ROLLBACK-ON-FAILURE", "true")]);
+    assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    assert!(r.errors[0].message.contains("add `wait: true`"));
+    ok(&[
+        ("INPUT_ROLLBACK-ON-FAILURE", "true"),
+        ("INPUT_WAIT", "true"),
+    ]);
+    ok(&[
+        ("INPUT_ROLLBACK-ON-FAILURE", "true"),
+        ("INPUT_PERCENTAGE-STEPS", "10,100"),
+        ("INPUT_PERCENTAGE", ""),
+    ]);
+}
+
+#[test]
+fn percentage_steps_and_a_percentage_label_are_an_error() {
+    let r = rejected(&[
+        ("INPUT_PERCENTAGE-STEPS", "10,100"),
+        ("INPUT_PERCENTAGE", ""),
+        ("INPUT_PERCENTAGE-FROM-LABEL", "canary:"),
+    ]);
+    assert!(
+        r.errors.iter().any(|e| e
+            .message
+            .contains("`percentage-from-label` both set the percentage")),
+        "{:?}",
+        r.errors
+    );
 }
 
 #[test]

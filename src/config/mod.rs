@@ -17,6 +17,7 @@ pub mod version;
 use chrono::{DateTime, Utc};
 
 use crate::base::error::InputProblem;
+use crate::base::text::shown;
 use crate::base::values::parse_bool;
 use crate::ci::context::BuildContext;
 use crate::ci::env::Env;
@@ -60,17 +61,39 @@ pub struct Rejected {
     pub warnings: Vec<InputProblem>,
 }
 
+/// An input the action does not have: near a real one it is an error (as written, the real
+/// one would keep its default: a `percentge: 20` would publish 100%); far from every one it is
+/// a warning, as GitHub itself gives for an action's unknown inputs.
+fn read_unknown(r: &mut Reader<'_>, unknown: spec::Unknown) {
+    let key = shown(&unknown.key);
+    let problem = match unknown.near {
+        Some(near) => InputProblem::new(
+            "inputs",
+            UNKNOWN_INPUT,
+            format!("`{key}` is not an input of esa-publish; did you mean `{near}`? As written it is ignored, so `{near}` is not set by it."),
+        ),
+        None => InputProblem::new(
+            "inputs",
+            UNKNOWN_INPUT,
+            format!("`{key}` is not an input of esa-publish; it is ignored"),
+        ),
+    };
+    match unknown.near {
+        Some(_) => r.errors.push(problem),
+        None => r.warnings.push(problem),
+    }
+}
+
+/// The title of an input the action does not have.
+pub const UNKNOWN_INPUT: &str = "UnknownInput";
+
 /// Reads and validates every input. `now` decides whether a start time is in the past.
 ///
 /// Returns every error at once, so one red run shows everything to fix.
 pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
     let mut r = Reader::new(env);
     for unknown in spec::unknown_inputs(env) {
-        r.warnings.push(InputProblem::new(
-            "inputs",
-            "UnknownInput",
-            format!("{unknown} is set but is not an input of this action; it is ignored (typo?)"),
-        ));
+        read_unknown(&mut r, unknown);
     }
     let publish::Read {
         settings: mut publish,

@@ -72,15 +72,19 @@ pub fn read_publish(r: &mut Reader<'_>, now: DateTime<Utc>) -> Read {
     if region_publish && regions.is_empty() && r.get("regions").is_none() {
         r.error("regions", "input `regions` is required with `publish-type: region`: list at least one region, e.g. `jiangsu,zhejiang`");
     }
+    // Regions on a percentage publish would be ignored, and every region would get the
+    // version: a mistake that widens the publish is an error, not a warning.
     if !region_publish && r.get("publish-type").is_none_or(|t| t == "percentage") {
-        if !regions.is_empty() {
-            r.warn("regions", "input `regions` only applies to `publish-type: region`; the service ignores it for a percentage publish, so it is not sent");
-            regions.clear();
+        for (input, given) in [
+            ("regions", !regions.is_empty()),
+            ("full-release", full_release.is_some()),
+        ] {
+            if given {
+                r.error(input, format!("input `{input}` only applies to `publish-type: region`: without it the service ignores `{input}` and publishes to every region. Add `publish-type: region`, or remove `{input}`"));
+            }
         }
-        if full_release.is_some() {
-            r.warn("full-release", "input `full-release` only applies to `publish-type: region`; the service ignores it for a percentage publish, so it is not sent");
-            full_release = None;
-        }
+        regions.clear();
+        full_release = None;
     }
 
     let settings = match (app_id, publish_env) {

@@ -66,7 +66,13 @@ pub fn read_rollout(r: &mut Reader<'_>, percentage_given: bool) -> RolloutSettin
             "input `percentage-steps` and input `percentage` both set the percentage: keep one",
         );
     }
-    RolloutSettings {
+    if !steps.is_empty() && r.get("percentage-from-label").is_some() {
+        r.error(
+            "percentage-steps",
+            "input `percentage-steps` and input `percentage-from-label` both set the percentage, and the steps would win over the label: keep one",
+        );
+    }
+    let settings = RolloutSettings {
         wait: r.parsed("wait", parse_bool).unwrap_or(false),
         wait_timeout: r
             .parsed("wait-timeout", |v| {
@@ -92,5 +98,10 @@ pub fn read_rollout(r: &mut Reader<'_>, percentage_given: bool) -> RolloutSettin
                 other => Err(format!("must be `fail` or `wait`, not `{}`", shown(other))),
             })
             .unwrap_or(IfBusy::Fail),
+    };
+    // A rollback needs a failure to see: without following, nothing would ever be rolled back.
+    if settings.rollback_on_failure && !settings.follows() {
+        r.error("rollback-on-failure", "input `rollback-on-failure` acts only when the rollout is followed, and this run does not follow it: add `wait: true` (or `percentage-steps`), or nothing is checked and nothing is ever rolled back");
     }
+    settings
 }

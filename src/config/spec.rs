@@ -85,13 +85,55 @@ pub const INPUTS: &[InputSpec] = &[
     input("dotenv-file", "also write the outputs as NAME=value lines to this file"),
 ];
 
-/// `INPUT_*` and `PLUGIN_*` variables that match no input: most often a typo.
-pub fn unknown_inputs(env: &Env) -> Vec<String> {
+/// An `INPUT_*` or `PLUGIN_*` variable that matches no input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unknown {
+    /// The key as the user wrote it under `with:` (the variable's name less its prefix, in
+    /// lower case).
+    pub key: String,
+    /// The input it is a typo of, when one is close: `percentge` → `percentage`.
+    pub near: Option<&'static str>,
+}
+
+/// How many edits (an insertion, a deletion, a change or a swap of neighbours) a name may be
+/// from an input's and still be taken for a typo of it: 2 for names of 8 characters or more,
+/// 1 for shorter ones.
+fn typo_distance(name: &str) -> usize {
+    if name.len() >= 8 {
+        2
+    } else {
+        1
+    }
+}
+
+/// The input `key` is a typo of, if one is close (hyphens and underscores count the same).
+fn nearest(key: &str) -> Option<&'static str> {
+    let key = key.replace('_', "-");
+    INPUTS
+        .iter()
+        .map(|i| (strsim::osa_distance(&key, i.name), i.name))
+        .filter(|(d, name)| *d <= typo_distance(name).min(typo_distance(&key)))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, name)| name)
+}
+
+/// `INPUT_*` and `PLUGIN_*` variables that match no input, each with the input it is a typo
+/// of when one is close.
+pub fn unknown_inputs(env: &Env) -> Vec<Unknown> {
     let known: Vec<String> = INPUTS.iter().flat_map(|i| spellings(i.name)).collect();
     env.names()
         .filter(|k| {
             (k.starts_with("INPUT_") || k.starts_with("PLUGIN_")) && !known.iter().any(|n| n == k)
         })
-        .map(str::to_string)
+        .map(|k| {
+            let key = k
+                .trim_start_matches("INPUT_")
+                .trim_start_matches("PLUGIN_")
+                .to_ascii_lowercase();
+            Unknown {
+                near: nearest(&key),
+                key,
+            }
+        })
         .collect()
 }
