@@ -4,11 +4,13 @@
 # Builds the action and the stand-in, starts the stand-in on 127.0.0.1, and runs the action the
 # way the Actions runner does (INPUT_* variables with hyphens kept, GITHUB_OUTPUT and
 # GITHUB_STEP_SUMMARY files, the commit and run variables):
-#   1. deploys a freshly built image to staging with nothing made by hand: a version is made from
+#   1. a mistake is refused before anything is sent (`percentge: 20` instead of `percentage`);
+#   2. a freshly built image goes to staging with nothing made by hand: a version is made from
 #      what staging serves with the new image swapped in, waited for, published and followed;
-#   2. re-runs that same step: the version it made is found by name and reused, not made twice;
-#   3. publishes an existing version by its ID, signed with v3 and then with v2.
-# Then it shows the outputs file, the job summary and what the stand-in received and verified.
+#   3. the same step re-run finds the version it made and reuses it;
+#   4. that same version is promoted to prod in steps (20% → 100%), signed with v2 this time.
+# After each run it prints the step's outputs as `name = value`; at the end, the last job
+# summary and what the stand-in received and verified.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,52 +22,62 @@ url=$standin_url
 echo "== the ESA stand-in listens on $url"
 
 export GITHUB_OUTPUT="$work/output" GITHUB_STEP_SUMMARY="$work/summary"
-: >"$GITHUB_OUTPUT"
-: >"$GITHUB_STEP_SUMMARY"
 common=(
   "INPUT_APP-ID=app-880688675783790001"
-  "INPUT_PUBLISH-ENV=staging"
   "INPUT_ACCESS-KEY-ID=LTAIstandinDemoKey"
   "INPUT_ACCESS-KEY-SECRET=standin-demo-secret"
   "INPUT_ENDPOINT=$url"
-  "INPUT_WAIT=true"
   "INPUT_POLL-INTERVAL=200ms"
   "GITHUB_REPOSITORY=acme/shop"
   "GITHUB_SHA=1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d"
   "GITHUB_RUN_ID=9876543210"
 )
+
+# Prints the outputs file as `name = value` (the runner's heredoc form, read back).
+show_outputs() {
+  awk '
+    !block && /<</ { split($0, a, "<<"); name = a[1]; delim = a[2]; value = ""; n = 0; block = 1; next }
+    block && $0 == delim { printf "  %s = %s\n", name, value; block = 0; next }
+    block { value = (n++ ? value "\\n" : "") $0 }
+  ' "$GITHUB_OUTPUT"
+}
+
+# step TITLE VAR=value...: runs the action once with fresh output and summary files.
+step() {
+  local title=$1
+  shift
+  echo
+  echo "== $title"
+  : >"$GITHUB_OUTPUT"
+  : >"$GITHUB_STEP_SUMMARY"
+  env "${common[@]}" "$@" ./target/debug/esa-publish
+  echo "-- outputs"
+  show_outputs
+}
+
+echo
+echo "== a typo is refused, and nothing is sent: percentge: 20"
+: >"$GITHUB_OUTPUT"
+if env "${common[@]}" "INPUT_PUBLISH-ENV=prod" "INPUT_VERSION-ID=ver-000000000000000001" \
+  "INPUT_PERCENTGE=20" ./target/debug/esa-publish; then
+  echo "the typo was not refused" >&2
+  exit 1
+fi
+echo "-- exit code 1; the stand-in received $(grep -c ' -> ' "$work/standin.log" || true) requests"
+
+image="registry.example.com/shop/web:2.0.0"
 for attempt in 1 2; do
-  echo
-  echo "== esa-publish, image: registry.example.com/shop/web:2.0.0 (run attempt $attempt)"
-  env "${common[@]}" \
-    "INPUT_IMAGE=registry.example.com/shop/web:2.0.0" \
-    "GITHUB_RUN_ATTEMPT=$attempt" \
-    ./target/debug/esa-publish
+  step "image $image to staging, followed (run attempt $attempt)" \
+    "INPUT_PUBLISH-ENV=staging" "INPUT_IMAGE=$image" "INPUT_WAIT=true" "GITHUB_RUN_ATTEMPT=$attempt"
 done
+version=$(awk '/^version-id<</ { getline; print; exit }' "$GITHUB_OUTPUT")
 
-for signature in v3 v2; do
-  echo
-  echo "== esa-publish, signature-version: $signature"
-  env \
-    "INPUT_APP-ID=app-880688675783790001" \
-    "INPUT_VERSION-ID=ver-879626371616510001" \
-    "INPUT_PUBLISH-ENV=staging" \
-    "INPUT_PERCENTAGE=100" \
-    "INPUT_REMARKS=demo: spaces * + ~ & = 中文" \
-    "INPUT_ACCESS-KEY-ID=LTAIstandinDemoKey" \
-    "INPUT_ACCESS-KEY-SECRET=standin-demo-secret" \
-    "INPUT_ENDPOINT=$url" \
-    "INPUT_SIGNATURE-VERSION=$signature" \
-    "INPUT_WAIT=true" \
-    "INPUT_POLL-INTERVAL=200ms" \
-    ./target/debug/esa-publish
-done
+step "promote $version to prod in steps, signature v2" \
+  "INPUT_PUBLISH-ENV=prod" "INPUT_VERSION-ID=$version" "INPUT_PERCENTAGE-STEPS=20,100" \
+  "INPUT_STEP-WAIT=1s" "INPUT_ROLLBACK-ON-FAILURE=true" "INPUT_SIGNATURE-VERSION=v2"
 
 echo
-echo "== \$GITHUB_OUTPUT"
-cat "$GITHUB_OUTPUT"
-echo
-echo "== \$GITHUB_STEP_SUMMARY"
+echo "== the job summary of the last run (\$GITHUB_STEP_SUMMARY)"
 cat "$GITHUB_STEP_SUMMARY"
 echo "== what the stand-in received (each signature verified independently)"
 cat "$work/standin.log"

@@ -16,6 +16,7 @@ pub mod progress;
 pub mod record;
 pub mod report;
 pub mod sign_in;
+pub mod summary;
 pub mod words;
 
 use std::io::Write;
@@ -28,8 +29,9 @@ pub use crate::app::outputs::OUTPUTS;
 use crate::app::outputs::{rollout_outputs, set_outputs, unwritten, version_outputs};
 use crate::app::outputs::{CREDENTIAL_SOURCE, REQUEST_ID, SKIPPED};
 use crate::app::record::Record;
-use crate::app::report::Outcome;
+use crate::app::summary::{summary, Outcome, Summary};
 use crate::base::error::{Error, InputProblem};
+use crate::base::text::shown;
 use crate::ci::env::Env;
 use crate::ci::event::{self, Gate, LabelRules};
 use crate::ci::runner::{Level, Runner};
@@ -68,22 +70,8 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
         Ok(config) => config,
         Err(rejected) => return reject(&mut runner, rejected.warnings, rejected.errors),
     };
-    match gate {
-        Err(problem) => return reject(&mut runner, config.warnings, vec![problem]),
-        Ok(Gate::Publish {
-            percentage: Some((percentage, label)),
-        }) => {
-            runner.log(&format!(
-                "the label `{label}` sets the percentage to {percentage}%{}",
-                config
-                    .publish
-                    .percentage
-                    .map(|p| format!(" (input `percentage` said {p}%)"))
-                    .unwrap_or_default()
-            ));
-            config.publish.percentage = Some(percentage);
-        }
-        Ok(_) => {}
+    if let Err(problem) = gate.and_then(|gate| labelled(env, gate, &mut config, &mut runner)) {
+        return reject(&mut runner, config.warnings, vec![problem]);
     }
     for w in &config.warnings {
         runner.annotate(Level::Warning, w.code, &w.message);
@@ -100,11 +88,13 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
             if let Some(id) = failed.request_id().or(record.request_id.as_deref()) {
                 set_outputs(&mut runner, &[(REQUEST_ID, id.to_string())]);
             }
-            let written = runner.append_summary(&report::summary(
-                Some(&config),
-                &Outcome::Failed(&failed),
-                Some(&record),
-            ));
+            let warnings = runner.warnings().to_vec();
+            let written = runner.append_summary(&summary(&Summary {
+                config: Some(&config),
+                outcome: Outcome::Failed(&failed),
+                record: Some(&record),
+                warnings: &warnings,
+            }));
             unwritten(&mut runner, written);
             1
         }
@@ -127,6 +117,44 @@ fn gate(env: &Env) -> Result<Gate, InputProblem> {
     )
 }
 
+/// Applies a label's percentage. With `percentage-from-label` and no such label, the run
+/// needs `percentage` to fall back on: without it the publish would go to 100%, the opposite
+/// of what a canary label is for.
+fn labelled<W: Write>(
+    env: &Env,
+    gate: Gate,
+    config: &mut Config,
+    runner: &mut Runner<W>,
+) -> Result<(), InputProblem> {
+    match gate {
+        Gate::Publish {
+            percentage: Some((percentage, label)),
+        } => {
+            runner.log(&format!(
+                "the label `{label}` sets the percentage to {percentage}%{}",
+                config
+                    .publish
+                    .percentage
+                    .map(|p| format!(" (input `percentage` said {p}%)"))
+                    .unwrap_or_default()
+            ));
+            config.publish.percentage = Some(percentage);
+            Ok(())
+        }
+        _ => match LabelRules::from_env(env).percentage_prefix {
+            Some(prefix) if config.publish.percentage.is_none() => Err(InputProblem::new(
+                "percentage-from-label",
+                PERCENTAGE_LABEL_MISSING,
+                format!("input `percentage-from-label`: no `{}<n>` label sets the percentage on this run, and without `percentage` it would publish to 100%. Set `percentage` as the fallback, or gate the step on the label with `require-label`", shown(&prefix)),
+            )),
+            _ => Ok(()),
+        },
+    }
+}
+
+/// The title of a canary run that no label gave a percentage.
+pub const PERCENTAGE_LABEL_MISSING: &str = "PercentageLabelMissing";
+
 /// Reports invalid inputs: every warning and error, then exit 1. Nothing was sent.
 fn reject<W: Write>(
     runner: &mut Runner<W>,
@@ -141,7 +169,13 @@ fn reject<W: Write>(
     }
     let failed = Failed::Error(Error::Inputs(errors));
     runner.log(&format!("esa-publish: {}", failed.message()));
-    let _ = runner.append_summary(&report::summary(None, &Outcome::Failed(&failed), None));
+    let warnings = runner.warnings().to_vec();
+    let _ = runner.append_summary(&summary(&Summary {
+        config: None,
+        outcome: Outcome::Failed(&failed),
+        record: None,
+        warnings: &warnings,
+    }));
     1
 }
 
@@ -170,7 +204,13 @@ fn skip<W: Write>(env: &Env, runner: &mut Runner<W>, reason: &str) -> i32 {
         &format!("esa-publish skipped: {reason}"),
     );
     let _ = runner.set_output(SKIPPED, "true");
-    let _ = runner.append_summary(&report::summary(None, &Outcome::Skipped(reason), None));
+    let warnings = runner.warnings().to_vec();
+    let _ = runner.append_summary(&summary(&Summary {
+        config: None,
+        outcome: Outcome::Skipped(reason),
+        record: None,
+        warnings: &warnings,
+    }));
     0
 }
 
@@ -207,11 +247,17 @@ async fn publish<W: Write>(
     // failure, since a red step invites "re-run failed jobs", which would publish again.
     let written = runner.set_output(REQUEST_ID, request_id.as_deref().unwrap_or(""));
     unwritten(runner, written);
-    let outcome = Outcome::Published {
-        request_id: request_id.as_deref(),
-        answer_lost: record.answer_lost,
-    };
-    let written = runner.append_summary(&report::summary(Some(config), &outcome, Some(record)));
+    let warnings = runner.warnings().to_vec();
+    let written = runner.append_summary(&summary(&Summary {
+        config: Some(config),
+        outcome: Outcome::Published {
+            request_id: request_id.as_deref(),
+            answer_lost: record.answer_lost,
+            followed: config.rollout.follows(),
+        },
+        record: Some(record),
+        warnings: &warnings,
+    }));
     unwritten(runner, written);
     runner.log(&report::published_line(config, record));
     Ok(())

@@ -188,12 +188,24 @@ fn secrets_are_scrubbed_from_every_channel_in_every_encoding() {
 
 #[test]
 fn markdown_cells_cannot_break_the_table_or_inject_html() {
+    // Entities, not backslash escapes: GitHub shows a backslash as it is inside code, and the
+    // summary must show no stray `\` (the cells' text reads as written).
     assert_eq!(
         markdown_cell("a|b\nc<script>&`"),
-        "a\\|b c&lt;script&gt;&amp;\\`"
+        "a&#124;b c&lt;script&gt;&amp;&#96;"
     );
     assert_eq!(
         markdown_cell("*x* _y_ ~z~ [l](u) \\"),
-        "\\*x\\* \\_y\\_ \\~z\\~ \\[l\\](u) \\\\"
+        "&#42;x&#42; &#95;y&#95; &#126;z&#126; &#91;l&#93;(u) &#92;"
     );
+    // The text's own code spans render as code inside the table.
+    assert_eq!(
+        markdown_cell("set `wait-timeout` or `if-busy: wait`"),
+        "set <code>wait-timeout</code> or <code>if-busy: wait</code>"
+    );
+    assert_eq!(markdown_cell("a `b` c ` d"), "a <code>b</code> c &#96; d");
+    assert_eq!(code_cell("ver-1|x_y"), "<code>ver-1&#124;x&#95;y</code>");
+    for text in ["`a|b`", "x\\`y`", "**`*`**"] {
+        assert!(!markdown_cell(text).contains('\\'), "{text}");
+    }
 }

@@ -5,11 +5,16 @@ use std::io::Write;
 use crate::app::deploying::deploy;
 use crate::app::failure::Failed;
 use crate::app::narrate::made_from;
+use crate::app::outputs::{set_outputs, VERSION_ID, VERSION_NAME};
 use crate::app::record::Record;
-use crate::app::report::{self, Outcome};
+use crate::app::report;
+use crate::app::summary::{summary, Outcome, Summary};
+use crate::app::words;
 use crate::base::error::Error;
+use crate::base::values::show_duration;
 use crate::ci::runner::Runner;
 use crate::config::credentials::Plan;
+use crate::config::rollout::IfBusy;
 use crate::config::version::{Template, VersionSource};
 use crate::config::Config;
 use crate::deploy::event::{Outcome as Deployment, Prepared};
@@ -25,11 +30,12 @@ pub const PLACEHOLDER_ID: &str = "DRYRUN-PLACEHOLDER-ID";
 /// The version ID a dry run signs the publish with when the version does not exist yet.
 pub const TO_BE_MADE: &str = "ver-to-be-made-by-this-run";
 
-/// Shows the dry run: what reads (with AccessKey credentials) find about the version, and the
-/// signed request that would be sent. Nothing is written.
+/// Shows the dry run: what reads (with AccessKey credentials) find about the version, the
+/// plan of steps, and the signed request that would be sent first. Nothing is written.
 pub async fn dry_run<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<(), Failed> {
-    let prepared = read(config, runner).await?;
-    show(config, runner, prepared.as_ref())?;
+    let mut record = Record::default();
+    let prepared = read(config, runner, &mut record).await?;
+    show(config, runner, prepared.as_ref(), &record.calls)?;
     Ok(())
 }
 
@@ -38,6 +44,7 @@ pub async fn dry_run<W: Write>(config: &Config, runner: &mut Runner<W>) -> Resul
 async fn read<W: Write>(
     config: &Config,
     runner: &mut Runner<W>,
+    record: &mut Record,
 ) -> Result<Option<Prepared>, Failed> {
     let credentials = match (&config.version, &config.credentials) {
         (VersionSource::Id(_), _) => return Ok(None),
@@ -49,13 +56,73 @@ async fn read<W: Write>(
         credentials,
         config.signature_version,
     )?;
-    let mut record = Record::default();
     Ok(
-        match deploy(&client, config, runner, &mut record, Mode::Prepare).await? {
+        match deploy(&client, config, runner, record, Mode::Prepare).await? {
             Deployment::Prepared(prepared) => Some(prepared),
             Deployment::Deployed => None,
         },
     )
+}
+
+/// The steps the run would take, one line each.
+fn plan_lines(config: &Config, version_id: &str) -> Vec<String> {
+    let r = &config.rollout;
+    let busy = match r.if_busy {
+        IfBusy::Fail => "stop if another publish or a rollback is under way",
+        IfBusy::Wait => "wait while another publish or a rollback is under way",
+    };
+    let mut lines = vec![format!(
+        "read the app's status first (the publish lock: {busy})"
+    )];
+    let steps: Vec<Option<u8>> = match r.steps.is_empty() {
+        true => vec![config.publish.percentage],
+        false => r.steps.iter().copied().map(Some).collect(),
+    };
+    let total = steps.len();
+    for (i, share) in steps.iter().enumerate() {
+        let follow = match r.follows() {
+            true => format!(
+                ", then follow it until it serves (within {})",
+                show_duration(r.wait_timeout)
+            ),
+            false => "; not followed (`wait` is off)".to_string(),
+        };
+        lines.push(format!(
+            "step {}/{total}: publish {version_id} at {}{follow}",
+            i + 1,
+            words::share(*share)
+        ));
+        if i + 1 < total && !r.step_wait.is_zero() {
+            lines.push(format!("bake {} (`step-wait`)", show_duration(r.step_wait)));
+        }
+    }
+    if r.rollback_on_failure {
+        lines.push(
+            "if a step fails: roll back to the version that serves now (`rollback-on-failure`)"
+                .into(),
+        );
+    }
+    lines
+}
+
+/// The version's outputs a dry run can set: its ID when it is known, its name when it is.
+fn version_outputs<W: Write>(runner: &mut Runner<W>, config: &Config, prepared: Option<&Prepared>) {
+    let (id, name) = match (prepared, &config.version) {
+        (_, VersionSource::Id(id)) => (Some(id.as_str()), None),
+        (Some(Prepared::Ready(c)), _) => (Some(c.version_id.as_str()), c.name.as_deref()),
+        (Some(Prepared::Creating { version_id, name }), _) => {
+            (Some(version_id.as_str()), Some(name.as_str()))
+        }
+        (_, source) => (None, source.name()),
+    };
+    let mut outputs = Vec::new();
+    if let Some(id) = id {
+        outputs.push((VERSION_ID, id.to_string()));
+    }
+    if let Some(name) = name {
+        outputs.push((VERSION_NAME, name.to_string()));
+    }
+    set_outputs(runner, &outputs);
 }
 
 /// Prints the plan and the signed request, and writes the summary.
@@ -63,6 +130,7 @@ fn show<W: Write>(
     config: &Config,
     runner: &mut Runner<W>,
     prepared: Option<&Prepared>,
+    reads: &[&'static str],
 ) -> Result<(), Error> {
     let (version_id, version_lines) = version_plan(config, prepared);
     if !version_lines.is_empty() {
@@ -72,12 +140,58 @@ fn show<W: Write>(
         }
         runner.end_group();
     }
+    runner.group("Dry run: the plan");
+    for line in plan_lines(config, &version_id) {
+        runner.log(&line);
+    }
+    runner.end_group();
+    show_request(config, runner, &version_id)?;
+    version_outputs(runner, config, prepared);
+    let found = Record {
+        version: match prepared {
+            Some(Prepared::Ready(c)) => Some(c.clone()),
+            _ => None,
+        },
+        ..Record::default()
+    };
+    let warnings = runner.warnings().to_vec();
+    runner.append_summary(&summary(&Summary {
+        config: Some(config),
+        outcome: Outcome::DryRun { reads },
+        record: Some(&found),
+        warnings: &warnings,
+    }))?;
+    let what = match reads.len() {
+        0 => "nothing was sent".to_string(),
+        n => format!(
+            "{n} read call(s) were made ({}), and nothing was changed",
+            reads.join(", ")
+        ),
+    };
+    runner.log(&format!(
+        "Dry run: would publish {version_id} of {} to {} ({}); {what}",
+        config.publish.app_id,
+        config.publish.publish_env.as_str(),
+        report::rollout(config)
+    ));
+    Ok(())
+}
+
+/// The first step's signed request, as it would go on the wire: the signature withheld, the
+/// AccessKey ID masked as everywhere else.
+fn show_request<W: Write>(
+    config: &Config,
+    runner: &mut Runner<W>,
+    version_id: &str,
+) -> Result<(), Error> {
     let (credentials, note) = signer(config);
-    let request = publish_request(
-        &config
-            .publish
-            .request(&version_id, config.publish.percentage),
-    );
+    let first = config
+        .rollout
+        .steps
+        .first()
+        .copied()
+        .or(config.publish.percentage);
+    let request = publish_request(&config.publish.request(version_id, first));
     let signed = prepare(
         &request,
         &config.endpoint,
@@ -94,31 +208,19 @@ fn show<W: Write>(
     if let Some((_, sig)) = signed.path_and_query.split_once("&Signature=") {
         runner.add_secret(sig);
     }
-    runner.group("Dry run: the signed request that would be sent (nothing is sent)");
+    let masked = |line: String| match &config.credentials {
+        Plan::Static(c, _) => line.replace(&c.access_key_id, &c.redacted_id()),
+        _ => line,
+    };
+    runner.group("Dry run: the signed request of the first step (nothing is sent)");
     runner.log(&note);
     for line in report::dry_run_lines(config, &config.endpoint.base_url(), &signed) {
-        runner.log(&line);
+        runner.log(&masked(line));
+    }
+    if config.rollout.steps.len() > 1 {
+        runner.log("each later step sends the same request with its own Percentage");
     }
     runner.end_group();
-    // What the reads found, for the summary's version rows.
-    let found = Record {
-        version: match prepared {
-            Some(Prepared::Ready(c)) => Some(c.clone()),
-            _ => None,
-        },
-        ..Record::default()
-    };
-    runner.append_summary(&report::summary(
-        Some(config),
-        &Outcome::DryRun,
-        Some(&found),
-    ))?;
-    runner.log(&format!(
-        "Dry run: would publish {version_id} of {} to {} ({}); nothing was sent",
-        config.publish.app_id,
-        config.publish.publish_env.as_str(),
-        report::rollout(config)
-    ));
     Ok(())
 }
 

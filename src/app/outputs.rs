@@ -32,7 +32,7 @@ const PREVIOUS_VERSION: &str = "previous-version";
 const ROLLBACK_REQUEST_ID: &str = "rollback-request-id";
 const REGIONS: &str = "regions";
 pub const VERSION_ID: &str = "version-id";
-const VERSION_NAME: &str = "version-name";
+pub const VERSION_NAME: &str = "version-name";
 const VERSION_CREATED: &str = "version-created";
 
 /// A runner file that could not be written once calls were made: a warning, never what decides

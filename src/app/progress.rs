@@ -9,6 +9,7 @@ use crate::app::words::{share, Context};
 use crate::base::text::clock_text;
 use crate::ci::runner::{Level, Runner};
 use crate::deploy::driver::Observer;
+use crate::deploy::engine::Request;
 use crate::deploy::event::Event;
 use crate::esa::client;
 
@@ -95,5 +96,9 @@ impl<W: Write> Observer for Progress<'_, W> {
 
     fn client(&mut self, event: &client::Event) {
         log_event(self.runner, event);
+    }
+
+    fn calling(&mut self, request: &Request) {
+        self.record.calls.push(request.action());
     }
 }

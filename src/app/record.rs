@@ -46,6 +46,8 @@ pub struct Record {
     pub timeline: Vec<Moment>,
     /// The shares over time, with the steps, a rollback or a failure marked.
     pub chart: Vec<ChartPoint>,
+    /// The API actions of the calls made, in order.
+    pub calls: Vec<&'static str>,
 }
 
 impl Record {

@@ -1,50 +1,43 @@
-//! What a person reads: the one-line log of a publish, the job summary in Markdown, and the dry-run listing of a signed request (pure text, no I/O).
+//! The lines a person reads about the publish: how it rolls out (`20% → 100%, bake 3s`), the last line of a run, and the dry-run listing of a signed request (pure text, no I/O).
 
-use crate::app::chart::mermaid;
-use crate::app::failure::Failed;
-use crate::app::record::{Moment, Record};
-use crate::base::error::Error;
-use crate::base::text::clock_text;
-use crate::ci::runner::markdown_cell;
-use crate::config::version::{Template, VersionSource};
+use crate::app::record::Record;
+use crate::base::values::show_duration;
+use crate::config::version::VersionSource;
 use crate::config::Config;
 use crate::deploy::event::Chosen;
 use crate::esa::model::{PublishType, SignatureVersion};
-use crate::esa::signing::{format_timestamp, SignedRequest};
+use crate::esa::signing::SignedRequest;
 
-/// How the run ended, for the summary.
-pub enum Outcome<'a> {
-    /// `answer_lost`: the publish's answer was lost and the status confirmed it, so its
-    /// RequestId is unknown.
-    Published {
-        request_id: Option<&'a str>,
-        answer_lost: bool,
-    },
-    DryRun,
-    Skipped(&'a str),
-    Failed(&'a Failed),
-}
-
-/// `20%`, `regions jiangsu, zhejiang (full release)`, …
+/// How the publish rolls out: `20%`, `20% → 50% → 100%, bake 5m`, `100%, the service's
+/// default)`, `regions jiangsu, zhejiang at 20%, full release`.
 pub fn rollout(config: &Config) -> String {
     let p = &config.publish;
-    let pct = p
-        .percentage
-        .map(|n| format!("{n}%"))
-        .unwrap_or_else(|| "100% (default)".into());
+    let r = &config.rollout;
+    let shares = if r.steps.is_empty() {
+        p.percentage
+            .map(|n| format!("{n}%"))
+            .unwrap_or_else(|| "100%, the service's default".into())
+    } else {
+        let steps: Vec<String> = r.steps.iter().map(|s| format!("{s}%")).collect();
+        let bake = match r.step_wait.is_zero() {
+            true => "no bake between steps".to_string(),
+            false => format!("bake {}", show_duration(r.step_wait)),
+        };
+        format!("{}, {bake}", steps.join(" → "))
+    };
     match p.publish_type {
         Some(PublishType::Region) => {
             let full = match p.full_release {
                 Some(true) => ", full release",
                 _ => "",
             };
-            format!("regions {} at {pct}{full}", p.regions.join(", "))
+            format!("regions {} at {shares}{full}", p.regions.join(", "))
         }
-        _ => pct,
+        _ => shares,
     }
 }
 
-fn signature_name(v: SignatureVersion) -> &'static str {
+pub fn signature_name(v: SignatureVersion) -> &'static str {
     match v {
         SignatureVersion::V3 => "v3 (ACS3-HMAC-SHA256)",
         SignatureVersion::V2 => "v2 (HMAC-SHA1)",
@@ -60,7 +53,8 @@ pub fn version_id<'a>(config: &'a Config, chosen: Option<&'a Chosen>) -> &'a str
     }
 }
 
-/// The human log line of a successful publish.
+/// The last log line of a run that went through: published when it was followed to the end,
+/// accepted when the service took it and nobody watched it roll out.
 pub fn published_line(config: &Config, record: &Record) -> String {
     let p = &config.publish;
     let request_id = match (&record.request_id, record.answer_lost) {
@@ -68,163 +62,18 @@ pub fn published_line(config: &Config, record: &Record) -> String {
         (None, true) => "unknown (the answer was lost; the app's status confirmed the publish)",
         (None, false) => "(none given)",
     };
-    format!(
-        "Published {} of {} to {} ({}), RequestId {}",
+    let what = format!(
+        "{} of {} to {} ({}), RequestId {request_id}",
         version_id(config, record.version.as_ref()),
         p.app_id,
         p.publish_env.as_str(),
         rollout(config),
-        request_id
-    )
-}
-
-/// Where the version came from, which it is, its name and whether this run made it.
-fn version_rows(c: &Config, chosen: Option<&Chosen>) -> Vec<(&'static str, String)> {
-    let code = |text: &str| format!("`{}`", markdown_cell(text));
-    let mut rows = Vec::new();
-    let id = version_id(c, chosen);
-    rows.push((
-        "Version",
-        if id.is_empty() {
-            "not known yet".to_string()
-        } else {
-            code(id)
-        },
-    ));
-    if let Some(name) = chosen.and_then(|v| v.name.as_deref()).or(c.version.name()) {
-        rows.push(("Version name", code(name)));
+    );
+    if config.rollout.follows() {
+        format!("Published {what}")
+    } else {
+        format!("Accepted: the service took the publish of {what}. It was not followed (`wait` is off), so whether it serves is not known here")
     }
-    let source = match &c.version {
-        VersionSource::Id(_) => None,
-        VersionSource::Named(_) => Some("found by its name".to_string()),
-        VersionSource::New {
-            template: Template::Image { image, base, .. },
-            ..
-        } => Some(format!(
-            "image {} on {}",
-            code(&image.text),
-            base.as_deref()
-                .map(code)
-                .unwrap_or_else(|| "the version the environment served".into())
-        )),
-        VersionSource::New {
-            template: Template::Spec { path, .. },
-            ..
-        } => Some(format!("spec file {}", code(path))),
-    };
-    if let Some(source) = source {
-        rows.push(("Version source", source));
-    }
-    if let (Some(v), VersionSource::New { .. }) = (chosen, &c.version) {
-        rows.push((
-            "Version created",
-            if v.created {
-                "yes, by this run".to_string()
-            } else {
-                "no: it existed already (re-run), so it was reused".to_string()
-            },
-        ));
-    }
-    rows
-}
-
-/// The job summary: what was asked, how it ended, and the rollout's timeline.
-pub fn summary(
-    config: Option<&Config>,
-    outcome: &Outcome<'_>,
-    deployment: Option<&Record>,
-) -> String {
-    let version = deployment.and_then(|d| d.version.as_ref());
-    let timeline: &[Moment] = deployment.map(|d| d.timeline.as_slice()).unwrap_or(&[]);
-    let heading = match outcome {
-        Outcome::Published { .. } => "✅ esa-publish: published".to_string(),
-        Outcome::DryRun => "🧪 esa-publish: dry run (nothing was sent)".to_string(),
-        Outcome::Skipped(reason) => format!("⏭️ esa-publish: skipped: {}", markdown_cell(reason)),
-        Outcome::Failed(e) => format!("❌ esa-publish: failed ({})", markdown_cell(&e.title())),
-    };
-    let mut rows: Vec<(&str, String)> = Vec::new();
-    if let Some(c) = config {
-        let p = &c.publish;
-        rows.push(("App", format!("`{}`", markdown_cell(&p.app_id))));
-        rows.extend(version_rows(c, version));
-        rows.push(("Environment", p.publish_env.as_str().to_string()));
-        rows.push(("Rollout", markdown_cell(&rollout(c))));
-        rows.push((
-            "Start time",
-            p.start_time
-                .map(format_timestamp)
-                .unwrap_or_else(|| "now".into()),
-        ));
-        if let Some(r) = &p.remarks {
-            rows.push(("Remarks", markdown_cell(r)));
-        }
-        rows.push(("Endpoint", markdown_cell(&c.endpoint.base_url())));
-        rows.push(("Signature", signature_name(c.signature_version).to_string()));
-        if let Some(source) = c.credentials.source() {
-            rows.push(("Credentials", source.as_str().to_string()));
-        }
-    }
-    let request_id = match outcome {
-        Outcome::Published { request_id, .. } => *request_id,
-        Outcome::Failed(e) => e.request_id(),
-        Outcome::DryRun | Outcome::Skipped(_) => None,
-    };
-    if let Some(id) = request_id {
-        rows.push(("RequestId", format!("`{}`", markdown_cell(id))));
-    } else if let Outcome::Published {
-        answer_lost: true, ..
-    } = outcome
-    {
-        rows.push((
-            "RequestId",
-            "unknown: the publish's answer was lost, and the app's status confirmed that it took effect".into(),
-        ));
-    }
-    if let Outcome::Failed(failed) = outcome {
-        match failed.input_error() {
-            Some(Error::Inputs(problems)) => {
-                for p in problems {
-                    rows.push((
-                        "Input error",
-                        markdown_cell(&format!("{}: {}", p.code, p.message)),
-                    ));
-                }
-            }
-            _ => rows.push(("Error", markdown_cell(&failed.message()))),
-        }
-    }
-    let mut md = format!("### {heading}\n\n| | |\n|---|---|\n");
-    for (k, v) in rows {
-        md.push_str(&format!("| {k} | {v} |\n"));
-    }
-    md.push('\n');
-    if !timeline.is_empty() {
-        md.push_str("#### Timeline\n\n");
-        let title = match config {
-            Some(c) => format!(
-                "{} on {}",
-                version_id(c, version),
-                c.publish.publish_env.as_str()
-            ),
-            None => "the rollout".into(),
-        };
-        if let Some(chart) =
-            deployment.and_then(|d| mermaid(&d.chart, &format!("{title}: percentage serving")))
-        {
-            md.push_str(&chart);
-            md.push('\n');
-        }
-        md.push_str("| time | event |\n|---|---|\n");
-        for m in timeline {
-            md.push_str(&format!(
-                "| {} | {} |\n",
-                clock_text(m.at),
-                markdown_cell(&m.text)
-            ));
-        }
-        md.push('\n');
-    }
-    md
 }
 
 /// The dry-run listing: the request as it would go on the wire. The caller's runner scrubs

@@ -135,6 +135,8 @@ pub struct Runner<W: Write> {
     debug: bool,
     /// Text that must never be printed, in every encoding it could appear in.
     secrets: Vec<String>,
+    /// Every warning annotated so far (title, message), scrubbed, for the summary.
+    warnings: Vec<(String, String)>,
 }
 
 impl<W: Write> Runner<W> {
@@ -162,7 +164,13 @@ impl<W: Write> Runner<W> {
             debug: env.var("RUNNER_DEBUG") == Some("1")
                 || env.var("ESA_PUBLISH_DEBUG") == Some("1"),
             secrets: Vec::new(),
+            warnings: Vec::new(),
         }
+    }
+
+    /// The warnings annotated so far: (title, message), scrubbed.
+    pub fn warnings(&self) -> &[(String, String)] {
+        &self.warnings
     }
 
     /// Gives back the stdout writer (for tests that capture it).
@@ -230,9 +238,13 @@ impl<W: Write> Runner<W> {
         let _ = writeln!(self.out, "{line}");
     }
 
-    /// An annotation (error, warning, notice), escaped.
+    /// An annotation (error, warning, notice), escaped. Warnings are kept for the summary.
     pub fn annotate(&mut self, level: Level, title: &str, message: &str) {
         let (title, message) = (self.scrub(title), self.scrub(message));
+        if level == Level::Warning {
+            self.warnings
+                .push((title.trim().to_string(), message.clone()));
+        }
         let line = if self.commands {
             annotation(level, &title, &message)
         } else {
@@ -326,24 +338,57 @@ fn append(path: &PathBuf, text: &str, what: &str) -> Result<(), Error> {
         })
 }
 
-/// Makes text safe inside a Markdown table cell: no line breaks, no `|`, no HTML, and no
-/// emphasis or links made from the text's own punctuation.
-pub fn markdown_cell(text: &str) -> String {
-    let mut cell = String::with_capacity(text.len());
+/// Text inside a table cell, with each character that Markdown or the table would read
+/// written as an HTML entity instead of a backslash escape (which GitHub shows as it is inside
+/// code): no line breaks, no `|`, no HTML, no emphasis, links or code of the text's own.
+fn cell_text(text: &str, cell: &mut String) {
     for c in text.chars() {
         match c {
-            '|' => cell.push_str("\\|"),
+            '|' => cell.push_str("&#124;"),
             '<' => cell.push_str("&lt;"),
             '>' => cell.push_str("&gt;"),
             '&' => cell.push_str("&amp;"),
-            '`' | '*' | '_' | '~' | '[' | ']' | '\\' => {
-                cell.push('\\');
-                cell.push(c);
-            }
+            '`' => cell.push_str("&#96;"),
+            '*' => cell.push_str("&#42;"),
+            '_' => cell.push_str("&#95;"),
+            '~' => cell.push_str("&#126;"),
+            '[' => cell.push_str("&#91;"),
+            ']' => cell.push_str("&#93;"),
+            '\\' => cell.push_str("&#92;"),
             '\r' | '\n' => cell.push(' '),
             c if c.is_control() => cell.push('\u{FFFD}'),
             c => cell.push(c),
         }
     }
+}
+
+/// Makes text safe inside a Markdown table cell (see `cell_text`); a span the text itself
+/// quotes in backticks (`` `wait-timeout` ``) becomes `<code>…</code>`, which renders inside
+/// a table on GitHub where a code span with escapes would not.
+pub fn markdown_cell(text: &str) -> String {
+    let mut cell = String::with_capacity(text.len());
+    let parts: Vec<&str> = text.split('`').collect();
+    // An odd number of backticks leaves the last one unpaired: it stays a plain backtick.
+    let unpaired = parts.len().is_multiple_of(2);
+    for (i, part) in parts.iter().enumerate() {
+        if unpaired && i + 1 == parts.len() {
+            cell.push_str("&#96;");
+            cell_text(part, &mut cell);
+        } else if i % 2 == 1 {
+            cell.push_str("<code>");
+            cell_text(part, &mut cell);
+            cell.push_str("</code>");
+        } else {
+            cell_text(part, &mut cell);
+        }
+    }
+    cell
+}
+
+/// `text` as code inside a table cell: `<code>…</code>`.
+pub fn code_cell(text: &str) -> String {
+    let mut cell = String::from("<code>");
+    cell_text(text, &mut cell);
+    cell.push_str("</code>");
     cell
 }

@@ -88,6 +88,8 @@ pub trait Observer {
     fn event(&mut self, at: Duration, event: &Event);
     /// A report of the API client: an attempt, a retry.
     fn client(&mut self, event: &client::Event);
+    /// A call the engine asked for, about to be made.
+    fn calling(&mut self, request: &Request);
 }
 
 /// Makes one call the engine asked for.
@@ -138,6 +140,7 @@ pub async fn drive<E: Esa, T: Time>(
             Action::Done(result) => return result,
             Action::Sleep(duration) => time.sleep(duration).await,
             Action::Call(request) => {
+                observer.calling(&request);
                 reply = Some(call(esa, &request, &mut |e| observer.client(e)).await)
             }
         }

@@ -54,6 +54,21 @@ pub enum Request {
     },
 }
 
+impl Request {
+    /// The API action the call makes.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Request::Status(_) => "GetEdgeContainerAppStatus",
+            Request::StagingStatus(_) => "GetEdgeContainerStagingDeployStatus",
+            Request::FindVersion { .. } => "ListEdgeContainerAppVersions",
+            Request::GetVersion { .. } => "GetEdgeContainerAppVersion",
+            Request::CreateVersion { .. } => "CreateEdgeContainerAppVersion",
+            Request::Publish { .. } => "PublishEdgeContainerAppVersion",
+            Request::Rollback { .. } => "RollbackEdgeContainerAppVersion",
+        }
+    }
+}
+
 /// What a call returned.
 #[derive(Debug, Clone)]
 pub enum Reply {

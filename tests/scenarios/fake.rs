@@ -513,4 +513,5 @@ impl Observer for Seen {
         self.0.push((at, event.clone()));
     }
     fn client(&mut self, _: &client::Event) {}
+    fn calling(&mut self, _: &esa_publish::deploy::engine::Request) {}
 }

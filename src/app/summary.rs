@@ -1,0 +1,218 @@
+//! The job summary in Markdown: what was asked, how it ended (published, accepted, a dry run, skipped, failed), the warnings, and when the rollout was followed its chart and timeline.
+
+use crate::app::chart::mermaid;
+use crate::app::failure::Failed;
+use crate::app::record::Record;
+use crate::app::report::{rollout, signature_name, version_id};
+use crate::base::error::Error;
+use crate::base::text::clock_text;
+use crate::ci::runner::{code_cell, markdown_cell};
+use crate::config::version::{Template, VersionSource};
+use crate::config::Config;
+use crate::deploy::event::Chosen;
+use crate::esa::signing::format_timestamp;
+
+/// How the run ended.
+pub enum Outcome<'a> {
+    /// The service took the publish: `followed` when the run watched it serve. `answer_lost`:
+    /// the answer was lost and the status confirmed the publish, so its RequestId is unknown.
+    Published {
+        request_id: Option<&'a str>,
+        answer_lost: bool,
+        followed: bool,
+    },
+    /// A dry run, with the read calls it made (nothing was changed).
+    DryRun {
+        reads: &'a [&'static str],
+    },
+    Skipped(&'a str),
+    Failed(&'a Failed),
+}
+
+/// Everything the summary is made from.
+pub struct Summary<'a> {
+    pub config: Option<&'a Config>,
+    pub outcome: Outcome<'a>,
+    pub record: Option<&'a Record>,
+    /// The warnings the run annotated: (title, message).
+    pub warnings: &'a [(String, String)],
+}
+
+type Rows = Vec<(&'static str, String)>;
+
+fn heading(outcome: &Outcome<'_>) -> String {
+    match outcome {
+        Outcome::Published { followed: true, .. } => "✅ esa-publish: published".into(),
+        Outcome::Published {
+            followed: false, ..
+        } => "📨 esa-publish: accepted".into(),
+        Outcome::DryRun { reads: [] } => "🧪 esa-publish: dry run (nothing was sent)".into(),
+        Outcome::DryRun { .. } => {
+            "🧪 esa-publish: dry run (reads only: nothing was changed)".into()
+        }
+        Outcome::Skipped(reason) => format!("⏭️ esa-publish: skipped: {}", markdown_cell(reason)),
+        Outcome::Failed(e) => format!("❌ esa-publish: failed ({})", markdown_cell(&e.title())),
+    }
+}
+
+/// Where the version came from, which it is, its name and whether this run made it.
+fn version_rows(c: &Config, chosen: Option<&Chosen>, rows: &mut Rows) {
+    let id = version_id(c, chosen);
+    rows.push((
+        "Version",
+        match id.is_empty() {
+            true => "not known yet".to_string(),
+            false => code_cell(id),
+        },
+    ));
+    if let Some(name) = chosen.and_then(|v| v.name.as_deref()).or(c.version.name()) {
+        rows.push(("Version name", code_cell(name)));
+    }
+    let source = match &c.version {
+        VersionSource::Id(_) => None,
+        VersionSource::Named(_) => Some("found by its name".to_string()),
+        VersionSource::New {
+            template: Template::Image { image, base, .. },
+            ..
+        } => Some(format!(
+            "image {} on {}",
+            code_cell(&image.text),
+            base.as_deref()
+                .map(code_cell)
+                .unwrap_or_else(|| "the version the environment served".into())
+        )),
+        VersionSource::New {
+            template: Template::Spec { path, .. },
+            ..
+        } => Some(format!("spec file {}", code_cell(path))),
+    };
+    if let Some(source) = source {
+        rows.push(("Version source", source));
+    }
+    if let (Some(v), VersionSource::New { .. }) = (chosen, &c.version) {
+        let created = match v.created {
+            true => "yes, by this run",
+            false => "no: it existed already (re-run), so it was reused",
+        };
+        rows.push(("Version created", created.to_string()));
+    }
+}
+
+/// What was asked: the app, the version, where and how.
+fn asked_rows(c: &Config, chosen: Option<&Chosen>, rows: &mut Rows) {
+    let p = &c.publish;
+    rows.push(("App", code_cell(&p.app_id)));
+    version_rows(c, chosen, rows);
+    rows.push(("Environment", p.publish_env.as_str().to_string()));
+    rows.push(("Rollout", markdown_cell(&rollout(c))));
+    let start = p.start_time.map(format_timestamp);
+    rows.push(("Start time", start.unwrap_or_else(|| "now".into())));
+    if let Some(r) = &p.remarks {
+        rows.push(("Remarks", markdown_cell(r)));
+    }
+    rows.push(("Endpoint", markdown_cell(&c.endpoint.base_url())));
+    rows.push(("Signature", signature_name(c.signature_version).to_string()));
+    if let Some(source) = c.credentials.source() {
+        rows.push(("Credentials", source.as_str().to_string()));
+    }
+}
+
+/// How it ended: the RequestId, what is known of the rollout, the reads of a dry run, the
+/// error.
+fn outcome_rows(outcome: &Outcome<'_>, rows: &mut Rows) {
+    let request_id = match outcome {
+        Outcome::Published { request_id, .. } => *request_id,
+        Outcome::Failed(e) => e.request_id(),
+        Outcome::DryRun { .. } | Outcome::Skipped(_) => None,
+    };
+    match (request_id, outcome) {
+        (Some(id), _) => rows.push(("RequestId", code_cell(id))),
+        (None, Outcome::Published { answer_lost: true, .. }) => rows.push((
+            "RequestId",
+            "unknown: the publish's answer was lost, and the app's status confirmed that it took effect".into(),
+        )),
+        _ => {}
+    }
+    match outcome {
+        Outcome::Published { followed: false, .. } => rows.push((
+            "Outcome",
+            markdown_cell("accepted by the service; not followed (`wait` is off), so whether the version is published and serving is not known here"),
+        )),
+        Outcome::DryRun { reads } if !reads.is_empty() => {
+            let reads: Vec<String> = reads.iter().map(|r| code_cell(r)).collect();
+            rows.push(("Reads", reads.join(", ")));
+        }
+        Outcome::Failed(failed) => match failed.input_error() {
+            Some(Error::Inputs(problems)) => rows.extend(problems.iter().map(|p| {
+                let text = format!("{}: {}", p.code, p.message);
+                ("Input error", markdown_cell(&text))
+            })),
+            _ => rows.push(("Error", markdown_cell(&failed.message()))),
+        },
+        _ => {}
+    }
+}
+
+/// The warnings, one bullet each.
+fn warnings(list: &[(String, String)]) -> String {
+    if list.is_empty() {
+        return String::new();
+    }
+    let mut md = "#### Warnings\n\n".to_string();
+    for (title, message) in list {
+        md.push_str(&format!(
+            "- **{}**: {}\n",
+            markdown_cell(title),
+            markdown_cell(message)
+        ));
+    }
+    md.push('\n');
+    md
+}
+
+/// The chart and the timeline of a followed rollout.
+fn timeline(config: Option<&Config>, record: &Record) -> String {
+    let mut md = "#### Timeline\n\n".to_string();
+    let title = match config {
+        Some(c) => format!(
+            "{} on {}",
+            version_id(c, record.version.as_ref()),
+            c.publish.publish_env.as_str()
+        ),
+        None => "the rollout".into(),
+    };
+    if let Some(chart) = mermaid(&record.chart, &format!("{title}: percentage serving")) {
+        md.push_str(&chart);
+        md.push('\n');
+    }
+    md.push_str("| time | event |\n|---|---|\n");
+    for m in &record.timeline {
+        md.push_str(&format!(
+            "| {} | {} |\n",
+            clock_text(m.at),
+            markdown_cell(&m.text)
+        ));
+    }
+    md.push('\n');
+    md
+}
+
+/// The job summary.
+pub fn summary(s: &Summary<'_>) -> String {
+    let mut rows = Rows::new();
+    if let Some(c) = s.config {
+        asked_rows(c, s.record.and_then(|r| r.version.as_ref()), &mut rows);
+    }
+    outcome_rows(&s.outcome, &mut rows);
+    let mut md = format!("### {}\n\n| | |\n|---|---|\n", heading(&s.outcome));
+    for (k, v) in rows {
+        md.push_str(&format!("| {k} | {v} |\n"));
+    }
+    md.push('\n');
+    md.push_str(&warnings(s.warnings));
+    let followed = s.config.is_some_and(|c| c.rollout.follows());
+    if let Some(record) = s.record.filter(|r| followed && !r.timeline.is_empty()) {
+        md.push_str(&timeline(s.config, record));
+    }
+    md
+}
