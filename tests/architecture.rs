@@ -232,59 +232,6 @@ fn edges(files: &BTreeMap<String, String>) -> (BTreeMap<Vec<String>, String>, Ed
     (names, edges)
 }
 
-/// Every string literal outside comments, with its line: `"…"`, raw `r#"…"#` and byte
-/// strings, escapes left as written. Char literals and lifetimes are stepped over.
-fn string_literals(text: &str) -> Vec<(usize, String)> {
-    let chars: Vec<char> = text.chars().collect();
-    let (mut found, mut line, mut i) = (Vec::new(), 1, 0);
-    let at = |i: usize| chars.get(i).copied().unwrap_or('\0');
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\n' {
-            line += 1;
-        }
-        if c == '/' && at(i + 1) == '/' {
-            while i < chars.len() && chars[i] != '\n' {
-                i += 1;
-            }
-            continue;
-        }
-        if c == '\'' {
-            // A char literal ('x', '\n', '"'); a lifetime has no closing quote nearby.
-            let end = if at(i + 1) == '\\' { i + 3 } else { i + 2 };
-            i = if at(end) == '\'' { end + 1 } else { i + 1 };
-            continue;
-        }
-        let raw = c == 'r' && (at(i + 1) == '"' || at(i + 1) == '#');
-        if c == '"' || raw {
-            let start_line = line;
-            let mut j = i + usize::from(raw);
-            let hashes = chars[j..].iter().take_while(|c| **c == '#').count();
-            j += hashes + 1;
-            let mut literal = String::new();
-            while j < chars.len() {
-                let d = chars[j];
-                if d == '"'
-                    && (raw || chars[j - 1] != '\\' || chars[j - 2] == '\\')
-                    && chars[j + 1..].iter().take_while(|c| **c == '#').count() >= hashes
-                {
-                    break;
-                }
-                if d == '\n' {
-                    line += 1;
-                }
-                literal.push(d);
-                j += 1;
-            }
-            found.push((start_line, literal));
-            i = j + 1 + hashes;
-            continue;
-        }
-        i += 1;
-    }
-    found
-}
-
 /// Each function of the text longer than `max` lines: its first line and length.
 fn long_functions(text: &str, max: usize) -> Vec<(usize, usize)> {
     let lines: Vec<&str> = text.lines().collect();
@@ -322,6 +269,7 @@ fn long_functions(text: &str, max: usize) -> Vec<(usize, usize)> {
 
 /// The deploy layer's own rules: no text for people, and short functions.
 fn deploy_violations(file: &str, text: &str) -> Vec<String> {
+    use support::string_literals;
     let code = &text[..text.find("#[cfg(test)]").unwrap_or(text.len())];
     let mut found: Vec<String> = string_literals(code)
         .into_iter()

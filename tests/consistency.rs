@@ -257,41 +257,153 @@ fn example_workflows_use_only_declared_inputs() {
     assert!(count >= 5, "the examples use the action {count} times");
 }
 
+/// The README and every page under `docs/`, with their names.
+fn documentation() -> Vec<(String, String)> {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let mut pages = vec![(
+        "README.md".to_string(),
+        std::fs::read_to_string(format!("{root}/README.md")).unwrap(),
+    )];
+    let mut docs: Vec<_> = std::fs::read_dir(format!("{root}/docs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    docs.sort();
+    for path in docs {
+        let name = format!("docs/{}", path.file_name().unwrap().to_string_lossy());
+        pages.push((name, std::fs::read_to_string(path).unwrap()));
+    }
+    pages
+}
+
+/// Each `steps.<id>.outputs.<name>` in a block that uses the action must name an output (a
+/// job's `needs.<job>.outputs.<name>` is the workflow's own).
+fn check_outputs(source: &str, body: &str) {
+    if !body.contains("OWNER/esa-publish") {
+        return;
+    }
+    for (at, _) in body.match_indices(".outputs.") {
+        let before = &body[..at];
+        let reference_start = before
+            .rfind(|c: char| c.is_whitespace() || c == '{')
+            .map_or(0, |i| i + 1);
+        if !before[reference_start..].starts_with("steps.") {
+            continue;
+        }
+        let name: String = body[at + 9..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
+        assert!(
+            OUTPUTS.contains(&name.as_str()) || name == "bin",
+            "{source}: output `{name}` does not exist"
+        );
+    }
+}
+
 #[test]
-fn readme_yaml_snippets_parse_and_use_only_declared_inputs_and_outputs() {
-    let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+fn documentation_yaml_snippets_parse_and_use_only_declared_inputs_and_outputs() {
     let mut count = 0;
     let mut other_ci = 0;
     let inputs = section(&action(), "inputs");
-    for (i, block) in readme.split("```yaml\n").skip(1).enumerate() {
-        let body = block.split("\n```").next().unwrap();
-        let docs = YamlLoader::load_from_str(body)
-            .unwrap_or_else(|e| panic!("README yaml block {i} does not parse: {e}\n{body}"));
-        count += check_steps(&format!("README yaml block {i}"), &docs);
-        other_ci += docs
-            .iter()
-            .map(|d| check_other_ci_names(&format!("README yaml block {i}"), d, &inputs))
-            .sum::<usize>();
-        for output in body
-            .match_indices(".outputs.")
-            .map(|(at, _)| &body[at + 9..])
-        {
-            let name: String = output
-                .chars()
-                .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-                .collect();
-            if body.contains("OWNER/esa-publish") {
-                assert!(
-                    OUTPUTS.contains(&name.as_str()) || name == "bin",
-                    "README yaml block {i}: output `{name}` does not exist"
-                );
-            }
+    for (page, text) in documentation() {
+        for (i, block) in text.split("```yaml\n").skip(1).enumerate() {
+            let source = format!("{page} yaml block {i}");
+            let body = block.split("\n```").next().unwrap();
+            let docs = YamlLoader::load_from_str(body)
+                .unwrap_or_else(|e| panic!("{source} does not parse: {e}\n{body}"));
+            count += check_steps(&source, &docs);
+            other_ci += docs
+                .iter()
+                .map(|d| check_other_ci_names(&source, d, &inputs))
+                .sum::<usize>();
+            check_outputs(&source, body);
         }
     }
-    assert!(count >= 4, "the README uses the action {count} times");
+    assert!(
+        count >= 4,
+        "the documentation uses the action {count} times"
+    );
     assert!(
         other_ci >= 10,
         "the other-CI snippets name {other_ci} inputs"
+    );
+}
+
+/// The names in the first column of the README's error table (`A`, `B.*`, …).
+fn documented_titles() -> Vec<String> {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("\n## Errors and what to do\n")
+        .expect("an error table");
+    readme[start..]
+        .lines()
+        .skip(2)
+        .take_while(|l| !l.starts_with("## "))
+        .filter_map(|l| l.strip_prefix("| "))
+        .filter_map(|l| l.split(" | ").next())
+        .flat_map(|cell| cell.split(", ").map(str::to_string).collect::<Vec<_>>())
+        .filter_map(|name| {
+            let name = name.split(" (").next().unwrap_or("").trim();
+            name.strip_prefix('`')?
+                .strip_suffix('`')
+                .map(str::to_string)
+        })
+        .collect()
+}
+
+/// A title's shape: `CamelCase`, maybe with dotted parts (`InvalidParameter.appid`).
+fn looks_like_title(s: &str) -> bool {
+    let mut parts = s.split('.');
+    let first = parts.next().unwrap_or("");
+    first.starts_with(|c: char| c.is_ascii_uppercase())
+        && first.chars().all(|c| c.is_ascii_alphanumeric())
+        && first.chars().any(|c| c.is_ascii_lowercase())
+        && parts.all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+#[test]
+fn every_title_the_action_uses_is_in_the_readme_error_table() {
+    // Where titles are written: the error type and its advice, the inputs' codes, the CI
+    // host's, the deployment's failures, and the app's warnings and notices.
+    let scanned = |f: &str| {
+        ["config/", "ci/"].iter().any(|p| f.starts_with(p))
+            || [
+                "base/error.rs",
+                "base/advice.rs",
+                "deploy/failure.rs",
+                "app.rs",
+                "app/narrate.rs",
+                "app/outputs.rs",
+            ]
+            .contains(&f)
+    };
+    let mut titles = std::collections::BTreeSet::new();
+    for (file, text) in support::rust_sources().iter().filter(|(f, _)| scanned(f)) {
+        let code = &text[..text.find("#[cfg(test)]").unwrap_or(text.len())];
+        for (_, literal) in support::string_literals(code) {
+            if looks_like_title(&literal) {
+                titles.insert((literal, file.clone()));
+            }
+        }
+    }
+    assert!(titles.len() >= 40, "found only {} titles", titles.len());
+    let documented = documented_titles();
+    let covers = |title: &str| {
+        documented.iter().any(|d| match d.strip_suffix(".*") {
+            Some(prefix) => title == prefix || title.starts_with(&format!("{prefix}.")),
+            None => d == title,
+        })
+    };
+    let missing: Vec<String> = titles
+        .iter()
+        .filter(|(t, _)| !covers(t))
+        .map(|(t, f)| format!("{t} (src/{f})"))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "titles missing from the README's error table: {missing:?}"
     );
 }

@@ -179,7 +179,7 @@ impl Failure {
         match (self.kind.code(), &self.cause) {
             (Some(code), _) => code.to_string(),
             (None, Some(cause)) => cause.title(),
-            (None, None) => "DeployFailed".to_string(),
+            (None, None) => "SystemError".to_string(),
         }
     }
 
