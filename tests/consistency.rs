@@ -407,3 +407,31 @@ fn every_title_the_action_uses_is_in_the_readme_error_table() {
         "titles missing from the README's error table: {missing:?}"
     );
 }
+
+#[test]
+fn the_readme_stays_short_and_links_the_depth() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let lines = readme.lines().count();
+    assert!(
+        lines <= 450,
+        "README.md has {lines} lines; move depth to docs/"
+    );
+    for page in [
+        "reliability",
+        "credentials",
+        "other-ci",
+        "releases",
+        "performance",
+        "development",
+    ] {
+        let link = format!("(docs/{page}.md)");
+        assert!(readme.contains(&link), "the README does not link {link}");
+        let path = format!("{}/docs/{page}.md", env!("CARGO_MANIFEST_DIR"));
+        assert!(std::path::Path::new(&path).exists(), "{path} is missing");
+    }
+    assert!(
+        readme.contains("`step-wait: 10` is ten seconds"),
+        "durations say a bare number is seconds"
+    );
+}

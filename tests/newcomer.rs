@@ -101,6 +101,19 @@ fn a_staged_rollout_is_reported_as_its_steps() {
         "{last}"
     );
     assert!(!r.summary.contains("(default)") && !r.stdout.contains("(default)"));
+    // A bare number is seconds, as the README's Inputs say.
+    let r = run(
+        &s,
+        &[
+            ("INPUT_PERCENTAGE-STEPS", "20,100"),
+            ("INPUT_STEP-WAIT", "1"),
+        ],
+    );
+    assert!(
+        r.summary.contains("| Rollout | 20% → 100%, bake 1s |"),
+        "{}",
+        r.summary
+    );
 }
 
 #[test]
