@@ -9,6 +9,7 @@ pub mod chart;
 pub mod cli;
 pub mod deploying;
 pub mod dry_run;
+pub mod explain;
 pub mod failure;
 pub mod narrate;
 pub mod outputs;
@@ -26,7 +27,9 @@ use chrono::Utc;
 use crate::app::deploying::deploy;
 use crate::app::failure::Failed;
 pub use crate::app::outputs::OUTPUTS;
-use crate::app::outputs::{rollout_outputs, set_outputs, unwritten, version_outputs};
+use crate::app::outputs::{
+    aftercare_outputs, rollout_outputs, set_outputs, unwritten, version_outputs,
+};
 use crate::app::outputs::{CREDENTIAL_SOURCE, REQUEST_ID, SKIPPED};
 use crate::app::record::Record;
 use crate::app::summary::{summary, Outcome, Summary};
@@ -81,6 +84,9 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
     let result = publish(&config, &mut runner, &mut record).await;
     version_outputs(&mut runner, &record);
     rollout_outputs(&mut runner, &record);
+    if !config.dry_run {
+        aftercare_outputs(&mut runner, &record, config.aftercare.keep_versions);
+    }
     match result {
         Ok(()) => 0,
         Err(failed) => {

@@ -111,7 +111,10 @@ fn keyless_sign_in_publishes_with_the_sts_credentials_for_v3_and_v2() {
                 "GitHubIdToken",
                 "AssumeRoleWithOIDC",
                 "GetEdgeContainerAppStatus",
-                "PublishEdgeContainerAppVersion"
+                "PublishEdgeContainerAppVersion",
+                // Then where it runs: the app's domain, staging's addresses.
+                "GetEdgeContainerApp",
+                "GetEdgeContainerStagingDeployStatus"
             ]
         );
         assert_eq!(got[0].query_params["audience"], "sts.aliyuncs.com");
@@ -242,9 +245,10 @@ fn sources_and_their_precedence() {
         assert_eq!(r.code, 0, "{source}: {}", r.stdout);
         assert_eq!(r.outputs()["credential-source"], source, "{changes:?}");
         let got = &s.requests()[before..];
+        // Each success ends with where it runs: the app's domain, staging's addresses.
         assert_eq!(
             got.len(),
-            requests,
+            requests + 2,
             "{source}: {:?}",
             got.iter().map(|g| &g.action).collect::<Vec<_>>()
         );
@@ -381,7 +385,9 @@ fn a_transient_id_token_failure_is_retried() {
             "GitHubIdToken",
             "AssumeRoleWithOIDC",
             "GetEdgeContainerAppStatus",
-            "PublishEdgeContainerAppVersion"
+            "PublishEdgeContainerAppVersion",
+            "GetEdgeContainerApp",
+            "GetEdgeContainerStagingDeployStatus"
         ]
     );
     assert!(

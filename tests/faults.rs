@@ -321,7 +321,9 @@ fn a_reset_before_the_publish_arrived_is_sent_again_after_the_settle_reads() {
             "PublishEdgeContainerAppVersion",
             "GetEdgeContainerAppStatus",
             "GetEdgeContainerAppStatus",
-            "PublishEdgeContainerAppVersion"
+            "PublishEdgeContainerAppVersion",
+            // Then where it runs: the app's domain (prod: no staging addresses).
+            "GetEdgeContainerApp"
         ]
     );
 }

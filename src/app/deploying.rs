@@ -36,10 +36,10 @@ pub async fn deploy<W: Write>(
     let live = Live {
         client,
         app_id: config.publish.app_id.clone(),
-        env: config.publish.publish_env,
         remarks: config.publish.remarks.clone(),
     };
-    let mut engine = Engine::new(Plan::new(config, mode));
+    let plan = Plan::new(config, mode).with_visibility(config.repository_private);
+    let mut engine = Engine::new(plan);
     let time = TokioTime::start();
     let mut progress = Progress {
         runner,

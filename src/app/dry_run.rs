@@ -35,7 +35,7 @@ pub const TO_BE_MADE: &str = "ver-to-be-made-by-this-run";
 pub async fn dry_run<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<(), Failed> {
     let mut record = Record::default();
     let prepared = read(config, runner, &mut record).await?;
-    show(config, runner, prepared.as_ref(), &record.calls)?;
+    show(config, runner, prepared.as_ref(), &record)?;
     Ok(())
 }
 
@@ -130,8 +130,9 @@ fn show<W: Write>(
     config: &Config,
     runner: &mut Runner<W>,
     prepared: Option<&Prepared>,
-    reads: &[&'static str],
+    read: &Record,
 ) -> Result<(), Error> {
+    let reads = read.calls.as_slice();
     let (version_id, version_lines) = version_plan(config, prepared);
     if !version_lines.is_empty() {
         runner.group("Dry run: the version (nothing is made)");
@@ -152,6 +153,7 @@ fn show<W: Write>(
             Some(Prepared::Ready(c)) => Some(c.clone()),
             _ => None,
         },
+        would_delete: read.would_delete.clone(),
         ..Record::default()
     };
     let warnings = runner.warnings().to_vec();

@@ -1,27 +1,13 @@
 //! The deployment's events as a person reads them: which go to the log as plain lines, which are timeline moments, which are warnings or debug lines, and their words.
 
+use crate::app::explain::explain;
 use crate::app::failure::what_failed;
-use crate::app::words::{busy, describe, rollback_id, share, Context};
+use crate::app::words::{busy, describe, rollback_id, share, Context, Said};
 use crate::base::text::clock_text;
 use crate::deploy::event::Evidence;
 use crate::deploy::event::{Change, Event, MadeFrom, Unsettled};
 use crate::esa::containers::AcrChange;
 use crate::esa::status::{AppStatus, VersionStatus};
-
-/// How an event is told.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Said {
-    /// A plain log line.
-    Line(String),
-    /// A timeline moment: logged with its time, and kept for the summary.
-    Moment(String),
-    /// A warning annotation.
-    Warning { title: &'static str, text: String },
-    /// A debug line.
-    Debug(String),
-    /// Nothing to say (the event only feeds the record or the chart).
-    Nothing,
-}
 
 fn or_none(text: &str) -> &str {
     if text.is_empty() {
@@ -174,7 +160,7 @@ fn before_steps(event: &Event) -> Option<Said> {
 
 /// Tells one event, about the run `c` describes.
 pub fn narrate(event: &Event, c: &Context) -> Said {
-    if let Some(said) = before_steps(event) {
+    if let Some(said) = before_steps(event).or_else(|| explain(event)) {
         return said;
     }
     let version = c.version.as_str();

@@ -20,6 +20,9 @@ pub const OUTPUTS: &[&str] = &[
     VERSION_ID,
     VERSION_NAME,
     VERSION_CREATED,
+    URL,
+    STAGING_IPS,
+    DELETED_VERSIONS,
 ];
 
 pub const REQUEST_ID: &str = "request-id";
@@ -33,6 +36,9 @@ const ROLLBACK_REQUEST_ID: &str = "rollback-request-id";
 const REGIONS: &str = "regions";
 pub const VERSION_ID: &str = "version-id";
 pub const VERSION_NAME: &str = "version-name";
+const URL: &str = "url";
+const STAGING_IPS: &str = "staging-ips";
+const DELETED_VERSIONS: &str = "deleted-versions";
 const VERSION_CREATED: &str = "version-created";
 
 /// A runner file that could not be written once calls were made: a warning, never what decides
@@ -84,6 +90,25 @@ pub fn rollout_outputs<W: Write>(runner: &mut Runner<W>, r: &Record) {
         outputs.push((PUBLISH_PERCENTAGE, s.publish_percentage.to_string()));
         outputs.push((DEPLOYED_VERSION, s.deployed_version.clone()));
         outputs.push((REGIONS, crate::esa::api::regions_json(&s.regions)));
+    }
+    set_outputs(runner, &outputs);
+}
+
+/// Where the app runs and what `keep-versions` deleted: `url` when a domain is bound,
+/// `staging-ips` when staging gave addresses (an output left unset reads as empty, as the
+/// README says), `deleted-versions` whenever `keep-versions` is on.
+pub fn aftercare_outputs<W: Write>(runner: &mut Runner<W>, r: &Record, keep_versions: u32) {
+    let mut outputs = Vec::new();
+    if let Some(Some(url)) = &r.url {
+        outputs.push((URL, url.clone()));
+    }
+    if let Some(ips) = r.staging_ips.as_ref().filter(|ips| !ips.is_empty()) {
+        let ips = serde_json::Value::from(ips.clone()).to_string();
+        outputs.push((STAGING_IPS, ips));
+    }
+    if keep_versions > 0 {
+        let ids: Vec<String> = r.deleted.iter().map(|v| v.version_id.clone()).collect();
+        outputs.push((DELETED_VERSIONS, serde_json::Value::from(ids).to_string()));
     }
     set_outputs(runner, &outputs);
 }

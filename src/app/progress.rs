@@ -3,9 +3,9 @@
 use std::io::Write;
 use std::time::Duration;
 
-use crate::app::narrate::{narrate, Said};
+use crate::app::narrate::narrate;
 use crate::app::record::Record;
-use crate::app::words::{share, Context};
+use crate::app::words::{share, Context, Said};
 use crate::base::text::clock_text;
 use crate::ci::runner::{Level, Runner};
 use crate::deploy::driver::Observer;
@@ -90,6 +90,13 @@ impl<W: Write> Observer for Progress<'_, W> {
             }
             Said::Warning { title, text } => self.runner.annotate(Level::Warning, title, &text),
             Said::Debug(text) => self.runner.debug(&text),
+            Said::Group { title, lines } => {
+                self.runner.group(&title);
+                for line in &lines {
+                    self.runner.log(line);
+                }
+                self.runner.end_group();
+            }
             Said::Nothing => {}
         }
     }

@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
-use crate::deploy::event::{Chosen, Event};
+use crate::deploy::event::{Chosen, Diagnosis, Event, Look};
 use crate::esa::status::AppStatus;
+use crate::esa::versions::Listed;
 
 /// One line of the rollout's timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,6 +49,17 @@ pub struct Record {
     pub chart: Vec<ChartPoint>,
     /// The API actions of the calls made, in order.
     pub calls: Vec<&'static str>,
+    /// What explains a failure, as read.
+    pub diagnosis: Vec<Diagnosis>,
+    /// Reads that explain or locate the app and failed: what, and why.
+    pub unread: Vec<(Look, String)>,
+    /// `https://` and the bound domain, once read (`Some(None)`: no domain is bound).
+    pub url: Option<Option<String>>,
+    /// Staging's addresses, after a staging deploy.
+    pub staging_ips: Option<Vec<String>>,
+    /// The versions `keep-versions` deleted (or, in a dry run, would delete).
+    pub deleted: Vec<Listed>,
+    pub would_delete: Option<Vec<Listed>>,
 }
 
 impl Record {
@@ -73,6 +85,12 @@ impl Record {
             Event::RolledBack { request_id, .. } => {
                 self.rollback_request_id = request_id.clone();
             }
+            Event::Diagnosis(d) => self.diagnosis.push(d.clone()),
+            Event::Unread { look, error } => self.unread.push((*look, error.to_string())),
+            Event::Url(url) => self.url = Some(url.clone()),
+            Event::StagingIps(ips) => self.staging_ips = Some(ips.clone()),
+            Event::Deleted { version, .. } => self.deleted.push(version.clone()),
+            Event::WouldDelete(versions) => self.would_delete = Some(versions.clone()),
             _ => {}
         }
     }

@@ -1,6 +1,7 @@
 //! The job summary in Markdown: what was asked, how it ended (published, accepted, a dry run, skipped, failed), the warnings, and when the rollout was followed its chart and timeline.
 
 use crate::app::chart::mermaid;
+use crate::app::explain;
 use crate::app::failure::Failed;
 use crate::app::record::Record;
 use crate::app::report::{rollout, signature_name, version_id};
@@ -9,8 +10,9 @@ use crate::base::text::clock_text;
 use crate::ci::runner::{code_cell, markdown_cell};
 use crate::config::version::{Template, VersionSource};
 use crate::config::Config;
-use crate::deploy::event::Chosen;
+use crate::deploy::event::{Chosen, Diagnosis};
 use crate::esa::signing::format_timestamp;
+use crate::esa::versions::Listed;
 
 /// How the run ended.
 pub enum Outcome<'a> {
@@ -153,6 +155,84 @@ fn outcome_rows(outcome: &Outcome<'_>, rows: &mut Rows) {
     }
 }
 
+/// Where the app runs and what `keep-versions` did.
+fn aftercare_rows(c: &Config, record: &Record, rows: &mut Rows) {
+    if let Some(Some(url)) = &record.url {
+        rows.push(("URL", code_cell(url)));
+    }
+    if let Some(ips) = record.staging_ips.as_ref().filter(|ips| !ips.is_empty()) {
+        let ips: Vec<String> = ips.iter().map(|ip| code_cell(ip)).collect();
+        rows.push(("Staging IPs", ips.join(", ")));
+    }
+    let ids = |versions: &[Listed]| match versions.is_empty() {
+        true => "none".to_string(),
+        false => versions
+            .iter()
+            .map(|v| code_cell(&v.version_id))
+            .collect::<Vec<_>>()
+            .join(", "),
+    };
+    if let Some(would) = &record.would_delete {
+        rows.push(("Would delete", ids(would)));
+    } else if c.aftercare.keep_versions > 0 && record.published {
+        rows.push(("Deleted versions", ids(&record.deleted)));
+    }
+}
+
+/// What explains a failure: the pod or the regions, the reads that failed, and the app's own
+/// log folded away (its text escaped, as everything in the summary is scrubbed).
+fn why(record: &Record) -> String {
+    if record.diagnosis.is_empty() && record.unread.is_empty() {
+        return String::new();
+    }
+    let mut md = "#### Why it failed\n\n".to_string();
+    let mut logs = None;
+    for d in &record.diagnosis {
+        let line = match d {
+            Diagnosis::Pod(p) => format!("the staging pod is {}", explain::pod(p)),
+            Diagnosis::Regions(r) => explain::regions(r),
+            Diagnosis::LogsWithheld { public } => explain::withheld(*public),
+            Diagnosis::Logs(lines) => {
+                logs = Some(lines);
+                continue;
+            }
+        };
+        md.push_str(&format!("- {}\n", markdown_cell(&line)));
+    }
+    for (_, error) in &record.unread {
+        md.push_str(&format!(
+            "- {}\n",
+            markdown_cell(&format!("could not read: {error}"))
+        ));
+    }
+    if let Some(lines) = logs {
+        md.push_str(&format!(
+            "\n<details><summary>{}</summary>\n\n<pre>\n",
+            markdown_cell(&explain::log_heading(lines.len()))
+        ));
+        for line in lines {
+            md.push_str(&html_text(&explain::log_line(line)));
+            md.push('\n');
+        }
+        md.push_str("</pre>\n\n</details>\n");
+    }
+    md.push('\n');
+    md
+}
+
+/// Text inside `<pre>`: HTML's own characters escaped, control characters replaced.
+fn html_text(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '<' => "&lt;".to_string(),
+            '>' => "&gt;".to_string(),
+            '&' => "&amp;".to_string(),
+            c if c.is_control() => "\u{FFFD}".to_string(),
+            c => c.to_string(),
+        })
+        .collect()
+}
+
 /// The warnings, one bullet each.
 fn warnings(list: &[(String, String)]) -> String {
     if list.is_empty() {
@@ -204,12 +284,18 @@ pub fn summary(s: &Summary<'_>) -> String {
         asked_rows(c, s.record.and_then(|r| r.version.as_ref()), &mut rows);
     }
     outcome_rows(&s.outcome, &mut rows);
+    if let (Some(c), Some(record)) = (s.config, s.record) {
+        aftercare_rows(c, record, &mut rows);
+    }
     let mut md = format!("### {}\n\n| | |\n|---|---|\n", heading(&s.outcome));
     for (k, v) in rows {
         md.push_str(&format!("| {k} | {v} |\n"));
     }
     md.push('\n');
     md.push_str(&warnings(s.warnings));
+    if let Some(record) = s.record {
+        md.push_str(&why(record));
+    }
     let followed = s.config.is_some_and(|c| c.rollout.follows());
     if let Some(record) = s.record.filter(|r| followed && !r.timeline.is_empty()) {
         md.push_str(&timeline(s.config, record));

@@ -52,3 +52,20 @@ pub fn rollback_id(request_id: Option<&str>, confirmed: bool) -> String {
         (None, false) => "(none)".into(),
     }
 }
+
+/// How an event is told.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Said {
+    /// A plain log line.
+    Line(String),
+    /// A timeline moment: logged with its time, and kept for the summary.
+    Moment(String),
+    /// A warning annotation.
+    Warning { title: &'static str, text: String },
+    /// A debug line.
+    Debug(String),
+    /// A collapsible group of lines (the app's own text: escaped and scrubbed when printed).
+    Group { title: String, lines: Vec<String> },
+    /// Nothing to say (the event only feeds the record or the chart).
+    Nothing,
+}

@@ -40,6 +40,14 @@ pub enum Gate {
     Skip(String),
 }
 
+/// Whether the repository is private, from the event payload at `GITHUB_EVENT_PATH`
+/// (`repository.private`); `None` when there is no payload or it does not say.
+pub fn repository_private(env: &Env) -> Option<bool> {
+    let path = env.var("GITHUB_EVENT_PATH").filter(|p| !p.is_empty())?;
+    let payload: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    payload.get("repository")?.get("private")?.as_bool()
+}
+
 /// The events whose payload carries a pull request with labels.
 fn is_pull_request_event(name: &str) -> bool {
     matches!(name, "pull_request" | "pull_request_target")

@@ -6,6 +6,7 @@
 //! (the environment it reads). It must not use `deploy` or `app`, and nothing below it may
 //! import its types.
 
+pub mod aftercare;
 pub mod connection;
 pub mod credentials;
 pub mod publish;
@@ -22,6 +23,7 @@ use crate::base::values::parse_bool;
 use crate::ci::context::BuildContext;
 use crate::ci::env::Env;
 use crate::ci::host::Host;
+use crate::config::aftercare::{read_aftercare, Aftercare};
 use crate::config::credentials::{read_credentials, Plan};
 use crate::config::reader::Reader;
 use crate::config::rollout::{read_rollout, RolloutSettings};
@@ -50,6 +52,10 @@ pub struct Config {
     pub retry: crate::esa::retry::Policy,
     /// Following the rollout: waiting, steps, rollback, the publish lock.
     pub rollout: RolloutSettings,
+    /// The app's log shown on failure, and the versions kept after a publish.
+    pub aftercare: Aftercare,
+    /// Whether the repository is private, as the event payload says (`None`: it does not).
+    pub repository_private: Option<bool>,
     /// Problems that do not stop the run, each tied to an input.
     pub warnings: Vec<InputProblem>,
 }
@@ -114,6 +120,7 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
     let retry = connection::read_retry(&mut r);
     let endpoint = connection::read_endpoint(&mut r);
     let rollout = read_rollout(&mut r, percentage.is_some());
+    let aftercare = read_aftercare(&mut r);
     let credentials = read_credentials(&mut r, env, dry_run);
     let export_credentials = r.parsed("export-credentials", parse_bool).unwrap_or(false);
     let sts_endpoint = connection::read_sts_endpoint(&mut r, env);
@@ -151,6 +158,8 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
             signature_version,
             dry_run,
             rollout,
+            aftercare,
+            repository_private: crate::ci::event::repository_private(env),
             retry,
             warnings: r.warnings,
         }),

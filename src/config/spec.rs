@@ -79,6 +79,8 @@ pub const INPUTS: &[InputSpec] = &[
     with_default("step-wait", "5m", "bake time between steps"),
     with_default("rollback-on-failure", "false", "true: roll back to the previous version when the rollout fails"),
     with_default("if-busy", "fail", "fail or wait when another publish is under way"),
+    with_default("logs-on-failure", "auto", "lines of the app's log shown when a rollout fails: auto (private repositories only), 0 (off) to 5000"),
+    with_default("keep-versions", "0", "after a publish, delete the oldest versions this action made so that this many remain (0 keeps all)"),
     input("require-label", "publish only if the pull request carries this label"),
     input("percentage-from-label", "a label <prefix><n> sets the percentage to n"),
     with_default("ci-system", "auto", "auto, github, gitlab, drone, woodpecker or plain"),

@@ -63,6 +63,9 @@ fn parse_name(value: &str) -> Result<String, String> {
     }
 }
 
+/// How every name this action makes starts: `keep-versions` deletes only versions with it.
+pub const GENERATED_PREFIX: &str = "esa-publish-";
+
 /// The default name of a new version: `<short commit>-<run>-<8 hex of what it is made of>`, so
 /// that a re-run of the same run finds the version it made, a new commit makes a new one, and
 /// two different images in one run do not collide.
@@ -92,7 +95,7 @@ pub fn default_name(context: &BuildContext, template: &Template) -> String {
         .filter(|c| c.is_ascii_alphanumeric())
         .collect();
     format!(
-        "esa-publish-{sha}-{run}-{}",
+        "{GENERATED_PREFIX}{sha}-{run}-{}",
         &hex_sha256(made_of.as_bytes())[..8]
     )
 }

@@ -11,7 +11,8 @@ use crate::deploy::event::{Event, Outcome};
 use crate::deploy::failure::Failure;
 use crate::deploy::io::{Budget, Reply, Request};
 use crate::esa::client;
-use crate::esa::model::PublishRequest;
+use crate::esa::diagnostics::{App, RegionReadiness};
+use crate::esa::model::{PublishEnv, PublishRequest};
 use crate::esa::status::{AppStatus, StagingStatus};
 use crate::esa::versions::{Created, Listed, Version};
 
@@ -21,9 +22,10 @@ pub type Log<'a> = &'a mut dyn FnMut(&client::Event);
 /// The ESA calls a deployment makes, for one app and environment. Each is bounded by its
 /// budget: no longer than `limit`, no more than `attempts` attempts.
 pub trait Esa {
-    /// GetEdgeContainerAppStatus.
+    /// GetEdgeContainerAppStatus for `env`.
     fn status(
         &self,
+        env: PublishEnv,
         budget: Budget,
         log: Log<'_>,
     ) -> impl Future<Output = Result<AppStatus, Error>>;
@@ -63,6 +65,34 @@ pub trait Esa {
         budget: Budget,
         log: Log<'_>,
     ) -> impl Future<Output = Result<Option<Listed>, Error>>;
+    /// ListEdgeContainerAppVersions, every page: all versions, the oldest first.
+    fn list_versions(
+        &self,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> impl Future<Output = Result<Vec<Listed>, Error>>;
+    /// DeleteEdgeContainerAppVersion: its RequestId.
+    fn delete_version(
+        &self,
+        version_id: &str,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> impl Future<Output = Result<Option<String>, Error>>;
+    /// GetEdgeContainerApp.
+    fn app(&self, budget: Budget, log: Log<'_>) -> impl Future<Output = Result<App, Error>>;
+    /// GetEdgeContainerAppResourceStatus: each region's replicas.
+    fn readiness(
+        &self,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> impl Future<Output = Result<Vec<RegionReadiness>, Error>>;
+    /// GetEdgeContainerLogs: the last `lines` lines of the app's container log.
+    fn logs(
+        &self,
+        lines: u32,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> impl Future<Output = Result<Vec<String>, Error>>;
     /// CreateEdgeContainerAppVersion.
     fn create_version(
         &self,
@@ -95,7 +125,14 @@ pub trait Observer {
 /// Makes one call the engine asked for.
 async fn call<E: Esa>(esa: &E, request: &Request, log: Log<'_>) -> Reply {
     match request {
-        Request::Status(budget) => Reply::Status(esa.status(*budget, log).await),
+        Request::Status { env, budget } => Reply::Status(esa.status(*env, *budget, log).await),
+        Request::ListVersions(budget) => Reply::Listed(esa.list_versions(*budget, log).await),
+        Request::DeleteVersion { version_id, budget } => {
+            Reply::Sent(esa.delete_version(version_id, *budget, log).await)
+        }
+        Request::App(budget) => Reply::App(esa.app(*budget, log).await),
+        Request::Readiness(budget) => Reply::Readiness(esa.readiness(*budget, log).await),
+        Request::Logs { lines, budget } => Reply::Logs(esa.logs(*lines, *budget, log).await),
         Request::StagingStatus(budget) => {
             Reply::StagingStatus(esa.staging_status(*budget, log).await)
         }

@@ -7,7 +7,8 @@ use serde_json::Value;
 use crate::base::error::Error;
 use crate::deploy::failure::FailureKind;
 use crate::esa::containers::AcrChange;
-use crate::esa::status::{AppStatus, Busy, VersionStatus};
+use crate::esa::diagnostics::RegionReadiness;
+use crate::esa::status::{AppStatus, Busy, StagingStatus, VersionStatus};
 use crate::esa::versions::Listed;
 
 /// The version that will be published.
@@ -112,6 +113,38 @@ pub enum Outcome {
     Prepared(Prepared),
 }
 
+/// A read that explains a failure or says where the app runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Look {
+    /// The staging pod's state (GetEdgeContainerStagingDeployStatus).
+    Pod,
+    /// Each region's replicas (GetEdgeContainerAppResourceStatus).
+    Regions,
+    /// The app's container log (GetEdgeContainerLogs).
+    Logs,
+    /// The app and its domain (GetEdgeContainerApp).
+    App,
+    /// The staging environment's addresses (GetEdgeContainerStagingDeployStatus).
+    StagingIps,
+    /// The versions, for `keep-versions` (ListEdgeContainerAppVersions).
+    Versions,
+    /// An environment's status, for `keep-versions` (GetEdgeContainerAppStatus).
+    Status,
+}
+
+/// What explains a failure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Diagnosis {
+    /// Staging: the pod.
+    Pod(StagingStatus),
+    /// Prod: each region's replicas (staging's left out).
+    Regions(Vec<RegionReadiness>),
+    /// The last lines of the app's container log.
+    Logs(Vec<String>),
+    /// `logs-on-failure: auto` withheld the log: the repository is public (or nobody said).
+    LogsWithheld { public: bool },
+}
+
 /// One thing that happened.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
@@ -203,6 +236,23 @@ pub enum Event {
         cause: Option<Error>,
         step: Option<(usize, usize)>,
     },
+    /// What explains a failure, read after it and before any rollback.
+    Diagnosis(Diagnosis),
+    /// A read that explains or locates the app failed or was not permitted.
+    Unread { look: Look, error: Error },
+    /// Where the app answers: `https://` and its bound domain, `None` when none is bound.
+    Url(Option<String>),
+    /// The staging environment's addresses, after a staging deploy.
+    StagingIps(Vec<String>),
+    /// `keep-versions` deleted a version this action made.
+    Deleted {
+        version: Listed,
+        request_id: Option<String>,
+    },
+    /// A delete failed (the step still succeeds).
+    DeleteFailed { version: Listed, error: Error },
+    /// A dry run: what `keep-versions` would delete.
+    WouldDelete(Vec<Listed>),
     /// Rolled back to `to`.
     RolledBack {
         to: String,

@@ -12,7 +12,8 @@ use serde_json::Value;
 use crate::base::error::Error;
 use crate::deploy::event::Event;
 use crate::deploy::failure::Progress;
-use crate::esa::model::PublishRequest;
+use crate::esa::diagnostics::{App, RegionReadiness};
+use crate::esa::model::{PublishEnv, PublishRequest};
 use crate::esa::status::{AppStatus, StagingStatus};
 use crate::esa::versions::{Created, Listed, Version};
 
@@ -26,8 +27,8 @@ pub struct Budget {
 /// A call the engine asks the driver to make.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
-    /// GetEdgeContainerAppStatus for the plan's environment.
-    Status(Budget),
+    /// GetEdgeContainerAppStatus for one environment.
+    Status { env: PublishEnv, budget: Budget },
     /// GetEdgeContainerStagingDeployStatus.
     StagingStatus(Budget),
     /// ListEdgeContainerAppVersions, paged, for the version named exactly `name`.
@@ -40,6 +41,16 @@ pub enum Request {
         containers: Vec<Value>,
         budget: Budget,
     },
+    /// ListEdgeContainerAppVersions, every page, the oldest first.
+    ListVersions(Budget),
+    /// DeleteEdgeContainerAppVersion.
+    DeleteVersion { version_id: String, budget: Budget },
+    /// GetEdgeContainerApp.
+    App(Budget),
+    /// GetEdgeContainerAppResourceStatus.
+    Readiness(Budget),
+    /// GetEdgeContainerLogs: the last `lines` lines.
+    Logs { lines: u32, budget: Budget },
     /// PublishEdgeContainerAppVersion.
     Publish {
         request: PublishRequest,
@@ -58,9 +69,15 @@ impl Request {
     /// The API action the call makes.
     pub fn action(&self) -> &'static str {
         match self {
-            Request::Status(_) => "GetEdgeContainerAppStatus",
+            Request::Status { .. } => "GetEdgeContainerAppStatus",
             Request::StagingStatus(_) => "GetEdgeContainerStagingDeployStatus",
-            Request::FindVersion { .. } => "ListEdgeContainerAppVersions",
+            Request::FindVersion { .. } | Request::ListVersions(_) => {
+                "ListEdgeContainerAppVersions"
+            }
+            Request::DeleteVersion { .. } => "DeleteEdgeContainerAppVersion",
+            Request::App(_) => "GetEdgeContainerApp",
+            Request::Readiness(_) => "GetEdgeContainerAppResourceStatus",
+            Request::Logs { .. } => "GetEdgeContainerLogs",
             Request::GetVersion { .. } => "GetEdgeContainerAppVersion",
             Request::CreateVersion { .. } => "CreateEdgeContainerAppVersion",
             Request::Publish { .. } => "PublishEdgeContainerAppVersion",
@@ -77,7 +94,11 @@ pub enum Reply {
     Found(Result<Option<Listed>, Error>),
     Version(Result<Version, Error>),
     Created(Result<Created, Error>),
-    /// A publish or rollback: its RequestId, when the answer carried one.
+    Listed(Result<Vec<Listed>, Error>),
+    App(Result<App, Error>),
+    Readiness(Result<Vec<RegionReadiness>, Error>),
+    Logs(Result<Vec<String>, Error>),
+    /// A publish, rollback or delete: its RequestId, when the answer carried one.
     Sent(Result<Option<String>, Error>),
 }
 
@@ -180,7 +201,11 @@ impl Io {
         self.suspend().await;
     }
 
-    typed_call!(status(budget: Budget) -> AppStatus, Request::Status(budget), Status);
+    typed_call!(status(env: PublishEnv, budget: Budget) -> AppStatus, Request::Status { env, budget }, Status);
+    typed_call!(list_versions(budget: Budget) -> Vec<Listed>, Request::ListVersions(budget), Listed);
+    typed_call!(app(budget: Budget) -> App, Request::App(budget), App);
+    typed_call!(readiness(budget: Budget) -> Vec<RegionReadiness>, Request::Readiness(budget), Readiness);
+    typed_call!(logs(lines: u32, budget: Budget) -> Vec<String>, Request::Logs { lines, budget }, Logs);
     typed_call!(staging_status(budget: Budget) -> StagingStatus, Request::StagingStatus(budget), StagingStatus);
     typed_call!(find_version(name: &str, budget: Budget) -> Option<Listed>,
         Request::FindVersion { name: name.to_string(), budget }, Found);
@@ -188,6 +213,19 @@ impl Io {
         Request::GetVersion { version_id: version_id.to_string(), budget }, Version);
     typed_call!(create_version(name: &str, containers: Vec<Value>, budget: Budget) -> Created,
         Request::CreateVersion { name: name.to_string(), containers, budget }, Created);
+
+    /// Deletes a version; its RequestId when the answer carried one.
+    pub async fn delete_version(
+        &self,
+        version_id: &str,
+        budget: Budget,
+    ) -> Result<Option<String>, Error> {
+        self.send(Request::DeleteVersion {
+            version_id: version_id.to_string(),
+            budget,
+        })
+        .await
+    }
 
     /// Sends a publish or a rollback; its RequestId when the answer carried one.
     pub async fn send(&self, request: Request) -> Result<Option<String>, Error> {

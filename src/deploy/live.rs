@@ -11,22 +11,24 @@ use crate::base::random::random_unit;
 use crate::deploy::driver::{Esa, Log, Time};
 use crate::deploy::io::Budget;
 use crate::esa::api::{
-    publish_request, rollback_remarks, rollback_request, staging_status_request, status_request,
-    PublishResponse,
+    app_request, logs_request, publish_request, resource_status_request, rollback_remarks,
+    rollback_request, staging_status_request, status_request, PublishResponse,
 };
 use crate::esa::client::{deadline_error, Answer, Client};
 use crate::esa::containers::to_parameter;
+use crate::esa::diagnostics::{
+    log_lines_from_answer, readiness_from_answer, App, RegionReadiness, MAX_LOG_LINES,
+};
 use crate::esa::model::{PublishEnv, PublishRequest};
 use crate::esa::retry::{Idempotency, Policy};
 use crate::esa::signing::RpcRequest;
 use crate::esa::status::{AppStatus, StagingStatus};
 use crate::esa::versions::{self, Created, Listed, Version};
 
-/// One app and environment on the real service.
+/// One app on the real service.
 pub struct Live<'a> {
     pub client: &'a Client,
     pub app_id: String,
-    pub env: PublishEnv,
     /// The remarks of a version this run makes.
     pub remarks: Option<String>,
 }
@@ -77,8 +79,13 @@ impl Live<'_> {
 }
 
 impl Esa for Live<'_> {
-    async fn status(&self, budget: Budget, log: Log<'_>) -> Result<AppStatus, Error> {
-        let request = status_request(&self.app_id, self.env.as_str());
+    async fn status(
+        &self,
+        env: PublishEnv,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> Result<AppStatus, Error> {
+        let request = status_request(&self.app_id, env.as_str());
         let answer = self.read(&request, budget, log).await?;
         AppStatus::from_answer(&answer.body, answer.request_id.as_deref())
     }
@@ -130,6 +137,41 @@ impl Esa for Live<'_> {
         let policy = policy(budget);
         let find = versions::find_by_name(self.client, &policy, log, &self.app_id, name);
         bounded(budget.limit, &self.client.target(), find).await
+    }
+
+    async fn list_versions(&self, budget: Budget, log: Log<'_>) -> Result<Vec<Listed>, Error> {
+        let policy = policy(budget);
+        let list = versions::oldest_first(self.client, &policy, log, &self.app_id);
+        bounded(budget.limit, &self.client.target(), list).await
+    }
+
+    async fn delete_version(
+        &self,
+        version_id: &str,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> Result<Option<String>, Error> {
+        versions::delete(self.client, &policy(budget), log, &self.app_id, version_id).await
+    }
+
+    async fn app(&self, budget: Budget, log: Log<'_>) -> Result<App, Error> {
+        let answer = self.read(&app_request(&self.app_id), budget, log).await?;
+        App::from_answer(&answer.body, answer.request_id.as_deref())
+    }
+
+    async fn readiness(&self, budget: Budget, log: Log<'_>) -> Result<Vec<RegionReadiness>, Error> {
+        let answer = self
+            .read(&resource_status_request(&self.app_id), budget, log)
+            .await?;
+        Ok(readiness_from_answer(&answer.body))
+    }
+
+    async fn logs(&self, lines: u32, budget: Budget, log: Log<'_>) -> Result<Vec<String>, Error> {
+        let lines = lines.clamp(1, MAX_LOG_LINES);
+        let answer = self
+            .read(&logs_request(&self.app_id, lines), budget, log)
+            .await?;
+        Ok(log_lines_from_answer(&answer.body))
     }
 
     async fn create_version(

@@ -12,7 +12,7 @@ use crate::esa::status::{AppStatus, Busy};
 /// reading the publish goes ahead on; `None` when the status may not be read and nothing
 /// needs it (the lock is skipped, with an event).
 pub(crate) async fn hold(io: &Io, plan: &Plan, ours: &str) -> Result<Option<AppStatus>, Failure> {
-    let reading = match io.status(plan.call_budget()).await {
+    let reading = match io.status(plan.env(), plan.call_budget()).await {
         Ok(reading) => reading,
         Err(error) if !plan.needs_status() && error.is_permission_denied() => {
             io.emit(Event::LockSkipped { error });
@@ -57,7 +57,7 @@ async fn wait_idle(
         };
         io.sleep(pause).await;
         let budget = plan.budget(wait.read_limit(io.now()));
-        let status = io.status(budget).await.map_err(Failure::call)?;
+        let status = io.status(plan.env(), budget).await.map_err(Failure::call)?;
         if status.busy_for(ours).is_none() {
             io.emit(Event::BusyOver {
                 status: status.clone(),

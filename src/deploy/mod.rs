@@ -8,6 +8,7 @@
 //! real service and clock. It may use `base`, `esa` and `config`. It must not use `ci` or
 //! `app`: `app` observes the events and writes every sentence a person reads.
 
+pub mod aftercare;
 pub mod driver;
 pub mod engine;
 pub mod event;

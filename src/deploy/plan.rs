@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::config::aftercare::{LogsOnFailure, AUTO_LOG_LINES};
 use crate::config::rollout::IfBusy;
 use crate::config::version::VersionSource;
 use crate::config::Config;
@@ -15,6 +16,18 @@ pub enum Mode {
     Deploy,
     /// Reads only: stop once it is known which version would be published and how.
     Prepare,
+}
+
+/// How much of the app's log a failure shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Logs {
+    /// This many lines (1 to 5000).
+    Lines(u32),
+    /// `logs-on-failure: 0`.
+    Off,
+    /// `auto`, and the repository is public (or its visibility unknown): its logs are public,
+    /// so the app's log is withheld.
+    Withheld { public: bool },
 }
 
 /// One deployment, as the engine sees it.
@@ -35,6 +48,10 @@ pub struct Plan {
     /// Attempts and deadline of each call (`max-attempts`, `timeout`).
     pub retry: Policy,
     pub mode: Mode,
+    /// The app's log on failure.
+    pub logs: Logs,
+    /// How many of the versions this action made to keep after a publish (0: all).
+    pub keep_versions: u32,
 }
 
 impl Plan {
@@ -57,11 +74,35 @@ impl Plan {
             step_wait: rollout.step_wait,
             retry: config.retry,
             mode,
+            logs: match config.aftercare.logs_on_failure {
+                LogsOnFailure::Lines(0) => Logs::Off,
+                LogsOnFailure::Lines(n) => Logs::Lines(n),
+                LogsOnFailure::Auto => Logs::Withheld { public: false },
+            },
+            keep_versions: config.aftercare.keep_versions,
         }
+    }
+
+    /// Settles `logs-on-failure: auto` with what the CI host says of the repository: on for a
+    /// private one, withheld for a public one or when nobody says.
+    pub fn with_visibility(mut self, private: Option<bool>) -> Plan {
+        if let Logs::Withheld { .. } = self.logs {
+            self.logs = match private {
+                Some(true) => Logs::Lines(AUTO_LOG_LINES),
+                Some(false) => Logs::Withheld { public: true },
+                None => Logs::Withheld { public: false },
+            };
+        }
+        self
     }
 
     pub fn app_id(&self) -> &str {
         &self.publish.app_id
+    }
+
+    /// The environment published to.
+    pub fn env(&self) -> PublishEnv {
+        self.publish.publish_env
     }
 
     /// Whether the lock's reading is needed, so that not being allowed to read is an error and

@@ -125,7 +125,7 @@ async fn look(io: &Io, plan: &Plan, change: &Change, before: &AppStatus) -> Foun
         if reading > 0 {
             io.sleep(pause).await;
         }
-        match io.status(plan.call_budget()).await {
+        match io.status(plan.env(), plan.call_budget()).await {
             Ok(after) => {
                 if let Some(evidence) = sign(change, before, &after) {
                     return Found::Evidence(evidence);

@@ -1,8 +1,9 @@
 //! The deployment from start to end: the version, the lock, then each step's publish (settled when its answer is lost), followed until it serves, baked, and on failure the rollback when asked.
 
 use crate::base::error::Error;
+use crate::deploy::aftercare;
 use crate::deploy::event::Outcome;
-use crate::deploy::event::{Change, Event};
+use crate::deploy::event::{Change, Event, Prepared};
 use crate::deploy::failure::{Failure, FailureKind, Rollback};
 use crate::deploy::io::Io;
 use crate::deploy::judge::{judge, Target, Verdict};
@@ -16,7 +17,15 @@ use crate::esa::status::AppStatus;
 /// Runs the whole deployment; the engine's task.
 pub(crate) async fn deploy(plan: Plan, io: Io) -> Result<Outcome, Failure> {
     let chosen = match version::decide(&io, &plan).await? {
-        Decided::Prepared(prepared) => return Ok(Outcome::Prepared(prepared)),
+        Decided::Prepared(prepared) => {
+            let (ours, extra) = match &prepared {
+                Prepared::Ready(c) => (vec![c.version_id.as_str()], 0),
+                Prepared::Creating { version_id, .. } => (vec![version_id.as_str()], 0),
+                Prepared::ToCreate { .. } => (vec![], 1),
+            };
+            aftercare::clean_up(&io, &plan, &ours, extra).await;
+            return Ok(Outcome::Prepared(prepared));
+        }
         Decided::Ready(chosen) => chosen,
     };
     let ours = chosen.version_id;
@@ -25,6 +34,24 @@ pub(crate) async fn deploy(plan: Plan, io: Io) -> Result<Outcome, Failure> {
         .as_ref()
         .and_then(AppStatus::serving_version)
         .map(str::to_string);
+    run_steps(&io, &plan, &ours, before, previous.clone()).await?;
+    aftercare::where_it_runs(&io, &plan).await;
+    let kept: Vec<&str> = [Some(ours.as_str()), previous.as_deref()]
+        .into_iter()
+        .flatten()
+        .collect();
+    aftercare::clean_up(&io, &plan, &kept, 0).await;
+    Ok(Outcome::Deployed)
+}
+
+/// Publishes every step in turn, following and baking as the plan says.
+async fn run_steps(
+    io: &Io,
+    plan: &Plan,
+    ours: &str,
+    before: Option<AppStatus>,
+    previous: Option<String>,
+) -> Result<(), Failure> {
     let total = plan.steps.len();
     let mut latest = before;
     for (index, percentage) in plan.steps.iter().copied().enumerate() {
@@ -38,13 +65,13 @@ pub(crate) async fn deploy(plan: Plan, io: Io) -> Result<Outcome, Failure> {
             p.current = at.step;
             p.baking = false;
         });
-        latest = match one_step(&io, &plan, &ours, &at, latest).await {
+        latest = match one_step(io, plan, ours, &at, latest).await {
             Ok(reading) => reading,
             // Nothing changed yet: the first publish's own error, as it came.
             Err(failed) if index == 0 && failed.kind == FailureKind::StepPublishFailed => {
                 return Err(Failure::call(failed.cause.unwrap_or_else(unknown)))
             }
-            Err(failed) => return Err(roll_back(&io, &plan, &ours, &at, previous, failed).await),
+            Err(failed) => return Err(roll_back(io, plan, ours, &at, previous, failed).await),
         };
         io.progress(|p| {
             p.completed = at.step;
@@ -60,7 +87,7 @@ pub(crate) async fn deploy(plan: Plan, io: Io) -> Result<Outcome, Failure> {
             io.sleep(plan.step_wait).await;
         }
     }
-    Ok(Outcome::Deployed)
+    Ok(())
 }
 
 fn unknown() -> Error {
@@ -145,7 +172,9 @@ async fn one_step(
 /// One reading while following: the status, and on staging the container's phase (best
 /// effort: without it only the crash-loop detection is lost). Both bounded by the wait.
 async fn read(io: &Io, plan: &Plan, wait: &Wait) -> Result<AppStatus, Error> {
-    let mut status = io.status(plan.budget(wait.read_limit(io.now()))).await?;
+    let mut status = io
+        .status(plan.env(), plan.budget(wait.read_limit(io.now())))
+        .await?;
     if plan.reads_phase() {
         match io
             .staging_status(plan.budget(wait.read_limit(io.now())))
@@ -210,6 +239,11 @@ async fn roll_back(
         cause: failed.cause.clone(),
         step,
     });
+    // The rollout itself failed (not the publish call): read what explains it, before any
+    // rollback changes the picture.
+    if failed.kind != FailureKind::StepPublishFailed {
+        aftercare::diagnose(io, plan).await;
+    }
     let mut failure = Failure {
         kind: failed.kind,
         cause: failed.cause,

@@ -3,6 +3,7 @@
 use serde_json::Value;
 
 use crate::config::version::{Template, VersionSource};
+use crate::deploy::aftercare;
 use crate::deploy::event::{Chosen, Event, MadeFrom, Prepared};
 use crate::deploy::failure::{Failure, FailureKind};
 use crate::deploy::io::Io;
@@ -155,7 +156,10 @@ async fn base_id(io: &Io, plan: &Plan, base: Option<&str>) -> Result<String, Fai
                 })
         }
         None => {
-            let status = io.status(plan.call_budget()).await.map_err(Failure::call)?;
+            let status = io
+                .status(plan.env(), plan.call_budget())
+                .await
+                .map_err(Failure::call)?;
             if status.deployed_version.is_empty() {
                 return Err(fail(FailureKind::NoBaseVersion));
             }
@@ -261,11 +265,12 @@ async fn wait_created(io: &Io, plan: &Plan, chosen: &Chosen) -> Result<(), Failu
         match status {
             VersionStatus::Created => return Ok(()),
             VersionStatus::Failed => {
+                aftercare::diagnose(io, plan).await;
                 return Err(fail(FailureKind::VersionFailed {
                     version_id: id.clone(),
                     name,
                     existed: false,
-                }))
+                }));
             }
             _ => {}
         }

@@ -143,18 +143,77 @@ pub fn get_version_request(app_id: &str, version_id: &str) -> RpcRequest {
     )
 }
 
-/// ListEdgeContainerAppVersions searching by name: GET, everything in the query.
-pub fn list_versions_request(app_id: &str, name: &str, page: u32, page_size: u32) -> RpcRequest {
+/// Which versions a listing asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Listing<'a> {
+    /// A search by name (the service may match parts of names).
+    Named(&'a str),
+    /// Every version, the oldest first (`OrderKey=CreateTime`, `OrderType=Asc`): without an
+    /// order key the order is the service's own and promises nothing.
+    OldestFirst,
+}
+
+/// ListEdgeContainerAppVersions: GET, everything in the query.
+pub fn list_versions_request(
+    app_id: &str,
+    listing: Listing<'_>,
+    page: u32,
+    page_size: u32,
+) -> RpcRequest {
+    let mut query = vec![
+        ("AppId", app_id.to_string()),
+        ("PageNumber", page.to_string()),
+        ("PageSize", page_size.to_string()),
+    ];
+    match listing {
+        Listing::Named(name) => {
+            query.push(("SearchKey", name.into()));
+            query.push(("SearchType", "Name".into()));
+        }
+        Listing::OldestFirst => {
+            query.push(("OrderKey", "CreateTime".into()));
+            query.push(("OrderType", "Asc".into()));
+        }
+    }
+    rpc("ListEdgeContainerAppVersions", "GET", &query, &[])
+}
+
+/// DeleteEdgeContainerAppVersion: POST, AppId and VersionId in the query.
+pub fn delete_version_request(app_id: &str, version_id: &str) -> RpcRequest {
     rpc(
-        "ListEdgeContainerAppVersions",
+        "DeleteEdgeContainerAppVersion",
+        "POST",
+        &[("AppId", app_id.into()), ("VersionId", version_id.into())],
+        &[],
+    )
+}
+
+/// GetEdgeContainerApp: POST, AppId in the query.
+pub fn app_request(app_id: &str) -> RpcRequest {
+    rpc(
+        "GetEdgeContainerApp",
+        "POST",
+        &[("AppId", app_id.into())],
+        &[],
+    )
+}
+
+/// GetEdgeContainerLogs: GET, AppId and Lines (1 to 5000) in the query.
+pub fn logs_request(app_id: &str, lines: u32) -> RpcRequest {
+    rpc(
+        "GetEdgeContainerLogs",
         "GET",
-        &[
-            ("AppId", app_id.into()),
-            ("PageNumber", page.to_string()),
-            ("PageSize", page_size.to_string()),
-            ("SearchKey", name.into()),
-            ("SearchType", "Name".into()),
-        ],
+        &[("AppId", app_id.into()), ("Lines", lines.to_string())],
+        &[],
+    )
+}
+
+/// GetEdgeContainerAppResourceStatus: POST, AppId in the query.
+pub fn resource_status_request(app_id: &str) -> RpcRequest {
+    rpc(
+        "GetEdgeContainerAppResourceStatus",
+        "POST",
+        &[("AppId", app_id.into())],
         &[],
     )
 }

@@ -11,6 +11,7 @@ pub mod api;
 pub mod client;
 pub mod containers;
 pub mod credentials;
+pub mod diagnostics;
 pub mod endpoint;
 pub mod image;
 pub mod model;

@@ -290,16 +290,55 @@ impl AppStatus {
     }
 }
 
-/// The answer of GetEdgeContainerStagingDeployStatus, as far as a rollout needs it.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The answer of GetEdgeContainerStagingDeployStatus: the staging container's state, and the
+/// staging environment's IP addresses.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StagingStatus {
     pub phase: Phase,
+    /// `Ready`: `ok` is true, `unready` false; `None` when absent or unknown.
+    pub ready: Option<bool>,
+    /// `VIPs`: where the staging environment answers.
+    pub vips: Vec<String>,
+    /// `PodRestartState.RestartCount`.
+    pub restart_count: Option<u64>,
+    /// `PodRestartState.LastTerminatedReason` (`OOMKilled`, `Error`, …), when given.
+    pub last_terminated_reason: Option<String>,
+}
+
+impl Default for Phase {
+    fn default() -> Self {
+        Phase::Unknown(String::new())
+    }
 }
 
 impl StagingStatus {
     pub fn from_answer(answer: &Value) -> StagingStatus {
+        let restart = answer.get("PodRestartState");
+        let reason = restart
+            .map(|r| text(r, "LastTerminatedReason"))
+            .filter(|r| !r.is_empty());
         StagingStatus {
             phase: Phase::parse(&text(answer, "Phase")),
+            ready: match text(answer, "Ready").as_str() {
+                "ok" => Some(true),
+                "unready" => Some(false),
+                _ => None,
+            },
+            vips: answer
+                .get("VIPs")
+                .and_then(Value::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
+                .unwrap_or_default(),
+            restart_count: restart.and_then(|r| r.get("RestartCount")).and_then(|c| {
+                c.as_u64()
+                    .or_else(|| c.as_str().and_then(|t| t.parse().ok()))
+            }),
+            last_terminated_reason: reason,
         }
     }
 }
@@ -351,6 +390,24 @@ mod tests {
         assert_eq!(
             AppStatus::from_answer(&v, None).unwrap().publish_percentage,
             0
+        );
+    }
+
+    #[test]
+    fn the_staging_answer_gives_the_pod_and_the_addresses() {
+        let v = json!({"Phase": "CrashLoopBackOff", "Ready": "unready", "VIPs": ["10.0.0.1", "10.0.0.2"],
+                       "PodRestartState": {"RestartCount": 7, "LastTerminatedReason": "OOMKilled"}});
+        let s = StagingStatus::from_answer(&v);
+        assert_eq!(s.phase, Phase::CrashLoopBackOff);
+        assert_eq!(s.ready, Some(false));
+        assert_eq!(s.vips, ["10.0.0.1", "10.0.0.2"]);
+        assert_eq!(
+            (s.restart_count, s.last_terminated_reason.as_deref()),
+            (Some(7), Some("OOMKilled"))
+        );
+        assert_eq!(
+            StagingStatus::from_answer(&json!({})),
+            StagingStatus::default()
         );
     }
 

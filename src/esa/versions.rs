@@ -3,7 +3,10 @@
 use serde_json::Value;
 
 use crate::base::error::Error;
-use crate::esa::api::{create_version_request, get_version_request, list_versions_request};
+use crate::esa::api::{
+    create_version_request, delete_version_request, get_version_request, list_versions_request,
+    Listing,
+};
 use crate::esa::client::{Client, Event};
 use crate::esa::retry::{Idempotency, Policy};
 use crate::esa::status::VersionStatus;
@@ -29,6 +32,19 @@ pub struct Listed {
     pub version_id: String,
     pub name: String,
     pub status: VersionStatus,
+    /// When it was made, as the service writes it.
+    pub create_time: String,
+}
+
+impl Listed {
+    fn from_row(row: &Value) -> Listed {
+        Listed {
+            version_id: text(row, "VersionId"),
+            name: text(row, "Name"),
+            status: VersionStatus::parse(&text(row, "Status")),
+            create_time: text(row, "CreateTime"),
+        }
+    }
 }
 
 /// A version just made: its ID, and the RequestId of the call.
@@ -88,6 +104,45 @@ pub async fn get(
     })
 }
 
+/// Reads the listing page by page until `enough` says so or every row is read (bounded by
+/// [`MAX_PAGES`]), and returns the rows read.
+async fn list(
+    client: &Client,
+    policy: &Policy,
+    on_event: &mut dyn FnMut(&Event),
+    app_id: &str,
+    listing: Listing<'_>,
+    enough: impl Fn(&[Listed]) -> bool,
+) -> Result<Vec<Listed>, Error> {
+    let mut all = Vec::new();
+    for page in 1..=MAX_PAGES {
+        let request = list_versions_request(app_id, listing, page, PAGE_SIZE);
+        let answer = client
+            .call::<Value>(&request, Idempotency::Idempotent, policy, on_event)
+            .await?;
+        let rows: Vec<Listed> = answer
+            .body
+            .get("Versions")
+            .and_then(Value::as_array)
+            .map(|rows| rows.iter().map(Listed::from_row).collect())
+            .unwrap_or_default();
+        let total = answer
+            .body
+            .get("TotalCount")
+            .and_then(|t| {
+                t.as_u64()
+                    .or_else(|| t.as_str().and_then(|s| s.parse().ok()))
+            })
+            .unwrap_or(0);
+        let empty = rows.is_empty();
+        all.extend(rows);
+        if empty || all.len() as u64 >= total || enough(&all) {
+            break;
+        }
+    }
+    Ok(all)
+}
+
 /// The version named exactly `name`, if there is one. The service's search may match parts of
 /// names, so every page of its answer is read and each name compared whole.
 pub async fn find_by_name(
@@ -97,43 +152,54 @@ pub async fn find_by_name(
     app_id: &str,
     name: &str,
 ) -> Result<Option<Listed>, Error> {
-    let mut seen = 0u64;
-    for page in 1..=MAX_PAGES {
-        let answer = client
-            .call::<Value>(
-                &list_versions_request(app_id, name, page, PAGE_SIZE),
-                Idempotency::Idempotent,
-                policy,
-                on_event,
-            )
-            .await?;
-        let rows = answer
-            .body
-            .get("Versions")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        if let Some(row) = rows.iter().find(|r| text(r, "Name") == name) {
-            return Ok(Some(Listed {
-                version_id: text(row, "VersionId"),
-                name: text(row, "Name"),
-                status: VersionStatus::parse(&text(row, "Status")),
-            }));
-        }
-        seen += rows.len() as u64;
-        let total = answer
-            .body
-            .get("TotalCount")
-            .and_then(|t| {
-                t.as_u64()
-                    .or_else(|| t.as_str().and_then(|s| s.parse().ok()))
-            })
-            .unwrap_or(0);
-        if rows.is_empty() || seen >= total {
-            return Ok(None);
-        }
-    }
-    Ok(None)
+    let exact = |rows: &[Listed]| rows.iter().any(|r| r.name == name);
+    let rows = list(
+        client,
+        policy,
+        on_event,
+        app_id,
+        Listing::Named(name),
+        exact,
+    )
+    .await?;
+    Ok(rows.into_iter().find(|r| r.name == name))
+}
+
+/// Every version of the app, the oldest first.
+pub async fn oldest_first(
+    client: &Client,
+    policy: &Policy,
+    on_event: &mut dyn FnMut(&Event),
+    app_id: &str,
+) -> Result<Vec<Listed>, Error> {
+    list(
+        client,
+        policy,
+        on_event,
+        app_id,
+        Listing::OldestFirst,
+        |_| false,
+    )
+    .await
+}
+
+/// Deletes a version; the call's RequestId.
+pub async fn delete(
+    client: &Client,
+    policy: &Policy,
+    on_event: &mut dyn FnMut(&Event),
+    app_id: &str,
+    version_id: &str,
+) -> Result<Option<String>, Error> {
+    let answer = client
+        .call::<Value>(
+            &delete_version_request(app_id, version_id),
+            Idempotency::NotIdempotent,
+            policy,
+            on_event,
+        )
+        .await?;
+    Ok(answer.request_id)
 }
 
 /// Makes a version.

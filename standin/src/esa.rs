@@ -160,7 +160,11 @@ pub fn process(state: &mut State, req: Incoming, now: DateTime<Utc>) -> (Answer,
                 None
             }),
             "GetEdgeContainerAppStatus" => app_status(state, &query, &form, &req.method).map(Some),
-            "GetEdgeContainerStagingDeployStatus" => staging_status(state, &query, &form, &req.method).map(Some),
+            "GetEdgeContainerStagingDeployStatus" => crate::diagnostics::staging_status(state, &query, &form, &req.method).map(Some),
+            "GetEdgeContainerApp" => crate::diagnostics::app(state, &query, &form, &req.method).map(Some),
+            "GetEdgeContainerLogs" => crate::diagnostics::logs(state, &query, &form, &req.method).map(Some),
+            "GetEdgeContainerAppResourceStatus" => crate::diagnostics::resources(state, &query, &form, &req.method).map(Some),
+            "DeleteEdgeContainerAppVersion" => crate::diagnostics::delete(state, &query, &form, &req.method).map(|()| None),
             "RollbackEdgeContainerAppVersion" => rollback(state, &query, &form, now).map(|()| None),
             "CreateEdgeContainerAppVersion" => crate::versions::create(state, &query, &form, &req.method, now).map(Some),
             "GetEdgeContainerAppVersion" => crate::versions::get(state, &query, &form, &req.method).map(Some),
@@ -287,7 +291,7 @@ fn app_key(app: &str, env: &str) -> String {
     format!("{app}/{env}")
 }
 
-fn app_entry<'a>(state: &'a mut State, app: &str, env: &str) -> &'a mut AppState {
+pub(crate) fn app_entry<'a>(state: &'a mut State, app: &str, env: &str) -> &'a mut AppState {
     let initial = state.config.initial.clone();
     state.apps.entry(app_key(app, env)).or_insert_with(|| {
         match (initial.busy, initial.rolling_back) {
@@ -518,21 +522,6 @@ fn app_status(
             "Regions": { "Region": [] },
         }
     }))
-}
-
-fn staging_status(
-    state: &mut State,
-    query: &BTreeMap<String, String>,
-    form: &BTreeMap<String, String>,
-    method: &str,
-) -> Result<serde_json::Value, Refusal> {
-    check_method(method, "GET")?;
-    check_placement(query, form, &["AppId"], &[], &["AppId"])?;
-    known_app(state, &query["AppId"])?;
-    let app = app_entry(state, &query["AppId"], "staging");
-    Ok(
-        json!({ "Phase": app.staging_phase, "Ready": if app.staging_phase == "Running" { "ok" } else { "unready" } }),
-    )
 }
 
 fn rollback(

@@ -4,6 +4,7 @@
 //! `esa-standin` binary). `GET /_standin/requests` lists what it received, as JSON.
 
 pub mod auth;
+pub mod diagnostics;
 pub mod esa;
 pub mod oidc;
 pub mod server;
@@ -90,6 +91,22 @@ pub struct Config {
     pub creation_reads: u32,
     /// A new version with a container of one of these images ends `failed`.
     pub failing_images: Vec<String>,
+    /// What GetEdgeContainerApp, GetEdgeContainerLogs, GetEdgeContainerAppResourceStatus and
+    /// the staging status's `VIPs` answer.
+    pub app: AppFacts,
+}
+
+/// The app as the diagnostic reads see it.
+#[derive(Debug, Clone, Default)]
+pub struct AppFacts {
+    /// The bound domain; empty when none is bound.
+    pub domain: String,
+    /// The staging environment's addresses.
+    pub vips: Vec<String>,
+    /// The app's container log, oldest line first.
+    pub log: Vec<String>,
+    /// Each region's replicas: region, carrier, ready, total.
+    pub regions: Vec<(String, String, u32, u32)>,
 }
 
 /// The demo account: `esa-publish`'s README uses these.
@@ -125,6 +142,7 @@ impl Default for Config {
             )],
             creation_reads: 2,
             failing_images: Vec::new(),
+            app: AppFacts::default(),
         }
     }
 }

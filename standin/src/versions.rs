@@ -358,7 +358,25 @@ pub(crate) fn list(
                 }
         })
         .collect();
-    matching.reverse();
+    match (
+        query.get("OrderKey").map(String::as_str),
+        query.get("OrderType").map(String::as_str),
+    ) {
+        (Some("CreateTime" | "ModifyTime"), order) => {
+            matching.sort_by(|a, b| a.create_time.cmp(&b.create_time));
+            if order == Some("Desc") {
+                matching.reverse();
+            }
+        }
+        (Some("Name"), order) => {
+            matching.sort_by(|a, b| a.name.cmp(&b.name));
+            if order == Some("Desc") {
+                matching.reverse();
+            }
+        }
+        // Without an order key the order is the service's own: newest first, here.
+        _ => matching.reverse(),
+    }
     let rows: Vec<Value> = matching
         .iter()
         .skip((page - 1) * size)

@@ -9,7 +9,8 @@ use esa_publish::deploy::driver::{Esa, Log, Observer, Time};
 use esa_publish::deploy::engine::Budget;
 use esa_publish::deploy::event::Event;
 use esa_publish::esa::client;
-use esa_publish::esa::model::PublishRequest;
+use esa_publish::esa::diagnostics::{App, RegionReadiness};
+use esa_publish::esa::model::{PublishEnv, PublishRequest};
 use esa_publish::esa::status::{AppStatus, Phase, PublishStatus, StagingStatus, VersionStatus};
 use esa_publish::esa::versions::{Created, Listed, Version};
 use serde_json::{json, Value};
@@ -86,6 +87,8 @@ pub enum Fault {
 pub struct Stored {
     pub id: String,
     pub name: String,
+    /// When it was made: sorts as the service's CreateTime does.
+    pub time: String,
     pub status: VersionStatus,
     pub reads_left: u32,
     pub fails: bool,
@@ -106,10 +109,19 @@ pub struct World {
     pub creation_reads: Option<u32>,
     pub failing_images: Vec<String>,
     pub faults: Vec<(&'static str, Fault)>,
+    /// The environment the plan publishes to (its status is `status`).
+    pub env: PublishEnv,
     /// Status reads after a publish that still show the status from before it (the service
     /// lagging behind), and that status.
     pub stale_reads: u32,
     pub stale: Option<AppStatus>,
+    /// The other environment's status (the plan's is `status`).
+    pub other: AppStatus,
+    /// The app's bound domain (empty: none), staging's addresses, the app's log.
+    pub domain: String,
+    pub vips: Vec<String>,
+    pub log: Vec<String>,
+    pub deleted: Vec<String>,
     pub calls: Vec<&'static str>,
     pub applied_publishes: usize,
     pub applied_rollbacks: usize,
@@ -139,6 +151,7 @@ impl Default for World {
             versions: vec![Stored {
                 id: PREVIOUS.into(),
                 name: "initial-version".into(),
+                time: "t0000".into(),
                 status: VersionStatus::Created,
                 reads_left: 0,
                 fails: false,
@@ -147,8 +160,21 @@ impl Default for World {
             creation_reads: Some(2),
             failing_images: Vec::new(),
             faults: Vec::new(),
+            env: PublishEnv::Prod,
             stale_reads: 0,
             stale: None,
+            other: AppStatus {
+                publish_status: PublishStatus::Published,
+                publish_percentage: 100,
+                expect_percentage: 100,
+                deployed_version: PREVIOUS.into(),
+                baseline_version: PREVIOUS.into(),
+                ..AppStatus::default()
+            },
+            domain: "shop.example.com".into(),
+            vips: vec!["10.0.0.7".into()],
+            log: vec!["starting".into(), "panic: out of memory".into()],
+            deleted: Vec::new(),
             calls: Vec::new(),
             applied_publishes: 0,
             applied_rollbacks: 0,
@@ -378,14 +404,23 @@ impl Fake<'_> {
             version_id: v.id.clone(),
             name: v.name.clone(),
             status: v.status.clone(),
+            create_time: v.time.clone(),
         }
     }
 }
 
 impl Esa for Fake<'_> {
-    async fn status(&self, budget: Budget, _: Log<'_>) -> Result<AppStatus, Error> {
+    async fn status(
+        &self,
+        env: PublishEnv,
+        budget: Budget,
+        _: Log<'_>,
+    ) -> Result<AppStatus, Error> {
         self.before("Status", budget, false).await?;
         let mut w = self.world.borrow_mut();
+        if env != w.env {
+            return Ok(w.other.clone());
+        }
         if w.stale_reads > 0 {
             if let Some(stale) = w.stale.clone() {
                 w.stale_reads -= 1;
@@ -400,10 +435,72 @@ impl Esa for Fake<'_> {
 
     async fn staging_status(&self, budget: Budget, _: Log<'_>) -> Result<StagingStatus, Error> {
         self.before("StagingStatus", budget, false).await?;
-        let phase = self.world.borrow().status.phase.clone();
+        let w = self.world.borrow();
         Ok(StagingStatus {
-            phase: phase.unwrap_or(Phase::Running),
+            phase: w.status.phase.clone().unwrap_or(Phase::Running),
+            vips: w.vips.clone(),
+            ..StagingStatus::default()
         })
+    }
+
+    async fn list_versions(&self, budget: Budget, _: Log<'_>) -> Result<Vec<Listed>, Error> {
+        self.before("ListVersions", budget, false).await?;
+        let mut all: Vec<Listed> = self
+            .world
+            .borrow()
+            .versions
+            .iter()
+            .map(Self::listed)
+            .collect();
+        all.sort_by(|a, b| a.create_time.cmp(&b.create_time));
+        Ok(all)
+    }
+
+    async fn delete_version(
+        &self,
+        id: &str,
+        budget: Budget,
+        log: Log<'_>,
+    ) -> Result<Option<String>, Error> {
+        let _ = log;
+        self.write("Delete", budget, |w| {
+            let at = w
+                .versions
+                .iter()
+                .position(|v| v.id == id)
+                .ok_or_else(|| refusal("InvalidVersion.NotFound"))?;
+            w.versions.remove(at);
+            w.deleted.push(id.to_string());
+            Ok(())
+        })
+        .await
+    }
+
+    async fn app(&self, budget: Budget, _: Log<'_>) -> Result<App, Error> {
+        self.before("App", budget, false).await?;
+        Ok(App {
+            name: "shop".into(),
+            domain_name: self.world.borrow().domain.clone(),
+        })
+    }
+
+    async fn readiness(&self, budget: Budget, _: Log<'_>) -> Result<Vec<RegionReadiness>, Error> {
+        self.before("Readiness", budget, false).await?;
+        Ok(vec![RegionReadiness {
+            region: "huadong".into(),
+            isp: "chinanet".into(),
+            ready: 1,
+            total: 3,
+            is_staging: false,
+            is_offline: false,
+        }])
+    }
+
+    async fn logs(&self, lines: u32, budget: Budget, _: Log<'_>) -> Result<Vec<String>, Error> {
+        self.before("Logs", budget, false).await?;
+        let log = self.world.borrow().log.clone();
+        let skip = log.len().saturating_sub(lines as usize);
+        Ok(log[skip..].to_vec())
     }
 
     async fn publish(
@@ -486,9 +583,11 @@ impl Esa for Fake<'_> {
             .iter()
             .any(|c| w.failing_images.iter().any(|i| c["Image"] == json!(i)));
         let reads_left = w.creation_reads.unwrap_or(u32::MAX);
+        let time = format!("t9{:03}", w.versions.len());
         w.versions.push(Stored {
             id: id.clone(),
             name: name.to_string(),
+            time,
             status: VersionStatus::Creating,
             reads_left,
             fails,

@@ -60,6 +60,8 @@ struct Case {
     within: Option<Duration>,
     /// The runner cancels the job during the first sleep at least this long.
     cancel_sleeping: Option<Duration>,
+    /// A dry run's reads only.
+    mode: Mode,
     check: fn(&Ran),
 }
 
@@ -78,6 +80,7 @@ fn row(
         rollbacks: 0,
         within: None,
         cancel_sleeping: None,
+        mode: Mode::Deploy,
         check: |_| {},
     }
 }
@@ -99,6 +102,10 @@ impl Case {
         self.cancel_sleeping = Some(at_least);
         self
     }
+    fn prepare(mut self) -> Self {
+        self.mode = Mode::Prepare;
+        self
+    }
     fn check(mut self, check: fn(&Ran)) -> Self {
         self.check = check;
         self
@@ -114,6 +121,7 @@ fn with_id(w: &mut World) {
     w.versions.push(Stored {
         id: ID.1.into(),
         name: "release-2".into(),
+        time: "t0001".into(),
         status: VersionStatus::Created,
         reads_left: 0,
         fails: false,
@@ -155,13 +163,16 @@ fn run(case: &Case, spec: &str) -> Ran {
         cancel_sleeping: case.cancel_sleeping,
         ..Clock::default()
     };
-    let mut world = World::default();
+    let mut world = World {
+        env: config.publish.publish_env,
+        ..World::default()
+    };
     (case.world)(&mut world);
     let fake = Fake {
         world: RefCell::new(world),
         clock: &clock,
     };
-    let mut engine = Engine::new(Plan::new(&config, Mode::Deploy));
+    let mut engine = Engine::new(Plan::new(&config, case.mode));
     let mut seen = Seen::default();
     let finished = block_on(drive(&mut engine, &fake, &clock, &mut seen));
     let result = match finished {
@@ -181,6 +192,7 @@ fn cause_attempts(r: &Ran) -> u32 {
 }
 
 mod table;
+mod table_aftercare;
 mod table_rollout;
 
 #[test]

@@ -11,7 +11,8 @@ fn version_rows() -> Vec<Case> {
             "ok",
         )
         .publishes(1)
-        .check(|r| assert_eq!(r.world.calls, ["Status", "Publish"])),
+        // Then the app's domain, for the `url` output.
+        .check(|r| assert_eq!(r.world.calls, ["Status", "Publish", "App"])),
         row(
             "a version by ID, followed until it serves",
             &[ID, WAIT],
@@ -41,6 +42,7 @@ fn version_rows() -> Vec<Case> {
             |w| {
                 w.versions.push(Stored {
                     id: "ver-4".into(),
+                    time: "t0004".into(),
                     name: "broken-one".into(),
                     status: VersionStatus::Failed,
                     reads_left: 0,
@@ -57,6 +59,7 @@ fn version_rows() -> Vec<Case> {
             |w| {
                 w.versions.push(Stored {
                     id: "ver-4".into(),
+                    time: "t0004".into(),
                     name: "coming-soon".into(),
                     status: VersionStatus::Creating,
                     reads_left: 2,
@@ -89,6 +92,7 @@ fn version_rows() -> Vec<Case> {
             |w| {
                 w.versions.push(Stored {
                     id: "ver-7".into(),
+                    time: "t0007".into(),
                     name: "release-2.0.0".into(),
                     status: VersionStatus::Created,
                     reads_left: 0,
@@ -100,7 +104,7 @@ fn version_rows() -> Vec<Case> {
         )
         .publishes(1)
         .check(|r| {
-            assert_eq!(r.world.calls, ["FindVersion", "Status", "Publish"]);
+            assert_eq!(r.world.calls, ["FindVersion", "Status", "Publish", "App"]);
             assert!(r.saw(|e| matches!(e, Event::VersionFound { .. })));
         }),
         row(
@@ -342,7 +346,7 @@ fn settle_rows() -> Vec<Case> {
         .check(|r| {
             assert_eq!(
                 r.world.calls,
-                ["Status", "Publish", "Status", "Status", "Publish"]
+                ["Status", "Publish", "Status", "Status", "Publish", "App"]
             );
             assert!(r.saw(|e| matches!(
                 e,
@@ -465,5 +469,6 @@ pub(super) fn cases() -> Vec<Case> {
     all.extend(lock_rows());
     all.extend(settle_rows());
     all.extend(super::table_rollout::rollout_rows());
+    all.extend(super::table_aftercare::aftercare_rows());
     all
 }

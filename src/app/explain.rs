@@ -1,0 +1,169 @@
+//! The words of what happens around a rollout: why it failed (the staging pod, each region's replicas, the app's own log, a read that was not possible), where the app runs, and the versions `keep-versions` deletes.
+
+use crate::app::words::Said;
+use crate::deploy::event::{Diagnosis, Event, Look};
+use crate::esa::diagnostics::RegionReadiness;
+use crate::esa::status::StagingStatus;
+use crate::esa::versions::Listed;
+
+/// The longest log line shown, in characters: the app's own text is cut, never wrapped.
+pub const MAX_LOG_LINE: usize = 500;
+
+/// The title of a delete that failed (a warning: the step still succeeds).
+pub const VERSION_NOT_DELETED: &str = "VersionNotDeleted";
+
+/// What a read was, and the RAM action it needs.
+fn look(l: Look) -> (&'static str, &'static str) {
+    match l {
+        Look::Pod => (
+            "the staging pod's state",
+            "esa:GetEdgeContainerStagingDeployStatus",
+        ),
+        Look::Regions => (
+            "each region's replicas",
+            "esa:GetEdgeContainerAppResourceStatus",
+        ),
+        Look::Logs => ("the app's container log", "esa:GetEdgeContainerLogs"),
+        Look::App => (
+            "the app's bound domain, so `url` is empty",
+            "esa:GetEdgeContainerApp",
+        ),
+        Look::StagingIps => (
+            "staging's addresses, so `staging-ips` is empty",
+            "esa:GetEdgeContainerStagingDeployStatus",
+        ),
+        Look::Versions => (
+            "the app's versions, so `keep-versions` deleted nothing",
+            "esa:ListEdgeContainerAppVersions",
+        ),
+        Look::Status => (
+            "what each environment serves, so `keep-versions` deleted nothing",
+            "esa:GetEdgeContainerAppStatus",
+        ),
+    }
+}
+
+/// `CrashLoopBackOff, not ready, restarted 7 times, last exit OOMKilled`.
+pub fn pod(s: &StagingStatus) -> String {
+    let mut parts = vec![match s.phase.as_str() {
+        "" => "phase unknown".to_string(),
+        phase => phase.to_string(),
+    }];
+    match s.ready {
+        Some(true) => parts.push("ready".into()),
+        Some(false) => parts.push("not ready".into()),
+        None => {}
+    }
+    if let Some(n) = s.restart_count.filter(|n| *n > 0) {
+        parts.push(format!(
+            "restarted {n} time{}",
+            if n == 1 { "" } else { "s" }
+        ));
+    }
+    if let Some(reason) = &s.last_terminated_reason {
+        parts.push(format!("last exit {reason}"));
+    }
+    parts.join(", ")
+}
+
+/// `huadong/chinanet 1 of 3 ready`, one region each.
+pub fn regions(regions: &[RegionReadiness]) -> String {
+    if regions.is_empty() {
+        return "no region reports replicas".into();
+    }
+    let each: Vec<String> = regions
+        .iter()
+        .map(|r| {
+            let place = match r.isp.as_str() {
+                "" => r.region.clone(),
+                isp => format!("{}/{isp}", r.region),
+            };
+            let offline = if r.is_offline { " (offline)" } else { "" };
+            format!("{place} {} of {} ready{offline}", r.ready, r.total)
+        })
+        .collect();
+    each.join("; ")
+}
+
+/// A log line as it may be shown: at most [`MAX_LOG_LINE`] characters (the runner escapes it
+/// and scrubs secrets when it prints it).
+pub fn log_line(line: &str) -> String {
+    let line = line.trim_end();
+    match line.char_indices().nth(MAX_LOG_LINE) {
+        Some((cut, _)) => format!("{}… (cut)", &line[..cut]),
+        None => line.to_string(),
+    }
+}
+
+/// The heading of the app's log.
+pub fn log_heading(lines: usize) -> String {
+    format!(
+        "The app's recent container log ({lines} line{})",
+        if lines == 1 { "" } else { "s" }
+    )
+}
+
+/// Why the log is not shown under `logs-on-failure: auto`.
+pub fn withheld(public: bool) -> String {
+    let why = match public {
+        true => "this repository is public, and so are its logs",
+        false => "whether this repository is private is not known, so it is treated as public",
+    };
+    format!("the app's container log is not shown: {why}. Set `logs-on-failure: 50` to show its last 50 lines")
+}
+
+/// A diagnosis in words.
+fn diagnosis(d: &Diagnosis) -> Said {
+    match d {
+        Diagnosis::Pod(s) => Said::Line(format!("why: the staging pod is {}", pod(s))),
+        Diagnosis::Regions(r) => Said::Line(format!("why: {}", regions(r))),
+        Diagnosis::Logs(lines) => Said::Group {
+            title: log_heading(lines.len()),
+            lines: lines.iter().map(|l| log_line(l)).collect(),
+        },
+        Diagnosis::LogsWithheld { public } => Said::Line(withheld(*public)),
+    }
+}
+
+fn names(versions: &[Listed]) -> String {
+    let each: Vec<String> = versions
+        .iter()
+        .map(|v| format!("{} (`{}`)", v.version_id, v.name))
+        .collect();
+    match each.is_empty() {
+        true => "none".into(),
+        false => each.join(", "),
+    }
+}
+
+/// Tells an event of what happens around the rollout; `None` for any other event.
+pub fn explain(event: &Event) -> Option<Said> {
+    Some(match event {
+        Event::Diagnosis(d) => diagnosis(d),
+        Event::Unread { look: l, error } => {
+            let (what, action) = look(*l);
+            Said::Line(format!("could not read {what} (it needs `{action}`): {error}"))
+        }
+        Event::Url(Some(url)) => Said::Line(format!("the app answers at {url}")),
+        Event::Url(None) => Said::Line("no domain is bound to the app, so `url` is empty".into()),
+        Event::StagingIps(ips) => Said::Line(match ips.is_empty() {
+            true => "staging reports no addresses, so `staging-ips` is empty".into(),
+            false => format!("staging answers at {}", ips.join(", ")),
+        }),
+        Event::Deleted { version, request_id } => Said::Line(format!(
+            "deleted version {} (`{}`) for `keep-versions`, RequestId {}",
+            version.version_id,
+            version.name,
+            request_id.as_deref().unwrap_or("(none)")
+        )),
+        Event::DeleteFailed { version, error } => Said::Warning {
+            title: VERSION_NOT_DELETED,
+            text: format!("could not delete version {} (`{}`) for `keep-versions`; the publish stands: {error}", version.version_id, version.name),
+        },
+        Event::WouldDelete(versions) => Said::Line(format!(
+            "`keep-versions` would delete: {}",
+            names(versions)
+        )),
+        _ => return None,
+    })
+}
