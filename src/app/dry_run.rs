@@ -40,15 +40,18 @@ pub async fn dry_run<W: Write>(config: &Config, runner: &mut Runner<W>) -> Resul
 }
 
 /// The reads a dry run makes about the version (the name lookup, the base version, the
-/// status), when it has keys to read with; it never writes.
+/// status) and about what `keep-versions` would delete, when it has keys to read with; it
+/// never writes.
 async fn read<W: Write>(
     config: &Config,
     runner: &mut Runner<W>,
     record: &mut Record,
 ) -> Result<Option<Prepared>, Failed> {
-    let credentials = match (&config.version, &config.credentials) {
-        (VersionSource::Id(_), _) => return Ok(None),
-        (_, Plan::Static(credentials, _)) => credentials.clone(),
+    // A version given by ID needs no read, unless `keep-versions` has deletions to plan.
+    let nothing_to_read =
+        matches!(config.version, VersionSource::Id(_)) && config.aftercare.keep_versions == 0;
+    let credentials = match &config.credentials {
+        Plan::Static(credentials, _) if !nothing_to_read => credentials.clone(),
         _ => return Ok(None),
     };
     let client = Client::new(

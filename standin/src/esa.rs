@@ -338,12 +338,21 @@ fn start_rollout(
     form: &BTreeMap<String, String>,
     now: DateTime<Utc>,
 ) {
-    let rollout = state
-        .config
-        .rollouts
-        .get(state.publishes)
-        .cloned()
-        .unwrap_or(Rollout::Normal);
+    let crashes = state.versions.iter().any(|v| {
+        v.version_id == query["VersionId"]
+            && crate::versions::images(&v.containers)
+                .iter()
+                .any(|i| state.config.crashing_images.contains(i))
+    });
+    let rollout = match crashes {
+        true => Rollout::CrashLoopAfter(1),
+        false => state
+            .config
+            .rollouts
+            .get(state.publishes)
+            .cloned()
+            .unwrap_or(Rollout::Normal),
+    };
     state.publishes += 1;
     let app = app_entry(state, &form["AppId"], &form["PublishEnv"]);
     if app.publish_status == "published" && !app.deployed_version.is_empty() {

@@ -91,6 +91,9 @@ pub struct Config {
     pub creation_reads: u32,
     /// A new version with a container of one of these images ends `failed`.
     pub failing_images: Vec<String>,
+    /// A version with a container of one of these images is created, but its rollout
+    /// crash-loops on staging after the first poll (the container starts, then dies).
+    pub crashing_images: Vec<String>,
     /// What GetEdgeContainerApp, GetEdgeContainerLogs, GetEdgeContainerAppResourceStatus and
     /// the staging status's `VIPs` answer.
     pub app: AppFacts,
@@ -142,6 +145,7 @@ impl Default for Config {
             )],
             creation_reads: 2,
             failing_images: Vec::new(),
+            crashing_images: Vec::new(),
             app: AppFacts::default(),
         }
     }

@@ -1,6 +1,7 @@
 //! `esa-standin`: runs the local ESA stand-in until stopped, for the demo and for hand testing.
 //!
-//! Usage: `esa-standin [--port N] [--app APP_ID]... [--access-key-id ID --access-key-secret S [--security-token T]]`
+//! Usage: `esa-standin [--port N] [--app APP_ID]... [--access-key-id ID --access-key-secret S [--security-token T]]
+//! [--domain HOST] [--vip IP]... [--log-line TEXT]... [--crashing-image IMAGE]...`
 //! Prints `http://127.0.0.1:PORT` on the first line of stdout once it is listening.
 
 use std::io::Write;
@@ -28,8 +29,13 @@ fn main() {
             "--access-key-id" => id = Some(value()),
             "--access-key-secret" => secret = Some(value()),
             "--security-token" => token = Some(value()),
+            "--domain" => config.app.domain = value(),
+            "--vip" => config.app.vips.push(value()),
+            "--log-line" => config.app.log.push(value()),
+            "--crashing-image" => config.crashing_images.push(value()),
             "--help" | "-h" => {
                 println!("usage: esa-standin [--port N] [--app APP_ID]... [--access-key-id ID --access-key-secret SECRET [--security-token TOKEN]]");
+                println!("       [--domain HOST] [--vip IP]... [--log-line TEXT]... [--crashing-image IMAGE]...");
                 println!(
                     "defaults: app {}, AccessKey {} / {}",
                     esa_standin::DEMO_APP_ID,

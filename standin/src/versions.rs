@@ -170,7 +170,7 @@ fn check_container(index: usize, c: &Value, names: &mut Vec<String>) -> Result<(
     Ok(())
 }
 
-fn images(containers: &Value) -> Vec<String> {
+pub(crate) fn images(containers: &Value) -> Vec<String> {
     containers
         .as_array()
         .into_iter()
