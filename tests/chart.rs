@@ -1,5 +1,6 @@
-//! The rollout chart in the job summary, from real runs against the stand-in: a staged rollout, one rolled back and one that timed out. Each chart must show the percentage over time with the steps and the failure marked, keep the timeline table beside it, and parse with Mermaid's own parser: `.ci/run` points `ESA_PUBLISH_MERMAID_MODULES` at an npm install of mermaid and jsdom, and this test then runs `scripts/check-mermaid.mjs` on every chart. Each summary is also written to `target/mermaid-charts/` for a person to paste into a renderer.
+//! The rollout chart in the job summary, from real runs against the stand-in: a staged rollout, one rolled back and one that timed out. Each chart must draw the target and the serving share on a proportional time axis with at most ten labels, name a failure and a rollback in its title, keep the timeline table beside it, and parse with Mermaid's own parser. `.ci/run` points `ESA_PUBLISH_MERMAID_MODULES` at an npm install of mermaid and jsdom; with it, every chart is parsed (`scripts/check-mermaid.mjs`) and, where Chromium is installed, rendered headless in GitHub's light and dark colours to PNG under `target/tmp/mermaid-charts/` for a person to look at. A Mermaid error fails the test; without Chromium the test says so and keeps the parser check.
 
+mod render;
 mod support;
 
 use std::path::PathBuf;
@@ -36,12 +37,20 @@ fn summary_of(rollouts: Vec<Rollout>, extra: &[(&str, &str)]) -> String {
     run_binary(&vars).summary
 }
 
-/// The chart's lines: the x-axis categories and the line's values.
-fn chart(summary: &str) -> (Vec<String>, Vec<u32>) {
+/// One chart from a summary: its title, the axis's end, and the two series.
+struct Chart {
+    title: String,
+    axis: String,
+    target: Vec<u8>,
+    serving: Vec<u8>,
+}
+
+fn chart(summary: &str) -> Chart {
     let start = summary
         .find("```mermaid\n")
         .expect("a chart in the summary");
     let block = &summary[start..];
+    let block = &block[..block[3..].find("```").unwrap() + 6];
     let table = summary
         .find("| time | event |")
         .expect("the timeline table stays");
@@ -52,20 +61,27 @@ fn chart(summary: &str) -> (Vec<String>, Vec<u32>) {
             .find_map(|l| l.trim().strip_prefix(prefix).map(str::to_string))
             .unwrap_or_else(|| panic!("no `{prefix}` in:\n{block}"))
     };
-    let categories = line_of("x-axis [");
-    let categories: Vec<String> = categories
-        .trim_end_matches(']')
-        .split("\", \"")
-        .map(|c| c.trim_matches('"').to_string())
+    assert!(block.contains("plotColorPalette"), "{block}");
+    let series: Vec<Vec<u8>> = block
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("line ["))
+        .map(|l| {
+            l.trim_end_matches(']')
+                .split(", ")
+                .map(|v| v.parse().unwrap())
+                .collect()
+        })
         .collect();
-    let values: Vec<u32> = line_of("line [")
-        .trim_end_matches(']')
-        .split(", ")
-        .map(|v| v.parse().unwrap())
-        .collect();
-    assert!(block.contains("y-axis \"serving (%)\" 0 --> 100"));
-    assert_eq!(categories.len(), values.len(), "{block}");
-    (categories, values)
+    let [target, serving] = &series[..] else {
+        panic!("two lines, the target and the serving share:\n{block}")
+    };
+    assert_eq!(target.len(), serving.len(), "{block}");
+    Chart {
+        title: line_of("title "),
+        axis: line_of("x-axis "),
+        target: target.clone(),
+        serving: serving.clone(),
+    }
 }
 
 fn save(name: &str, summary: &str) -> PathBuf {
@@ -76,78 +92,132 @@ fn save(name: &str, summary: &str) -> PathBuf {
     path
 }
 
-#[test]
-fn charts_show_steps_rollbacks_and_timeouts_and_parse_as_mermaid() {
-    let staged = summary_of(vec![], &[("INPUT_PERCENTAGE-STEPS", "20,60,100")]);
-    let (categories, values) = chart(&staged);
-    for step in ["step 1/3 20%", "step 2/3 60%", "step 3/3 100%"] {
-        assert!(
-            categories.iter().any(|c| c.ends_with(step)),
-            "{step}: {categories:?}"
-        );
-    }
-    assert_eq!(values.last(), Some(&100));
-    // What the status said, step by step (the stand-in starts each step's count from 0).
-    assert!(values.contains(&20) && values.contains(&60), "{values:?}");
+fn staged() -> String {
+    summary_of(
+        vec![],
+        &[
+            ("INPUT_PERCENTAGE-STEPS", "20,60,100"),
+            ("INPUT_STEP-WAIT", "300ms"),
+        ],
+    )
+}
 
-    let rolled_back = summary_of(
+fn rolled_back() -> String {
+    summary_of(
         vec![Rollout::Normal, Rollout::Stuck],
         &[
             ("INPUT_PERCENTAGE-STEPS", "20,60"),
+            ("INPUT_STEP-WAIT", "300ms"),
             ("INPUT_WAIT-TIMEOUT", "1s"),
             ("INPUT_ROLLBACK-ON-FAILURE", "true"),
         ],
-    );
-    let (categories, values) = chart(&rolled_back);
+    )
+}
+
+fn timed_out() -> String {
+    summary_of(
+        vec![Rollout::Stuck],
+        &[("INPUT_WAIT", "true"), ("INPUT_WAIT-TIMEOUT", "1s")],
+    )
+}
+
+#[test]
+fn a_staged_chart_draws_the_steps_target_and_the_share_serving() {
+    let c = chart(&staged());
+    assert!(c.axis.starts_with("\"seconds\" 0 --> "), "{}", c.axis);
+    // The target climbs through each step, and the share serving follows it up to 100.
+    // (Before the first publish, nothing is targeted.)
+    let mut steps: Vec<u8> = c.target.iter().copied().skip_while(|&t| t == 0).collect();
+    steps.dedup();
+    assert_eq!(steps, [20, 60, 100], "{:?}", c.target);
     assert!(
-        categories.iter().any(|c| c.ends_with("RolloutTimeout")),
-        "{categories:?}"
+        c.serving.contains(&20) && c.serving.contains(&60),
+        "{:?}",
+        c.serving
     );
+    assert_eq!(c.serving.last(), Some(&100));
+    assert!(c.title.contains("on prod"), "{}", c.title);
+    assert!(!c.title.contains("RolloutTimeout"), "{}", c.title);
+}
+
+#[test]
+fn a_rolled_back_chart_names_the_failure_and_the_rollback() {
+    let c = chart(&rolled_back());
+    assert!(c.title.contains("RolloutTimeout at 00:0"), "{}", c.title);
     assert!(
-        categories
-            .last()
-            .unwrap()
-            .ends_with("rolled back to ver-000000000000000001"),
-        "{categories:?}"
+        c.title.starts_with("\"prod: RolloutTimeout at 00:0")
+            && c.title.contains(", rolled back at 00:0"),
+        "{}",
+        c.title
     );
+    assert_eq!(c.target.last(), Some(&0), "{:?}", c.target);
     assert_eq!(
-        values.last(),
+        c.serving.last(),
         Some(&0),
         "after the rollback nothing of ours serves"
     );
-
-    let timed_out = summary_of(
-        vec![Rollout::Stuck],
-        &[("INPUT_WAIT", "true"), ("INPUT_WAIT-TIMEOUT", "1s")],
-    );
-    let (categories, _) = chart(&timed_out);
     assert!(
-        categories.last().unwrap().ends_with("RolloutTimeout"),
-        "{categories:?}"
+        c.target.contains(&20) && c.target.contains(&60),
+        "the second step's target shows: {:?}",
+        c.target
     );
+}
 
+#[test]
+fn a_timed_out_chart_names_the_timeout() {
+    let c = chart(&timed_out());
+    assert!(c.title.contains("RolloutTimeout at 00:0"), "{}", c.title);
+    assert!(!c.title.contains("rolled back"), "{}", c.title);
+    assert!(c.serving.iter().all(|&s| s < 100), "{:?}", c.serving);
+}
+
+#[test]
+fn every_chart_parses_and_renders_as_mermaid() {
     let files: Vec<PathBuf> = [
-        ("staged", &staged),
-        ("rolled-back", &rolled_back),
-        ("timed-out", &timed_out),
+        ("staged", staged()),
+        ("rolled-back", rolled_back()),
+        ("timed-out", timed_out()),
     ]
     .into_iter()
-    .map(|(name, summary)| save(name, summary))
+    .map(|(name, summary)| save(name, &summary))
     .collect();
-    match std::env::var("ESA_PUBLISH_MERMAID_MODULES") {
-        Ok(modules) => {
-            let out = Command::new("node")
-                .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/check-mermaid.mjs"))
-                .arg(modules)
-                .args(&files)
-                .output()
-                .expect("node runs");
-            let text = String::from_utf8_lossy(&out.stdout);
-            assert!(out.status.success(), "Mermaid refused a chart:\n{text}{}", String::from_utf8_lossy(&out.stderr));
-            assert!(text.contains("3 diagram(s) in 3 file(s), 0 with errors"), "{text}");
+    let Ok(modules) = std::env::var("ESA_PUBLISH_MERMAID_MODULES") else {
+        eprintln!(
+            "charts not parsed or rendered here: set ESA_PUBLISH_MERMAID_MODULES to a node_modules with mermaid and jsdom (.ci/run does)"
+        );
+        return;
+    };
+    let out = Command::new("node")
+        .arg(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/scripts/check-mermaid.mjs"
+        ))
+        .arg(&modules)
+        .args(&files)
+        .output()
+        .expect("node runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "Mermaid refused a chart:\n{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("3 diagram(s) in 3 file(s), 0 with errors"),
+        "{text}"
+    );
+    match render::chromium() {
+        Some(chromium) => {
+            for file in &files {
+                for theme in render::THEMES {
+                    let (png, labels) = render::render(&chromium, &modules, file, theme);
+                    assert!((4..=10).contains(&labels), "{}: {labels} time labels", png.display());
+                    eprintln!("rendered {}", png.display());
+                }
+            }
         }
-        Err(_) => eprintln!(
-            "chart syntax not parsed here: set ESA_PUBLISH_MERMAID_MODULES to a node_modules with mermaid and jsdom (.ci/run does)"
+        None => eprintln!(
+            "Chromium not found (set ESA_PUBLISH_CHROMIUM or install the `chromium` package): charts parsed, not rendered"
         ),
     }
 }

@@ -1,18 +1,30 @@
-//! The rollout as a picture: a Mermaid line chart of the percentage serving over time, with the steps, a rollback or a failure named on the time axis where they happened. GitHub renders it in the job summary; the timeline table below it stays for screen readers and plain logs.
+//! The rollout as a picture: a Mermaid line chart of the share the steps asked for and the share actually serving, on a time axis that is proportional (the record is resampled onto even time steps) and carries at most ten labels; failures and rollbacks are named in the title. GitHub renders it in the job summary; the timeline table below it stays for screen readers and plain logs.
+
+use std::time::Duration;
 
 use crate::app::record::ChartPoint;
 use crate::base::text::clock_text;
 
-/// At most this many points: a long wait is thinned, keeping every marked point.
-const MAX_POINTS: usize = 60;
+/// Points a line is resampled to: enough for a smooth line, however long the run.
+const SAMPLES: usize = 61;
 
-/// Text Mermaid takes inside a quoted label: letters, digits, spaces and `: / % . - _ ( )`;
+/// The most labels on the time axis.
+const MAX_TICKS: usize = 10;
+
+/// The colours of the two series, through Mermaid's theme variables: the target in orange, the
+/// share serving in blue. Both mid-tones read on GitHub's light and dark backgrounds.
+const PALETTE: &str = "#f97316, #3b82f6";
+
+/// The y-axis's title, which doubles as the legend (Mermaid's line charts have none).
+const LEGEND: &str = "% of traffic: target orange, serving blue";
+
+/// Text Mermaid takes inside a quoted title: letters, digits, spaces and `: / % . - _ ( ) →`;
 /// anything else (quotes, brackets, newlines, other scripts) becomes a space.
 fn label(text: &str) -> String {
     let cleaned: String = text
         .chars()
         .map(|c| {
-            if c.is_ascii_alphanumeric() || " :/%.-_()".contains(c) {
+            if c.is_ascii_alphanumeric() || " :/%.-_(),→".contains(c) {
                 c
             } else {
                 ' '
@@ -20,61 +32,110 @@ fn label(text: &str) -> String {
         })
         .collect();
     let words: Vec<&str> = cleaned.split_whitespace().collect();
-    let joined = words.join(" ");
-    joined.chars().take(60).collect()
+    words.join(" ").chars().take(120).collect()
 }
 
-/// Keeps the marked points and an even spread of the rest, at most [`MAX_POINTS`].
-fn thinned(points: &[ChartPoint]) -> Vec<&ChartPoint> {
-    if points.len() <= MAX_POINTS {
-        return points.iter().collect();
+/// The step Mermaid's linear axis (d3's `ticks(10)`) chooses for `[0, max]`.
+fn d3_step(max: f64) -> f64 {
+    let raw = max / 10.0;
+    let power = 10f64.powf((raw.log10() + 1e-9).floor());
+    let error = raw / power;
+    let factor = if error >= 50f64.sqrt() {
+        10.0
+    } else if error >= 10f64.sqrt() {
+        5.0
+    } else if error >= 2f64.sqrt() {
+        2.0
+    } else {
+        1.0
+    };
+    factor * power
+}
+
+/// How many labels that axis shows.
+fn ticks(max: f64) -> usize {
+    (max / d3_step(max) + 1e-9).floor() as usize + 1
+}
+
+/// The axis's end: the smallest value at or above `span` (on a grid of two significant
+/// digits) for which the axis shows at most [`MAX_TICKS`] labels.
+fn axis_max(span: f64) -> f64 {
+    let span = span.max(0.1);
+    let grid = 10f64.powf((span.log10() + 1e-9).floor() - 1.0);
+    let mut max = (span / grid - 1e-9).ceil() * grid;
+    while ticks(max) > MAX_TICKS {
+        max += grid;
     }
-    let marked = points.iter().filter(|p| p.mark.is_some()).count();
-    let room = MAX_POINTS.saturating_sub(marked).max(1);
-    let step = points.len().div_ceil(room);
+    max
+}
+
+/// The unit of the time axis and how many seconds it holds: seconds for short runs, minutes,
+/// then hours.
+fn unit(span: Duration) -> (&'static str, f64) {
+    match span.as_secs() {
+        0..=120 => ("seconds", 1.0),
+        121..=7200 => ("minutes", 60.0),
+        _ => ("hours", 3600.0),
+    }
+}
+
+/// The value of a series at `t`: the last value given at or before it (0 before the first).
+fn at(points: &[ChartPoint], t: Duration, value: impl Fn(&ChartPoint) -> Option<u8>) -> u8 {
     points
         .iter()
-        .enumerate()
-        .filter(|(i, p)| p.mark.is_some() || i % step == 0 || *i == points.len() - 1)
-        .map(|(_, p)| p)
+        .take_while(|p| p.at <= t)
+        .filter_map(value)
+        .last()
+        .unwrap_or(0)
+        .min(100)
+}
+
+/// A number for the axis: at most three decimals, no trailing zeros (`1.5`, not
+/// `1.5000000000000004`).
+fn number(value: f64) -> String {
+    let text = format!("{value:.3}");
+    text.trim_end_matches('0').trim_end_matches('.').to_string()
+}
+
+/// What happened besides the steps, for the title: `RolloutTimeout at 01:05`.
+fn events(points: &[ChartPoint]) -> Vec<String> {
+    points
+        .iter()
+        .filter_map(|p| p.mark.as_ref().map(|m| (m, p.at)))
+        .filter(|(m, _)| !m.starts_with("step "))
+        .map(|(m, t)| format!("{m} at {}", clock_text(t)))
         .collect()
 }
 
-/// The chart as a fenced Mermaid block, or `None` with fewer than two points.
-pub fn mermaid(points: &[ChartPoint], title: &str) -> Option<String> {
+/// The chart as a fenced Mermaid block, or `None` with fewer than two points. The title is
+/// `title` (`ver-2 on prod`) when all went well, else `place` and what happened
+/// (`prod: RolloutTimeout at 01:05, rolled back at 01:06`), short enough to fit the chart.
+pub fn mermaid(points: &[ChartPoint], title: &str, place: &str) -> Option<String> {
+    let end = points.last()?.at;
     if points.len() < 2 {
         return None;
     }
-    let points = thinned(points);
-    // Categories must differ, or the points of one second would share a place on the axis.
-    let mut seen: Vec<String> = Vec::new();
-    let categories: Vec<String> = points
-        .iter()
-        .map(|p| {
-            let time = clock_text(p.at);
-            let mut text = match &p.mark {
-                Some(mark) => label(&format!("{time} {mark}")),
-                None => time,
-            };
-            let base = text.clone();
-            let mut n = 1;
-            while seen.contains(&text) {
-                n += 1;
-                text = format!("{base} ({n})");
-            }
-            seen.push(text.clone());
-            format!("\"{text}\"")
-        })
-        .collect();
-    let values: Vec<String> = points
-        .iter()
-        .map(|p| p.serving.min(100).to_string())
-        .collect();
-    Some(format!(
-        "```mermaid\nxychart-beta\n    title \"{}\"\n    x-axis [{}]\n    y-axis \"serving (%)\" 0 --> 100\n    line [{}]\n```\n",
-        label(title),
-        categories.join(", "),
+    let (unit, seconds) = unit(end);
+    let max = axis_max(end.as_secs_f64() / seconds);
+    let sample =
+        |i: usize| Duration::from_secs_f64(max * seconds * i as f64 / (SAMPLES - 1) as f64);
+    let series = |value: &dyn Fn(&ChartPoint) -> Option<u8>| -> String {
+        let values: Vec<String> = (0..SAMPLES)
+            .map(|i| at(points, sample(i), value).to_string())
+            .collect();
         values.join(", ")
+    };
+    let target = series(&|p| p.target);
+    let serving = series(&|p| Some(p.serving));
+    let happened = events(points);
+    let heading = match happened.is_empty() {
+        true => title.to_string(),
+        false => format!("{place}: {}", happened.join(", ")),
+    };
+    Some(format!(
+        "```mermaid\n%%{{init: {{\"themeVariables\": {{\"xyChart\": {{\"plotColorPalette\": \"{PALETTE}\"}}}}}}}}%%\nxychart-beta\n    title \"{}\"\n    x-axis \"{unit}\" 0 --> {}\n    y-axis \"{LEGEND}\" 0 --> 100\n    line [{target}]\n    line [{serving}]\n```\n",
+        label(&heading),
+        number(max)
     ))
 }
 
@@ -82,37 +143,82 @@ pub fn mermaid(points: &[ChartPoint], title: &str) -> Option<String> {
 mod tests {
     use std::time::Duration;
 
-    use crate::app::chart::{label, mermaid};
+    use crate::app::chart::{axis_max, label, mermaid, ticks};
     use crate::app::record::ChartPoint;
 
-    fn point(secs: u64, serving: u8, mark: Option<&str>) -> ChartPoint {
+    fn point(secs: u64, target: Option<u8>, serving: u8, mark: Option<&str>) -> ChartPoint {
         ChartPoint {
             at: Duration::from_secs(secs),
-            target: None,
+            target,
             serving,
             mark: mark.map(str::to_string),
         }
     }
 
     #[test]
-    fn labels_cannot_break_out_of_their_quotes() {
-        assert_eq!(label("a \"b\" [c]\n```\nd → e"), "a b c d e");
-        assert_eq!(label("step 1/3 10%"), "step 1/3 10%");
+    fn titles_cannot_break_out_of_their_quotes() {
+        assert_eq!(label("a \"b\" [c]\n```\nd → e"), "a b c d → e");
     }
 
     #[test]
-    fn a_chart_needs_two_points_and_keeps_every_mark_when_thinned() {
-        assert_eq!(mermaid(&[point(0, 0, None)], "t"), None);
-        let mut points = vec![point(0, 0, Some("step 1/2 10%"))];
-        points.extend((1..200).map(|s| point(s, (s % 100) as u8, None)));
-        points.push(point(200, 0, Some("rolled back to ver-1")));
-        let chart = mermaid(&points, "ver-2 on prod").unwrap();
-        assert!(chart.contains("\"00:00 step 1/2 10%\""), "{chart}");
-        assert!(chart.contains("\"03:20 rolled back to ver-1\""), "{chart}");
-        let line = chart
+    fn the_time_axis_has_at_most_ten_labels() {
+        for span in [
+            0.3, 1.0, 2.0, 5.0, 7.5, 10.0, 12.5, 20.0, 59.0, 90.0, 119.0, 600.0,
+        ] {
+            let max = axis_max(span);
+            assert!(max >= span, "{span} → {max}");
+            assert!(
+                ticks(max) <= 10 && ticks(max) >= 4,
+                "{span} → {max}: {} ticks",
+                ticks(max)
+            );
+            assert!(
+                // d3 labels 0..2 every 0.2 (11 labels) and 0..3 the same way: a span just
+                // over 2 needs 3.2 (every 0.5), the worst case.
+                max <= span.max(0.1) * 1.7,
+                "{span} → {max}: too much empty time"
+            );
+        }
+    }
+
+    #[test]
+    fn time_is_proportional_and_both_series_are_drawn() {
+        // A step at 0 s to 20%, serving climbs; a long bake; a step at 600 s to 100%.
+        let points = [
+            point(0, Some(20), 0, Some("step 1/2 20%")),
+            point(10, None, 20, None),
+            point(600, Some(100), 20, Some("step 2/2 100%")),
+            point(620, None, 100, None),
+            point(640, Some(0), 0, Some("rolled back")),
+        ];
+        let chart = mermaid(&points, "ver-2 on prod", "prod").unwrap();
+        // 11 minutes: d3 would label 0..11 and 0..12 minute by minute (12, 13 labels); 15
+        // labels every two.
+        assert!(chart.contains("x-axis \"minutes\" 0 --> 15\n"), "{chart}");
+        let lines: Vec<Vec<u8>> = chart
             .lines()
-            .find(|l| l.trim_start().starts_with("line ["))
-            .unwrap();
-        assert!(line.matches(',').count() < 62, "{line}");
+            .filter_map(|l| l.trim().strip_prefix("line ["))
+            .map(|l| {
+                l.trim_end_matches(']')
+                    .split(", ")
+                    .map(|v| v.parse().unwrap())
+                    .collect()
+            })
+            .collect();
+        let [target, serving] = &lines[..] else {
+            panic!("{chart}")
+        };
+        assert_eq!((target.len(), serving.len()), (61, 61));
+        // 61 samples over 900 s: one each 15 s. The step at 600 s is sample 40; the rollback
+        // at 640 s shows from sample 43 (645 s).
+        assert_eq!(&target[38..44], &[20, 20, 100, 100, 100, 0], "{target:?}");
+        assert_eq!(&serving[0..2], &[0, 20], "{serving:?}");
+        assert_eq!(&serving[40..44], &[20, 20, 100, 0], "{serving:?}");
+        assert!(
+            chart.contains("title \"prod: rolled back at 10:40\""),
+            "{chart}"
+        );
+        assert!(chart.contains("plotColorPalette"), "{chart}");
+        assert_eq!(mermaid(&points[..1], "t", "p"), None);
     }
 }

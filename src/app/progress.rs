@@ -67,9 +67,7 @@ impl<W: Write> Progress<'_, W> {
                     .unwrap_or_default();
                 r.plot(at, None, None, Some(title));
             }
-            Event::RolledBack { to, .. } => {
-                r.plot(at, Some(0), Some(0), Some(format!("rolled back to {to}")))
-            }
+            Event::RolledBack { .. } => r.plot(at, Some(0), Some(0), Some("rolled back".into())),
             _ => {}
         }
     }

@@ -253,15 +253,15 @@ fn warnings(list: &[(String, String)]) -> String {
 /// The chart and the timeline of a followed rollout.
 fn timeline(config: Option<&Config>, record: &Record) -> String {
     let mut md = "#### Timeline\n\n".to_string();
-    let title = match config {
-        Some(c) => format!(
-            "{} on {}",
-            version_id(c, record.version.as_ref()),
-            c.publish.publish_env.as_str()
-        ),
-        None => "the rollout".into(),
+    let (title, place) = match config {
+        Some(c) => {
+            let env = c.publish.publish_env.as_str();
+            let version = version_id(c, record.version.as_ref());
+            (format!("{version} on {env}"), env.to_string())
+        }
+        None => ("the rollout".into(), "the rollout".into()),
     };
-    if let Some(chart) = mermaid(&record.chart, &format!("{title}: percentage serving")) {
+    if let Some(chart) = mermaid(&record.chart, &title, &place) {
         md.push_str(&chart);
         md.push('\n');
     }

@@ -358,6 +358,9 @@ fn start_rollout(
     if app.publish_status == "published" && !app.deployed_version.is_empty() {
         app.baseline_version = app.deployed_version.clone();
     }
+    // A next step of the same version goes on from the share it already serves.
+    let next_step = app.publishing_version == query["VersionId"]
+        && (app.publish_status == "published" || app.publish_status == "publishing");
     app.publish_status = "publishing".into();
     app.publish_time = service_time(now);
     app.publishing_version = query["VersionId"].clone();
@@ -365,7 +368,9 @@ fn start_rollout(
         .get("Percentage")
         .and_then(|p| p.parse().ok())
         .unwrap_or(100);
-    app.publish_percentage = 0;
+    if !next_step {
+        app.publish_percentage = 0;
+    }
     app.rollout = Some(rollout);
     app.polls = 0;
     app.busy_polls_left = None;
