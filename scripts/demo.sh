@@ -8,7 +8,9 @@
 #   2. a freshly built image goes to staging with nothing made by hand: a version is made from
 #      what staging serves with the new image swapped in, waited for, published and followed;
 #   3. the same step re-run finds the version it made and reuses it;
-#   4. that same version is promoted to prod in steps (20% → 100%), signed with v2 this time.
+#   4. a broken image goes to staging: its pod crash-loops, and the failure says why (the pod's
+#      state, its last log lines) in the log and the job summary, which is printed;
+#   5. the good version is promoted to prod in steps (20% → 100%), signed with v2 this time.
 # After each run it prints the step's outputs as `name = value`; at the end, the last job
 # summary and what the stand-in received and verified.
 set -euo pipefail
@@ -17,7 +19,12 @@ cd "$(dirname "$0")/.."
 cargo build --quiet --locked --workspace --bins
 . scripts/standin.sh
 
-start_standin ./target/debug/esa-standin
+broken="registry.example.com/shop/web:2.0.1"
+start_standin ./target/debug/esa-standin --domain shop.example.com \
+  --vip 203.0.113.10 --vip 203.0.113.11 --crashing-image "$broken" \
+  --log-line "listening on :8080" \
+  --log-line "warming the catalogue cache: 1.9 GiB of 2 GiB" \
+  --log-line "fatal: out of memory"
 url=$standin_url
 echo "== the ESA stand-in listens on $url"
 
@@ -71,6 +78,20 @@ for attempt in 1 2; do
     "INPUT_PUBLISH-ENV=staging" "INPUT_IMAGE=$image" "INPUT_WAIT=true" "GITHUB_RUN_ATTEMPT=$attempt"
 done
 version=$(awk '/^version-id<</ { getline; print; exit }' "$GITHUB_OUTPUT")
+
+echo
+echo "== broken image $broken to staging: the pod crash-loops, and the failure says why"
+: >"$GITHUB_OUTPUT"
+: >"$GITHUB_STEP_SUMMARY"
+if env "${common[@]}" "INPUT_PUBLISH-ENV=staging" "INPUT_IMAGE=$broken" "INPUT_WAIT=true" \
+  "INPUT_WAIT-TIMEOUT=20s" "INPUT_LOGS-ON-FAILURE=20" ./target/debug/esa-publish; then
+  echo "the broken image was not reported" >&2
+  exit 1
+fi
+echo "-- exit code 1; outputs"
+show_outputs
+echo "-- the job summary's explanation"
+sed -n '/^#### Why it failed/,/^<\/details>/p' "$GITHUB_STEP_SUMMARY"
 
 step "promote $version to prod in steps, signature v2" \
   "INPUT_PUBLISH-ENV=prod" "INPUT_VERSION-ID=$version" "INPUT_PERCENTAGE-STEPS=20,100" \

@@ -1,6 +1,7 @@
 # Sourced by demo.sh and bench.sh. Creates $work (a temp dir, removed on exit, when the stand-in
 # is stopped too) and defines start_standin BINARY, which starts a built stand-in on 127.0.0.1
-# in the background and sets $standin_url.
+# in the background (with any further arguments: `start_standin BINARY --vip 203.0.113.10`) and
+# sets $standin_url.
 work=$(mktemp -d)
 standin_pid=
 cleanup() {
@@ -10,7 +11,7 @@ cleanup() {
 trap cleanup EXIT
 
 start_standin() {
-  "$1" >"$work/standin.url" 2>"$work/standin.log" &
+  "$@" >"$work/standin.url" 2>"$work/standin.log" &
   standin_pid=$!
   for _ in $(seq 100); do
     [ -s "$work/standin.url" ] && break

@@ -4,11 +4,10 @@ mod support;
 
 use esa_standin::versions::{container, Version};
 use esa_standin::{
-    AppFacts, Config, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID,
-    INITIAL_VERSION,
+    AppFacts, Config, StandIn, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID, INITIAL_VERSION,
 };
 use serde_json::json;
-use support::{run_binary, Run};
+use support::{run_against, Run, COMMIT, REPOSITORY};
 
 const CRASHING: &str = "registry.example.com/shop/web:broken";
 const CANARY: &str = "CANARY-log-secret-42";
@@ -43,24 +42,15 @@ fn event_file(dir: &tempfile::TempDir, private: bool) -> String {
 }
 
 fn run(s: &StandIn, extra: &[(&str, &str)]) -> Run {
-    let url = s.url();
-    let mut vars: Vec<(&str, &str)> = vec![
-        ("INPUT_APP-ID", DEMO_APP_ID),
+    let mut vars = vec![
         ("INPUT_PUBLISH-ENV", "staging"),
-        ("INPUT_ACCESS-KEY-ID", DEMO_ACCESS_KEY_ID),
-        ("INPUT_ACCESS-KEY-SECRET", DEMO_ACCESS_KEY_SECRET),
-        ("INPUT_ENDPOINT", &url),
-        ("INPUT_POLL-INTERVAL", "100ms"),
         ("INPUT_WAIT", "true"),
-        ("GITHUB_REPOSITORY", "acme/shop"),
-        ("GITHUB_SHA", "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d"),
+        REPOSITORY,
+        COMMIT,
         ("GITHUB_RUN_ID", "77"),
     ];
-    for (k, v) in extra {
-        vars.retain(|(name, _)| name != k);
-        vars.push((k, v));
-    }
-    run_binary(&vars)
+    vars.extend_from_slice(extra);
+    run_against(&s.url(), &vars)
 }
 
 #[test]

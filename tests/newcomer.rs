@@ -2,27 +2,15 @@
 
 mod support;
 
-use esa_standin::{Config, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID};
-use support::{run_binary, Run};
+use esa_standin::{Config, StandIn, DEMO_ACCESS_KEY_ID};
+use support::{run_against, Run};
 
 const VERSION: &str = "ver-000000000000000001";
 
 fn run(s: &StandIn, extra: &[(&str, &str)]) -> Run {
-    let url = s.url();
-    let mut vars: Vec<(&str, &str)> = vec![
-        ("INPUT_APP-ID", DEMO_APP_ID),
-        ("INPUT_VERSION-ID", VERSION),
-        ("INPUT_PUBLISH-ENV", "prod"),
-        ("INPUT_ACCESS-KEY-ID", DEMO_ACCESS_KEY_ID),
-        ("INPUT_ACCESS-KEY-SECRET", DEMO_ACCESS_KEY_SECRET),
-        ("INPUT_ENDPOINT", &url),
-        ("INPUT_POLL-INTERVAL", "100ms"),
-    ];
-    for (k, v) in extra {
-        vars.retain(|(name, _)| name != k);
-        vars.push((k, v));
-    }
-    run_binary(&vars)
+    let mut vars = vec![("INPUT_VERSION-ID", VERSION), ("INPUT_PUBLISH-ENV", "prod")];
+    vars.extend_from_slice(extra);
+    run_against(&s.url(), &vars)
 }
 
 /// The run was refused with one error of this title, and nothing reached the stand-in.

@@ -3,11 +3,9 @@
 mod support;
 
 use esa_standin::versions::{container, Version};
-use esa_standin::{
-    Account, Config, Fault, Oidc, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID,
-};
+use esa_standin::{Account, Config, Fault, Oidc, StandIn, DEMO_APP_ID};
 use serde_json::json;
-use support::{run_binary, Run};
+use support::{run_against, Run, COMMIT, REPOSITORY};
 
 const BASE: &str = "ver-000000000000000077";
 const IMAGE: &str = "registry.example.com/shop/web:2.0.0";
@@ -22,23 +20,14 @@ fn with_base(name: &str, containers: serde_json::Value) -> Config {
 
 /// A run on GitHub against the stand-in, polling fast; `extra` replaces or adds variables.
 fn run(s: &StandIn, extra: &[(&str, &str)]) -> Run {
-    let url = s.url();
-    let mut vars: Vec<(&str, &str)> = vec![
-        ("INPUT_APP-ID", DEMO_APP_ID),
+    let mut vars = vec![
         ("INPUT_PUBLISH-ENV", "staging"),
-        ("INPUT_ACCESS-KEY-ID", DEMO_ACCESS_KEY_ID),
-        ("INPUT_ACCESS-KEY-SECRET", DEMO_ACCESS_KEY_SECRET),
-        ("INPUT_ENDPOINT", &url),
-        ("INPUT_POLL-INTERVAL", "100ms"),
-        ("GITHUB_REPOSITORY", "acme/shop"),
-        ("GITHUB_SHA", "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d"),
+        REPOSITORY,
+        COMMIT,
         ("GITHUB_RUN_ID", "4242"),
     ];
-    for (k, v) in extra {
-        vars.retain(|(name, _)| name != k);
-        vars.push((k, v));
-    }
-    run_binary(&vars)
+    vars.extend_from_slice(extra);
+    run_against(&s.url(), &vars)
 }
 
 /// No command but the run's own: nothing set an output, added a mask or stopped the runner.

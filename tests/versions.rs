@@ -3,12 +3,9 @@
 mod support;
 
 use esa_standin::versions::{container, Version};
-use esa_standin::{
-    Config, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID, INITIAL_IMAGE,
-    INITIAL_VERSION,
-};
+use esa_standin::{Config, StandIn, DEMO_APP_ID, INITIAL_IMAGE, INITIAL_VERSION};
 use serde_json::{json, Value};
-use support::{run_binary, Run};
+use support::{run_against, run_binary, Run, REPOSITORY};
 
 const IMAGE: &str = "registry.example.com/shop/web:2.0.0";
 const SHA: &str = "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d";
@@ -20,24 +17,15 @@ fn standin(config: Config) -> StandIn {
 
 /// A run on GitHub for commit SHA, run RUN_ID, publishing to staging and polling fast.
 fn deploy(s: &StandIn, extra: &[(&str, &str)]) -> Run {
-    let url = s.url();
-    let mut vars: Vec<(&str, &str)> = vec![
-        ("INPUT_APP-ID", DEMO_APP_ID),
+    let mut vars = vec![
         ("INPUT_PUBLISH-ENV", "staging"),
-        ("INPUT_ACCESS-KEY-ID", DEMO_ACCESS_KEY_ID),
-        ("INPUT_ACCESS-KEY-SECRET", DEMO_ACCESS_KEY_SECRET),
-        ("INPUT_ENDPOINT", &url),
-        ("INPUT_POLL-INTERVAL", "100ms"),
         ("INPUT_WAIT", "true"),
-        ("GITHUB_REPOSITORY", "acme/shop"),
+        REPOSITORY,
         ("GITHUB_SHA", SHA),
         ("GITHUB_RUN_ID", RUN_ID),
     ];
-    for (k, v) in extra {
-        vars.retain(|(name, _)| name != k);
-        vars.push((k, v));
-    }
-    run_binary(&vars)
+    vars.extend_from_slice(extra);
+    run_against(&s.url(), &vars)
 }
 
 fn actions(s: &StandIn) -> Vec<String> {

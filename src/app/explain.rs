@@ -160,6 +160,9 @@ pub fn explain(event: &Event) -> Option<Said> {
             title: VERSION_NOT_DELETED,
             text: format!("could not delete version {} (`{}`) for `keep-versions`; the publish stands: {error}", version.version_id, version.name),
         },
+        Event::DeletesLeft(count) => Said::Line(format!(
+            "{count} more version(s) past `keep-versions` are left for the next run: the deletes of one run share one `timeout`"
+        )),
         Event::WouldDelete(versions) => Said::Line(format!(
             "`keep-versions` would delete: {}",
             names(versions)

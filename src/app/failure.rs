@@ -68,7 +68,7 @@ fn remedy(kind: &FailureKind) -> Option<&'static str> {
     match kind {
         FailureKind::Call | FailureKind::Cancelled { .. } => None,
         k if k.before_publishing() => Some("Nothing was published. The app's versions, with their status and containers, are in the ESA console."),
-        _ => Some("The job summary shows the rollout's timeline; the app's publish status is in the ESA console."),
+        _ => Some("The job summary shows what explains it and the rollout's timeline; the app's publish status is in the ESA console."),
     }
 }
 
@@ -93,13 +93,26 @@ fn deploy_text(f: &Failure, c: &Context) -> String {
     let what = what_failed(&f.kind, f.cause.as_ref(), f.step, c);
     match (&f.rollback, f.step) {
         (_, None) => what,
-        (Rollback::NotAsked, _) => format!("{what}. Nothing was rolled back (`rollback-on-failure` is false); see the timeline in the job summary."),
-        (Rollback::NoPrevious, _) => format!("{what}. No rollback: the version that served before is unknown."),
-        (Rollback::Done { to, request_id, confirmed }, _) => format!(
+        (Rollback::NotAsked, _) => {
+            format!("{what}. Nothing was rolled back (`rollback-on-failure` is false).")
+        }
+        (Rollback::NoPrevious, _) => {
+            format!("{what}. No rollback: the version that served before is unknown.")
+        }
+        (
+            Rollback::Done {
+                to,
+                request_id,
+                confirmed,
+            },
+            _,
+        ) => format!(
             "{what}. Rolled back to {to} (rollback RequestId {}).",
             rollback_id(request_id.as_deref(), *confirmed)
         ),
-        (Rollback::Failed { to, error }, _) => format!("{what}. The rollback to {to} failed too: {error}"),
+        (Rollback::Failed { to, error }, _) => {
+            format!("{what}. The rollback to {to} failed too: {error}")
+        }
     }
 }
 

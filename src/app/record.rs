@@ -60,6 +60,8 @@ pub struct Record {
     /// The versions `keep-versions` deleted (or, in a dry run, would delete).
     pub deleted: Vec<Listed>,
     pub would_delete: Option<Vec<Listed>>,
+    /// Versions `keep-versions` had no time left to delete in this run.
+    pub deletes_left: usize,
 }
 
 impl Record {
@@ -91,6 +93,7 @@ impl Record {
             Event::StagingIps(ips) => self.staging_ips = Some(ips.clone()),
             Event::Deleted { version, .. } => self.deleted.push(version.clone()),
             Event::WouldDelete(versions) => self.would_delete = Some(versions.clone()),
+            Event::DeletesLeft(count) => self.deletes_left = *count,
             _ => {}
         }
     }

@@ -175,7 +175,14 @@ fn aftercare_rows(c: &Config, record: &Record, rows: &mut Rows) {
     if let Some(would) = &record.would_delete {
         rows.push(("Would delete", ids(would)));
     } else if c.aftercare.keep_versions > 0 && record.published {
-        rows.push(("Deleted versions", ids(&record.deleted)));
+        let mut deleted = ids(&record.deleted);
+        if record.deletes_left > 0 {
+            deleted.push_str(&format!(
+                " ({} more left for the next run)",
+                record.deletes_left
+            ));
+        }
+        rows.push(("Deleted versions", deleted));
     }
 }
 

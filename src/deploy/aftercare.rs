@@ -112,7 +112,9 @@ async fn protected(io: &Io, plan: &Plan, ours: &[&str]) -> Option<BTreeSet<Strin
 
 /// `keep-versions`: deletes the oldest versions this action made beyond the number to keep.
 /// `ours` are never deleted (the version published, what served before); `extra` counts a
-/// version a dry run would make. A dry run only says what it would delete.
+/// version a dry run would make. A dry run only says what it would delete. The deletes share one
+/// `timeout` between them, so that a long backlog cannot hold the job: what is left waits for the
+/// next run.
 pub(crate) async fn clean_up(io: &Io, plan: &Plan, ours: &[&str], extra: u32) {
     if plan.keep_versions == 0 {
         return;
@@ -133,9 +135,17 @@ pub(crate) async fn clean_up(io: &Io, plan: &Plan, ours: &[&str], extra: u32) {
     if plan.mode == Mode::Prepare {
         return io.emit(Event::WouldDelete(doomed));
     }
-    for version in doomed {
-        let budget = plan.call_budget();
-        match io.delete_version(&version.version_id, budget).await {
+    let until = io.now() + plan.retry.timeout;
+    let total = doomed.len();
+    for (done, version) in doomed.into_iter().enumerate() {
+        let left = until.saturating_sub(io.now());
+        if left.is_zero() {
+            return io.emit(Event::DeletesLeft(total - done));
+        }
+        match io
+            .delete_version(&version.version_id, plan.budget(left))
+            .await
+        {
             Ok(request_id) => io.emit(Event::Deleted {
                 version,
                 request_id,

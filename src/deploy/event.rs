@@ -253,6 +253,9 @@ pub enum Event {
     DeleteFailed { version: Listed, error: Error },
     /// A dry run: what `keep-versions` would delete.
     WouldDelete(Vec<Listed>),
+    /// The deletes' shared `timeout` ran out with this many versions still to delete; the next
+    /// run goes on with them.
+    DeletesLeft(usize),
     /// Rolled back to `to`.
     RolledBack {
         to: String,

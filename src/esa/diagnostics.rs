@@ -3,24 +3,13 @@
 use serde_json::Value;
 
 use crate::base::error::Error;
+use crate::esa::json::{self, text, texts};
 
 /// The most log lines the service gives in one call.
 pub const MAX_LOG_LINES: u32 = 5000;
 
-fn text(v: &Value, key: &str) -> String {
-    v.get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
-}
-
 fn number(v: &Value, key: &str) -> u64 {
-    v.get(key)
-        .and_then(|n| {
-            n.as_u64()
-                .or_else(|| n.as_str().and_then(|t| t.trim().parse().ok()))
-        })
-        .unwrap_or(0)
+    json::number(v, key).unwrap_or(0)
 }
 
 fn flag(v: &Value, key: &str) -> bool {
@@ -91,16 +80,7 @@ pub fn readiness_from_answer(answer: &Value) -> Vec<RegionReadiness> {
 
 /// The `Items` of GetEdgeContainerLogs: one log line each.
 pub fn log_lines_from_answer(answer: &Value) -> Vec<String> {
-    answer
-        .get("Items")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
+    texts(answer, "Items")
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@ pub mod credentials;
 pub mod diagnostics;
 pub mod endpoint;
 pub mod image;
+pub mod json;
 pub mod model;
 pub mod retry;
 pub mod signing;

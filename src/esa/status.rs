@@ -5,6 +5,7 @@ use std::fmt;
 use serde_json::Value;
 
 use crate::base::error::Error;
+use crate::esa::json::{number, text, texts};
 
 /// Declares a status enum with its wire spellings, an `Unknown` case that keeps any other
 /// text for display, parsing and `Display`.
@@ -183,14 +184,6 @@ fn percentage(object: &Value, key: &str, request_id: Option<&str>) -> Result<u8,
     }
 }
 
-fn text(object: &Value, key: &str) -> String {
-    object
-        .get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
-}
-
 impl AppStatus {
     /// Reads the `AppStatus` object of a GetEdgeContainerAppStatus answer.
     pub fn from_answer(answer: &Value, request_id: Option<&str>) -> Result<AppStatus, Error> {
@@ -213,14 +206,7 @@ impl AppStatus {
             // `Regions` is an object, `{"Region": [..]}`, not a list.
             regions: s
                 .get("Regions")
-                .and_then(|r| r.get("Region"))
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
+                .map(|r| texts(r, "Region"))
                 .unwrap_or_default(),
             phase: None,
         })
@@ -324,20 +310,8 @@ impl StagingStatus {
                 "unready" => Some(false),
                 _ => None,
             },
-            vips: answer
-                .get("VIPs")
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(Value::as_str)
-                        .map(str::to_string)
-                        .collect()
-                })
-                .unwrap_or_default(),
-            restart_count: restart.and_then(|r| r.get("RestartCount")).and_then(|c| {
-                c.as_u64()
-                    .or_else(|| c.as_str().and_then(|t| t.parse().ok()))
-            }),
+            vips: texts(answer, "VIPs"),
+            restart_count: restart.and_then(|r| number(r, "RestartCount")),
             last_terminated_reason: reason,
         }
     }

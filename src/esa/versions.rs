@@ -8,6 +8,7 @@ use crate::esa::api::{
     Listing,
 };
 use crate::esa::client::{Client, Event};
+use crate::esa::json::{number, text};
 use crate::esa::retry::{Idempotency, Policy};
 use crate::esa::status::VersionStatus;
 
@@ -52,13 +53,6 @@ impl Listed {
 pub struct Created {
     pub version_id: String,
     pub request_id: Option<String>,
-}
-
-fn text(v: &Value, key: &str) -> String {
-    v.get(key)
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string()
 }
 
 fn unexpected(what: &str, request_id: Option<String>) -> Error {
@@ -126,14 +120,7 @@ async fn list(
             .and_then(Value::as_array)
             .map(|rows| rows.iter().map(Listed::from_row).collect())
             .unwrap_or_default();
-        let total = answer
-            .body
-            .get("TotalCount")
-            .and_then(|t| {
-                t.as_u64()
-                    .or_else(|| t.as_str().and_then(|s| s.parse().ok()))
-            })
-            .unwrap_or(0);
+        let total = number(&answer.body, "TotalCount").unwrap_or(0);
         let empty = rows.is_empty();
         all.extend(rows);
         if empty || all.len() as u64 >= total || enough(&all) {

@@ -268,6 +268,21 @@ fn cleanup_rows() -> Vec<Case> {
             assert_eq!(r.world.deleted, ["ver-104", "ver-105"]);
         }),
         row(
+            "the deletes share one timeout: after one that hangs, the rest wait for the next run",
+            &[ID, KEEP],
+            |w| {
+                many_versions(w);
+                w.faults.push(("Delete", Fault::Hang));
+            },
+            "ok",
+        )
+        .check(|r| {
+            assert_eq!(r.sent("Delete"), 1, "{:?}", r.world.calls);
+            assert!(r.saw(|e| *e == Event::DeletesLeft(2)));
+            // The rollout takes seconds; the hanging delete its `timeout` (120 s), no more.
+            assert!(r.end <= secs(130), "{:?}", r.end);
+        }),
+        row(
             "an environment's status that cannot be read deletes nothing",
             &[ID, KEEP],
             |w| {

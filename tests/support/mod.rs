@@ -381,3 +381,27 @@ pub fn string_literals(text: &str) -> Vec<(usize, String)> {
     }
     found
 }
+
+/// The stand-in's demo app and keys with `endpoint` and fast polling, then `extra`, each of
+/// which replaces a variable of the same name or adds one; runs the binary with them.
+pub fn run_against(endpoint: &str, extra: &[(&str, &str)]) -> Run {
+    let mut vars: Vec<(&str, &str)> = vec![
+        ("INPUT_APP-ID", esa_standin::DEMO_APP_ID),
+        ("INPUT_ACCESS-KEY-ID", esa_standin::DEMO_ACCESS_KEY_ID),
+        (
+            "INPUT_ACCESS-KEY-SECRET",
+            esa_standin::DEMO_ACCESS_KEY_SECRET,
+        ),
+        ("INPUT_ENDPOINT", endpoint),
+        ("INPUT_POLL-INTERVAL", "100ms"),
+    ];
+    for (k, v) in extra {
+        vars.retain(|(name, _)| name != k);
+        vars.push((k, v));
+    }
+    run_binary(&vars)
+}
+
+/// The commit and run of a GitHub run, as a new version's name and remarks take them.
+pub const COMMIT: (&str, &str) = ("GITHUB_SHA", "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d");
+pub const REPOSITORY: (&str, &str) = ("GITHUB_REPOSITORY", "acme/shop");
