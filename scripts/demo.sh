@@ -10,7 +10,8 @@
 #   3. the same step re-run finds the version it made and reuses it;
 #   4. a broken image goes to staging: its pod crash-loops, and the failure says why (the pod's
 #      state, its last log lines) in the log and the job summary, which is printed;
-#   5. the good version is promoted to prod in steps (20% → 100%), signed with v2 this time.
+#   5. the good version is promoted to prod in steps (20% → 100%), its health endpoint probed
+#      through each step's bake (the stand-in plays the app), signed with v2 this time.
 # After each run it prints the step's outputs as `name = value`; at the end, the last job
 # summary and what the stand-in received and verified.
 set -euo pipefail
@@ -93,9 +94,10 @@ show_outputs
 echo "-- the job summary's explanation"
 sed -n '/^#### Why it failed/,/^<\/details>/p' "$GITHUB_STEP_SUMMARY"
 
-step "promote $version to prod in steps, signature v2" \
+step "promote $version to prod in steps, health-gated, signature v2" \
   "INPUT_PUBLISH-ENV=prod" "INPUT_VERSION-ID=$version" "INPUT_PERCENTAGE-STEPS=20,100" \
-  "INPUT_STEP-WAIT=1s" "INPUT_ROLLBACK-ON-FAILURE=true" "INPUT_SIGNATURE-VERSION=v2"
+  "INPUT_STEP-WAIT=1s" "INPUT_HEALTH-URL=$url/_app/healthz" \
+  "INPUT_ROLLBACK-ON-FAILURE=true" "INPUT_SIGNATURE-VERSION=v2"
 
 echo
 echo "== the job summary of the last run (\$GITHUB_STEP_SUMMARY)"

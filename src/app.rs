@@ -11,6 +11,7 @@ pub mod deploying;
 pub mod dry_run;
 pub mod explain;
 pub mod failure;
+pub mod health;
 pub mod narrate;
 pub mod outputs;
 pub mod progress;

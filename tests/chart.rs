@@ -1,4 +1,4 @@
-//! The rollout chart in the job summary, from real runs against the stand-in: a staged rollout, one rolled back and one that timed out. Each chart must draw the target and the serving share on a proportional time axis with at most ten labels, name a failure and a rollback in its title, keep the timeline table beside it, and parse with Mermaid's own parser. `.ci/run` points `ESA_PUBLISH_MERMAID_MODULES` at an npm install of mermaid and jsdom; with it, every chart is parsed (`scripts/check-mermaid.mjs`) and, where Chromium is installed, rendered headless in GitHub's light and dark colours to PNG under `target/tmp/mermaid-charts/` for a person to look at. A Mermaid error fails the test; without Chromium the test says so and keeps the parser check.
+//! The rollout chart in the job summary, from real runs against the stand-in: a staged rollout, one rolled back, one that timed out and one that failed its health gate. Each chart must draw the target and the serving share on a proportional time axis with at most ten labels, name a failure and a rollback in its title, keep the timeline table beside it, and parse with Mermaid's own parser. `.ci/run` points `ESA_PUBLISH_MERMAID_MODULES` at an npm install of mermaid and jsdom; with it, every chart is parsed (`scripts/check-mermaid.mjs`) and, where Chromium is installed, rendered headless in GitHub's light and dark colours to PNG under `target/tmp/mermaid-charts/` for a person to look at. A Mermaid error fails the test; without Chromium the test says so and keeps the parser check.
 
 mod render;
 mod support;
@@ -6,6 +6,7 @@ mod support;
 use std::path::PathBuf;
 use std::process::Command;
 
+use esa_standin::app_server::{Answer, AppServer};
 use esa_standin::{
     Config, Initial, Rollout, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID,
 };
@@ -114,6 +115,22 @@ fn rolled_back() -> String {
     )
 }
 
+fn health_failed() -> String {
+    let mut answers = vec![Answer::Status(200, "ok".into()); 4];
+    answers.push(Answer::Status(503, "down".into()));
+    let app = AppServer::start(answers, false).unwrap();
+    let url = format!("http://127.0.0.1:{}/healthz", app.port());
+    summary_of(
+        vec![],
+        &[
+            ("INPUT_PERCENTAGE-STEPS", "20,60"),
+            ("INPUT_STEP-WAIT", "300ms"),
+            ("INPUT_HEALTH-URL", &url),
+            ("INPUT_ROLLBACK-ON-FAILURE", "true"),
+        ],
+    )
+}
+
 fn timed_out() -> String {
     summary_of(
         vec![Rollout::Stuck],
@@ -172,11 +189,25 @@ fn a_timed_out_chart_names_the_timeout() {
 }
 
 #[test]
+fn a_health_failed_chart_names_the_gate_and_the_rollback() {
+    let c = chart(&health_failed());
+    assert!(c.title.contains("HealthCheckFailed at 00:0"), "{}", c.title);
+    assert!(c.title.contains("rolled back at 00:0"), "{}", c.title);
+    assert!(
+        c.target.contains(&60),
+        "the second step was published: {:?}",
+        c.target
+    );
+    assert_eq!(c.serving.last(), Some(&0));
+}
+
+#[test]
 fn every_chart_parses_and_renders_as_mermaid() {
     let files: Vec<PathBuf> = [
         ("staged", staged()),
         ("rolled-back", rolled_back()),
         ("timed-out", timed_out()),
+        ("health-failed", health_failed()),
     ]
     .into_iter()
     .map(|(name, summary)| save(name, &summary))
@@ -203,7 +234,7 @@ fn every_chart_parses_and_renders_as_mermaid() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        text.contains("3 diagram(s) in 3 file(s), 0 with errors"),
+        text.contains("4 diagram(s) in 4 file(s), 0 with errors"),
         "{text}"
     );
     match render::chromium() {

@@ -5,7 +5,7 @@ mod support;
 use esa_standin::versions::{container, Version};
 use esa_standin::{Account, Config, Fault, Oidc, StandIn, DEMO_APP_ID};
 use serde_json::json;
-use support::{run_against, Run, COMMIT, REPOSITORY};
+use support::{assert_no_forged_commands, run_against, Run, COMMIT, REPOSITORY};
 
 const BASE: &str = "ver-000000000000000077";
 const IMAGE: &str = "registry.example.com/shop/web:2.0.0";
@@ -28,23 +28,6 @@ fn run(s: &StandIn, extra: &[(&str, &str)]) -> Run {
     ];
     vars.extend_from_slice(extra);
     run_against(&s.url(), &vars)
-}
-
-/// No command but the run's own: nothing set an output, added a mask or stopped the runner.
-fn assert_no_forged_commands(run: &Run) {
-    for c in run.commands() {
-        assert!(
-            matches!(
-                c.name.as_str(),
-                "error" | "warning" | "notice" | "debug" | "group" | "endgroup"
-            ),
-            "a forged `{}` command: {c:?}\n{}",
-            c.name,
-            run.stdout
-        );
-    }
-    assert!(!run.stdout.contains("##["), "{}", run.stdout);
-    assert!(!run.summary.contains("##["), "{}", run.summary);
 }
 
 #[test]

@@ -37,6 +37,7 @@ pub async fn deploy<W: Write>(
         client,
         app_id: config.publish.app_id.clone(),
         remarks: config.publish.remarks.clone(),
+        prober: Default::default(),
     };
     let plan = Plan::new(config, mode).with_visibility(config.repository_private);
     let mut engine = Engine::new(plan);

@@ -4,6 +4,7 @@ use std::io::Write;
 
 use crate::app::deploying::deploy;
 use crate::app::failure::Failed;
+use crate::app::health;
 use crate::app::narrate::made_from;
 use crate::app::outputs::{set_outputs, VERSION_ID, VERSION_NAME};
 use crate::app::record::Record;
@@ -95,10 +96,13 @@ fn plan_lines(config: &Config, version_id: &str) -> Vec<String> {
             i + 1,
             words::share(*share)
         ));
-        if i + 1 < total && !r.step_wait.is_zero() {
+        if config.health.is_some() {
+            lines.push(format!("step {}/{total}: the health gate (below)", i + 1));
+        } else if i + 1 < total && !r.step_wait.is_zero() {
             lines.push(format!("bake {} (`step-wait`)", show_duration(r.step_wait)));
         }
     }
+    lines.extend(health::plan(config));
     if r.rollback_on_failure {
         lines.push(
             "if a step fails: roll back to the version that serves now (`rollback-on-failure`)"

@@ -1,5 +1,6 @@
 //! Why a run failed, as the annotation and the summary say it: an error of the inputs, the credentials or a call, or a deployment's typed failure told in words, each with its title, its RequestId and what to do next.
 
+use crate::app::health;
 use crate::app::words::{busy, describe, rollback_id, Context};
 use crate::base::error::Error;
 use crate::base::text::clock_text;
@@ -119,9 +120,11 @@ fn deploy_text(f: &Failure, c: &Context) -> String {
 /// The kind's own words; `None` for a failed call, whose error speaks for itself.
 fn kind_text(kind: &FailureKind, cause: Option<&Error>, c: &Context) -> Option<String> {
     let v = &c.version;
+    let error = cause;
     let cause = || cause.map(Error::to_string).unwrap_or_default();
     Some(match kind {
         FailureKind::Call => return None,
+        FailureKind::HealthCheckFailed(why) => health::failed(why, error),
         FailureKind::RolledBack { status } => format!("the rollout of {v} was rolled back (PublishStatus {})", status.publish_status),
         FailureKind::TakenOver { by } => format!("another version, {by}, took over from {v}"),
         FailureKind::ContainerFailed { phase } => format!("the staging container of {v} cannot run: {phase}"),

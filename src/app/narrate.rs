@@ -2,6 +2,7 @@
 
 use crate::app::explain::explain;
 use crate::app::failure::what_failed;
+use crate::app::health;
 use crate::app::words::{busy, describe, rollback_id, share, Context, Said};
 use crate::base::text::clock_text;
 use crate::deploy::event::Evidence;
@@ -160,7 +161,10 @@ fn before_steps(event: &Event) -> Option<Said> {
 
 /// Tells one event, about the run `c` describes.
 pub fn narrate(event: &Event, c: &Context) -> Said {
-    if let Some(said) = before_steps(event).or_else(|| explain(event)) {
+    if let Some(said) = before_steps(event)
+        .or_else(|| explain(event))
+        .or_else(|| health::narrate(event))
+    {
         return said;
     }
     let version = c.version.as_str();

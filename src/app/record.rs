@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::app::health::HealthRecord;
 use crate::deploy::event::{Chosen, Diagnosis, Event, Look};
 use crate::esa::status::AppStatus;
 use crate::esa::versions::Listed;
@@ -62,11 +63,14 @@ pub struct Record {
     pub would_delete: Option<Vec<Listed>>,
     /// Versions `keep-versions` had no time left to delete in this run.
     pub deletes_left: usize,
+    /// The health gate's probes, over every step.
+    pub health: HealthRecord,
 }
 
 impl Record {
     /// Takes in what an event says about the outcome (the text is the narrator's).
     pub fn note(&mut self, event: &Event) {
+        self.health.note(event);
         match event {
             Event::VersionChosen(chosen) => self.version = Some(chosen.clone()),
             Event::Before { status } | Event::BusyOver { status } => {

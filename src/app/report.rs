@@ -25,15 +25,19 @@ pub fn rollout(config: &Config) -> String {
         };
         format!("{}, {bake}", steps.join(" → "))
     };
+    let gated = match config.health.is_some() {
+        true => ", health-gated",
+        false => "",
+    };
     match p.publish_type {
         Some(PublishType::Region) => {
             let full = match p.full_release {
                 Some(true) => ", full release",
                 _ => "",
             };
-            format!("regions {} at {shares}{full}", p.regions.join(", "))
+            format!("regions {} at {shares}{full}{gated}", p.regions.join(", "))
         }
-        _ => shares,
+        _ => format!("{shares}{gated}"),
     }
 }
 

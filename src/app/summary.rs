@@ -157,6 +157,9 @@ fn outcome_rows(outcome: &Outcome<'_>, rows: &mut Rows) {
 
 /// Where the app runs and what `keep-versions` did.
 fn aftercare_rows(c: &Config, record: &Record, rows: &mut Rows) {
+    if c.health.is_some() && record.health.probes > 0 {
+        rows.push(("Health", markdown_cell(&record.health.row())));
+    }
     if let Some(Some(url)) = &record.url {
         rows.push(("URL", code_cell(url)));
     }

@@ -9,6 +9,7 @@
 pub mod aftercare;
 pub mod connection;
 pub mod credentials;
+pub mod health;
 pub mod publish;
 pub mod reader;
 pub mod rollout;
@@ -25,6 +26,7 @@ use crate::ci::env::Env;
 use crate::ci::host::Host;
 use crate::config::aftercare::{read_aftercare, Aftercare};
 use crate::config::credentials::{read_credentials, Plan};
+use crate::config::health::{read_health, HealthGate};
 use crate::config::reader::Reader;
 use crate::config::rollout::{read_rollout, RolloutSettings};
 use crate::config::version::{read_version_source, VersionSource};
@@ -54,6 +56,8 @@ pub struct Config {
     pub rollout: RolloutSettings,
     /// The app's log shown on failure, and the versions kept after a publish.
     pub aftercare: Aftercare,
+    /// The health gate, when `health-url` is set.
+    pub health: Option<HealthGate>,
     /// Whether the repository is private, as the event payload says (`None`: it does not).
     pub repository_private: Option<bool>,
     /// Problems that do not stop the run, each tied to an input.
@@ -121,6 +125,7 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
     let endpoint = connection::read_endpoint(&mut r);
     let rollout = read_rollout(&mut r, percentage.is_some());
     let aftercare = read_aftercare(&mut r);
+    let health = read_health(&mut r, rollout.follows());
     let credentials = read_credentials(&mut r, env, dry_run);
     let export_credentials = r.parsed("export-credentials", parse_bool).unwrap_or(false);
     let sts_endpoint = connection::read_sts_endpoint(&mut r, env);
@@ -159,6 +164,7 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
             dry_run,
             rollout,
             aftercare,
+            health,
             repository_private: crate::ci::event::repository_private(env),
             retry,
             warnings: r.warnings,

@@ -43,6 +43,11 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// Whether the user set `name` (a default from the spec does not count).
+    pub fn given(&self, name: &'static str) -> bool {
+        self.env.input(name).is_some()
+    }
+
     /// Records an error against `input`.
     pub fn error(&mut self, input: &'static str, message: impl Into<String>) {
         self.errors

@@ -1,6 +1,7 @@
 //! The one thin driver: it resumes the engine with the time, makes the calls it asks for through the [`Esa`] trait, sleeps on the [`Time`] it is given, and hands every event to one [`Observer`]. The real calls and clock are in `live`; tests bring a fake service on virtual time.
 
 use std::future::Future;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -13,6 +14,7 @@ use crate::deploy::io::{Budget, Reply, Request};
 use crate::esa::client;
 use crate::esa::diagnostics::{App, RegionReadiness};
 use crate::esa::model::{PublishEnv, PublishRequest};
+use crate::esa::probe::{HealthUrl, Probed};
 use crate::esa::status::{AppStatus, StagingStatus};
 use crate::esa::versions::{Created, Listed, Version};
 
@@ -93,6 +95,14 @@ pub trait Esa {
         budget: Budget,
         log: Log<'_>,
     ) -> impl Future<Output = Result<Vec<String>, Error>>;
+    /// One GET of the health URL, at `at` (staging's addresses) when not empty, within `limit`;
+    /// an error only when the probe cannot be made at all.
+    fn probe(
+        &self,
+        url: &HealthUrl,
+        at: &[IpAddr],
+        limit: Duration,
+    ) -> impl Future<Output = Result<Probed, Error>>;
     /// CreateEdgeContainerAppVersion.
     fn create_version(
         &self,
@@ -156,6 +166,7 @@ async fn call<E: Esa>(esa: &E, request: &Request, log: Log<'_>) -> Reply {
             code,
             budget,
         } => Reply::Sent(esa.rollback(to, failed, code, *budget, log).await),
+        Request::Probe { url, at, limit } => Reply::Probed(esa.probe(url, at, *limit).await),
     }
 }
 

@@ -1,5 +1,6 @@
 //! What the engine reports as it goes, as types: one observer (in `app`) turns each event into log lines, the timeline, the chart, the outputs and the summary. Nothing here is prose.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -8,6 +9,7 @@ use crate::base::error::Error;
 use crate::deploy::failure::FailureKind;
 use crate::esa::containers::AcrChange;
 use crate::esa::diagnostics::RegionReadiness;
+use crate::esa::probe::Probed;
 use crate::esa::status::{AppStatus, Busy, StagingStatus, VersionStatus};
 use crate::esa::versions::Listed;
 
@@ -256,6 +258,31 @@ pub enum Event {
     /// The deletes' shared `timeout` ran out with this many versions still to delete; the next
     /// run goes on with them.
     DeletesLeft(usize),
+    /// A step's health gate begins: `url` is probed every `poll-interval` for `window`, at
+    /// `at` (staging's addresses) when not empty, and longer while the last probe failed.
+    GateStarted {
+        step: usize,
+        total: usize,
+        url: String,
+        window: Duration,
+        at: Vec<IpAddr>,
+    },
+    /// One probe of a step's gate: what it found, whether that is healthy, and the failures in a
+    /// row so far.
+    Probed {
+        step: usize,
+        probe: u32,
+        probed: Probed,
+        healthy: bool,
+        streak: u32,
+    },
+    /// A step's gate passed: its probes, and how many of them failed.
+    GatePassed {
+        step: usize,
+        total: usize,
+        probes: u32,
+        failed: u32,
+    },
     /// Rolled back to `to`.
     RolledBack {
         to: String,

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::base::error::Error;
+use crate::esa::probe::Probed;
 use crate::esa::status::{AppStatus, Busy, Phase, VersionStatus};
 
 /// Where the steps stand, for a cancellation's message.
@@ -18,6 +19,22 @@ pub struct Progress {
     pub completed_share: Option<u8>,
     /// Whether the run is baking after `completed`.
     pub baking: bool,
+}
+
+/// Why the health gate failed a step.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HealthFailed {
+    /// `failures` probes in a row failed; the last found this.
+    Probes {
+        url: String,
+        failures: u32,
+        last: Probed,
+    },
+    /// Staging reports no addresses to probe at.
+    NoAddresses { url: String },
+    /// The probe could not be made: staging's addresses could not be read, or the probe could
+    /// not be set up; the cause says why.
+    Unprobed { url: String },
 }
 
 /// What stopped the deployment.
@@ -74,6 +91,8 @@ pub enum FailureKind {
     },
     /// The status could not be read while following the rollout; the cause says why.
     StatusUnknown,
+    /// The health gate failed the step.
+    HealthCheckFailed(HealthFailed),
     /// A later step's publish failed; the cause says why.
     StepPublishFailed,
     /// The runner cancelled the job, with where the steps stood.
@@ -107,6 +126,7 @@ impl FailureKind {
             FailureKind::ContainerFailed { .. } => "ContainerFailed",
             FailureKind::TimedOut { .. } => "RolloutTimeout",
             FailureKind::StatusUnknown => "RolloutStatusUnknown",
+            FailureKind::HealthCheckFailed(_) => "HealthCheckFailed",
             FailureKind::Cancelled(_) => "Cancelled",
         })
     }

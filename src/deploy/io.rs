@@ -2,6 +2,7 @@
 
 use std::cell::RefCell;
 use std::future::Future;
+use std::net::IpAddr;
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Context, Poll};
@@ -14,6 +15,7 @@ use crate::deploy::event::Event;
 use crate::deploy::failure::Progress;
 use crate::esa::diagnostics::{App, RegionReadiness};
 use crate::esa::model::{PublishEnv, PublishRequest};
+use crate::esa::probe::{HealthUrl, Probed};
 use crate::esa::status::{AppStatus, StagingStatus};
 use crate::esa::versions::{Created, Listed, Version};
 
@@ -63,6 +65,12 @@ pub enum Request {
         code: String,
         budget: Budget,
     },
+    /// One GET of the health URL, at `at` when not empty, within `limit`.
+    Probe {
+        url: HealthUrl,
+        at: Vec<IpAddr>,
+        limit: Duration,
+    },
 }
 
 impl Request {
@@ -82,6 +90,7 @@ impl Request {
             Request::CreateVersion { .. } => "CreateEdgeContainerAppVersion",
             Request::Publish { .. } => "PublishEdgeContainerAppVersion",
             Request::Rollback { .. } => "RollbackEdgeContainerAppVersion",
+            Request::Probe { .. } => "health-url",
         }
     }
 }
@@ -100,6 +109,8 @@ pub enum Reply {
     Logs(Result<Vec<String>, Error>),
     /// A publish, rollback or delete: its RequestId, when the answer carried one.
     Sent(Result<Option<String>, Error>),
+    /// A probe; an error when it could not be made at all.
+    Probed(Result<Probed, Error>),
 }
 
 /// What the engine's code hands out at a suspension point.
@@ -207,6 +218,8 @@ impl Io {
     typed_call!(readiness(budget: Budget) -> Vec<RegionReadiness>, Request::Readiness(budget), Readiness);
     typed_call!(logs(lines: u32, budget: Budget) -> Vec<String>, Request::Logs { lines, budget }, Logs);
     typed_call!(staging_status(budget: Budget) -> StagingStatus, Request::StagingStatus(budget), StagingStatus);
+    typed_call!(probe(url: &HealthUrl, at: &[IpAddr], limit: Duration) -> Probed,
+        Request::Probe { url: url.clone(), at: at.to_vec(), limit }, Probed);
     typed_call!(find_version(name: &str, budget: Budget) -> Option<Listed>,
         Request::FindVersion { name: name.to_string(), budget }, Found);
     typed_call!(get_version(version_id: &str, budget: Budget) -> Version,

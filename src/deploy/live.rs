@@ -1,6 +1,8 @@
 //! The real service and the real clock for the driver: each call through the ESA client, bounded by its budget, and time from tokio.
 
+use std::cell::RefCell;
 use std::future::Future;
+use std::net::IpAddr;
 use std::time::Duration;
 
 use serde_json::Value;
@@ -20,6 +22,7 @@ use crate::esa::diagnostics::{
     log_lines_from_answer, readiness_from_answer, App, RegionReadiness, MAX_LOG_LINES,
 };
 use crate::esa::model::{PublishEnv, PublishRequest};
+use crate::esa::probe::{probe, prober, HealthUrl, Probed};
 use crate::esa::retry::{Idempotency, Policy};
 use crate::esa::signing::RpcRequest;
 use crate::esa::status::{AppStatus, StagingStatus};
@@ -31,6 +34,8 @@ pub struct Live<'a> {
     pub app_id: String,
     /// The remarks of a version this run makes.
     pub remarks: Option<String>,
+    /// The health probes' HTTP client, kept while it probes the same addresses.
+    pub prober: RefCell<Option<(Vec<IpAddr>, reqwest::Client)>>,
 }
 
 fn policy(budget: Budget) -> Policy {
@@ -172,6 +177,27 @@ impl Esa for Live<'_> {
             .read(&logs_request(&self.app_id, lines), budget, log)
             .await?;
         Ok(log_lines_from_answer(&answer.body))
+    }
+
+    async fn probe(
+        &self,
+        url: &HealthUrl,
+        at: &[IpAddr],
+        limit: Duration,
+    ) -> Result<Probed, Error> {
+        let cached = match self.prober.borrow().as_ref() {
+            Some((addresses, client)) if addresses == at => Some(client.clone()),
+            _ => None,
+        };
+        let client = match cached {
+            Some(client) => client,
+            None => {
+                let client = prober(url, at)?;
+                *self.prober.borrow_mut() = Some((at.to_vec(), client.clone()));
+                client
+            }
+        };
+        Ok(probe(&client, url, limit).await)
     }
 
     async fn create_version(

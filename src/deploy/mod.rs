@@ -13,6 +13,7 @@ pub mod driver;
 pub mod engine;
 pub mod event;
 pub mod failure;
+pub mod health;
 mod io;
 pub mod judge;
 pub mod live;

@@ -3,6 +3,7 @@
 use std::time::Duration;
 
 use crate::config::aftercare::{LogsOnFailure, AUTO_LOG_LINES};
+use crate::config::health::HealthGate;
 use crate::config::rollout::IfBusy;
 use crate::config::version::VersionSource;
 use crate::config::Config;
@@ -52,6 +53,8 @@ pub struct Plan {
     pub logs: Logs,
     /// How many of the versions this action made to keep after a publish (0: all).
     pub keep_versions: u32,
+    /// The health gate each step passes while it bakes.
+    pub health: Option<HealthGate>,
 }
 
 impl Plan {
@@ -80,6 +83,7 @@ impl Plan {
                 LogsOnFailure::Auto => Logs::Withheld { public: false },
             },
             keep_versions: config.aftercare.keep_versions,
+            health: config.health.clone(),
         }
     }
 

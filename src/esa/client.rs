@@ -18,7 +18,7 @@ use crate::esa::retry::{self, Decision, Idempotency, Policy};
 use crate::esa::signing::{sign_v2, sign_v3, RpcRequest, SignedRequest};
 
 /// The official SDK's connect timeout is 5 s; a CI runner deserves a little more slack.
-const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// No single read may stall longer than this.
 const READ_TIMEOUT: Duration = Duration::from_secs(30);
 /// One attempt, from connect to the last byte.
@@ -390,7 +390,7 @@ pub fn redact_url(url: &str) -> String {
 }
 
 /// An error and its causes, without the URL (a V2 URL carries the signature and STS token).
-fn error_chain(e: &reqwest::Error) -> String {
+pub(crate) fn error_chain(e: &reqwest::Error) -> String {
     let mut text = if e.is_timeout() {
         "timed out".to_string()
     } else if e.is_connect() {

@@ -16,6 +16,7 @@ pub mod endpoint;
 pub mod image;
 pub mod json;
 pub mod model;
+pub mod probe;
 pub mod retry;
 pub mod signing;
 pub mod status;

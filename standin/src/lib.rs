@@ -1,8 +1,10 @@
 //! A local stand-in for the Alibaba Cloud ESA API on 127.0.0.1: verifies both signature methods with its own code, checks timestamp skew and nonce reuse, applies the API's validation rules, answers Alibaba-shaped JSON and records every request it received.
 //!
 //! Used by the tests (in-process, through [`StandIn::start`]) and by the demo (the
-//! `esa-standin` binary). `GET /_standin/requests` lists what it received, as JSON.
+//! `esa-standin` binary). `GET /_standin/requests` lists what it received, as JSON;
+//! `GET /_app/healthz` answers 200, as the deployed app's health endpoint would.
 
+pub mod app_server;
 pub mod auth;
 pub mod diagnostics;
 pub mod esa;

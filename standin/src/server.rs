@@ -62,6 +62,10 @@ async fn handle(
         .await
         .map(|b| b.to_bytes())
         .unwrap_or_default();
+    if parts.uri.path() == "/_app/healthz" {
+        // The deployed app's health endpoint, for the demo's health gate.
+        return Ok(respond(200, "text/plain", "ok".into(), &[]));
+    }
     if parts.uri.path() == "/_standin/requests" {
         let json = state
             .lock()

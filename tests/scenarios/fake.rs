@@ -1,58 +1,27 @@
 //! An in-memory ESA service on virtual time, for the engine's scenario table: an environment whose rollouts move on with each status read (as the stand-in's do), versions that are created over reads, a busy or rolling-back start, and scripted faults per call (hang, lost answer, reset, refusal, cancellation).
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::time::Duration;
 
 use esa_publish::base::error::{ApiError, Error, StopReason};
-use esa_publish::deploy::driver::{Esa, Log, Observer, Time};
+use std::net::IpAddr;
+
+use esa_publish::deploy::driver::{Esa, Log};
 use esa_publish::deploy::engine::Budget;
-use esa_publish::deploy::event::Event;
-use esa_publish::esa::client;
 use esa_publish::esa::diagnostics::{App, RegionReadiness};
 use esa_publish::esa::model::{PublishEnv, PublishRequest};
+use esa_publish::esa::probe::{HealthUrl, Probed};
 use esa_publish::esa::status::{AppStatus, Phase, PublishStatus, StagingStatus, VersionStatus};
 use esa_publish::esa::versions::{Created, Listed, Version};
 use serde_json::{json, Value};
 
+pub use super::app::{AppAnswer, FakeApp};
+pub use super::clock::{Clock, Seen};
+
 pub const PREVIOUS: &str = "ver-000000000000000001";
 pub const OTHER: &str = "ver-555555555555555555";
 pub const INTRUDER: &str = "ver-999999999999999999";
-
-/// Virtual time: a sleep moves it on at once, but for a sleep at least `cancel_sleeping` long,
-/// during which the runner cancels the job (it never ends).
-#[derive(Default)]
-pub struct Clock {
-    pub now: Cell<Duration>,
-    pub cancel_sleeping: Option<Duration>,
-}
-
-impl Clock {
-    pub fn advance(&self, d: Duration) {
-        self.now.set(self.now.get() + d);
-    }
-}
-
-impl Time for Clock {
-    fn now(&self) -> Duration {
-        self.now.get()
-    }
-    fn sleep(&self, duration: Duration) -> impl std::future::Future<Output = ()> {
-        let cancelled = self
-            .cancel_sleeping
-            .is_some_and(|at_least| duration >= at_least);
-        let sleep: std::pin::Pin<Box<dyn std::future::Future<Output = ()>>> = if cancelled {
-            Box::pin(std::future::pending())
-        } else {
-            self.advance(duration);
-            Box::pin(std::future::ready(()))
-        };
-        sleep
-    }
-    fn jitter(&self) -> f64 {
-        0.5
-    }
-}
 
 /// How one publish's rollout moves on over the status reads that follow it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +91,8 @@ pub struct World {
     pub vips: Vec<String>,
     pub log: Vec<String>,
     pub deleted: Vec<String>,
+    /// The deployed app, for the health probes.
+    pub app: FakeApp,
     pub calls: Vec<&'static str>,
     pub applied_publishes: usize,
     pub applied_rollbacks: usize,
@@ -175,6 +146,7 @@ impl Default for World {
             vips: vec!["10.0.0.7".into()],
             log: vec!["starting".into(), "panic: out of memory".into()],
             deleted: Vec::new(),
+            app: FakeApp::default(),
             calls: Vec::new(),
             applied_publishes: 0,
             applied_rollbacks: 0,
@@ -476,6 +448,12 @@ impl Esa for Fake<'_> {
         .await
     }
 
+    async fn probe(&self, _: &HealthUrl, at: &[IpAddr], limit: Duration) -> Result<Probed, Error> {
+        let mut w = self.world.borrow_mut();
+        w.calls.push("Probe");
+        Ok(w.app.probe(self.clock, at, limit))
+    }
+
     async fn app(&self, budget: Budget, _: Log<'_>) -> Result<App, Error> {
         self.before("App", budget, false).await?;
         Ok(App {
@@ -601,16 +579,4 @@ impl Esa for Fake<'_> {
             request_id: Some("REQ-create".into()),
         })
     }
-}
-
-/// Collects the events, with their times.
-#[derive(Default)]
-pub struct Seen(pub Vec<(Duration, Event)>);
-
-impl Observer for Seen {
-    fn event(&mut self, at: Duration, event: &Event) {
-        self.0.push((at, event.clone()));
-    }
-    fn client(&mut self, _: &client::Event) {}
-    fn calling(&mut self, _: &esa_publish::deploy::engine::Request) {}
 }

@@ -1,5 +1,7 @@
 //! The deploy engine's scenario table: the whole deployment (version × lock × settle × steps × rollback × cancel) driven against an in-memory service on virtual time. Each row is real inputs, a starting world and what must come of it; the table runs in milliseconds, however long the virtual waits.
 
+mod app;
+mod clock;
 mod fake;
 
 use std::cell::RefCell;
@@ -193,6 +195,7 @@ fn cause_attempts(r: &Ran) -> u32 {
 
 mod table;
 mod table_aftercare;
+mod table_health;
 mod table_rollout;
 
 #[test]

@@ -470,5 +470,6 @@ pub(super) fn cases() -> Vec<Case> {
     all.extend(settle_rows());
     all.extend(super::table_rollout::rollout_rows());
     all.extend(super::table_aftercare::aftercare_rows());
+    all.extend(super::table_health::health_rows());
     all
 }

@@ -405,3 +405,20 @@ pub fn run_against(endpoint: &str, extra: &[(&str, &str)]) -> Run {
 /// The commit and run of a GitHub run, as a new version's name and remarks take them.
 pub const COMMIT: (&str, &str) = ("GITHUB_SHA", "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d");
 pub const REPOSITORY: (&str, &str) = ("GITHUB_REPOSITORY", "acme/shop");
+
+/// No command but the run's own: nothing set an output, added a mask or stopped the runner.
+pub fn assert_no_forged_commands(run: &Run) {
+    for c in run.commands() {
+        assert!(
+            matches!(
+                c.name.as_str(),
+                "error" | "warning" | "notice" | "debug" | "group" | "endgroup"
+            ),
+            "a forged `{}` command: {c:?}\n{}",
+            c.name,
+            run.stdout
+        );
+    }
+    assert!(!run.stdout.contains("##["), "{}", run.stdout);
+    assert!(!run.summary.contains("##["), "{}", run.summary);
+}

@@ -1,0 +1,161 @@
+//! The words of the health gate: what each probe found (the app's own text only as a short excerpt, escaped by the runner like everything else), a gate that starts and passes, why one failed, the summary's health row and the dry run's plan of it.
+
+use crate::app::words::Said;
+use crate::base::error::Error;
+use crate::base::text::clock_text;
+use crate::base::values::show_duration;
+use crate::config::Config;
+use crate::deploy::event::Event;
+use crate::deploy::failure::HealthFailed;
+use crate::deploy::health::window;
+use crate::esa::model::PublishEnv;
+use crate::esa::probe::{NoAnswer, Probed};
+
+/// `503 "database down"`, `could not connect (connection refused)`.
+pub fn probed(p: &Probed) -> String {
+    match p {
+        Probed::Answered { status, excerpt } if excerpt.is_empty() => status.to_string(),
+        Probed::Answered { status, excerpt } => format!("{status} \"{excerpt}\""),
+        Probed::NoAnswer { why, detail } => {
+            let what = match why {
+                NoAnswer::Connect => "could not connect",
+                NoAnswer::Tls => "TLS failed",
+                NoAnswer::Timeout => "timed out",
+                NoAnswer::Broken => "no HTTP answer",
+            };
+            format!("{what} ({detail})")
+        }
+    }
+}
+
+/// `at 10.0.0.7, 10.0.0.8` for staging's addresses, or nothing.
+fn at_text(at: &[std::net::IpAddr]) -> String {
+    match at.is_empty() {
+        true => String::new(),
+        false => {
+            let ips: Vec<String> = at.iter().map(ToString::to_string).collect();
+            format!(" at staging's {}", ips.join(", "))
+        }
+    }
+}
+
+/// The gate's events, in words; `None` for any other event.
+pub fn narrate(event: &Event) -> Option<Said> {
+    Some(match event {
+        Event::GateStarted {
+            step,
+            total,
+            url,
+            window,
+            at,
+        } => Said::Moment(format!(
+            "step {step}/{total}: probing {url}{} for {} while it bakes",
+            at_text(at),
+            clock_text(*window)
+        )),
+        Event::Probed {
+            probe,
+            probed: p,
+            healthy: true,
+            ..
+        } => Said::Moment(format!("probe {probe}: {} (healthy)", probed(p))),
+        Event::Probed {
+            probe,
+            probed: p,
+            streak,
+            ..
+        } => Said::Moment(format!(
+            "probe {probe}: {} (unhealthy, {streak} in a row)",
+            probed(p)
+        )),
+        Event::GatePassed {
+            step,
+            total,
+            probes,
+            failed: 0,
+        } => Said::Moment(format!("step {step}/{total}: healthy ({probes} probe(s))")),
+        Event::GatePassed {
+            step,
+            total,
+            probes,
+            failed,
+        } => Said::Moment(format!(
+            "step {step}/{total}: healthy ({probes} probe(s); {failed} failed, never enough in a row)"
+        )),
+        _ => return None,
+    })
+}
+
+/// Why the gate failed a step.
+pub fn failed(why: &HealthFailed, cause: Option<&Error>) -> String {
+    match why {
+        HealthFailed::Probes { url, failures, last } => format!(
+            "{failures} probe(s) of {url} in a row found it unhealthy (last: {})",
+            probed(last)
+        ),
+        HealthFailed::NoAddresses { url } => format!(
+            "staging reports no addresses (VIPs) to probe {url} at, so the health gate cannot run (it is never skipped); check the staging deployment in the ESA console"
+        ),
+        HealthFailed::Unprobed { url } => format!(
+            "{url} could not be probed: {}",
+            cause.map(Error::to_string).unwrap_or_default()
+        ),
+    }
+}
+
+/// Every probe of the run, for the summary.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct HealthRecord {
+    pub url: String,
+    pub probes: u32,
+    pub failed: u32,
+    pub last: Option<Probed>,
+}
+
+impl HealthRecord {
+    /// Takes in a gate's events.
+    pub fn note(&mut self, event: &Event) {
+        match event {
+            Event::GateStarted { url, .. } => self.url = url.clone(),
+            Event::Probed {
+                probed, healthy, ..
+            } => {
+                self.probes += 1;
+                self.failed += u32::from(!healthy);
+                self.last = Some(probed.clone());
+            }
+            _ => {}
+        }
+    }
+
+    /// The summary's row: `12 probes of https://…, 1 failed; last 200`.
+    pub fn row(&self) -> String {
+        let last = self.last.as_ref().map(probed).unwrap_or_default();
+        format!(
+            "{} probe(s) of {}, {} failed; last: {last}",
+            self.probes, self.url, self.failed
+        )
+    }
+}
+
+/// The dry run's plan of the gate.
+pub fn plan(config: &Config) -> Option<String> {
+    let gate = config.health.as_ref()?;
+    let r = &config.rollout;
+    let where_ = match config.publish.publish_env {
+        PublishEnv::Staging => "at staging's own addresses (read after each step), keeping the URL's host for TLS and Host",
+        PublishEnv::Prod => "where its host resolves",
+    };
+    Some(format!(
+        "health gate: after each step serves, GET {} every {} for {} {where_}; healthy answers: {}; {} failure(s) in a row fail the step{}",
+        gate.url.as_str(),
+        show_duration(r.poll_interval),
+        show_duration(window(gate, r.step_wait, r.poll_interval)),
+        gate.statuses,
+        gate.failures,
+        match r.rollback_on_failure {
+            true => " and roll it back",
+            false => "",
+        }
+    ))
+}

@@ -1,0 +1,120 @@
+//! The health gate: the URL probed while each step bakes, the answers that count as healthy, and how many failures in a row fail the step (`health-url`, `health-status`, `health-failures`).
+
+use std::fmt;
+
+use crate::base::text::shown;
+use crate::config::reader::Reader;
+use crate::esa::probe::HealthUrl;
+
+/// The most consecutive failures `health-failures` may ask for.
+const MAX_FAILURES: u32 = 100;
+
+/// The HTTP statuses that count as healthy: codes and inclusive ranges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statuses(Vec<(u16, u16)>);
+
+impl Statuses {
+    pub fn contains(&self, status: u16) -> bool {
+        self.0
+            .iter()
+            .any(|(low, high)| (*low..=*high).contains(&status))
+    }
+}
+
+impl fmt::Display for Statuses {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|(low, high)| match low == high {
+                true => low.to_string(),
+                false => format!("{low}-{high}"),
+            })
+            .collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
+fn code(text: &str) -> Result<u16, String> {
+    match text.trim().parse::<u16>() {
+        Ok(c) if (100..=599).contains(&c) => Ok(c),
+        _ => Err(format!(
+            "`{}` is not an HTTP status from 100 to 599",
+            shown(text.trim())
+        )),
+    }
+}
+
+/// `200-399`, `200,204`, `200-299,304`.
+pub fn parse_statuses(value: &str) -> Result<Statuses, String> {
+    let mut ranges = Vec::new();
+    for part in value.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let range = match part.split_once('-') {
+            Some((low, high)) => (code(low)?, code(high)?),
+            None => (code(part)?, code(part)?),
+        };
+        if range.0 > range.1 {
+            return Err(format!("`{}` runs backwards", shown(part)));
+        }
+        ranges.push(range);
+    }
+    if ranges.is_empty() {
+        return Err("lists no status".into());
+    }
+    Ok(Statuses(ranges))
+}
+
+/// The gate, when `health-url` is set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthGate {
+    pub url: HealthUrl,
+    pub statuses: Statuses,
+    /// Consecutive failed probes that fail a step.
+    pub failures: u32,
+}
+
+/// Reads the gate's inputs; `follows` says whether the rollout is followed, without which no
+/// step is ever probed.
+pub fn read_health(r: &mut Reader<'_>, follows: bool) -> Option<HealthGate> {
+    let url = r.parsed("health-url", HealthUrl::parse);
+    let statuses = r.parsed("health-status", parse_statuses);
+    let failures = r.parsed("health-failures", |v| match v.trim().parse::<u32>() {
+        Ok(n) if (1..=MAX_FAILURES).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "must be a whole number from 1 to {MAX_FAILURES}, not `{}`",
+            shown(v)
+        )),
+    });
+    if r.get("health-url").is_none() {
+        for input in ["health-status", "health-failures"] {
+            if r.given(input) {
+                r.error(input, format!("input `{input}` acts only with `health-url`, which is not set: nothing would be probed"));
+            }
+        }
+        return None;
+    }
+    if !follows {
+        r.error("health-url", "input `health-url` probes the app while each step bakes, and this run does not follow the rollout: add `wait: true` (or `percentage-steps`), or nothing is probed");
+    }
+    Some(HealthGate {
+        url: url?,
+        statuses: statuses?,
+        failures: failures?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::health::parse_statuses;
+
+    #[test]
+    fn statuses_are_codes_and_ranges() {
+        let s = parse_statuses("200-299, 304").unwrap();
+        assert!(s.contains(200) && s.contains(299) && s.contains(304));
+        assert!(!s.contains(300) && !s.contains(503));
+        assert_eq!(s.to_string(), "200-299,304");
+        for bad in ["", "2xx", "99", "600", "399-200", "200-", "ok"] {
+            assert!(parse_statuses(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,217 @@
+//! A small web app on 127.0.0.1 that plays the deployed app for the health gate's tests: it answers each request with the next scripted answer (the last one repeats), over plain HTTP or over TLS with a certificate for `staging.shop.test` signed by a test CA, and records the `Host` header and TLS server name each request came with.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use http_body_util::BodyExt;
+use hyper::body::{Bytes, Incoming};
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+
+use crate::server::Reply;
+
+/// What the app answers to one request.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Answer {
+    /// This status, with this body.
+    Status(u16, String),
+    /// No answer for this long, then 200.
+    Slow(Duration),
+    /// The connection is closed without an answer.
+    Close,
+}
+
+/// One request the app received.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seen {
+    pub host: String,
+    /// The TLS server name (SNI) the client asked for, in TLS mode.
+    pub server_name: Option<String>,
+    pub path: String,
+}
+
+#[derive(Default)]
+struct Script {
+    answers: Vec<Answer>,
+    next: usize,
+    seen: Vec<Seen>,
+}
+
+impl Script {
+    fn answer(&mut self, seen: Seen) -> Answer {
+        self.seen.push(seen);
+        let answer = self
+            .answers
+            .get(self.next.min(self.answers.len().saturating_sub(1)))
+            .cloned()
+            .unwrap_or(Answer::Status(200, "ok".into()));
+        self.next += 1;
+        answer
+    }
+}
+
+/// The app, running until dropped.
+pub struct AppServer {
+    port: u16,
+    script: Arc<Mutex<Script>>,
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+/// The test CA that signed the app's certificate: point `SSL_CERT_FILE` at it.
+pub fn test_ca_file() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/health-ca.crt")
+}
+
+fn tls_acceptor() -> std::io::Result<tokio_rustls::TlsAcceptor> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let cert = CertificateDer::from_pem_slice(include_bytes!("../testdata/health-app.crt"))
+        .map_err(std::io::Error::other)?;
+    let key = PrivateKeyDer::from_pem_slice(include_bytes!("../testdata/health-app.key"))
+        .map_err(std::io::Error::other)?;
+    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(Arc::new(
+        tokio_rustls::rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(std::io::Error::other)?
+    .with_no_client_auth()
+    .with_single_cert(vec![cert], key)
+    .map_err(std::io::Error::other)?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
+impl AppServer {
+    /// Starts on 127.0.0.1 with a free port, answering with `answers` in turn (the last one
+    /// repeats); `tls` serves HTTPS with the test CA's certificate.
+    pub fn start(answers: Vec<Answer>, tls: bool) -> std::io::Result<AppServer> {
+        let acceptor = if tls { Some(tls_acceptor()?) } else { None };
+        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
+        listener.set_nonblocking(true)?;
+        let port = listener.local_addr()?.port();
+        let script = Arc::new(Mutex::new(Script {
+            answers,
+            ..Script::default()
+        }));
+        let (stop, stopped) = oneshot::channel();
+        let shared = script.clone();
+        let thread = std::thread::Builder::new()
+            .name("app-server".into())
+            .spawn(move || {
+                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                else {
+                    return;
+                };
+                runtime.block_on(serve(listener, shared, stopped, acceptor));
+            })?;
+        Ok(AppServer {
+            port,
+            script,
+            stop: Some(stop),
+            thread: Some(thread),
+        })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// Every request so far.
+    pub fn seen(&self) -> Vec<Seen> {
+        self.script
+            .lock()
+            .map(|s| s.seen.clone())
+            .unwrap_or_default()
+    }
+}
+
+impl Drop for AppServer {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+async fn serve(
+    listener: std::net::TcpListener,
+    script: Arc<Mutex<Script>>,
+    mut stopped: oneshot::Receiver<()>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+) {
+    let Ok(listener) = TcpListener::from_std(listener) else {
+        return;
+    };
+    loop {
+        tokio::select! {
+            _ = &mut stopped => return,
+            accepted = listener.accept() => {
+                let Ok((stream, _)) = accepted else { continue };
+                let script = script.clone();
+                let tls = tls.clone();
+                tokio::spawn(async move {
+                    let http = hyper::server::conn::http1::Builder::new();
+                    match tls {
+                        None => {
+                            let service = service_fn(move |req| handle(req, script.clone(), None));
+                            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                        }
+                        Some(acceptor) => {
+                            let Ok(stream) = acceptor.accept(stream).await else { return };
+                            let name = stream.get_ref().1.server_name().map(str::to_string);
+                            let service =
+                                service_fn(move |req| handle(req, script.clone(), name.clone()));
+                            let _ = http.serve_connection(TokioIo::new(stream), service).await;
+                        }
+                    }
+                });
+            }
+        }
+    }
+}
+
+async fn handle(
+    req: Request<Incoming>,
+    script: Arc<Mutex<Script>>,
+    server_name: Option<String>,
+) -> Result<Response<Reply>, std::io::Error> {
+    let (parts, body) = req.into_parts();
+    let _ = body.collect().await;
+    let seen = Seen {
+        host: parts
+            .headers
+            .get("host")
+            .and_then(|h| h.to_str().ok())
+            .unwrap_or_default()
+            .to_string(),
+        server_name,
+        path: parts.uri.path().to_string(),
+    };
+    let answer = match script.lock() {
+        Ok(mut s) => s.answer(seen),
+        Err(_) => Answer::Status(500, "script poisoned".into()),
+    };
+    let (status, body) = match answer {
+        Answer::Status(status, body) => (status, body),
+        Answer::Slow(delay) => {
+            tokio::time::sleep(delay).await;
+            (200, "ok, slowly".into())
+        }
+        // An error from the service makes the server drop the connection unanswered.
+        Answer::Close => return Err(std::io::Error::other("closed on purpose")),
+    };
+    Ok(Response::builder()
+        .status(status)
+        .header("content-type", "text/plain")
+        .body(Reply::Full(Some(Bytes::from(body))))
+        .unwrap_or_else(|_| Response::new(Reply::Full(None))))
+}

@@ -1,0 +1,254 @@
+//! The rows of the health gate: each step probed while it bakes, the last step too; failures in a row fail the step and roll it back like a failed rollout; failures that are not in a row pass; staging is probed at its own addresses, and without them the gate fails rather than being skipped.
+
+use std::net::IpAddr;
+
+use esa_publish::deploy::failure::HealthFailed;
+use esa_publish::esa::probe::{NoAnswer, Probed};
+
+use super::fake::AppAnswer;
+use super::*;
+
+const HEALTH: (&str, &str) = ("INPUT_HEALTH-URL", "https://shop.example.com/healthz");
+const NO_BAKE: (&str, &str) = ("INPUT_STEP-WAIT", "0s");
+
+fn answers(w: &mut World, script: &[AppAnswer]) {
+    with_id(w);
+    w.app.answers = script.iter().copied().collect();
+}
+
+fn passed(r: &Ran) -> Vec<(u32, u32)> {
+    r.events
+        .iter()
+        .filter_map(|(_, e)| match e {
+            Event::GatePassed { probes, failed, .. } => Some((*probes, *failed)),
+            _ => None,
+        })
+        .collect()
+}
+
+fn health_failure(r: &Ran) -> &HealthFailed {
+    match &r.failure().kind {
+        FailureKind::HealthCheckFailed(why) => why,
+        other => panic!("not a health failure: {other:?}"),
+    }
+}
+
+fn last_probe(r: &Ran) -> &Probed {
+    match health_failure(r) {
+        HealthFailed::Probes {
+            last, failures: 3, ..
+        } => last,
+        other => panic!("{other:?}"),
+    }
+}
+
+fn passing_rows() -> Vec<Case> {
+    vec![
+        row(
+            "a healthy app passes each step's gate, the last step too",
+            &[ID, STEPS, HEALTH, NO_BAKE],
+            with_id,
+            "ok",
+        )
+        .publishes(3)
+        .check(|r| {
+            // No bake: each gate probes long enough for `health-failures` (3) probes.
+            assert_eq!(passed(r), [(3, 0), (3, 0), (3, 0)]);
+            assert!(
+                r.world.app.probed_at.iter().all(Vec::is_empty),
+                "prod: no addresses"
+            );
+        }),
+        row(
+            "a step-wait bake is probed every poll interval throughout",
+            &[
+                ID,
+                ("INPUT_PERCENTAGE-STEPS", "50,100"),
+                HEALTH,
+                ("INPUT_STEP-WAIT", "1m"),
+            ],
+            with_id,
+            "ok",
+        )
+        .check(|r| {
+            assert_eq!(passed(r), [(7, 0), (7, 0)]);
+            assert!(r.end >= secs(120), "{:?}", r.end);
+        }),
+        row(
+            "failures that are not in a row pass, and an open run of them is probed out",
+            &[ID, WAIT, HEALTH, ("INPUT_STEP-WAIT", "1m")],
+            |w| {
+                use AppAnswer::Status;
+                answers(
+                    w,
+                    &[
+                        Status(503),
+                        Status(200),
+                        Status(503),
+                        Status(200),
+                        Status(503),
+                        Status(200),
+                        Status(503),
+                        Status(200),
+                    ],
+                );
+            },
+            "ok",
+        )
+        // The seventh probe, at the bake's end, failed: the eighth settles it.
+        .check(|r| assert_eq!(passed(r), [(8, 4)])),
+        row(
+            "on staging the probes go to staging's own addresses",
+            &[ID, STAGING, WAIT, HEALTH, NO_BAKE],
+            with_id,
+            "ok",
+        )
+        .check(|r| {
+            let vip: IpAddr = "10.0.0.7".parse().unwrap();
+            assert_eq!(r.world.app.probed_at.len(), 3);
+            assert!(r.world.app.probed_at.iter().all(|at| at == &[vip]));
+        }),
+        row(
+            "a dry run probes nothing",
+            &[ID, STEPS, HEALTH],
+            with_id,
+            "ok",
+        )
+        .prepare()
+        .publishes(0)
+        .check(|r| assert_eq!(r.sent("Probe"), 0)),
+    ]
+}
+
+fn failing_rows() -> Vec<Case> {
+    vec![
+        row(
+            "failures in a row in step 1 roll back, and later steps are never published",
+            &[ID, STEPS, HEALTH, NO_BAKE, ROLLBACK],
+            |w| answers(w, &[AppAnswer::Status(503)]),
+            "HealthCheckFailed",
+        )
+        .publishes(1)
+        .rollbacks(1)
+        .check(|r| {
+            assert!(matches!(
+                last_probe(r),
+                Probed::Answered { status: 503, .. }
+            ));
+            assert_eq!(r.failure().step, Some((1, 3)));
+            assert!(rolled_back_to(r, PREV));
+            assert_eq!(r.sent("Probe"), 3);
+        }),
+        row(
+            "failures in the last step roll back after every step was published",
+            &[ID, STEPS, HEALTH, NO_BAKE, ROLLBACK],
+            |w| {
+                let mut script = vec![AppAnswer::Status(200); 6];
+                script.push(AppAnswer::Status(500));
+                answers(w, &script);
+            },
+            "HealthCheckFailed",
+        )
+        .publishes(3)
+        .rollbacks(1)
+        .check(|r| assert_eq!(r.failure().step, Some((3, 3)))),
+        row(
+            "an unreachable app fails the gate, with the connection's error",
+            &[ID, WAIT, HEALTH, NO_BAKE],
+            |w| answers(w, &[AppAnswer::Refused]),
+            "HealthCheckFailed",
+        )
+        .check(|r| {
+            assert!(matches!(
+                last_probe(r),
+                Probed::NoAnswer {
+                    why: NoAnswer::Connect,
+                    ..
+                }
+            ));
+        }),
+        row(
+            "a refused certificate fails the gate as a TLS error",
+            &[ID, WAIT, HEALTH, NO_BAKE],
+            |w| answers(w, &[AppAnswer::BadCertificate]),
+            "HealthCheckFailed",
+        )
+        .check(|r| {
+            assert!(matches!(
+                last_probe(r),
+                Probed::NoAnswer {
+                    why: NoAnswer::Tls,
+                    ..
+                }
+            ));
+        }),
+        row(
+            "probes that hang each take a poll interval and its slack at most",
+            &[ID, WAIT, HEALTH, NO_BAKE],
+            |w| answers(w, &[AppAnswer::Hang]),
+            "HealthCheckFailed",
+        )
+        .check(|r| {
+            // 15 s (10 + 5), a 10 s pause, 5 s (the window is over), a pause, 5 s.
+            let at = |wanted: fn(&Event) -> bool| {
+                r.events
+                    .iter()
+                    .find(|(_, e)| wanted(e))
+                    .map(|(t, _)| *t)
+                    .unwrap()
+            };
+            let started = at(|e| matches!(e, Event::GateStarted { .. }));
+            let failed = at(|e| matches!(e, Event::Failed { .. }));
+            assert_eq!(failed - started, secs(45));
+            assert!(matches!(
+                last_probe(r),
+                Probed::NoAnswer {
+                    why: NoAnswer::Timeout,
+                    ..
+                }
+            ));
+        }),
+        row(
+            "staging without addresses fails the gate: it is never skipped",
+            &[ID, STAGING, WAIT, HEALTH, NO_BAKE, ROLLBACK],
+            |w| {
+                with_id(w);
+                w.vips.clear();
+            },
+            "HealthCheckFailed",
+        )
+        .rollbacks(1)
+        .check(|r| {
+            assert!(matches!(
+                health_failure(r),
+                HealthFailed::NoAddresses { .. }
+            ));
+            assert_eq!(r.sent("Probe"), 0);
+        }),
+        row(
+            "staging's addresses that cannot be read fail the gate with the read's error",
+            &[ID, STAGING, WAIT, HEALTH, NO_BAKE],
+            |w| {
+                with_id(w);
+                // The follow's three phase reads pass; the gate's read of the addresses is
+                // refused.
+                for _ in 0..3 {
+                    w.faults.push(("StagingStatus", Fault::Pass));
+                }
+                w.faults
+                    .push(("StagingStatus", Fault::Refuse("Forbidden.RAM")));
+            },
+            "HealthCheckFailed",
+        )
+        .check(|r| {
+            assert!(matches!(health_failure(r), HealthFailed::Unprobed { .. }));
+            assert!(r.failure().cause.is_some());
+        }),
+    ]
+}
+
+pub(super) fn health_rows() -> Vec<Case> {
+    let mut all = passing_rows();
+    all.extend(failing_rows());
+    all
+}
