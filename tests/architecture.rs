@@ -416,6 +416,23 @@ fn the_source_tree_keeps_the_architecture() {
 }
 
 #[test]
+fn tests_and_the_stand_in_keep_the_line_budget_too() {
+    let mut long = Vec::new();
+    for dir in ["tests", "standin/src"] {
+        let files = support::rust_files(dir);
+        assert!(files.len() > 3, "found only {} files in {dir}", files.len());
+        long.extend(files.into_iter().filter_map(|(name, text)| {
+            let n = text.lines().count();
+            (n > MAX_LINES).then(|| format!("{dir}/{name}: {n}"))
+        }));
+    }
+    assert!(
+        long.is_empty(),
+        "over {MAX_LINES} lines, split by concern: {long:?}"
+    );
+}
+
+#[test]
 fn the_checker_finds_the_old_input_cycle() {
     // Cycle 1 as it was: inputs imported event and retry, which imported inputs back (retry
     // through error).

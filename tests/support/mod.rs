@@ -308,7 +308,12 @@ pub fn run_binary_on(vars: &[(&str, &str)], github: bool) -> Run {
 
 /// Every `.rs` file under the crate's `src/`: its path below `src/` (with `/`), and its text.
 pub fn rust_sources() -> BTreeMap<String, String> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("src");
+    rust_files("src")
+}
+
+/// Every `.rs` file below `dir` (relative to the crate), by path below it.
+pub fn rust_files(dir: &str) -> BTreeMap<String, String> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir);
     let mut files = BTreeMap::new();
     let mut dirs = vec![root.clone()];
     while let Some(dir) = dirs.pop() {
