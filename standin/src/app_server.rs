@@ -67,29 +67,17 @@ pub fn test_ca_file() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("testdata/health-ca.crt")
 }
 
-fn tls_acceptor() -> std::io::Result<tokio_rustls::TlsAcceptor> {
-    use rustls_pki_types::pem::PemObject;
-    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-    let cert = CertificateDer::from_pem_slice(include_bytes!("../testdata/health-app.crt"))
-        .map_err(std::io::Error::other)?;
-    let key = PrivateKeyDer::from_pem_slice(include_bytes!("../testdata/health-app.key"))
-        .map_err(std::io::Error::other)?;
-    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(Arc::new(
-        tokio_rustls::rustls::crypto::ring::default_provider(),
-    ))
-    .with_safe_default_protocol_versions()
-    .map_err(std::io::Error::other)?
-    .with_no_client_auth()
-    .with_single_cert(vec![cert], key)
-    .map_err(std::io::Error::other)?;
-    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
-}
-
 impl AppServer {
     /// Starts on 127.0.0.1 with a free port, answering with `answers` in turn (the last one
     /// repeats); `tls` serves HTTPS with the test CA's certificate.
     pub fn start(answers: Vec<Answer>, tls: bool) -> std::io::Result<AppServer> {
-        let acceptor = if tls { Some(tls_acceptor()?) } else { None };
+        let acceptor = match tls {
+            true => Some(crate::tls_acceptor(
+                include_bytes!("../testdata/health-app.crt"),
+                include_bytes!("../testdata/health-app.key"),
+            )?),
+            false => None,
+        };
         let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
         listener.set_nonblocking(true)?;
         let port = listener.local_addr()?.port();

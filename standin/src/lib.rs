@@ -293,6 +293,23 @@ impl State {
     }
 }
 
+/// A TLS server side with this certificate and key (PEM).
+pub(crate) fn tls_acceptor(cert: &[u8], key: &[u8]) -> std::io::Result<tokio_rustls::TlsAcceptor> {
+    use rustls_pki_types::pem::PemObject;
+    use rustls_pki_types::{CertificateDer, PrivateKeyDer};
+    let cert = CertificateDer::from_pem_slice(cert).map_err(std::io::Error::other)?;
+    let key = PrivateKeyDer::from_pem_slice(key).map_err(std::io::Error::other)?;
+    let config = tokio_rustls::rustls::ServerConfig::builder_with_provider(Arc::new(
+        tokio_rustls::rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .map_err(std::io::Error::other)?
+    .with_no_client_auth()
+    .with_single_cert(vec![cert], key)
+    .map_err(std::io::Error::other)?;
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(config)))
+}
+
 /// A running stand-in; it stops when dropped.
 pub struct StandIn {
     addr: SocketAddr,
@@ -316,25 +333,11 @@ impl StandIn {
     /// Starts speaking HTTPS with a self-signed certificate (`testdata/`), which a client that
     /// verifies certificates must refuse.
     pub fn start_tls_self_signed(config: Config) -> std::io::Result<StandIn> {
-        use rustls_pki_types::pem::PemObject;
-        use rustls_pki_types::{CertificateDer, PrivateKeyDer};
-        let cert = CertificateDer::from_pem_slice(include_bytes!("../testdata/selfsigned.crt"))
-            .map_err(std::io::Error::other)?;
-        let key = PrivateKeyDer::from_pem_slice(include_bytes!("../testdata/selfsigned.key"))
-            .map_err(std::io::Error::other)?;
-        let tls = tokio_rustls::rustls::ServerConfig::builder_with_provider(Arc::new(
-            tokio_rustls::rustls::crypto::ring::default_provider(),
-        ))
-        .with_safe_default_protocol_versions()
-        .map_err(std::io::Error::other)?
-        .with_no_client_auth()
-        .with_single_cert(vec![cert], key)
-        .map_err(std::io::Error::other)?;
-        Self::spawn(
-            config,
-            0,
-            Some(tokio_rustls::TlsAcceptor::from(Arc::new(tls))),
-        )
+        let tls = tls_acceptor(
+            include_bytes!("../testdata/selfsigned.crt"),
+            include_bytes!("../testdata/selfsigned.key"),
+        )?;
+        Self::spawn(config, 0, Some(tls))
     }
 
     fn spawn(
