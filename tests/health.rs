@@ -161,6 +161,10 @@ fn a_certificate_nobody_trusts_fails_the_gate_as_a_tls_error() {
         app.seen().is_empty(),
         "no request crossed an untrusted connection"
     );
+    // An app that does not speak TLS at all is a TLS failure too, not a refused connection.
+    let plain = AppServer::start(vec![Answer::Status(200, "ok".into())], false).unwrap();
+    let r = gated(&s, &health_url(&plain, "https", "localhost"), &[]);
+    assert!(the_error(&r).1.contains("TLS failed"), "{}", r.stdout);
 }
 
 #[test]

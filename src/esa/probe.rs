@@ -161,19 +161,47 @@ pub async fn probe(client: &reqwest::Client, url: &HealthUrl, limit: Duration) -
     }
 }
 
+/// Whether the connection failed in TLS: rustls reports its errors (a refused certificate, a
+/// server that does not speak TLS) as I/O errors of kind `InvalidData`, which TCP never gives.
+/// They come wrapped in other I/O errors, whose `source` skips the wrapped error itself.
+fn tls_failed(e: &reqwest::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        let mut io = s.downcast_ref::<std::io::Error>();
+        while let Some(error) = io {
+            if error.kind() == std::io::ErrorKind::InvalidData {
+                return true;
+            }
+            io = error.get_ref().and_then(|inner| inner.downcast_ref());
+        }
+        source = s.source();
+    }
+    false
+}
+
 fn no_answer(e: &reqwest::Error) -> Probed {
-    let detail = error_chain(e);
-    let lower = detail.to_ascii_lowercase();
-    let why =
-        if lower.contains("certificate") || lower.contains("tls") || lower.contains("handshake") {
-            NoAnswer::Tls
-        } else if e.is_timeout() {
-            NoAnswer::Timeout
-        } else if e.is_connect() {
-            NoAnswer::Connect
-        } else {
-            NoAnswer::Broken
-        };
+    // The chain less reqwest's and hyper's own wrappers: `tcp connect error: Connection refused`.
+    let mut detail = error_chain(e);
+    for wrapper in [
+        "could not connect: ",
+        "timed out: ",
+        "request failed: ",
+        "client error (Connect): ",
+        "client error (SendRequest): ",
+    ] {
+        if let Some(rest) = detail.strip_prefix(wrapper) {
+            detail = rest.to_string();
+        }
+    }
+    let why = if detail.to_ascii_lowercase().contains("certificate") || tls_failed(e) {
+        NoAnswer::Tls
+    } else if e.is_timeout() {
+        NoAnswer::Timeout
+    } else if e.is_connect() {
+        NoAnswer::Connect
+    } else {
+        NoAnswer::Broken
+    };
     Probed::NoAnswer { why, detail }
 }
 
