@@ -6,13 +6,10 @@ use std::time::Duration;
 
 use http_body_util::BodyExt;
 use hyper::body::{Bytes, Incoming};
-use hyper::service::service_fn;
 use hyper::{Request, Response};
-use hyper_util::rt::TokioIo;
-use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::server::Reply;
+use crate::server::{accept, Reply};
 
 /// What the app answers to one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -96,7 +93,9 @@ impl AppServer {
                 else {
                     return;
                 };
-                runtime.block_on(serve(listener, shared, stopped, acceptor));
+                runtime.block_on(accept(listener, stopped, acceptor, move |req, name| {
+                    handle(req, shared.clone(), name)
+                }));
             })?;
         Ok(AppServer {
             port,
@@ -126,43 +125,6 @@ impl Drop for AppServer {
         }
         if let Some(thread) = self.thread.take() {
             let _ = thread.join();
-        }
-    }
-}
-
-async fn serve(
-    listener: std::net::TcpListener,
-    script: Arc<Mutex<Script>>,
-    mut stopped: oneshot::Receiver<()>,
-    tls: Option<tokio_rustls::TlsAcceptor>,
-) {
-    let Ok(listener) = TcpListener::from_std(listener) else {
-        return;
-    };
-    loop {
-        tokio::select! {
-            _ = &mut stopped => return,
-            accepted = listener.accept() => {
-                let Ok((stream, _)) = accepted else { continue };
-                let script = script.clone();
-                let tls = tls.clone();
-                tokio::spawn(async move {
-                    let http = hyper::server::conn::http1::Builder::new();
-                    match tls {
-                        None => {
-                            let service = service_fn(move |req| handle(req, script.clone(), None));
-                            let _ = http.serve_connection(TokioIo::new(stream), service).await;
-                        }
-                        Some(acceptor) => {
-                            let Ok(stream) = acceptor.accept(stream).await else { return };
-                            let name = stream.get_ref().1.server_name().map(str::to_string);
-                            let service =
-                                service_fn(move |req| handle(req, script.clone(), name.clone()));
-                            let _ = http.serve_connection(TokioIo::new(stream), service).await;
-                        }
-                    }
-                });
-            }
         }
     }
 }

@@ -1,5 +1,6 @@
 //! The HTTP side: accept connections on 127.0.0.1 (plain or TLS), hand each request to the service's logic, record it, and apply a scripted fault to its answer (or drop it before it is applied).
 
+use std::future::Future;
 use std::sync::{Arc, Mutex};
 
 use http_body_util::BodyExt;
@@ -15,9 +16,26 @@ use crate::{esa, Fault, State};
 pub(crate) async fn serve(
     listener: std::net::TcpListener,
     state: Arc<Mutex<State>>,
-    mut stopped: oneshot::Receiver<()>,
+    stopped: oneshot::Receiver<()>,
     tls: Option<tokio_rustls::TlsAcceptor>,
 ) {
+    accept(listener, stopped, tls, move |req, _| {
+        handle(req, state.clone())
+    })
+    .await
+}
+
+/// Accepts connections on `listener` (TLS when `tls` is given) until `stopped`, and serves each
+/// over HTTP/1.1 with `handle`, which is told the TLS server name (SNI) the client asked for.
+pub(crate) async fn accept<H, F>(
+    listener: std::net::TcpListener,
+    mut stopped: oneshot::Receiver<()>,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+    handle: H,
+) where
+    H: Fn(Request<Incoming>, Option<String>) -> F + Clone + Send + Sync + 'static,
+    F: Future<Output = Result<Response<Reply>, std::io::Error>> + Send + 'static,
+{
     let listener = match TcpListener::from_std(listener) {
         Ok(l) => l,
         Err(e) => {
@@ -30,20 +48,20 @@ pub(crate) async fn serve(
             _ = &mut stopped => return,
             accepted = listener.accept() => {
                 let Ok((stream, _)) = accepted else { continue };
-                let state = state.clone();
-                let tls = tls.clone();
+                let (handle, tls) = (handle.clone(), tls.clone());
                 tokio::spawn(async move {
-                    let service = service_fn(move |req| handle(req, state.clone()));
                     let http = hyper::server::conn::http1::Builder::new();
                     match tls {
                         None => {
+                            let service = service_fn(move |req| handle(req, None));
                             let _ = http.serve_connection(TokioIo::new(stream), service).await;
                         }
                         Some(acceptor) => {
                             // A client that refuses the certificate ends here, having sent nothing.
-                            if let Ok(stream) = acceptor.accept(stream).await {
-                                let _ = http.serve_connection(TokioIo::new(stream), service).await;
-                            }
+                            let Ok(stream) = acceptor.accept(stream).await else { return };
+                            let name = stream.get_ref().1.server_name().map(str::to_string);
+                            let service = service_fn(move |req| handle(req, name.clone()));
+                            let _ = http.serve_connection(TokioIo::new(stream), service).await;
                         }
                     }
                 });
