@@ -97,13 +97,16 @@ fn number(value: f64) -> String {
     text.trim_end_matches('0').trim_end_matches('.').to_string()
 }
 
-/// What happened besides the steps, for the title: `RolloutTimeout at 01:05`.
+/// What happened besides the steps (those are the target line), for the title:
+/// `RolloutTimeout at 01:05`.
 fn events(points: &[ChartPoint]) -> Vec<String> {
     points
         .iter()
-        .filter_map(|p| p.mark.as_ref().map(|m| (m, p.at)))
-        .filter(|(m, _)| !m.starts_with("step "))
-        .map(|(m, t)| format!("{m} at {}", clock_text(t)))
+        .filter_map(|p| {
+            p.mark
+                .as_ref()
+                .map(|m| format!("{m} at {}", clock_text(p.at)))
+        })
         .collect()
 }
 
@@ -185,9 +188,9 @@ mod tests {
     fn time_is_proportional_and_both_series_are_drawn() {
         // A step at 0 s to 20%, serving climbs; a long bake; a step at 600 s to 100%.
         let points = [
-            point(0, Some(20), 0, Some("step 1/2 20%")),
+            point(0, Some(20), 0, None),
             point(10, None, 20, None),
-            point(600, Some(100), 20, Some("step 2/2 100%")),
+            point(600, Some(100), 20, None),
             point(620, None, 100, None),
             point(640, Some(0), 0, Some("rolled back")),
         ];

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::app::narrate::narrate;
 use crate::app::record::Record;
-use crate::app::words::{share, Context, Said};
+use crate::app::words::{Context, Said};
 use crate::base::text::clock_text;
 use crate::ci::runner::{Level, Runner};
 use crate::deploy::driver::Observer;
@@ -42,19 +42,13 @@ pub struct Progress<'a, W: Write> {
 }
 
 impl<W: Write> Progress<'_, W> {
-    /// The chart's points: a step's start, each reading's share, a failure, a rollback.
+    /// The chart's points: a step's target, each reading's share, a failure, a rollback.
     fn plot(&mut self, at: Duration, event: &Event) {
         let version = self.context.version.clone();
         let r = &mut self.record;
         match event {
-            Event::Published {
-                step,
-                total,
-                percentage,
-                ..
-            } if self.follows => {
-                let mark = format!("step {step}/{total} {}", share(*percentage));
-                r.plot(at, Some(percentage.unwrap_or(100)), None, Some(mark));
+            Event::Published { percentage, .. } if self.follows => {
+                r.plot(at, Some(percentage.unwrap_or(100)), None, None)
             }
             Event::Reading { status, .. } => {
                 r.plot(at, None, Some(status.share_of(&version)), None)

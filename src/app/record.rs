@@ -24,7 +24,7 @@ pub struct ChartPoint {
     pub target: Option<u8>,
     /// The share our version serves.
     pub serving: u8,
-    /// What happened here: a step, a rollback, a failure.
+    /// What happened here besides the steps: a failure, a rollback.
     pub mark: Option<String>,
 }
 
@@ -46,7 +46,7 @@ pub struct Record {
     pub rollback_request_id: Option<String>,
     /// Each step, each status change, with its time since the start.
     pub timeline: Vec<Moment>,
-    /// The shares over time, with the steps, a rollback or a failure marked.
+    /// The target and serving shares over time, with a failure or a rollback marked.
     pub chart: Vec<ChartPoint>,
     /// The API actions of the calls made, in order.
     pub calls: Vec<&'static str>,
