@@ -120,11 +120,10 @@ fn deploy_text(f: &Failure, c: &Context) -> String {
 /// The kind's own words; `None` for a failed call, whose error speaks for itself.
 fn kind_text(kind: &FailureKind, cause: Option<&Error>, c: &Context) -> Option<String> {
     let v = &c.version;
-    let error = cause;
     let cause = || cause.map(Error::to_string).unwrap_or_default();
     Some(match kind {
         FailureKind::Call => return None,
-        FailureKind::HealthCheckFailed(why) => health::failed(why, error),
+        FailureKind::HealthCheckFailed(why) => health::failed(why, &cause()),
         FailureKind::RolledBack { status } => format!("the rollout of {v} was rolled back (PublishStatus {})", status.publish_status),
         FailureKind::TakenOver { by } => format!("another version, {by}, took over from {v}"),
         FailureKind::ContainerFailed { phase } => format!("the staging container of {v} cannot run: {phase}"),

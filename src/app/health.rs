@@ -1,7 +1,6 @@
 //! The words of the health gate: what each probe found (the app's own text only as a short excerpt, escaped by the runner like everything else), a gate that starts and passes, why one failed, the summary's health row and the dry run's plan of it.
 
 use crate::app::words::Said;
-use crate::base::error::Error;
 use crate::base::text::clock_text;
 use crate::base::values::show_duration;
 use crate::config::Config;
@@ -86,8 +85,8 @@ pub fn narrate(event: &Event) -> Option<Said> {
     })
 }
 
-/// Why the gate failed a step.
-pub fn failed(why: &HealthFailed, cause: Option<&Error>) -> String {
+/// Why the gate failed a step; `cause` is the error of a call behind it, in words.
+pub fn failed(why: &HealthFailed, cause: &str) -> String {
     match why {
         HealthFailed::Probes { url, failures, last } => format!(
             "{failures} probe(s) of {url} in a row found it unhealthy (last: {})",
@@ -96,10 +95,7 @@ pub fn failed(why: &HealthFailed, cause: Option<&Error>) -> String {
         HealthFailed::NoAddresses { url } => format!(
             "staging reports no addresses (VIPs) to probe {url} at, so the health gate cannot run (it is never skipped); check the staging deployment in the ESA console"
         ),
-        HealthFailed::Unprobed { url } => format!(
-            "{url} could not be probed: {}",
-            cause.map(Error::to_string).unwrap_or_default()
-        ),
+        HealthFailed::Unprobed { url } => format!("{url} could not be probed: {cause}"),
     }
 }
 

@@ -391,18 +391,29 @@ pub fn redact_url(url: &str) -> String {
 
 /// An error and its causes, without the URL (a V2 URL carries the signature and STS token).
 pub(crate) fn error_chain(e: &reqwest::Error) -> String {
-    let mut text = if e.is_timeout() {
-        "timed out".to_string()
+    let what = if e.is_timeout() {
+        "timed out"
     } else if e.is_connect() {
-        "could not connect".to_string()
+        "could not connect"
     } else {
-        "request failed".to_string()
+        "request failed"
     };
+    match causes(e) {
+        causes if causes.is_empty() => what.to_string(),
+        causes => format!("{what}: {causes}"),
+    }
+}
+
+/// The causes of an error, joined by `: `, each said once.
+pub(crate) fn causes(e: &reqwest::Error) -> String {
+    let mut text = String::new();
     let mut source = std::error::Error::source(e);
     while let Some(s) = source {
         let part = s.to_string();
         if !text.contains(&part) {
-            text.push_str(": ");
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
             text.push_str(&part);
         }
         source = s.source();

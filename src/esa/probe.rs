@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use crate::base::error::Error;
 use crate::base::text::shown;
-use crate::esa::client::{error_chain, CONNECT_TIMEOUT, USER_AGENT};
+use crate::esa::client::{causes, CONNECT_TIMEOUT, USER_AGENT};
 use crate::esa::endpoint::is_loopback;
 
 /// The most of a body read; the rest is not waited for.
@@ -180,20 +180,15 @@ fn tls_failed(e: &reqwest::Error) -> bool {
 }
 
 fn no_answer(e: &reqwest::Error) -> Probed {
-    // The chain less reqwest's and hyper's own wrappers: `tcp connect error: Connection refused`.
-    let mut detail = error_chain(e);
-    for wrapper in [
-        "could not connect: ",
-        "timed out: ",
-        "request failed: ",
-        "client error (Connect): ",
-        "client error (SendRequest): ",
-    ] {
-        if let Some(rest) = detail.strip_prefix(wrapper) {
-            detail = rest.to_string();
-        }
-    }
-    let why = if detail.to_ascii_lowercase().contains("certificate") || tls_failed(e) {
+    // The causes less hyper's wrapper: `tcp connect error: Connection refused`; the kind says
+    // the rest.
+    let causes = causes(e);
+    let detail = ["client error (Connect): ", "client error (SendRequest): "]
+        .iter()
+        .find_map(|wrapper| causes.strip_prefix(wrapper))
+        .unwrap_or(&causes)
+        .to_string();
+    let why = if tls_failed(e) {
         NoAnswer::Tls
     } else if e.is_timeout() {
         NoAnswer::Timeout
