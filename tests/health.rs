@@ -216,7 +216,7 @@ fn staging_without_addresses_fails_the_gate_rather_than_skipping_it() {
 #[test]
 fn gate_mistakes_are_refused_before_anything_is_sent() {
     let s = standin(&[]);
-    let cases: [(&[(&str, &str)], &str); 4] = [
+    let cases: [(&[(&str, &str)], &str); 5] = [
         (
             &[
                 ("INPUT_HEALTH-URL", "http://shop.example.com/healthz"),
@@ -239,6 +239,14 @@ fn gate_mistakes_are_refused_before_anything_is_sent() {
                 ("INPUT_HEALTH-STATUS", "2xx"),
             ],
             "not an HTTP status",
+        ),
+        (
+            &[
+                ("INPUT_HEALTH-URL", "https://203.0.113.9/healthz"),
+                ("INPUT_WAIT", "true"),
+                ("INPUT_PUBLISH-ENV", "staging"),
+            ],
+            "names an IP address",
         ),
     ];
     for (extra, says) in cases {

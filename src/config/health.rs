@@ -74,8 +74,9 @@ pub struct HealthGate {
 }
 
 /// Reads the gate's inputs; `follows` says whether the rollout is followed, without which no
-/// step is ever probed.
-pub fn read_health(r: &mut Reader<'_>, follows: bool) -> Option<HealthGate> {
+/// step is ever probed, and `staging` whether staging is published to, whose probes go to its
+/// own addresses by the URL's host name.
+pub fn read_health(r: &mut Reader<'_>, follows: bool, staging: bool) -> Option<HealthGate> {
     let url = r.parsed("health-url", HealthUrl::parse);
     let statuses = r.parsed("health-status", parse_statuses);
     let failures = r.parsed("health-failures", |v| match v.trim().parse::<u32>() {
@@ -95,6 +96,9 @@ pub fn read_health(r: &mut Reader<'_>, follows: bool) -> Option<HealthGate> {
     }
     if !follows {
         r.error("health-url", "input `health-url` probes the app while each step bakes, and this run does not follow the rollout: add `wait: true` (or `percentage-steps`), or nothing is probed");
+    }
+    if staging && url.as_ref().is_some_and(|u| !u.names_a_host()) {
+        r.error("health-url", "input `health-url` names an IP address, and on staging the probes go to staging's own addresses by the URL's host name: use the app's domain, or the address would be probed instead of staging");
     }
     Some(HealthGate {
         url: url?,

@@ -31,7 +31,7 @@ use crate::config::reader::Reader;
 use crate::config::rollout::{read_rollout, RolloutSettings};
 use crate::config::version::{read_version_source, VersionSource};
 use crate::esa::endpoint::Endpoint;
-use crate::esa::model::{PublishSettings, SignatureVersion};
+use crate::esa::model::{PublishEnv, PublishSettings, SignatureVersion};
 
 /// Everything the run needs, validated.
 #[derive(Debug, Clone)]
@@ -125,7 +125,10 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
     let endpoint = connection::read_endpoint(&mut r);
     let rollout = read_rollout(&mut r, percentage.is_some());
     let aftercare = read_aftercare(&mut r);
-    let health = read_health(&mut r, rollout.follows());
+    let staging = publish
+        .as_ref()
+        .is_some_and(|p| p.publish_env == PublishEnv::Staging);
+    let health = read_health(&mut r, rollout.follows(), staging);
     let credentials = read_credentials(&mut r, env, dry_run);
     let export_credentials = r.parsed("export-credentials", parse_bool).unwrap_or(false);
     let sts_endpoint = connection::read_sts_endpoint(&mut r, env);

@@ -49,6 +49,12 @@ impl HealthUrl {
         self.0.host_str().unwrap_or_default()
     }
 
+    /// Whether the host is a name, not an IP address (only a name can be sent elsewhere, as
+    /// `curl --resolve` does).
+    pub fn names_a_host(&self) -> bool {
+        matches!(self.0.host(), Some(url::Host::Domain(_)))
+    }
+
     /// The port connected to: the URL's, or its scheme's.
     pub fn port(&self) -> u16 {
         self.0.port_or_known_default().unwrap_or(443)
