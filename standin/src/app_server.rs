@@ -7,9 +7,8 @@ use std::time::Duration;
 use http_body_util::BodyExt;
 use hyper::body::{Bytes, Incoming};
 use hyper::{Request, Response};
-use tokio::sync::oneshot;
 
-use crate::server::{accept, Reply};
+use crate::server::{accept, Background, Reply};
 
 /// What the app answers to one request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,8 +54,7 @@ impl Script {
 pub struct AppServer {
     port: u16,
     script: Arc<Mutex<Script>>,
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    _server: Background,
 }
 
 /// The test CA that signed the app's certificate: point `SSL_CERT_FILE` at it.
@@ -75,33 +73,20 @@ impl AppServer {
             )?),
             false => None,
         };
-        let listener = std::net::TcpListener::bind(("127.0.0.1", 0))?;
-        listener.set_nonblocking(true)?;
-        let port = listener.local_addr()?.port();
         let script = Arc::new(Mutex::new(Script {
             answers,
             ..Script::default()
         }));
-        let (stop, stopped) = oneshot::channel();
         let shared = script.clone();
-        let thread = std::thread::Builder::new()
-            .name("app-server".into())
-            .spawn(move || {
-                let Ok(runtime) = tokio::runtime::Builder::new_current_thread()
-                    .enable_all()
-                    .build()
-                else {
-                    return;
-                };
-                runtime.block_on(accept(listener, stopped, acceptor, move |req, name| {
-                    handle(req, shared.clone(), name)
-                }));
-            })?;
+        let (server, addr) = Background::start("app-server", 0, move |listener, stopped| {
+            accept(listener, stopped, acceptor, move |req, name| {
+                handle(req, shared.clone(), name)
+            })
+        })?;
         Ok(AppServer {
-            port,
+            port: addr.port(),
             script,
-            stop: Some(stop),
-            thread: Some(thread),
+            _server: server,
         })
     }
 
@@ -115,17 +100,6 @@ impl AppServer {
             .lock()
             .map(|s| s.seen.clone())
             .unwrap_or_default()
-    }
-}
-
-impl Drop for AppServer {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
     }
 }
 

@@ -18,9 +18,8 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use serde::Serialize;
-use tokio::sync::oneshot;
 
-use crate::server::serve;
+use crate::server::{serve, Background};
 
 /// An AccessKey the stand-in accepts, with the STS token it requires (if any).
 #[derive(Debug, Clone)]
@@ -315,8 +314,7 @@ pub struct StandIn {
     addr: SocketAddr,
     tls: bool,
     state: Arc<Mutex<State>>,
-    stop: Option<oneshot::Sender<()>>,
-    thread: Option<std::thread::JoinHandle<()>>,
+    server: Background,
 }
 
 impl StandIn {
@@ -351,34 +349,16 @@ impl StandIn {
             started: Some(std::time::Instant::now()),
             ..State::default()
         }));
-        let std_listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
-        std_listener.set_nonblocking(true)?;
-        let addr = std_listener.local_addr()?;
-        let (stop, stopped) = oneshot::channel();
         let tls_mode = tls.is_some();
         let thread_state = state.clone();
-        let thread = std::thread::Builder::new()
-            .name("esa-standin".into())
-            .spawn(move || {
-                let runtime = match tokio::runtime::Builder::new_multi_thread()
-                    .worker_threads(2)
-                    .enable_all()
-                    .build()
-                {
-                    Ok(r) => r,
-                    Err(e) => {
-                        eprintln!("esa-standin: cannot start a runtime: {e}");
-                        return;
-                    }
-                };
-                runtime.block_on(serve(std_listener, thread_state, stopped, tls));
-            })?;
+        let (server, addr) = Background::start("esa-standin", port, move |listener, stopped| {
+            serve(listener, thread_state, stopped, tls)
+        })?;
         Ok(StandIn {
             addr,
             tls: tls_mode,
             state,
-            stop: Some(stop),
-            thread: Some(thread),
+            server,
         })
     }
 
@@ -463,20 +443,7 @@ impl StandIn {
     }
 
     /// Runs until the process is stopped (for the binary).
-    pub fn wait(mut self) {
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
-    }
-}
-
-impl Drop for StandIn {
-    fn drop(&mut self) {
-        if let Some(stop) = self.stop.take() {
-            let _ = stop.send(());
-        }
-        if let Some(t) = self.thread.take() {
-            let _ = t.join();
-        }
+    pub fn wait(self) {
+        self.server.wait()
     }
 }

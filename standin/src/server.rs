@@ -1,6 +1,7 @@
 //! The HTTP side: accept connections on 127.0.0.1 (plain or TLS), hand each request to the service's logic, record it, and apply a scripted fault to its answer (or drop it before it is applied).
 
 use std::future::Future;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 
 use http_body_util::BodyExt;
@@ -23,6 +24,67 @@ pub(crate) async fn serve(
         handle(req, state.clone())
     })
     .await
+}
+
+/// A server on 127.0.0.1 running on a thread of its own; stopped and joined when dropped.
+pub(crate) struct Background {
+    stop: Option<oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Background {
+    /// Binds 127.0.0.1:`port` (0 picks a free one) and runs `serve` on the listener until it is
+    /// told to stop, in a runtime on a thread named `name`.
+    pub(crate) fn start<S, F>(
+        name: &str,
+        port: u16,
+        serve: S,
+    ) -> std::io::Result<(Background, SocketAddr)>
+    where
+        S: FnOnce(std::net::TcpListener, oneshot::Receiver<()>) -> F + Send + 'static,
+        F: Future<Output = ()>,
+    {
+        let listener = std::net::TcpListener::bind(("127.0.0.1", port))?;
+        listener.set_nonblocking(true)?;
+        let addr = listener.local_addr()?;
+        let (stop, stopped) = oneshot::channel();
+        let label = name.to_string();
+        let thread = std::thread::Builder::new()
+            .name(name.into())
+            .spawn(move || {
+                match tokio::runtime::Builder::new_multi_thread()
+                    .worker_threads(2)
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime.block_on(serve(listener, stopped)),
+                    Err(e) => eprintln!("{label}: cannot start a runtime: {e}"),
+                }
+            })?;
+        let running = Background {
+            stop: Some(stop),
+            thread: Some(thread),
+        };
+        Ok((running, addr))
+    }
+
+    /// Runs until the process is stopped.
+    pub(crate) fn wait(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Background {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
 }
 
 /// Accepts connections on `listener` (TLS when `tls` is given) until `stopped`, and serves each
