@@ -129,7 +129,7 @@ pub fn mermaid(points: &[ChartPoint], title: &str, place: &str) -> Option<String
         values.join(", ")
     };
     let target = series(&|p| p.target);
-    let serving = series(&|p| Some(p.serving));
+    let serving = series(&|p| p.serving);
     let happened = events(points);
     let heading = match happened.is_empty() {
         true => title.to_string(),
@@ -149,7 +149,7 @@ mod tests {
     use crate::app::chart::{axis_max, label, mermaid, ticks};
     use crate::app::record::ChartPoint;
 
-    fn point(secs: u64, target: Option<u8>, serving: u8, mark: Option<&str>) -> ChartPoint {
+    fn point(secs: u64, target: Option<u8>, serving: Option<u8>, mark: Option<&str>) -> ChartPoint {
         ChartPoint {
             at: Duration::from_secs(secs),
             target,
@@ -188,11 +188,11 @@ mod tests {
     fn time_is_proportional_and_both_series_are_drawn() {
         // A step at 0 s to 20%, serving climbs; a long bake; a step at 600 s to 100%.
         let points = [
-            point(0, Some(20), 0, None),
-            point(10, None, 20, None),
-            point(600, Some(100), 20, None),
-            point(620, None, 100, None),
-            point(640, Some(0), 0, Some("rolled back")),
+            point(0, Some(20), Some(0), None),
+            point(10, None, Some(20), None),
+            point(600, Some(100), Some(20), None),
+            point(620, None, Some(100), None),
+            point(640, Some(0), Some(0), Some("rolled back")),
         ];
         let chart = mermaid(&points, "ver-2 on prod", "prod").unwrap();
         // 11 minutes: d3 would label 0..11 and 0..12 minute by minute (12, 13 labels); 15

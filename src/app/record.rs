@@ -20,10 +20,10 @@ pub struct Moment {
 pub struct ChartPoint {
     /// Since the deployment started.
     pub at: Duration,
-    /// The share the step's target says our version should serve, when a step is under way.
+    /// The share a step now asks our version to serve, when one starts here.
     pub target: Option<u8>,
-    /// The share our version serves.
-    pub serving: u8,
+    /// The share our version serves, when a reading says so here.
+    pub serving: Option<u8>,
     /// What happened here besides the steps: a failure, a rollback.
     pub mark: Option<String>,
 }
@@ -107,7 +107,7 @@ impl Record {
         self.timeline.push(Moment { at, text });
     }
 
-    /// Adds a point to the chart; `serving` `None` keeps the last share.
+    /// Adds a point to the chart; a share not given stays what it was (the chart reads it so).
     pub fn plot(
         &mut self,
         at: Duration,
@@ -115,10 +115,6 @@ impl Record {
         serving: Option<u8>,
         mark: Option<String>,
     ) {
-        let serving = serving
-            .or_else(|| self.chart.last().map(|p| p.serving))
-            .unwrap_or(0);
-        let target = target.or_else(|| self.chart.last().and_then(|p| p.target));
         self.chart.push(ChartPoint {
             at,
             target,
