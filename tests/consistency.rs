@@ -435,3 +435,66 @@ fn the_readme_stays_short_and_links_the_depth() {
         "durations say a bare number is seconds"
     );
 }
+
+/// Copies `from` (a file or a folder) to `to`.
+fn copy_tree(from: &std::path::Path, to: &std::path::Path) {
+    if from.is_dir() {
+        std::fs::create_dir_all(to).unwrap();
+        for entry in std::fs::read_dir(from).unwrap() {
+            let entry = entry.unwrap();
+            copy_tree(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(from, to).unwrap();
+    }
+}
+
+/// The runner builds the Dockerfile at every job run of the action, so its build stage must
+/// copy every workspace member: without one, cargo cannot resolve the workspace and every run
+/// of the action fails. The files it copies are laid out as in the image, and the workspace
+/// is loaded from them.
+#[test]
+fn the_dockerfiles_build_context_resolves_the_workspace() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dockerfile = std::fs::read_to_string(root.join("Dockerfile")).unwrap();
+    let ignored = std::fs::read_to_string(root.join(".dockerignore")).unwrap();
+    let context = tempfile::tempdir().unwrap();
+    let copies = dockerfile
+        .lines()
+        .take_while(|l| !l.starts_with("FROM scratch"))
+        .filter_map(|l| l.strip_prefix("COPY "));
+    for copy in copies {
+        let parts: Vec<&str> = copy.split_whitespace().collect();
+        let (dest, sources) = parts.split_last().unwrap();
+        for source in sources {
+            let top = source.split('/').next().unwrap();
+            assert!(
+                !ignored.lines().any(|l| l.trim() == top),
+                ".dockerignore drops {source}"
+            );
+            let to = match dest.ends_with('/') {
+                true => context.path().join(dest).join(source),
+                false => context.path().join(dest),
+            };
+            copy_tree(&root.join(source), &to);
+        }
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = std::process::Command::new(cargo)
+        .args([
+            "metadata",
+            "--no-deps",
+            "--offline",
+            "--format-version",
+            "1",
+        ])
+        .current_dir(context.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the Dockerfile's build context does not resolve: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -1,0 +1,110 @@
+//! An action's metadata as the runner reads it from `action.yml`: each input with its default, the outputs, and how it runs (a Docker image, or a composite's steps).
+
+use std::path::Path;
+
+use yaml_rust2::{Yaml, YamlLoader};
+
+/// One declared input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Input {
+    pub name: String,
+    pub required: bool,
+    /// The default as written (a number or a boolean as its text), expressions unevaluated.
+    pub default: Option<String>,
+}
+
+/// One step of a composite action.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompositeStep {
+    pub id: Option<String>,
+    pub shell: String,
+    /// The step's `env:`, expressions unevaluated, in order.
+    pub env: Vec<(String, String)>,
+    pub run: String,
+}
+
+/// How the action runs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Runs {
+    Docker,
+    Composite(Vec<CompositeStep>),
+}
+
+/// What the runner reads from `action.yml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Metadata {
+    pub inputs: Vec<Input>,
+    /// Each output and, for a composite, its `value:` expression.
+    pub outputs: Vec<(String, Option<String>)>,
+    pub runs: Runs,
+}
+
+/// A scalar as text, the way the runner's template reader takes a literal.
+fn text(yaml: &Yaml) -> Option<String> {
+    match yaml {
+        Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
+        Yaml::Integer(i) => Some(i.to_string()),
+        Yaml::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The pairs of a mapping, keys as text, in order.
+fn pairs(yaml: &Yaml) -> Vec<(String, &Yaml)> {
+    yaml.as_hash()
+        .map(|h| h.iter().filter_map(|(k, v)| Some((text(k)?, v))).collect())
+        .unwrap_or_default()
+}
+
+/// Reads `action.yml` (or `action.yaml`) at `path`.
+pub fn load(path: &Path) -> Result<Metadata, String> {
+    let source = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    let doc = YamlLoader::load_from_str(&source)
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("{}: empty", path.display()))?;
+    let inputs = pairs(&doc["inputs"])
+        .into_iter()
+        .map(|(name, spec)| Input {
+            name,
+            required: spec["required"].as_bool().unwrap_or(false),
+            default: text(&spec["default"]),
+        })
+        .collect();
+    let outputs = pairs(&doc["outputs"])
+        .into_iter()
+        .map(|(name, spec)| (name, text(&spec["value"])))
+        .collect();
+    let runs = match doc["runs"]["using"].as_str() {
+        Some("docker") => Runs::Docker,
+        Some("composite") => Runs::Composite(composite_steps(&doc["runs"]["steps"])?),
+        other => return Err(format!("{}: runs.using is {other:?}", path.display())),
+    };
+    Ok(Metadata {
+        inputs,
+        outputs,
+        runs,
+    })
+}
+
+fn composite_steps(steps: &Yaml) -> Result<Vec<CompositeStep>, String> {
+    let steps = steps.as_vec().ok_or("a composite without steps")?;
+    steps
+        .iter()
+        .map(|step| {
+            let run = step["run"]
+                .as_str()
+                .ok_or("only `run:` steps are emulated in a composite")?;
+            Ok(CompositeStep {
+                id: step["id"].as_str().map(str::to_string),
+                shell: step["shell"].as_str().unwrap_or("bash").to_string(),
+                env: pairs(&step["env"])
+                    .into_iter()
+                    .map(|(k, v)| (k, text(v).unwrap_or_default()))
+                    .collect(),
+                run: run.to_string(),
+            })
+        })
+        .collect()
+}
