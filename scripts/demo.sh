@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The main job end to end, against the bundled local ESA stand-in: no cloud account.
 #
-# Builds the action and the stand-in, starts the stand-in on 127.0.0.1, and runs the action the
-# way the Actions runner does (INPUT_* variables with hyphens kept, GITHUB_OUTPUT and
-# GITHUB_STEP_SUMMARY files, the commit and run variables):
+# Builds the action, the stand-in and esa-host (the tests' emulation of the hosts), starts the
+# stand-in on 127.0.0.1, and runs the action exactly as the Actions runner runs this Docker
+# action: every input of action.yml set (the step's value, else its default, else empty) as
+# INPUT_<NAME> with hyphens kept, the runner's variables, the event payload and its files:
 #   1. a mistake is refused before anything is sent (`percentge: 20` instead of `percentage`);
 #   2. a freshly built image goes to staging with nothing made by hand: a version is made from
 #      what staging serves with the new image swapped in, waited for, published and followed;
@@ -29,16 +30,14 @@ start_standin ./target/debug/esa-standin --domain shop.example.com \
 url=$standin_url
 echo "== the ESA stand-in listens on $url"
 
-export GITHUB_OUTPUT="$work/output" GITHUB_STEP_SUMMARY="$work/summary"
+files="$work/files"
+output="$files/set_output" summary="$files/step_summary"
 common=(
-  "INPUT_APP-ID=app-880688675783790001"
-  "INPUT_ACCESS-KEY-ID=LTAIstandinDemoKey"
-  "INPUT_ACCESS-KEY-SECRET=standin-demo-secret"
-  "INPUT_ENDPOINT=$url"
-  "INPUT_POLL-INTERVAL=200ms"
-  "GITHUB_REPOSITORY=acme/shop"
-  "GITHUB_SHA=1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d"
-  "GITHUB_RUN_ID=9876543210"
+  "app-id=app-880688675783790001"
+  "access-key-id=LTAIstandinDemoKey"
+  "access-key-secret=standin-demo-secret"
+  "endpoint=$url"
+  "poll-interval=200ms"
 )
 
 # Prints the outputs file as `name = value` (the runner's heredoc form, read back).
@@ -47,28 +46,32 @@ show_outputs() {
     !block && /<</ { split($0, a, "<<"); name = a[1]; delim = a[2]; value = ""; n = 0; block = 1; next }
     block && $0 == delim { printf "  %s = %s\n", name, value; block = 0; next }
     block { value = (n++ ? value "\\n" : "") $0 }
-  ' "$GITHUB_OUTPUT"
+  ' "$output"
 }
 
-# step TITLE VAR=value...: runs the action once with fresh output and summary files.
+# action [--env NAME=VALUE]... KEY=VALUE...: one step of the action as the runner runs it, with
+# the demo's app, keys and stand-in and these `with:` keys; fresh runner files each time.
+action() {
+  ./target/debug/esa-host docker action.yml ./target/debug/esa-publish --files "$files" "${common[@]}" "$@"
+}
+
+# step TITLE [--env NAME=VALUE]... KEY=VALUE...: runs the action once and prints its outputs.
 step() {
   local title=$1
   shift
   echo
   echo "== $title"
-  : >"$GITHUB_OUTPUT"
-  : >"$GITHUB_STEP_SUMMARY"
-  env "${common[@]}" "$@" ./target/debug/esa-publish
+  action "$@"
   echo "-- outputs"
   show_outputs
 }
 
 echo
 echo "== a typo is refused, and nothing is sent: percentge: 20"
-: >"$GITHUB_OUTPUT"
-if env "${common[@]}" "INPUT_PUBLISH-ENV=prod" "INPUT_VERSION-ID=ver-000000000000000001" \
-  "INPUT_PERCENTGE=20" ./target/debug/esa-publish; then
-  echo "the typo was not refused" >&2
+code=0
+action publish-env=prod version-id=ver-000000000000000001 percentge=20 || code=$?
+if [ "$code" != 1 ]; then
+  echo "the typo was not refused (exit code $code)" >&2
   exit 1
 fi
 echo "-- exit code 1; the stand-in received $(grep -c ' -> ' "$work/standin.log" || true) requests"
@@ -76,31 +79,29 @@ echo "-- exit code 1; the stand-in received $(grep -c ' -> ' "$work/standin.log"
 image="registry.example.com/shop/web:2.0.0"
 for attempt in 1 2; do
   step "image $image to staging, followed (run attempt $attempt)" \
-    "INPUT_PUBLISH-ENV=staging" "INPUT_IMAGE=$image" "INPUT_WAIT=true" "GITHUB_RUN_ATTEMPT=$attempt"
+    --env "GITHUB_RUN_ATTEMPT=$attempt" publish-env=staging "image=$image" wait=true
 done
-version=$(awk '/^version-id<</ { getline; print; exit }' "$GITHUB_OUTPUT")
+version=$(awk '/^version-id<</ { getline; print; exit }' "$output")
 
 echo
 echo "== broken image $broken to staging: the pod crash-loops, and the failure says why"
-: >"$GITHUB_OUTPUT"
-: >"$GITHUB_STEP_SUMMARY"
-if env "${common[@]}" "INPUT_PUBLISH-ENV=staging" "INPUT_IMAGE=$broken" "INPUT_WAIT=true" \
-  "INPUT_WAIT-TIMEOUT=20s" "INPUT_LOGS-ON-FAILURE=20" ./target/debug/esa-publish; then
-  echo "the broken image was not reported" >&2
+code=0
+action publish-env=staging "image=$broken" wait=true wait-timeout=20s logs-on-failure=20 || code=$?
+if [ "$code" != 1 ]; then
+  echo "the broken image was not reported (exit code $code)" >&2
   exit 1
 fi
 echo "-- exit code 1; outputs"
 show_outputs
 echo "-- the job summary's explanation"
-sed -n '/^#### Why it failed/,/^<\/details>/p' "$GITHUB_STEP_SUMMARY"
+sed -n '/^#### Why it failed/,/^<\/details>/p' "$summary"
 
 step "promote $version to prod in steps, health-gated, signature v2" \
-  "INPUT_PUBLISH-ENV=prod" "INPUT_VERSION-ID=$version" "INPUT_PERCENTAGE-STEPS=20,100" \
-  "INPUT_STEP-WAIT=1s" "INPUT_HEALTH-URL=$url/_app/healthz" \
-  "INPUT_ROLLBACK-ON-FAILURE=true" "INPUT_SIGNATURE-VERSION=v2"
+  publish-env=prod "version-id=$version" percentage-steps=20,100 step-wait=1s \
+  "health-url=$url/_app/healthz" rollback-on-failure=true signature-version=v2
 
 echo
 echo "== the job summary of the last run (\$GITHUB_STEP_SUMMARY)"
-cat "$GITHUB_STEP_SUMMARY"
+cat "$summary"
 echo "== what the stand-in received (each signature verified independently)"
 cat "$work/standin.log"

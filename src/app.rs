@@ -40,6 +40,7 @@ use crate::ci::env::Env;
 use crate::ci::event::{self, Gate, LabelRules};
 use crate::ci::runner::{Level, Runner};
 use crate::config::credentials::{Plan as Credentials, ENV_SPELLINGS};
+use crate::config::spec::SECRET_INPUTS;
 use crate::config::{self as inputs, Config};
 use crate::deploy::plan::Mode;
 use crate::esa::client::Client;
@@ -53,9 +54,11 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
     let env_secrets = ENV_SPELLINGS
         .iter()
         .flat_map(|[_, secret, token]| [*secret, *token]);
-    for value in ["access-key-secret", "security-token"]
-        .into_iter()
-        .filter_map(|name| env.input(name))
+    // Every spelling's value: where two disagree the run is refused, and both are secrets.
+    for value in SECRET_INPUTS
+        .iter()
+        .flat_map(|name| env.input_values(name))
+        .map(|(_, value)| value.to_string())
         .chain(
             env_secrets
                 .chain(["ACTIONS_ID_TOKEN_REQUEST_TOKEN"])

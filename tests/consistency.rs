@@ -5,7 +5,7 @@ mod support;
 use std::collections::BTreeMap;
 
 use esa_publish::app::OUTPUTS;
-use esa_publish::config::spec::INPUTS;
+use esa_publish::config::spec::{INPUTS, SETUP_INPUTS};
 use yaml_rust2::{Yaml, YamlLoader};
 
 fn action() -> Yaml {
@@ -127,30 +127,30 @@ fn certificate_verification_cannot_be_turned_off() {
 }
 
 #[test]
-fn the_composite_fallback_takes_the_same_inputs_and_passes_each_one() {
+fn the_composite_fallback_takes_the_same_inputs_and_hands_over_all_it_was_given() {
     let text =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/setup/action.yml")).unwrap();
     let setup = YamlLoader::load_from_str(&text).unwrap().remove(0);
     let main = action();
     let (setup_inputs, main_inputs) = (section(&setup, "inputs"), section(&main, "inputs"));
     let mut want: Vec<String> = main_inputs.keys().cloned().collect();
-    for own in ["version", "binary", "sha256", "verify-attestation"] {
-        want.push(own.into());
-    }
+    want.extend(SETUP_INPUTS.iter().map(|s| s.to_string()));
     want.sort();
     assert_eq!(setup_inputs.keys().cloned().collect::<Vec<_>>(), want);
     for (name, yaml) in &main_inputs {
         assert_eq!(&setup_inputs[name]["required"], &yaml["required"], "{name}");
         assert_eq!(&setup_inputs[name]["default"], &yaml["default"], "{name}");
-        let var = format!(
-            "INPUT_{}: ${{{{ inputs.{name} }}}}",
-            name.to_ascii_uppercase().replace('-', "_")
-        );
-        assert!(
-            text.contains(&var),
-            "setup/action.yml does not pass {name} as `{var}`"
-        );
     }
+    // The step that runs the binary hands over the whole inputs context, undeclared keys
+    // included, and no input as a variable of its own (which would drop what it does not name).
+    let steps = setup["runs"]["steps"].as_vec().unwrap();
+    let publish = steps.last().unwrap();
+    let env = section(publish, "env");
+    assert_eq!(
+        env.get("ESA_PUBLISH_INPUTS").and_then(Yaml::as_str),
+        Some("${{ toJSON(inputs) }}")
+    );
+    assert!(env.keys().all(|k| !k.starts_with("INPUT_")), "{env:?}");
     assert_eq!(
         section(&setup, "outputs").into_keys().collect::<Vec<_>>(),
         section(&main, "outputs").into_keys().collect::<Vec<_>>()

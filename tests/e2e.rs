@@ -332,44 +332,48 @@ fn a_dry_run_signs_but_sends_nothing_and_prints_no_secret_or_signature() {
 }
 
 #[test]
-fn hand_runs_with_underscore_names_work_and_a_near_typo_is_an_error() {
+fn hand_runs_with_underscore_names_work_and_any_unknown_name_is_an_error() {
     let standin = StandIn::start(Config::default()).unwrap();
     let url = standin.url();
     let hand = |extra: (&'static str, &'static str)| {
-        run_binary(&[
-            ("INPUT_APP_ID", DEMO_APP_ID),
-            ("INPUT_VERSION_ID", "ver-1"),
-            ("INPUT_PUBLISH_ENV", "prod"),
-            ("INPUT_ACCESS_KEY_ID", DEMO_ACCESS_KEY_ID),
-            ("INPUT_ACCESS_KEY_SECRET", DEMO_ACCESS_KEY_SECRET),
-            ("INPUT_ENDPOINT", &url),
-            extra,
-        ])
+        support::run_on(
+            support::Host::GitLab,
+            &[
+                ("INPUT_APP_ID", DEMO_APP_ID),
+                ("INPUT_VERSION_ID", "ver-1"),
+                ("INPUT_PUBLISH_ENV", "prod"),
+                ("INPUT_ACCESS_KEY_ID", DEMO_ACCESS_KEY_ID),
+                ("INPUT_ACCESS_KEY_SECRET", DEMO_ACCESS_KEY_SECRET),
+                ("INPUT_ENDPOINT", &url),
+                extra,
+            ],
+            &[],
+        )
     };
-    // `percentge: 20` would publish 100%: an error, and nothing is sent.
-    let run = hand(("INPUT_PERCENTGE", "10"));
-    assert_eq!(run.code, 1, "{}", run.stdout);
-    let errors = run.errors();
-    assert_eq!(errors.len(), 1, "{}", run.stdout);
-    assert_eq!(errors[0].properties["title"], "UnknownInput");
-    assert!(
-        errors[0]
-            .data
-            .contains("`percentge` is not an input of esa-publish; did you mean `percentage`?"),
-        "{}",
-        errors[0].data
-    );
-    assert!(standin.requests().is_empty());
-    // Far from every input: a warning, as GitHub gives, and the publish goes on.
-    let run = hand(("INPUT_COLOUR", "red"));
-    assert_eq!(run.code, 0, "{}", run.stdout);
-    assert_eq!(run.warnings().len(), 1);
-    assert!(run.warnings()[0].data.contains("`colour` is not an input"));
-    assert!(
-        run.summary.contains("`colour` is not an input") || run.summary.contains("colour"),
-        "{}",
-        run.summary
-    );
+    assert_eq!(hand(("INPUT_PERCENTAGE", "10")).code, 0);
+    assert_eq!(standin.publishes().len(), 1);
+    let calls = standin.requests().len();
+    // `percentge: 20` would publish 100%, and so would a name far from every input: each is an
+    // error, and nothing is sent.
+    for (var, hint) in [
+        ("INPUT_PERCENTGE", "did you mean `percentage`?"),
+        (
+            "INPUT_COLOUR",
+            "`esa-publish --help` and the README's Inputs table list every input.",
+        ),
+    ] {
+        let run = hand((var, "10"));
+        assert_eq!(run.code, 1, "{}", run.stdout);
+        let key = var.trim_start_matches("INPUT_").to_ascii_lowercase();
+        assert!(
+            run.stdout.contains(&format!(
+                "error [UnknownInput]: `{key}` ({var}) is not an input of esa-publish; {hint}"
+            )),
+            "{}",
+            run.stdout
+        );
+    }
+    assert_eq!(standin.requests().len(), calls, "nothing more was sent");
 }
 
 #[test]

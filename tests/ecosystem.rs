@@ -3,7 +3,7 @@
 mod support;
 
 use esa_standin::{Config, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID};
-use support::{run_binary, run_binary_on};
+use support::{run_binary, run_on, Host};
 
 fn event_file(dir: &tempfile::TempDir, labels: &[&str]) -> String {
     let labels: Vec<_> = labels
@@ -129,33 +129,52 @@ fn an_invalid_canary_label_is_a_clear_error_and_sends_nothing() {
     assert!(s.requests().is_empty());
 }
 
+/// Settings as a Drone or Woodpecker user writes them, hyphens and all: each host names the
+/// variables its own way (`PLUGIN_APP-ID` on Drone, `PLUGIN_APP_ID` on Woodpecker).
+fn plugin_settings(url: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("app-id", DEMO_APP_ID.into()),
+        ("version-id", "ver-1".into()),
+        ("publish-env", "staging".into()),
+        ("access-key-id", DEMO_ACCESS_KEY_ID.into()),
+        ("access-key-secret", DEMO_ACCESS_KEY_SECRET.into()),
+        ("endpoint", url.into()),
+    ]
+}
+
 #[test]
 fn drone_and_woodpecker_settings_arrive_as_plugin_variables() {
     let s = StandIn::start(Config::default()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let dotenv = dir.path().join("out.env");
     let url = s.url();
-    for system in [("DRONE", "true"), ("CI_SYSTEM_NAME", "woodpecker")] {
-        let run = run_binary_on(
-            &[
-                system,
-                ("PLUGIN_APP_ID", DEMO_APP_ID),
-                ("PLUGIN_VERSION_ID", "ver-1"),
-                ("PLUGIN_PUBLISH_ENV", "staging"),
-                ("PLUGIN_ACCESS_KEY_ID", DEMO_ACCESS_KEY_ID),
-                ("PLUGIN_ACCESS_KEY_SECRET", DEMO_ACCESS_KEY_SECRET),
-                ("PLUGIN_ENDPOINT", &url),
-                ("ESA_PUBLISH_DOTENV", dotenv.to_str().unwrap()),
-            ],
-            false,
-        );
-        assert_eq!(run.code, 0, "{system:?}: {}", run.stdout);
-        assert!(
-            !run.stdout.contains("::"),
-            "no workflow commands: {}",
-            run.stdout
-        );
+    for host in [Host::Drone, Host::Woodpecker] {
+        for underscored in [false, true] {
+            let settings: Vec<(String, String)> = plugin_settings(&url)
+                .into_iter()
+                .map(|(k, v)| match underscored {
+                    true => (k.replace('-', "_"), v),
+                    false => (k.to_string(), v),
+                })
+                .collect();
+            let settings: Vec<(&str, &str)> = settings
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.as_str()))
+                .collect();
+            let run = run_on(
+                host,
+                &settings,
+                &[("ESA_PUBLISH_DOTENV", dotenv.to_str().unwrap())],
+            );
+            assert_eq!(run.code, 0, "{host:?}: {}", run.stdout);
+            assert!(
+                !run.stdout.contains("::"),
+                "no workflow commands: {}",
+                run.stdout
+            );
+        }
     }
+    assert_eq!(s.publishes().len(), 4);
     let written = std::fs::read_to_string(&dotenv).unwrap();
     let ids: Vec<_> = s
         .publishes()
@@ -169,13 +188,31 @@ fn drone_and_woodpecker_settings_arrive_as_plugin_variables() {
 }
 
 #[test]
+fn a_drone_setting_that_is_no_input_is_refused_by_its_name() {
+    let s = StandIn::start(Config::default()).unwrap();
+    let url = s.url();
+    let mut settings = plugin_settings(&url);
+    settings.push(("percent", "20".into()));
+    let settings: Vec<(&str, &str)> = settings.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let run = run_on(Host::Drone, &settings, &[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "error [UnknownInput]: `percent` (PLUGIN_PERCENT) is not an input of esa-publish; did you mean `percentage`?"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(s.requests().is_empty());
+}
+
+#[test]
 fn gitlab_gets_a_dotenv_report_and_plain_lines() {
     let s = StandIn::start(Config::default()).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let dotenv = dir.path().join("publish.env");
     let url = s.url();
     let common = [
-        ("GITLAB_CI", "true"),
         ("INPUT_VERSION_ID", "ver-1"),
         ("INPUT_PUBLISH_ENV", "staging"),
         ("INPUT_ACCESS_KEY_ID", DEMO_ACCESS_KEY_ID),
@@ -185,7 +222,7 @@ fn gitlab_gets_a_dotenv_report_and_plain_lines() {
     ];
     let mut ok = common.to_vec();
     ok.push(("INPUT_APP_ID", DEMO_APP_ID));
-    let run = run_binary_on(&ok, false);
+    let run = run_on(Host::GitLab, &ok, &[]);
     assert_eq!(run.code, 0, "{}", run.stdout);
     let written = std::fs::read_to_string(&dotenv).unwrap();
     assert_eq!(
@@ -198,7 +235,7 @@ fn gitlab_gets_a_dotenv_report_and_plain_lines() {
 
     let mut bad = common.to_vec();
     bad.push(("INPUT_APP_ID", "app-000000000000000404"));
-    let run = run_binary_on(&bad, false);
+    let run = run_on(Host::GitLab, &bad, &[]);
     assert_eq!(run.code, 1);
     assert!(!run.stdout.contains("::"), "{}", run.stdout);
     assert!(

@@ -245,17 +245,16 @@ fn if_busy_wait_waits_for_the_other_rollout_then_publishes() {
 #[test]
 fn a_cancelled_staged_rollout_says_which_step_stays() {
     let s = standin(vec![], None);
-    let dir = tempfile::tempdir().unwrap();
     let url = s.url();
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_esa-publish"))
-        .env_clear()
-        .env("GITHUB_ACTIONS", "true")
-        .env("GITHUB_OUTPUT", dir.path().join("out"))
-        .envs(base_vars(&url))
-        .envs([
-            ("INPUT_PERCENTAGE-STEPS", "10,100"),
-            ("INPUT_STEP-WAIT", "30s"),
-        ])
+    let mut vars = base_vars(&url);
+    vars.retain(|(k, _)| *k != "INPUT_STEP-WAIT");
+    vars.extend([
+        ("INPUT_PERCENTAGE-STEPS", "10,100"),
+        ("INPUT_STEP-WAIT", "30s"),
+    ]);
+    let prepared = support::docker_step(&vars).prepare(&support::binary());
+    let child = prepared
+        .command()
         .stdout(std::process::Stdio::piped())
         .spawn()
         .unwrap();

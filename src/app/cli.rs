@@ -58,10 +58,14 @@ USAGE
     esa-publish --version    the version (-V)
 
 HOW INPUTS ARRIVE
-    GitHub Actions        INPUT_<NAME> as the runner sets them (INPUT_APP-ID)
-    Drone, Woodpecker     PLUGIN_<NAME> from the step's settings (PLUGIN_APP_ID)
+    GitHub Actions        INPUT_<NAME> as the runner sets them (INPUT_APP-ID), every
+                          declared input with its default where the step gives none
+    GitHub, composite     ESA_PUBLISH_INPUTS: the step's inputs as one JSON object
+    Drone                 PLUGIN_<NAME> from the step's settings (PLUGIN_APP-ID)
+    Woodpecker            PLUGIN_<NAME> with underscores (PLUGIN_APP_ID)
     GitLab CI, by hand    INPUT_<NAME> with underscores (INPUT_APP_ID)
-    Names are upper case; an empty value means not given. For example:
+    Names are upper case; an empty value means not given. A name that is no input,
+    or one input in two spellings with different values, is an error. For example:
 
     INPUT_APP_ID=app-88068867578379xxxx INPUT_VERSION_ID=ver-87962637161651xxxx \\
     INPUT_PUBLISH_ENV=staging INPUT_DRY_RUN=true esa-publish

@@ -4,6 +4,7 @@ use std::fmt;
 
 use crate::base::text::shown;
 use crate::config::reader::Reader;
+use crate::config::spec::default_of;
 use crate::esa::probe::HealthUrl;
 
 /// The most consecutive failures `health-failures` may ask for.
@@ -79,18 +80,26 @@ pub struct HealthGate {
 pub fn read_health(r: &mut Reader<'_>, follows: bool, staging: bool) -> Option<HealthGate> {
     let url = r.parsed("health-url", HealthUrl::parse);
     let statuses = r.parsed("health-status", parse_statuses);
-    let failures = r.parsed("health-failures", |v| match v.trim().parse::<u32>() {
-        Ok(n) if (1..=MAX_FAILURES).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "must be a whole number from 1 to {MAX_FAILURES}, not `{}`",
-            shown(v)
-        )),
-    });
+    let failures = r.parsed("health-failures", parse_failures);
     if r.get("health-url").is_none() {
-        for input in ["health-status", "health-failures"] {
-            if r.given(input) {
-                r.error(input, format!("input `{input}` acts only with `health-url`, which is not set: nothing would be probed"));
-            }
+        // The runner passes each default as if written, so only a value other than the
+        // default says that the workflow meant a gate.
+        let chosen = [
+            (
+                "health-status",
+                statuses
+                    .is_some_and(|s| Some(s) != default_parsed("health-status", parse_statuses)),
+            ),
+            (
+                "health-failures",
+                failures
+                    .is_some_and(|n| Some(n) != default_parsed("health-failures", parse_failures)),
+            ),
+        ];
+        for (input, _) in chosen.into_iter().filter(|(_, chosen)| *chosen) {
+            let value = r.get(input).unwrap_or_default();
+            let default = default_of(input).unwrap_or_default();
+            r.error(input, format!("input `{input}` is `{}`, not its default `{default}`, and a value of its own acts only with `health-url`, which is not set: nothing would be probed. Set `health-url`, or leave `{input}` out", shown(&value)));
         }
         return None;
     }
@@ -105,6 +114,22 @@ pub fn read_health(r: &mut Reader<'_>, follows: bool, staging: bool) -> Option<H
         statuses: statuses?,
         failures: failures?,
     })
+}
+
+/// `health-failures`: 1 to [`MAX_FAILURES`].
+fn parse_failures(v: &str) -> Result<u32, String> {
+    match v.trim().parse::<u32>() {
+        Ok(n) if (1..=MAX_FAILURES).contains(&n) => Ok(n),
+        _ => Err(format!(
+            "must be a whole number from 1 to {MAX_FAILURES}, not `{}`",
+            shown(v)
+        )),
+    }
+}
+
+/// An input's declared default, parsed.
+fn default_parsed<T>(input: &str, parse: impl Fn(&str) -> Result<T, String>) -> Option<T> {
+    default_of(input).and_then(|d| parse(d).ok())
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Configuration layer: the runner's raw input strings become one validated [`Config`], with every bad input collected and reported, not only the first.
 //!
-//! Split by concern: the input [`spec`], the [`reader`] that collects problems, and one parser
+//! Split by concern: the input [`spec`], the [`names`] the inputs arrive under (fail-closed),
+//! the [`reader`] that collects problems, and one parser
 //! per concern ([`publish`], [`connection`], [`credentials`], [`rollout`]); each config type
 //! lives beside its parser. It may use `base`, `esa` (the request types it builds) and `ci`
 //! (the environment it reads). It must not use `deploy` or `app`, and nothing below it may
@@ -10,6 +11,7 @@ pub mod aftercare;
 pub mod connection;
 pub mod credentials;
 pub mod health;
+pub mod names;
 pub mod publish;
 pub mod reader;
 pub mod rollout;
@@ -19,10 +21,9 @@ pub mod version;
 use chrono::{DateTime, Utc};
 
 use crate::base::error::InputProblem;
-use crate::base::text::shown;
 use crate::base::values::parse_bool;
 use crate::ci::context::BuildContext;
-use crate::ci::env::Env;
+use crate::ci::env::{Env, Handover};
 use crate::ci::host::Host;
 use crate::config::aftercare::{read_aftercare, Aftercare};
 use crate::config::credentials::{read_credentials, Plan};
@@ -71,39 +72,18 @@ pub struct Rejected {
     pub warnings: Vec<InputProblem>,
 }
 
-/// An input the action does not have: near a real one it is an error (as written, the real
-/// one would keep its default: a `percentge: 20` would publish 100%); far from every one it is
-/// a warning, as GitHub itself gives for an action's unknown inputs.
-fn read_unknown(r: &mut Reader<'_>, unknown: spec::Unknown) {
-    let key = shown(&unknown.key);
-    let problem = match unknown.near {
-        Some(near) => InputProblem::new(
-            "inputs",
-            UNKNOWN_INPUT,
-            format!("`{key}` is not an input of esa-publish; did you mean `{near}`? As written it is ignored, so `{near}` is not set by it."),
-        ),
-        None => InputProblem::new(
-            "inputs",
-            UNKNOWN_INPUT,
-            format!("`{key}` is not an input of esa-publish; it is ignored"),
-        ),
-    };
-    match unknown.near {
-        Some(_) => r.errors.push(problem),
-        None => r.warnings.push(problem),
-    }
-}
-
-/// The title of an input the action does not have.
-pub const UNKNOWN_INPUT: &str = "UnknownInput";
-
 /// Reads and validates every input. `now` decides whether a start time is in the past.
 ///
 /// Returns every error at once, so one red run shows everything to fix.
 pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
     let mut r = Reader::new(env);
-    for unknown in spec::unknown_inputs(env) {
-        read_unknown(&mut r, unknown);
+    r.errors.extend(names::problems(env));
+    // Without the composite's JSON there are no inputs to read: that one error says it all.
+    if let Handover::Unreadable(_) = env.handover() {
+        return Err(Rejected {
+            errors: r.errors,
+            warnings: r.warnings,
+        });
     }
     let publish::Read {
         settings: mut publish,

@@ -3,7 +3,7 @@
 use crate::base::error::InputProblem;
 use crate::base::text::shown;
 use crate::ci::env::Env;
-use crate::config::spec::INPUTS;
+use crate::config::spec::default_of;
 
 /// The API's own codes for the inputs it validates (the seed), or the generic one.
 pub fn code_for(input: &str) -> &'static str {
@@ -33,19 +33,16 @@ impl<'a> Reader<'a> {
     }
 
     /// An input, or its default from the spec.
+    ///
+    /// There is deliberately no "was it given?": on GitHub the runner sets every declared
+    /// input, its default where the step gives none, so a default and a value the user wrote
+    /// cannot be told apart. A rule about an input with a default looks at its value, and
+    /// where only a value other than the default means anything, compares it with the default
+    /// (`config::health` does) and says so in its message.
     pub fn get(&self, name: &'static str) -> Option<String> {
-        self.env.input(name).or_else(|| {
-            INPUTS
-                .iter()
-                .find(|i| i.name == name)
-                .and_then(|i| i.default)
-                .map(str::to_string)
-        })
-    }
-
-    /// Whether the user set `name` (a default from the spec does not count).
-    pub fn given(&self, name: &'static str) -> bool {
-        self.env.input(name).is_some()
+        self.env
+            .input(name)
+            .or_else(|| default_of(name).map(str::to_string))
     }
 
     /// Records an error against `input`.

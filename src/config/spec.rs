@@ -1,7 +1,5 @@
 //! The action's inputs as declared in `action.yml`: name, whether required, and default (a test keeps the two, the README and the help text in step).
 
-use crate::ci::env::{spellings, Env};
-
 /// One input of the action, as declared in `action.yml` (a test keeps the two in step).
 #[derive(Debug, Clone, Copy)]
 pub struct InputSpec {
@@ -90,55 +88,25 @@ pub const INPUTS: &[InputSpec] = &[
     input("dotenv-file", "also write the outputs as NAME=value lines to this file"),
 ];
 
-/// An `INPUT_*` or `PLUGIN_*` variable that matches no input.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unknown {
-    /// The key as the user wrote it under `with:` (the variable's name less its prefix, in
-    /// lower case).
-    pub key: String,
-    /// The input it is a typo of, when one is close: `percentge` → `percentage`.
-    pub near: Option<&'static str>,
+/// The inputs whose values are secrets: registered with the runner before anything is printed,
+/// and never shown, not even in an input error.
+pub const SECRET_INPUTS: &[&str] = &["access-key-secret", "security-token"];
+
+/// The composite action's own inputs (`setup/action.yml`): it reads them itself, to download
+/// the binary, and hands them over with the rest, so the binary lets them pass there.
+pub const SETUP_INPUTS: &[&str] = &["version", "sha256", "verify-attestation", "binary"];
+
+/// The `with:` keys the runner accepts for every Docker action and handles itself: `args`
+/// becomes the container's arguments, `entrypoint` replaces its entrypoint. It sets them as
+/// `INPUT_ARGS` and `INPUT_ENTRYPOINT` too, which are its variables, not inputs.
+pub const RUNNER_INPUTS: &[&str] = &["args", "entrypoint"];
+
+/// The spec of an input, if the action has it.
+pub fn find(name: &str) -> Option<&'static InputSpec> {
+    INPUTS.iter().find(|i| i.name == name)
 }
 
-/// How many edits (an insertion, a deletion, a change or a swap of neighbours) a name may be
-/// from an input's and still be taken for a typo of it: 2 for names of 8 characters or more,
-/// 1 for shorter ones.
-fn typo_distance(name: &str) -> usize {
-    if name.len() >= 8 {
-        2
-    } else {
-        1
-    }
-}
-
-/// The input `key` is a typo of, if one is close (hyphens and underscores count the same).
-fn nearest(key: &str) -> Option<&'static str> {
-    let key = key.replace('_', "-");
-    INPUTS
-        .iter()
-        .map(|i| (strsim::osa_distance(&key, i.name), i.name))
-        .filter(|(d, name)| *d <= typo_distance(name).min(typo_distance(&key)))
-        .min_by_key(|(d, _)| *d)
-        .map(|(_, name)| name)
-}
-
-/// `INPUT_*` and `PLUGIN_*` variables that match no input, each with the input it is a typo
-/// of when one is close.
-pub fn unknown_inputs(env: &Env) -> Vec<Unknown> {
-    let known: Vec<String> = INPUTS.iter().flat_map(|i| spellings(i.name)).collect();
-    env.names()
-        .filter(|k| {
-            (k.starts_with("INPUT_") || k.starts_with("PLUGIN_")) && !known.iter().any(|n| n == k)
-        })
-        .map(|k| {
-            let key = k
-                .trim_start_matches("INPUT_")
-                .trim_start_matches("PLUGIN_")
-                .to_ascii_lowercase();
-            Unknown {
-                near: nearest(&key),
-                key,
-            }
-        })
-        .collect()
+/// The default `action.yml` declares for an input, if any.
+pub fn default_of(name: &str) -> Option<&'static str> {
+    find(name).and_then(|i| i.default)
 }

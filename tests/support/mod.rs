@@ -1,309 +1,55 @@
-//! Test helpers: parsers that behave like the Actions runner's, and a way to run the real binary.
-#![allow(dead_code)]
+//! Test helpers: the real binary run as each host runs it (through the `esa-hosts` emulation), the runner's parsers, and readers of the source tree.
+#![allow(dead_code, unused_imports)]
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use std::process::{Command, Output};
 
-/// A workflow command as the runner reads it from one stdout line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Command_ {
-    pub name: String,
-    pub properties: BTreeMap<String, String>,
-    pub data: String,
+/// The runner's parsers, the hosts and what a step leaves: from the emulation crate, so that
+/// the tests, the demo and `esa-host` share one reading of each host.
+pub use esa_hosts::protocol::*;
+pub use esa_hosts::{Host, Prepared, Run, Step};
+
+/// The binary under test.
+pub fn binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_esa-publish"))
 }
 
-const KNOWN: &[&str] = &[
-    "error",
-    "warning",
-    "notice",
-    "debug",
-    "group",
-    "endgroup",
-    "add-mask",
-    "set-output",
-    "set-env",
-    "add-path",
-    "save-state",
-    "stop-commands",
-    "echo",
-    "add-matcher",
-    "remove-matcher",
-];
-
-/// A port of actions/runner `ActionCommand.TryParseV2`: the line is trimmed at the start, must
-/// start with `::`, the command info runs to the next `::`, properties split on `,` then `=`.
-pub fn parse_command(line: &str) -> Option<Command_> {
-    let message = line.trim_start();
-    let rest = message.strip_prefix("::")?;
-    let end = rest.find("::")?;
-    let info = &rest[..end];
-    let (name, props) = match info.find(' ') {
-        Some(i) => (&info[..i], Some(info[i + 1..].trim())),
-        None => (info, None),
-    };
-    if !KNOWN.contains(&name) {
-        return None;
-    }
-    let mut properties = BTreeMap::new();
-    if let Some(props) = props {
-        for p in props.split(',').filter(|p| !p.is_empty()) {
-            let mut pair = p.splitn(2, '=').filter(|s| !s.is_empty());
-            if let (Some(k), Some(v)) = (pair.next(), pair.next()) {
-                properties.insert(k.to_string(), unescape_property(v));
-            }
-        }
-    }
-    Some(Command_ {
-        name: name.to_string(),
-        properties,
-        data: unescape_data(&rest[end + 2..]),
-    })
+/// The runner's name for a `with:` key turned back into the key: `INPUT_APP-ID` is what
+/// `app-id:` becomes, so `app-id` is what the step wrote (the runner upper-cases, so lower
+/// case loses nothing).
+fn with_key(variable: &str) -> Option<String> {
+    variable
+        .strip_prefix("INPUT_")
+        .map(|key| key.to_ascii_lowercase())
 }
 
-/// The runner's unescaping, mapping by mapping in its order.
-pub fn unescape_data(s: &str) -> String {
-    s.replace("%0D", "\r")
-        .replace("%0A", "\n")
-        .replace("%25", "%")
+/// A step of the Docker action on the Actions runner, from `vars`: each `INPUT_<KEY>` is the
+/// step's `with: <key>`, every other variable the job's `env:`. The runner then sets every
+/// declared input (the step's value, else the default, else `""`) and its own variables and
+/// files, as it does for every step.
+pub fn docker_step(vars: &[(&str, &str)]) -> Step {
+    vars.iter()
+        .fold(Step::on(Host::Docker), |step, (k, v)| match with_key(k) {
+            Some(key) => step.with(&key, v),
+            None => step.env(k, v),
+        })
 }
 
-pub fn unescape_property(s: &str) -> String {
-    s.replace("%0D", "\r")
-        .replace("%0A", "\n")
-        .replace("%3A", ":")
-        .replace("%2C", ",")
-        .replace("%25", "%")
-}
-
-/// Lines as the runner's reader splits stdout: on `\n`, `\r\n` and a lone `\r`.
-pub fn runner_lines(stdout: &str) -> Vec<String> {
-    stdout
-        .replace("\r\n", "\n")
-        .replace('\r', "\n")
-        .split('\n')
-        .map(str::to_string)
-        .collect()
-}
-
-/// A port of actions/runner `ActionCommand.TryParse`, the legacy parser the runner tries on
-/// every line that is not a `::` command: `##[` anywhere in the line, the command info up to the
-/// next `]`, the name up to the first space, properties split on `;` then on the first `=`, and
-/// the data after the `]`.
-pub fn parse_legacy(line: &str) -> Option<Command_> {
-    let start = line.find("##[")?;
-    let info_start = start + 3;
-    let end = info_start + line[info_start..].find(']')?;
-    let info = &line[info_start..end];
-    let (name, props) = match info.find(' ') {
-        Some(i) => (&info[..i], Some(&info[i + 1..])),
-        None => (info, None),
-    };
-    if !KNOWN.contains(&name) {
-        return None;
-    }
-    let mut properties = BTreeMap::new();
-    for p in props.unwrap_or("").split(';').filter(|p| !p.is_empty()) {
-        let mut pair = p.splitn(2, '=').filter(|s| !s.is_empty());
-        if let (Some(k), Some(v)) = (pair.next(), pair.next()) {
-            properties.insert(k.to_string(), unescape_legacy(v));
-        }
-    }
-    Some(Command_ {
-        name: name.to_string(),
-        properties,
-        data: unescape_legacy(&line[end + 1..]),
-    })
-}
-
-/// The legacy parser's unescaping, in its order.
-pub fn unescape_legacy(s: &str) -> String {
-    s.replace("%3B", ";")
-        .replace("%0D", "\r")
-        .replace("%0A", "\n")
-        .replace("%5D", "]")
-        .replace("%25", "%")
-}
-
-/// What the runner makes of one stdout line: a `::` command, or else a legacy `##[` one.
-pub fn parse_any(line: &str) -> Option<Command_> {
-    parse_command(line).or_else(|| parse_legacy(line))
-}
-
-/// Every command the runner would obey in this stdout, in both forms. After `stop-commands`
-/// (in either form) it obeys nothing until a line `::<token>::`, as the runner does; the
-/// stop itself is listed, so a test can see that it happened.
-pub fn commands(stdout: &str) -> Vec<Command_> {
-    let mut found = Vec::new();
-    let mut stopped: Option<String> = None;
-    for line in runner_lines(stdout) {
-        if let Some(token) = &stopped {
-            if line.trim() == format!("::{token}::") {
-                stopped = None;
-            }
-            continue;
-        }
-        if let Some(command) = parse_any(&line) {
-            if command.name == "stop-commands" {
-                stopped = Some(command.data.clone());
-            }
-            found.push(command);
-        }
-    }
-    found
-}
-
-/// A port of the runner's file-command parser for `GITHUB_OUTPUT`: `name=value` lines, or
-/// `name<<DELIM` … `DELIM` blocks; anything else is an error, as it fails the step there.
-pub fn parse_outputs(text: &str) -> Result<BTreeMap<String, String>, String> {
-    let lines: Vec<&str> = text
-        .split('\n')
-        .map(|l| l.strip_suffix('\r').unwrap_or(l))
-        .collect();
-    let mut out = BTreeMap::new();
-    let mut i = 0;
-    while i < lines.len() {
-        let line = lines[i];
-        i += 1;
-        if line.is_empty() {
-            continue;
-        }
-        let eq = line.find('=');
-        let heredoc = line.find("<<");
-        match (eq, heredoc) {
-            (Some(e), h) if h.is_none_or(|h| e < h) => {
-                let key = &line[..e];
-                if key.is_empty() {
-                    return Err(format!("invalid output line: {line}"));
-                }
-                out.insert(key.to_string(), line[e + 1..].to_string());
-            }
-            (_, Some(h)) => {
-                let key = &line[..h];
-                let delimiter = &line[h + 2..];
-                if key.is_empty() || delimiter.is_empty() {
-                    return Err(format!("invalid heredoc line: {line}"));
-                }
-                let mut value = Vec::new();
-                loop {
-                    if i >= lines.len() {
-                        return Err(format!("matching delimiter not found: {delimiter}"));
-                    }
-                    let l = lines[i];
-                    i += 1;
-                    if l == delimiter {
-                        break;
-                    }
-                    value.push(l);
-                }
-                out.insert(key.to_string(), value.join("\n"));
-            }
-            _ => return Err(format!("invalid format: {line}")),
-        }
-    }
-    Ok(out)
-}
-
-/// The result of one run of the real binary.
-pub struct Run {
-    pub code: i32,
-    pub stdout: String,
-    pub stderr: String,
-    pub outputs_raw: String,
-    pub summary: String,
-    /// What the run wrote to `$GITHUB_ENV`.
-    pub env_file: String,
-}
-
-impl Run {
-    pub fn commands(&self) -> Vec<Command_> {
-        commands(&self.stdout)
-    }
-    pub fn errors(&self) -> Vec<Command_> {
-        self.commands()
-            .into_iter()
-            .filter(|c| c.name == "error")
-            .collect()
-    }
-    pub fn warnings(&self) -> Vec<Command_> {
-        self.commands()
-            .into_iter()
-            .filter(|c| c.name == "warning")
-            .collect()
-    }
-    pub fn outputs(&self) -> BTreeMap<String, String> {
-        parse_outputs(&self.outputs_raw).expect("the outputs file parses as the runner would")
-    }
-    /// Everything the run left anywhere a person or a later step could read it. The
-    /// `::add-mask::` lines are left out: they are how a value gets masked, and the runner never
-    /// shows them.
-    pub fn everything(&self) -> String {
-        let stdout: Vec<&str> = self
-            .stdout
-            .lines()
-            .filter(|l| !l.starts_with("::add-mask::"))
-            .collect();
-        format!(
-            "{}\n{}\n{}\n{}\n{}",
-            stdout.join("\n"),
-            self.stderr,
-            self.outputs_raw,
-            self.summary,
-            self.env_file
-        )
-    }
-
-    /// The values registered with `::add-mask::`.
-    pub fn masked(&self) -> Vec<String> {
-        self.commands()
-            .into_iter()
-            .filter(|c| c.name == "add-mask")
-            .map(|c| c.data)
-            .collect()
-    }
-}
-
-/// Runs the real binary with exactly these variables (plus PATH), as the runner would, with
-/// `GITHUB_OUTPUT` and `GITHUB_STEP_SUMMARY` in a temp dir.
+/// Runs the real binary as the Actions runner runs the Docker action, with `vars` as in
+/// [`docker_step`].
 pub fn run_binary(vars: &[(&str, &str)]) -> Run {
-    run_binary_on(vars, true)
+    docker_step(vars).run(&binary())
 }
 
-/// As [`run_binary`]; `github: false` leaves out `GITHUB_ACTIONS` and the runner's files, as on
-/// another CI system.
-pub fn run_binary_on(vars: &[(&str, &str)], github: bool) -> Run {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let output_path: PathBuf = dir.path().join("output");
-    let summary_path: PathBuf = dir.path().join("summary");
-    let env_path: PathBuf = dir.path().join("env");
-    std::fs::write(&output_path, "").unwrap();
-    std::fs::write(&summary_path, "").unwrap();
-    std::fs::write(&env_path, "").unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_esa-publish"));
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default());
-    if github {
-        cmd.env("GITHUB_OUTPUT", &output_path)
-            .env("GITHUB_STEP_SUMMARY", &summary_path)
-            .env("GITHUB_ENV", &env_path)
-            .env("GITHUB_ACTIONS", "true");
-    }
-    for (k, v) in vars {
-        cmd.env(k, v);
-    }
-    let Output {
-        status,
-        stdout,
-        stderr,
-    } = cmd.output().expect("the binary runs");
-    Run {
-        code: status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&stderr).into_owned(),
-        outputs_raw: std::fs::read_to_string(&output_path).unwrap_or_default(),
-        summary: std::fs::read_to_string(&summary_path).unwrap_or_default(),
-        env_file: std::fs::read_to_string(&env_path).unwrap_or_default(),
-    }
+/// Runs the real binary on another host: `settings` are the step's settings (Drone,
+/// Woodpecker) or variables (GitLab, plain), named by that host's rules; `env` the job's.
+pub fn run_on(host: Host, settings: &[(&str, &str)], env: &[(&str, &str)]) -> Run {
+    let step = settings
+        .iter()
+        .fold(Step::on(host), |step, (k, v)| step.with(k, v));
+    env.iter()
+        .fold(step, |step, (k, v)| step.env(k, v))
+        .run(&binary())
 }
 
 /// Every `.rs` file under the crate's `src/`: its path below `src/` (with `/`), and its text.

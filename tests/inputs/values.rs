@@ -1,59 +1,11 @@
-//! Input parsing and validation, as tables: what a workflow writes, and what the action makes of it.
+//! What each input's value may be: bad values reported against their names with the seed's codes, and the rules between inputs.
 
-use chrono::{NaiveDateTime, Utc};
 use esa_publish::base::values::*;
-use esa_publish::ci::env::Env;
 use esa_publish::config::publish::*;
-use esa_publish::config::*;
 use esa_publish::esa::endpoint::*;
 use esa_publish::esa::model::*;
 
-fn now() -> chrono::DateTime<Utc> {
-    NaiveDateTime::parse_from_str("2026-01-01T00:00:00Z", "%Y-%m-%dT%H:%M:%SZ")
-        .unwrap()
-        .and_utc()
-}
-
-/// A valid set of runner-style inputs, with `overrides` applied (an empty value unsets).
-fn env(overrides: &[(&str, &str)]) -> Env {
-    let mut vars: Vec<(String, String)> = [
-        ("INPUT_APP-ID", "app-880688675783790001"),
-        ("INPUT_VERSION-ID", "ver-879626371616510001"),
-        ("INPUT_PUBLISH-ENV", "staging"),
-        ("INPUT_ACCESS-KEY-ID", "LTAIexample"),
-        ("INPUT_ACCESS-KEY-SECRET", "secret"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
-    for (k, v) in overrides {
-        vars.retain(|(name, _)| name != k);
-        vars.push((k.to_string(), v.to_string()));
-    }
-    Env::from_pairs(vars)
-}
-
-fn ok(overrides: &[(&str, &str)]) -> Config {
-    parse(&env(overrides), now()).unwrap_or_else(|r| panic!("expected valid inputs, got {r:?}"))
-}
-
-fn rejected(overrides: &[(&str, &str)]) -> Rejected {
-    parse(&env(overrides), now()).expect_err("expected invalid inputs")
-}
-
-#[test]
-fn runner_and_hand_spellings_both_work_and_values_are_trimmed() {
-    let c = ok(&[
-        ("INPUT_APP-ID", ""),
-        ("INPUT_APP_ID", "  app-1 \n"),
-        ("INPUT_PERCENTAGE", " 20 "),
-    ]);
-    assert_eq!(c.publish.app_id, "app-1");
-    assert_eq!(c.publish.percentage, Some(20));
-    // The runner's spelling wins when both are set.
-    let c = ok(&[("INPUT_APP_ID", "app-2")]);
-    assert_eq!(c.publish.app_id, "app-880688675783790001");
-}
+use crate::{ok, rejected};
 
 #[test]
 fn defaults_apply_when_inputs_are_empty() {
@@ -367,47 +319,6 @@ fn region_settings_on_a_percentage_publish_are_errors() {
         ("INPUT_REGIONS", "jiangsu"),
         ("INPUT_PUBLISH-TYPE", "region"),
     ]);
-}
-
-#[test]
-fn an_unknown_input_near_a_real_one_is_an_error_and_a_far_one_a_warning() {
-    let r = rejected(&[
-        ("INPUT_PERCENTGE", "20"),
-        ("INPUT_APPID", "app-1"),
-        ("INPUT_COLOUR", "red"),
-    ]);
-    let texts: Vec<&str> = r.errors.iter().map(|e| e.message.as_str()).collect();
-    assert_eq!(texts.len(), 2, "{texts:?}");
-    assert!(texts.contains(&"`percentge` is not an input of esa-publish; did you mean `percentage`? As written it is ignored, so `percentage` is not set by it."), "{texts:?}");
-    assert!(texts
-        .iter()
-        .any(|t| t.starts_with("`appid` is not an input") && t.contains("`app-id`")));
-    assert!(r.errors.iter().all(|e| e.code == "UnknownInput"));
-    // Far from every input: a warning that names the key as written under `with:`.
-    let c = ok(&[("INPUT_COLOUR", "red"), ("PLUGIN_DEPLOY_TO", "x")]);
-    let warned: Vec<&str> = c.warnings.iter().map(|w| w.message.as_str()).collect();
-    assert_eq!(
-        warned,
-        [
-            "`colour` is not an input of esa-publish; it is ignored",
-            "`deploy_to` is not an input of esa-publish; it is ignored"
-        ]
-    );
-    // A typo across hyphen and underscore spellings, and a swap of neighbours.
-    for (var, near) in [
-        ("INPUT_WAIT_TIMOUT", "wait-timeout"),
-        ("INPUT_REGOINS", "regions"),
-        ("PLUGIN_PERCENTAGE_STEP", "percentage-steps"),
-    ] {
-        let r = rejected(&[(var, "x")]);
-        assert!(
-            r.errors
-                .iter()
-                .any(|e| e.message.contains(&format!("did you mean `{near}`"))),
-            "{var}: {:?}",
-            r.errors
-        );
-    }
 }
 
 #[test]
