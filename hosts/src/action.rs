@@ -4,6 +4,8 @@ use std::path::Path;
 
 use yaml_rust2::{Yaml, YamlLoader};
 
+use crate::yaml::{entries, strings, text};
+
 /// One declared input.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Input {
@@ -39,23 +41,6 @@ pub struct Metadata {
     pub runs: Runs,
 }
 
-/// A scalar as text, the way the runner's template reader takes a literal.
-fn text(yaml: &Yaml) -> Option<String> {
-    match yaml {
-        Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
-        Yaml::Integer(i) => Some(i.to_string()),
-        Yaml::Boolean(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-/// The pairs of a mapping, keys as text, in order.
-fn pairs(yaml: &Yaml) -> Vec<(String, &Yaml)> {
-    yaml.as_hash()
-        .map(|h| h.iter().filter_map(|(k, v)| Some((text(k)?, v))).collect())
-        .unwrap_or_default()
-}
-
 /// Reads `action.yml` (or `action.yaml`) at `path`.
 pub fn load(path: &Path) -> Result<Metadata, String> {
     let source = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
@@ -64,7 +49,7 @@ pub fn load(path: &Path) -> Result<Metadata, String> {
         .into_iter()
         .next()
         .ok_or_else(|| format!("{}: empty", path.display()))?;
-    let inputs = pairs(&doc["inputs"])
+    let inputs = entries(&doc["inputs"])
         .into_iter()
         .map(|(name, spec)| Input {
             name,
@@ -72,7 +57,7 @@ pub fn load(path: &Path) -> Result<Metadata, String> {
             default: text(&spec["default"]),
         })
         .collect();
-    let outputs = pairs(&doc["outputs"])
+    let outputs = entries(&doc["outputs"])
         .into_iter()
         .map(|(name, spec)| (name, text(&spec["value"])))
         .collect();
@@ -99,10 +84,7 @@ fn composite_steps(steps: &Yaml) -> Result<Vec<CompositeStep>, String> {
             Ok(CompositeStep {
                 id: step["id"].as_str().map(str::to_string),
                 shell: step["shell"].as_str().unwrap_or("bash").to_string(),
-                env: pairs(&step["env"])
-                    .into_iter()
-                    .map(|(k, v)| (k, text(v).unwrap_or_default()))
-                    .collect(),
+                env: strings(&step["env"]),
                 run: run.to_string(),
             })
         })

@@ -11,6 +11,7 @@ pub mod protocol;
 pub mod run;
 pub mod step;
 pub mod workflow;
+mod yaml;
 
 pub use run::Run;
 pub use step::{Host, Prepared, Step};

@@ -5,6 +5,8 @@ use std::path::Path;
 
 use yaml_rust2::{Yaml, YamlLoader};
 
+use crate::yaml::{strings, text};
+
 /// One step of a job.
 #[derive(Debug, Clone)]
 pub struct WorkflowStep {
@@ -39,25 +41,6 @@ pub struct Workflow {
     pub jobs: Vec<Job>,
 }
 
-fn text(yaml: &Yaml) -> Option<String> {
-    match yaml {
-        Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
-        Yaml::Integer(i) => Some(i.to_string()),
-        Yaml::Boolean(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
-
-fn pairs(yaml: &Yaml) -> Vec<(String, String)> {
-    yaml.as_hash()
-        .map(|h| {
-            h.iter()
-                .filter_map(|(k, v)| Some((text(k)?, text(v).unwrap_or_default())))
-                .collect()
-        })
-        .unwrap_or_default()
-}
-
 fn id_token(permissions: &Yaml) -> bool {
     permissions["id-token"].as_str() == Some("write")
 }
@@ -72,7 +55,7 @@ fn job(id: &str, yaml: &Yaml, workflow_id_token: bool) -> Job {
         .as_vec()
         .map(|legs| {
             legs.iter()
-                .map(|l| pairs(l).into_iter().collect())
+                .map(|l| strings(l).into_iter().collect())
                 .collect()
         })
         .unwrap_or_default();
@@ -87,7 +70,7 @@ fn job(id: &str, yaml: &Yaml, workflow_id_token: bool) -> Job {
                 .map(|s| WorkflowStep {
                     id: s["id"].as_str().map(str::to_string),
                     uses: s["uses"].as_str().map(str::to_string),
-                    with: pairs(&s["with"]),
+                    with: strings(&s["with"]),
                 })
                 .collect()
         })
@@ -97,7 +80,7 @@ fn job(id: &str, yaml: &Yaml, workflow_id_token: bool) -> Job {
         needs,
         id_token: workflow_id_token || id_token(&yaml["permissions"]),
         legs,
-        outputs: pairs(&yaml["outputs"]),
+        outputs: strings(&yaml["outputs"]),
         steps,
     }
 }
@@ -143,7 +126,7 @@ pub fn load(path: &Path) -> Result<Workflow, String> {
     }
     Ok(Workflow {
         trigger,
-        env: pairs(&doc["env"]).into_iter().collect(),
+        env: strings(&doc["env"]).into_iter().collect(),
         dispatch_inputs,
         jobs: ordered,
     })

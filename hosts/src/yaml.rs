@@ -1,0 +1,28 @@
+//! Reading YAML as the runner's template reader does: a scalar as its text, a mapping as its pairs in order.
+
+use yaml_rust2::Yaml;
+
+/// A scalar as text: a number or a boolean as written; `None` for anything else.
+pub fn text(yaml: &Yaml) -> Option<String> {
+    match yaml {
+        Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
+        Yaml::Integer(i) => Some(i.to_string()),
+        Yaml::Boolean(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// The entries of a mapping, keys as text, in order (none for anything else).
+pub fn entries(yaml: &Yaml) -> Vec<(String, &Yaml)> {
+    yaml.as_hash()
+        .map(|h| h.iter().filter_map(|(k, v)| Some((text(k)?, v))).collect())
+        .unwrap_or_default()
+}
+
+/// The entries of a mapping of scalars, values as text (empty where not a scalar).
+pub fn strings(yaml: &Yaml) -> Vec<(String, String)> {
+    entries(yaml)
+        .into_iter()
+        .map(|(k, v)| (k, text(v).unwrap_or_default()))
+        .collect()
+}
