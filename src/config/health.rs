@@ -96,10 +96,12 @@ pub fn read_health(r: &mut Reader<'_>, follows: bool, staging: bool) -> Option<H
                     .is_some_and(|n| Some(n) != default_parsed("health-failures", parse_failures)),
             ),
         ];
-        for (input, _) in chosen.into_iter().filter(|(_, chosen)| *chosen) {
-            let value = r.get(input).unwrap_or_default();
-            let default = default_of(input).unwrap_or_default();
-            r.error(input, format!("input `{input}` is `{}`, not its default `{default}`, and a value of its own acts only with `health-url`, which is not set: nothing would be probed. Set `health-url`, or leave `{input}` out", shown(&value)));
+        for (input, chosen) in chosen {
+            if chosen {
+                let value = r.get(input).unwrap_or_default();
+                let default = default_of(input).unwrap_or_default();
+                r.error(input, format!("input `{input}` is `{}`, not its default `{default}`, and a value of its own acts only with `health-url`, which is not set: nothing would be probed. Set `health-url`, or leave `{input}` out", shown(&value)));
+            }
         }
         return None;
     }

@@ -1,11 +1,10 @@
 //! Configuration layer: the runner's raw input strings become one validated [`Config`], with every bad input collected and reported, not only the first.
 //!
 //! Split by concern: the input [`spec`], the [`names`] the inputs arrive under (fail-closed),
-//! the [`reader`] that collects problems, and one parser
-//! per concern ([`publish`], [`connection`], [`credentials`], [`rollout`]); each config type
-//! lives beside its parser. It may use `base`, `esa` (the request types it builds) and `ci`
-//! (the environment it reads). It must not use `deploy` or `app`, and nothing below it may
-//! import its types.
+//! the [`reader`] that collects problems, and one parser per concern ([`publish`],
+//! [`connection`], [`credentials`], [`rollout`]); each config type lives beside its parser.
+//! It may use `base`, `esa` (the request types it builds) and `ci` (the environment it reads).
+//! It must not use `deploy` or `app`, and nothing below it may import its types.
 
 pub mod aftercare;
 pub mod connection;

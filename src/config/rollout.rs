@@ -101,7 +101,7 @@ pub fn read_rollout(r: &mut Reader<'_>, percentage_given: bool) -> RolloutSettin
     };
     // A rollback needs a failure to see: without following, nothing would ever be rolled back.
     if settings.rollback_on_failure && !settings.follows() {
-        r.error("rollback-on-failure", "input `rollback-on-failure` is `true` (its default, `false`, needs nothing), which acts only when the rollout is followed, and this run does not follow it: add `wait: true` (or `percentage-steps`), or nothing is checked and nothing is ever rolled back");
+        r.error("rollback-on-failure", "input `rollback-on-failure` is `true`, which acts only when the rollout is followed (its default, `false`, asks for nothing), and this run does not follow it: add `wait: true` (or `percentage-steps`), or nothing is checked and nothing is ever rolled back");
     }
     settings
 }
