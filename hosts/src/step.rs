@@ -216,15 +216,15 @@ impl Step {
         }
         cx.inputs = github::inputs(&metadata, &with, &cx)?;
         cx.env = self.env.iter().cloned().collect();
+        let mut base = job;
+        base.insert("GITHUB_ACTION_PATH".into(), parent(&self.metadata));
         let (last, earlier) = steps.split_last().ok_or("a composite without steps")?;
         for (index, step) in earlier.iter().enumerate() {
-            if let Some(failed) = run_earlier(step, index, &job, &mut cx, &prepared.dirs)? {
+            if let Some(failed) = run_earlier(step, index, &base, &mut cx, &prepared.dirs)? {
                 prepared.failed = Some(failed);
                 return Ok(());
             }
         }
-        let mut base = job;
-        base.insert("GITHUB_ACTION_PATH".into(), parent(&self.metadata));
         let command = github::composite_command(last, earlier.len(), &base, &cx, &prepared.dirs)?;
         prepared.env = command
             .get_envs()
