@@ -2,9 +2,9 @@
 
 use std::path::Path;
 
-use yaml_rust2::{Yaml, YamlLoader};
+use yaml_rust2::Yaml;
 
-use crate::yaml::{entries, strings, text};
+use crate::yaml::{document, entries, strings, text};
 
 /// One declared input.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,12 +43,7 @@ pub struct Metadata {
 
 /// Reads `action.yml` (or `action.yaml`) at `path`.
 pub fn load(path: &Path) -> Result<Metadata, String> {
-    let source = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let doc = YamlLoader::load_from_str(&source)
-        .map_err(|e| format!("{}: {e}", path.display()))?
-        .into_iter()
-        .next()
-        .ok_or_else(|| format!("{}: empty", path.display()))?;
+    let doc = document(path)?;
     let inputs = entries(&doc["inputs"])
         .into_iter()
         .map(|(name, spec)| Input {

@@ -3,9 +3,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use yaml_rust2::{Yaml, YamlLoader};
+use yaml_rust2::Yaml;
 
-use crate::yaml::{strings, text};
+use crate::yaml::{document, strings, text};
 
 /// One step of a job.
 #[derive(Debug, Clone)]
@@ -87,12 +87,7 @@ fn job(id: &str, yaml: &Yaml, workflow_id_token: bool) -> Job {
 
 /// Reads a workflow file.
 pub fn load(path: &Path) -> Result<Workflow, String> {
-    let source = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let doc = YamlLoader::load_from_str(&source)
-        .map_err(|e| format!("{}: {e}", path.display()))?
-        .into_iter()
-        .next()
-        .ok_or_else(|| format!("{}: empty", path.display()))?;
+    let doc = document(path)?;
     let on = &doc["on"];
     let trigger = match on {
         Yaml::String(one) => one.clone(),

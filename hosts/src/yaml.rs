@@ -1,6 +1,18 @@
-//! Reading YAML as the runner's template reader does: a scalar as its text, a mapping as its pairs in order.
+//! Reading YAML as the runner's template reader does: a file's document, a scalar as its text, a mapping as its pairs in order.
 
-use yaml_rust2::Yaml;
+use std::path::Path;
+
+use yaml_rust2::{Yaml, YamlLoader};
+
+/// The first document of the YAML file at `path`.
+pub fn document(path: &Path) -> Result<Yaml, String> {
+    let source = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+    YamlLoader::load_from_str(&source)
+        .map_err(|e| format!("{}: {e}", path.display()))?
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("{}: empty", path.display()))
+}
 
 /// A scalar as text: a number or a boolean as written; `None` for anything else.
 pub fn text(yaml: &Yaml) -> Option<String> {
