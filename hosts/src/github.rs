@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use crate::action::{CompositeStep, Metadata};
 use crate::expr::{evaluate, Contexts};
+use crate::process::Process;
 use crate::protocol::parse_outputs;
 
 /// The job token the runner evaluates `${{ github.token }}` to, here.
@@ -202,32 +202,34 @@ pub fn docker_input_variables(inputs: &[(String, String)]) -> Vec<(String, Strin
         .collect()
 }
 
-/// A composite's `run:` step as a command: GitHub's template for `shell: bash` (`bash
+/// A composite's `run:` step as a process: GitHub's template for `shell: bash` (`bash
 /// --noprofile --norc -eo pipefail {0}`), its script in the runner's temp, its `env:`
 /// evaluated over `base`.
-pub fn composite_command(
+pub fn composite_process(
     step: &CompositeStep,
     index: usize,
     base: &BTreeMap<String, String>,
     cx: &Contexts,
     dirs: &Dirs,
-) -> Result<Command, String> {
+) -> Result<Process, String> {
     if step.shell != "bash" {
         return Err(format!("shell `{}` is not emulated", step.shell));
     }
     let script = dirs.temp.join(format!("step-{index}.sh"));
     std::fs::write(&script, &step.run).map_err(|e| e.to_string())?;
-    let mut command = Command::new("bash");
-    command
-        .args(["--noprofile", "--norc", "-eo", "pipefail"])
-        .arg(&script)
-        .env_clear()
-        .envs(base)
-        .current_dir(&dirs.workspace);
+    let mut env = base.clone();
     for (name, value) in &step.env {
-        command.env(name, evaluate(value, cx)?);
+        env.insert(name.clone(), evaluate(value, cx)?);
     }
-    Ok(command)
+    let args = ["--noprofile", "--norc", "-eo", "pipefail"].map(String::from);
+    Ok(Process {
+        program: "bash".into(),
+        args: args
+            .into_iter()
+            .chain([script.display().to_string()])
+            .collect(),
+        env,
+    })
 }
 
 /// The outputs one composite step wrote, into the `steps` context.

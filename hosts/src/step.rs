@@ -8,6 +8,7 @@ use crate::action::{self, CompositeStep, Metadata, Runs};
 use crate::expr::Contexts;
 use crate::github::{self, Dirs, Files};
 use crate::others;
+use crate::process::Process;
 use crate::run::Run;
 
 /// The hosts a step can run on.
@@ -153,9 +154,10 @@ impl Step {
             _root: root,
             dirs,
             files,
-            env: BTreeMap::new(),
-            program: binary.to_path_buf(),
-            args: Vec::new(),
+            process: Process {
+                program: binary.to_path_buf(),
+                ..Process::default()
+            },
             composite: None,
             failed: None,
         };
@@ -194,8 +196,11 @@ impl Step {
         }
         let job = self.github_job(prepared)?;
         let inputs = github::inputs(&metadata, &self.with, &github::contexts(&job))?;
-        prepared.env = job;
-        prepared.env.extend(github::docker_input_variables(&inputs));
+        prepared.process.env = job;
+        prepared
+            .process
+            .env
+            .extend(github::docker_input_variables(&inputs));
         Ok(())
     }
 
@@ -225,16 +230,8 @@ impl Step {
                 return Ok(());
             }
         }
-        let command = github::composite_command(last, earlier.len(), &base, &cx, &prepared.dirs)?;
-        prepared.env = command
-            .get_envs()
-            .filter_map(|(k, v)| Some((k.to_str()?.to_string(), v?.to_str()?.to_string())))
-            .collect();
-        prepared.program = command.get_program().into();
-        prepared.args = command
-            .get_args()
-            .map(|a| a.to_string_lossy().into_owned())
-            .collect();
+        prepared.process =
+            github::composite_process(last, earlier.len(), &base, &cx, &prepared.dirs)?;
         prepared.composite = Some((metadata.clone(), last.clone(), cx));
         Ok(())
     }
@@ -259,7 +256,7 @@ impl Step {
         for name in &self.unset {
             env.remove(name);
         }
-        prepared.env = env;
+        prepared.process.env = env;
     }
 }
 
@@ -290,7 +287,8 @@ fn run_earlier(
         Files::fresh(&dirs.file_commands, &format!("_{index}")).map_err(|e| e.to_string())?;
     let mut base = job.clone();
     base.extend(files.vars());
-    let output = github::composite_command(step, index, &base, cx, dirs)?
+    let output = github::composite_process(step, index, &base, cx, dirs)?
+        .command(&dirs.workspace)
         .output()
         .map_err(|e| e.to_string())?;
     github::record_step_outputs(cx, step, &files)?;
@@ -311,9 +309,7 @@ pub struct Prepared {
     pub dirs: Dirs,
     /// The runner's files of the process that runs the binary (GitHub only).
     pub files: Files,
-    env: BTreeMap<String, String>,
-    program: PathBuf,
-    args: Vec<String>,
+    process: Process,
     composite: Option<(Metadata, CompositeStep, Contexts)>,
     /// An earlier composite step failed: the step's result.
     failed: Option<Run>,
@@ -327,19 +323,13 @@ impl Prepared {
 
     /// The environment of the process that runs the binary: exactly this, nothing inherited.
     pub fn env(&self) -> &BTreeMap<String, String> {
-        &self.env
+        &self.process.env
     }
 
     /// The process, with exactly [`Prepared::env`], in the workspace.
     pub fn command(&self) -> Command {
         assert!(self.failed.is_none(), "an earlier composite step failed");
-        let mut command = Command::new(&self.program);
-        command
-            .args(&self.args)
-            .env_clear()
-            .envs(&self.env)
-            .current_dir(&self.dirs.workspace);
-        command
+        self.process.command(&self.dirs.workspace)
     }
 
     /// Reads back what the process left.
