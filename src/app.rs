@@ -31,11 +31,13 @@ pub use crate::app::outputs::OUTPUTS;
 use crate::app::outputs::{
     aftercare_outputs, rollout_outputs, set_outputs, unwritten, version_outputs,
 };
+use crate::app::outputs::{stopped_at, INPUTS_STAGE, STOPPED_AT};
 use crate::app::outputs::{CREDENTIAL_SOURCE, REQUEST_ID, SKIPPED};
 use crate::app::record::Record;
 use crate::app::summary::{summary, Outcome, Summary};
 use crate::base::error::{Error, InputProblem};
 use crate::base::text::shown;
+use crate::ci::cancel::Cancel;
 use crate::ci::env::Env;
 use crate::ci::event::{self, Gate, LabelRules};
 use crate::ci::runner::{Level, Runner};
@@ -45,9 +47,9 @@ use crate::config::{self as inputs, Config};
 use crate::deploy::plan::Mode;
 use crate::esa::client::Client;
 
-/// Runs the action with this environment, writing commands and logs to `out`. Returns the
-/// process exit code.
-pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
+/// Runs the action with this environment, writing commands and logs to `out`, stopping where
+/// it stands when `cancel` comes. Returns the process exit code.
+pub async fn run<W: Write>(env: &Env, out: W, cancel: &Cancel) -> i32 {
     let mut runner = Runner::new(env, out);
     // Register the secrets before anything is printed, even before validation: the inputs',
     // every spelling of the environment's, and the ID-token request's bearer token.
@@ -85,7 +87,7 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
     }
     let _ = runner.set_output(SKIPPED, "false");
     let mut record = Record::default();
-    let result = publish(&config, &mut runner, &mut record).await;
+    let result = publish(&config, &mut runner, &mut record, cancel).await;
     version_outputs(&mut runner, &record);
     rollout_outputs(&mut runner, &record);
     if !config.dry_run {
@@ -94,6 +96,7 @@ pub async fn run<W: Write>(env: &Env, out: W) -> i32 {
     match result {
         Ok(()) => 0,
         Err(failed) => {
+            set_outputs(&mut runner, &[(STOPPED_AT, stopped_at(&failed, &record))]);
             runner.annotate(Level::Error, &failed.title(), &failed.message());
             if let Some(id) = failed.request_id().or(record.request_id.as_deref()) {
                 set_outputs(&mut runner, &[(REQUEST_ID, id.to_string())]);
@@ -177,6 +180,7 @@ fn reject<W: Write>(
     for p in &errors {
         runner.annotate(Level::Error, p.code, &p.message);
     }
+    let _ = runner.set_output(STOPPED_AT, INPUTS_STAGE);
     let failed = Failed::Error(Error::Inputs(errors));
     runner.log(&format!("esa-publish: {}", failed.message()));
     let warnings = runner.warnings().to_vec();
@@ -228,16 +232,30 @@ async fn publish<W: Write>(
     config: &Config,
     runner: &mut Runner<W>,
     record: &mut Record,
+    cancel: &Cancel,
 ) -> Result<(), Failed> {
     if let Some(source) = config.credentials.source() {
         runner.set_output(CREDENTIAL_SOURCE, source.as_str())?;
     }
     if config.dry_run {
-        return dry_run::dry_run(config, runner).await;
+        return dry_run::dry_run(config, runner, cancel).await;
     }
     let credentials = match &config.credentials {
         Credentials::Static(credentials, _) => credentials.clone(),
-        Credentials::Exchange(exchange, _) => sign_in::sign_in(exchange, config, runner).await?,
+        Credentials::Exchange(exchange, _) => {
+            let signed_in = tokio::select! {
+                biased;
+                signal = cancel.requested() => Err(signal),
+                result = sign_in::sign_in(exchange, config, runner) => Ok(result),
+            };
+            match signed_in {
+                Ok(result) => result?,
+                Err(signal) => {
+                    runner.log(&words::signal_received(signal));
+                    return Err(Failed::SignInCancelled);
+                }
+            }
+        }
         // Validation requires credentials outside a dry run; stay an error, not a panic.
         Credentials::Missing => {
             return Err(Error::System("no credentials to sign with".into()).into())
@@ -251,7 +269,7 @@ async fn publish<W: Write>(
         credentials,
         config.signature_version,
     )?;
-    deploy(&client, config, runner, record, Mode::Deploy).await?;
+    deploy(&client, config, runner, record, Mode::Deploy, cancel).await?;
     let request_id = record.request_id.clone();
     // The publish is done: from here a runner file that cannot be written is a warning, not a
     // failure, since a red step invites "re-run failed jobs", which would publish again.

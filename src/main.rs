@@ -1,23 +1,35 @@
-//! The action's entry point: answer `--help` or `--version`, or else run once with the process environment and exit with its code.
+//! The action's entry point: handle the runner's cancel from the first instant, answer `--help` or `--version`, or else run once with the process environment and exit with its code.
 
 use esa_publish::app;
+use esa_publish::ci::cancel::Cancel;
 use esa_publish::ci::env::Env;
 
 fn main() {
+    // One job, one call at a time: a current-thread runtime starts no worker threads.
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            println!("::error title=SystemError::could not start the async runtime: {e}");
+            std::process::exit(1);
+        }
+    };
+    // First of all, the signal handlers: as a container's PID 1 the binary would otherwise
+    // ignore the runner's SIGINT and SIGTERM, and go on to publish after a cancel.
+    let cancel = {
+        let _context = runtime.enter();
+        Cancel::install()
+    };
     // `--help` and `--version` for a person; no argument for a CI step.
     if let Some(code) = app::cli::handle(std::env::args_os().skip(1)) {
         std::process::exit(code);
     }
-    // One job, one call at a time: a current-thread runtime starts no worker threads.
-    let code = match tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-    {
-        Ok(runtime) => runtime.block_on(app::run(&Env::from_process(), std::io::stdout().lock())),
-        Err(e) => {
-            println!("::error title=SystemError::could not start the async runtime: {e}");
-            1
-        }
-    };
+    let code = runtime.block_on(app::run(
+        &Env::from_process(),
+        std::io::stdout().lock(),
+        &cancel,
+    ));
     std::process::exit(code);
 }

@@ -251,6 +251,7 @@ fn a_server_message_cannot_inject_workflow_commands() {
             "previous-version",
             "request-id",
             "skipped",
+            "stopped-at",
             "version-created",
             "version-id",
             "version-name"
@@ -415,6 +416,8 @@ fn hostile_input_values_cannot_inject_commands_or_outputs() {
     let cmds = run.commands();
     assert_eq!(cmds.len(), 2, "{cmds:?}");
     assert!(cmds.iter().all(|c| c.name == "error"));
-    assert!(run.outputs().is_empty());
+    let outputs = run.outputs();
+    assert_eq!(outputs.len(), 1, "{outputs:?}");
+    assert_eq!(outputs["stopped-at"], "inputs");
     assert!(!run.summary.contains("\n::"), "{}", run.summary);
 }

@@ -7,6 +7,7 @@ pub mod action;
 pub mod expr;
 pub mod github;
 pub mod others;
+pub mod pid1;
 pub mod process;
 pub mod protocol;
 pub mod run;

@@ -1,4 +1,4 @@
-//! Driving the deploy engine against the service for one run: the real calls and clock, every event to the log and the record, and a cancelled job (SIGTERM, SIGINT) stopped where it stands.
+//! Driving the deploy engine against the service for one run: the real calls and clock, every event to the log and the record, and a cancelled job (SIGINT, SIGTERM) stopped where it stands.
 
 use std::io::Write;
 
@@ -6,6 +6,8 @@ use crate::app::failure::Failed;
 use crate::app::progress::Progress;
 use crate::app::record::Record;
 use crate::app::words::Context;
+use crate::app::words;
+use crate::ci::cancel::Cancel;
 use crate::ci::runner::Runner;
 use crate::config::Config;
 use crate::deploy::driver::drive;
@@ -32,6 +34,7 @@ pub async fn deploy<W: Write>(
     runner: &mut Runner<W>,
     record: &mut Record,
     mode: Mode,
+    cancel: &Cancel,
 ) -> Result<Outcome, Failed> {
     let live = Live {
         client,
@@ -49,31 +52,20 @@ pub async fn deploy<W: Write>(
         follows: config.rollout.follows(),
     };
     let outcome = tokio::select! {
-        result = drive(&mut engine, &live, &time, &mut progress) => Some(result),
-        () = shutdown() => None,
+        // A signal that has come wins over a call that has just answered: nothing is sent
+        // after it.
+        biased;
+        signal = cancel.requested() => Err(signal),
+        result = drive(&mut engine, &live, &time, &mut progress) => Ok(result),
     };
     let result = match outcome {
-        Some(result) => result,
-        None => Err(engine.cancel()),
+        Ok(result) => result,
+        Err(signal) => {
+            progress.runner.log(&words::signal_received(signal));
+            Err(engine.cancel())
+        }
     };
+    progress.record.stood = Some(engine.progress());
     *record = progress.record;
     result.map_err(|f| Failed::Deploy(Box::new(f), progress.context))
-}
-
-/// Resolves when the runner cancels the job (SIGTERM, or Ctrl-C by hand); never when no signal
-/// handler can be installed.
-async fn shutdown() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = term.recv() => return,
-                result = tokio::signal::ctrl_c() => if result.is_ok() { return },
-            }
-        }
-    }
-    if tokio::signal::ctrl_c().await.is_err() {
-        std::future::pending::<()>().await;
-    }
 }

@@ -13,6 +13,7 @@ use crate::app::summary::{summary, Outcome, Summary};
 use crate::app::words;
 use crate::base::error::Error;
 use crate::base::values::show_duration;
+use crate::ci::cancel::Cancel;
 use crate::ci::runner::Runner;
 use crate::config::credentials::Plan;
 use crate::config::rollout::IfBusy;
@@ -33,9 +34,13 @@ pub const TO_BE_MADE: &str = "ver-to-be-made-by-this-run";
 
 /// Shows the dry run: what reads (with AccessKey credentials) find about the version, the
 /// plan of steps, and the signed request that would be sent first. Nothing is written.
-pub async fn dry_run<W: Write>(config: &Config, runner: &mut Runner<W>) -> Result<(), Failed> {
+pub async fn dry_run<W: Write>(
+    config: &Config,
+    runner: &mut Runner<W>,
+    cancel: &Cancel,
+) -> Result<(), Failed> {
     let mut record = Record::default();
-    let prepared = read(config, runner, &mut record).await?;
+    let prepared = read(config, runner, &mut record, cancel).await?;
     show(config, runner, prepared.as_ref(), &record)?;
     Ok(())
 }
@@ -47,6 +52,7 @@ async fn read<W: Write>(
     config: &Config,
     runner: &mut Runner<W>,
     record: &mut Record,
+    cancel: &Cancel,
 ) -> Result<Option<Prepared>, Failed> {
     // A version given by ID needs no read, unless `keep-versions` has deletions to plan.
     let nothing_to_read =
@@ -61,7 +67,7 @@ async fn read<W: Write>(
         config.signature_version,
     )?;
     Ok(
-        match deploy(&client, config, runner, record, Mode::Prepare).await? {
+        match deploy(&client, config, runner, record, Mode::Prepare, cancel).await? {
             Deployment::Prepared(prepared) => Some(prepared),
             Deployment::Deployed => None,
         },

@@ -4,7 +4,7 @@ use crate::app::health;
 use crate::app::words::{busy, describe, rollback_id, Context};
 use crate::base::error::Error;
 use crate::base::text::clock_text;
-use crate::deploy::failure::{Failure, FailureKind, Progress, Rollback};
+use crate::deploy::failure::{Failure, FailureKind, Progress, Rollback, Stage};
 use crate::esa::status::Busy;
 
 /// A failed run.
@@ -14,6 +14,8 @@ pub enum Failed {
     Error(Error),
     /// The deployment stopped, as its engine reported it.
     Deploy(Box<Failure>, Context),
+    /// The runner cancelled the job during keyless sign-in, before any call to ESA.
+    SignInCancelled,
 }
 
 impl From<Error> for Failed {
@@ -22,12 +24,16 @@ impl From<Error> for Failed {
     }
 }
 
+/// The title of a cancelled run, in every phase.
+pub const CANCELLED: &str = "Cancelled";
+
 impl Failed {
     /// The annotation title: the Alibaba error code where there is one.
     pub fn title(&self) -> String {
         match self {
             Failed::Error(e) => e.title(),
             Failed::Deploy(f, _) => f.title(),
+            Failed::SignInCancelled => CANCELLED.into(),
         }
     }
 
@@ -36,6 +42,7 @@ impl Failed {
         match self {
             Failed::Error(e) => e.request_id(),
             Failed::Deploy(f, _) => f.request_id(),
+            Failed::SignInCancelled => None,
         }
     }
 
@@ -54,6 +61,11 @@ impl Failed {
             Failed::Deploy(f, c) => (
                 deploy_text(f, c),
                 vec![f.cause.as_ref().and_then(Error::remedy), remedy(&f.kind)],
+            ),
+            Failed::SignInCancelled => (
+                "cancelled during sign-in: nothing was sent to ESA, and nothing was published"
+                    .to_string(),
+                vec![],
             ),
         };
         let mut message = text;
@@ -168,6 +180,16 @@ fn version_text(kind: &FailureKind, c: &Context) -> Option<String> {
 
 /// Where a cancelled run stopped.
 fn cancelled(p: &Progress) -> String {
+    match p.stage {
+        Stage::Version => "cancelled while finding or making the version: nothing was published (a version whose creation was asked for may still be created; it serves nowhere)".into(),
+        Stage::Lock => "cancelled while reading the publish lock or waiting for it: nothing was published".into(),
+        Stage::Steps => cancelled_in_steps(p),
+        Stage::Aftercare => format!("cancelled after every step served ({}/{}), while reading where the app runs or deleting old versions: the rollout is complete, and old versions may be left to delete", p.completed, p.total),
+    }
+}
+
+/// Where a run cancelled during its steps stopped.
+fn cancelled_in_steps(p: &Progress) -> String {
     let total = p.total;
     let last = match p.completed {
         0 => "no step had completed".to_string(),

@@ -2,9 +2,11 @@
 
 use std::io::Write;
 
+use crate::app::failure::Failed;
 use crate::app::record::Record;
 use crate::base::error::Error;
 use crate::ci::runner::{Level, Runner};
+use crate::deploy::failure::Stage;
 
 /// Every output the action sets.
 pub const OUTPUTS: &[&str] = &[
@@ -23,6 +25,7 @@ pub const OUTPUTS: &[&str] = &[
     URL,
     STAGING_IPS,
     DELETED_VERSIONS,
+    STOPPED_AT,
 ];
 
 pub const REQUEST_ID: &str = "request-id";
@@ -40,6 +43,26 @@ const URL: &str = "url";
 const STAGING_IPS: &str = "staging-ips";
 const DELETED_VERSIONS: &str = "deleted-versions";
 const VERSION_CREATED: &str = "version-created";
+pub const STOPPED_AT: &str = "stopped-at";
+
+/// `stopped-at` of a run whose inputs were refused.
+pub const INPUTS_STAGE: &str = "inputs";
+
+/// Where a failed or cancelled run stood: `sign-in`, `version`, `lock`, `step 2/3`,
+/// `bake 2/3` or `aftercare` (its inputs' refusal is `inputs`).
+pub fn stopped_at(failed: &Failed, r: &Record) -> String {
+    let stood = match (failed, r.stood) {
+        (Failed::SignInCancelled, _) | (_, None) => return "sign-in".into(),
+        (_, Some(stood)) => stood,
+    };
+    match stood.stage {
+        Stage::Version => "version".into(),
+        Stage::Lock => "lock".into(),
+        Stage::Steps if stood.baking => format!("bake {}/{}", stood.completed, stood.total),
+        Stage::Steps => format!("step {}/{}", stood.current, stood.total),
+        Stage::Aftercare => "aftercare".into(),
+    }
+}
 
 /// A runner file that could not be written once calls were made: a warning, never what decides
 /// the step's result.

@@ -4,6 +4,7 @@ use std::time::Duration;
 
 use crate::app::health::HealthRecord;
 use crate::deploy::event::{Chosen, Diagnosis, Event, Look};
+use crate::deploy::failure::Progress;
 use crate::esa::status::AppStatus;
 use crate::esa::versions::Listed;
 
@@ -54,6 +55,8 @@ pub struct Record {
     pub diagnosis: Vec<Diagnosis>,
     /// Reads that explain or locate the app and failed: what, and why.
     pub unread: Vec<(Look, String)>,
+    /// Where the deployment stood when it ended (set however it ended).
+    pub stood: Option<Progress>,
     /// `https://` and the bound domain, once read (`Some(None)`: no domain is bound).
     pub url: Option<Option<String>>,
     /// Staging's addresses, after a staging deploy.

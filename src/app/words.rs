@@ -1,5 +1,6 @@
 //! The phrases every report shares: what the run is about, a share, a reading of the status, what keeps an environment busy, and a rollback's RequestId.
 
+use crate::ci::cancel::Signal;
 use crate::esa::status::{AppStatus, Busy, PublishStatus};
 
 /// What the run was about when it failed, for the words.
@@ -68,4 +69,12 @@ pub enum Said {
     Group { title: String, lines: Vec<String> },
     /// Nothing to say (the event only feeds the record or the chart).
     Nothing,
+}
+
+/// The log line when the runner cancels the job.
+pub fn signal_received(signal: Signal) -> String {
+    format!(
+        "esa-publish: {} received (the job was cancelled): stopping where the run stands; nothing more is sent",
+        signal.name()
+    )
 }

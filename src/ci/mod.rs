@@ -6,6 +6,7 @@
 //! sign-in ([`id_token`]). It may use `base`, and the `esa` client's transport for the ID
 //! token. It must not know the configuration's types or the deployment.
 
+pub mod cancel;
 pub mod context;
 pub mod env;
 pub mod event;

@@ -15,7 +15,7 @@ use std::time::Duration;
 
 use crate::base::error::Error;
 use crate::deploy::event::{Event, Outcome};
-use crate::deploy::failure::{Failure, FailureKind};
+use crate::deploy::failure::{Failure, FailureKind, Progress};
 pub use crate::deploy::io::{Budget, Reply, Request};
 use crate::deploy::io::{Io, Out, Shared};
 use crate::deploy::plan::Plan;
@@ -90,8 +90,13 @@ impl Engine {
         std::mem::take(&mut self.shared.borrow_mut().events)
     }
 
-    /// The failure of a deployment cancelled now: where the steps stood.
+    /// Where the deployment stands now: its stage, and its steps.
+    pub fn progress(&self) -> Progress {
+        self.shared.borrow().progress
+    }
+
+    /// The failure of a deployment cancelled now: where it stood.
     pub fn cancel(&self) -> Failure {
-        Failure::new(FailureKind::Cancelled(self.shared.borrow().progress))
+        Failure::new(FailureKind::Cancelled(self.progress()))
     }
 }

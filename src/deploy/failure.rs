@@ -6,9 +6,25 @@ use crate::base::error::Error;
 use crate::esa::probe::Probed;
 use crate::esa::status::{AppStatus, Busy, Phase, VersionStatus};
 
-/// Where the steps stand, for a cancellation's message.
+/// The part of the deployment under way.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Stage {
+    /// Finding, reading or making the version (and, in a dry run, everything it reads).
+    #[default]
+    Version,
+    /// The publish lock: reading the status, waiting while the environment is busy.
+    Lock,
+    /// The steps: publishing, following, baking, rolling back.
+    Steps,
+    /// After the steps: where the app runs, and deleting what `keep-versions` lets go.
+    Aftercare,
+}
+
+/// Where the deployment stands, for a cancellation's message and the `stopped-at` output.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Progress {
+    /// The part under way.
+    pub stage: Stage,
     /// The number of steps (0 before the version is known).
     pub total: usize,
     /// The step under way, 1-based (0 before the first).

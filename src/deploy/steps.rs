@@ -4,7 +4,7 @@ use crate::base::error::Error;
 use crate::deploy::aftercare;
 use crate::deploy::event::Outcome;
 use crate::deploy::event::{Change, Event, Prepared};
-use crate::deploy::failure::{Failure, FailureKind, Rollback};
+use crate::deploy::failure::{Failure, FailureKind, Rollback, Stage};
 use crate::deploy::health;
 use crate::deploy::io::Io;
 use crate::deploy::judge::{judge, Target, Verdict};
@@ -24,18 +24,21 @@ pub(crate) async fn deploy(plan: Plan, io: Io) -> Result<Outcome, Failure> {
                 Prepared::Creating { version_id, .. } => (vec![version_id.as_str()], 0),
                 Prepared::ToCreate { .. } => (vec![], 1),
             };
+            io.progress(|p| p.stage = Stage::Aftercare);
             aftercare::clean_up(&io, &plan, &ours, extra).await;
             return Ok(Outcome::Prepared(prepared));
         }
         Decided::Ready(chosen) => chosen,
     };
     let ours = chosen.version_id;
+    io.progress(|p| p.stage = Stage::Lock);
     let before = lock::hold(&io, &plan, &ours).await?;
     let previous = before
         .as_ref()
         .and_then(AppStatus::serving_version)
         .map(str::to_string);
     run_steps(&io, &plan, &ours, before, previous.clone()).await?;
+    io.progress(|p| p.stage = Stage::Aftercare);
     aftercare::where_it_runs(&io, &plan).await;
     let kept: Vec<&str> = [Some(ours.as_str()), previous.as_deref()]
         .into_iter()
@@ -62,6 +65,7 @@ async fn run_steps(
             percentage,
         };
         io.progress(|p| {
+            p.stage = Stage::Steps;
             p.total = total;
             p.current = at.step;
             p.baking = false;

@@ -1,0 +1,81 @@
+//! The container's PID 1, emulated: in the Docker action the binary is the first process of its own PID namespace, which the kernel gives no default action for SIGINT or SIGTERM. `unshare --pid --fork` (root, or user namespaces) makes the same namespace without Docker.
+
+use std::process::{Child, Command};
+use std::time::{Duration, Instant};
+
+/// Whether this machine can start a process as PID 1 of a new PID namespace; the reason when
+/// it cannot (not root and no user namespaces, or no `unshare`).
+pub fn available() -> Result<(), String> {
+    match Command::new("unshare")
+        .args(["--pid", "--fork", "--kill-child", "true"])
+        .output()
+    {
+        Ok(o) if o.status.success() => Ok(()),
+        Ok(o) => Err(format!(
+            "`unshare --pid --fork` fails here ({}): it needs root or user namespaces",
+            String::from_utf8_lossy(&o.stderr).trim()
+        )),
+        Err(e) => Err(format!("no `unshare` here ({e})")),
+    }
+}
+
+/// `command` run as PID 1 of a new PID namespace, with its environment, directory and
+/// arguments. `unshare` stays the parent (it exits with the child's status, and takes the
+/// child with it if it is killed itself).
+pub fn as_pid1(command: &Command) -> Command {
+    let mut wrapped = Command::new("unshare");
+    wrapped
+        .args(["--pid", "--fork", "--kill-child", "--"])
+        .arg(command.get_program())
+        .args(command.get_args())
+        .env_clear();
+    for (name, value) in command.get_envs() {
+        if let Some(value) = value {
+            wrapped.env(name, value);
+        }
+    }
+    if let Some(dir) = command.get_current_dir() {
+        wrapped.current_dir(dir);
+    }
+    wrapped
+}
+
+/// The PID (in this namespace) of the PID 1 that `unshare` started, once it exists.
+pub fn child_of(unshare: &Child) -> Option<u32> {
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let path = format!("/proc/{0}/task/{0}/children", unshare.id());
+    while Instant::now() < deadline {
+        if let Some(pid) = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|text| text.split_whitespace().next()?.parse().ok())
+        {
+            return Some(pid);
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    None
+}
+
+/// Sends `signal` (`INT`, `TERM`, `KILL`) to `pid`, as the runner's `docker run` forwards it.
+pub fn signal(pid: u32, signal: &str) -> bool {
+    Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Waits up to `limit` for `child` to end: its status, or `None` (then it is killed).
+pub fn wait_within(child: &mut Child, limit: Duration) -> Option<std::process::ExitStatus> {
+    let deadline = Instant::now() + limit;
+    loop {
+        if let Ok(Some(status)) = child.try_wait() {
+            return Some(status);
+        }
+        if Instant::now() >= deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            return None;
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+}
