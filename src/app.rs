@@ -5,6 +5,7 @@
 //! ([`dry_run`]), keyless sign-in ([`sign_in`]) and the log of the deployment's progress
 //! ([`progress`]).
 
+pub mod budget;
 pub mod chart;
 pub mod cli;
 pub mod deploying;
@@ -41,15 +42,34 @@ use crate::ci::cancel::Cancel;
 use crate::ci::env::Env;
 use crate::ci::event::{self, Gate, LabelRules};
 use crate::ci::runner::{Level, Runner};
+use crate::ci::tls_roots::Repair;
 use crate::config::credentials::{Plan as Credentials, ENV_SPELLINGS};
 use crate::config::spec::SECRET_INPUTS;
 use crate::config::{self as inputs, Config};
 use crate::deploy::plan::Mode;
 use crate::esa::client::Client;
 
+/// What `main` prepared before the run: the runner's cancel, listened for from the first
+/// instant, and the TLS variables it had to repair.
+pub struct Start {
+    pub cancel: Cancel,
+    pub tls_repairs: Vec<Repair>,
+}
+
+impl Start {
+    /// A start with no signal handlers and nothing repaired.
+    pub fn quiet() -> Start {
+        Start {
+            cancel: Cancel::never(),
+            tls_repairs: Vec::new(),
+        }
+    }
+}
+
 /// Runs the action with this environment, writing commands and logs to `out`, stopping where
-/// it stands when `cancel` comes. Returns the process exit code.
-pub async fn run<W: Write>(env: &Env, out: W, cancel: &Cancel) -> i32 {
+/// it stands when the start's cancel comes. Returns the process exit code.
+pub async fn run<W: Write>(env: &Env, out: W, start: &Start) -> i32 {
+    let cancel = &start.cancel;
     let mut runner = Runner::new(env, out);
     // Register the secrets before anything is printed, even before validation: the inputs',
     // every spelling of the environment's, and the ID-token request's bearer token.
@@ -69,6 +89,13 @@ pub async fn run<W: Write>(env: &Env, out: W, cancel: &Cancel) -> i32 {
     {
         runner.add_secret(value.trim());
     }
+    for repair in &start.tls_repairs {
+        runner.annotate(
+            Level::Warning,
+            words::TLS_ROOTS_MISSING,
+            &words::tls_repaired(repair),
+        );
+    }
     // Label gating comes first: a pull request without the label skips cleanly even where the
     // rest could not run (a fork's workflow has no secrets, for one).
     let gate = gate(env);
@@ -82,9 +109,7 @@ pub async fn run<W: Write>(env: &Env, out: W, cancel: &Cancel) -> i32 {
     if let Err(problem) = gate.and_then(|gate| labelled(env, gate, &mut config, &mut runner)) {
         return reject(&mut runner, config.warnings, vec![problem]);
     }
-    for w in &config.warnings {
-        runner.annotate(Level::Warning, w.code, &w.message);
-    }
+    annotate_all(&mut runner, Level::Warning, &config.warnings);
     let _ = runner.set_output(SKIPPED, "false");
     let mut record = Record::default();
     let result = publish(&config, &mut runner, &mut record, cancel).await;
@@ -174,12 +199,8 @@ fn reject<W: Write>(
     warnings: Vec<InputProblem>,
     errors: Vec<InputProblem>,
 ) -> i32 {
-    for w in &warnings {
-        runner.annotate(Level::Warning, w.code, &w.message);
-    }
-    for p in &errors {
-        runner.annotate(Level::Error, p.code, &p.message);
-    }
+    annotate_all(runner, Level::Warning, &warnings);
+    annotate_all(runner, Level::Error, &errors);
     let _ = runner.set_output(STOPPED_AT, INPUTS_STAGE);
     let failed = Failed::Error(Error::Inputs(errors));
     runner.log(&format!("esa-publish: {}", failed.message()));
@@ -192,6 +213,38 @@ fn reject<W: Write>(
     }));
     1
 }
+
+/// Annotates each problem while GitHub would show it; when there are more than it shows, the
+/// last annotation it shows says how many more there are (the summary lists them all), and
+/// the rest are log lines.
+fn annotate_all<W: Write>(runner: &mut Runner<W>, level: Level, problems: &[InputProblem]) {
+    let room = runner.annotations_left(level);
+    let shown = match problems.len() > room {
+        true => room.saturating_sub(1),
+        false => problems.len(),
+    };
+    for p in &problems[..shown] {
+        runner.annotate(level, p.code, &p.message);
+    }
+    let rest = &problems[shown..];
+    if rest.is_empty() {
+        return;
+    }
+    let names: Vec<&str> = rest.iter().map(|p| p.code).collect();
+    runner.annotate(
+        level,
+        MORE_PROBLEMS,
+        &words::more_problems(rest.len(), &names),
+    );
+    // Past the limit the runner writes these as plain log lines (and keeps warnings for the
+    // summary).
+    for p in rest {
+        runner.annotate(level, p.code, &p.message);
+    }
+}
+
+/// The title of the annotation that counts the input problems GitHub would not show.
+pub const MORE_PROBLEMS: &str = "MoreInputProblems";
 
 /// Skips cleanly: a notice, `skipped=true`, a summary line, exit 0. Input problems that would
 /// stop a real publish are shown as warnings, so they surface before the label is added.

@@ -1,8 +1,9 @@
-//! The action's entry point: handle the runner's cancel from the first instant, answer `--help` or `--version`, or else run once with the process environment and exit with its code.
+//! The action's entry point: handle the runner's cancel from the first instant, repair TLS variables that name paths the container lacks, answer `--help` or `--version`, or else run once with the process environment and exit with its code.
 
 use esa_publish::app;
 use esa_publish::ci::cancel::Cancel;
 use esa_publish::ci::env::Env;
+use esa_publish::ci::tls_roots;
 
 fn main() {
     // One job, one call at a time: a current-thread runtime starts no worker threads.
@@ -22,6 +23,12 @@ fn main() {
         let _context = runtime.enter();
         Cancel::install()
     };
+    // Still one thread (the runtime runs on this one): a TLS variable naming a path this
+    // container lacks would leave the client with no trusted roots at all.
+    let start = app::Start {
+        cancel,
+        tls_repairs: tls_roots::repair_process_env(),
+    };
     // `--help` and `--version` for a person; no argument for a CI step.
     if let Some(code) = app::cli::handle(std::env::args_os().skip(1)) {
         std::process::exit(code);
@@ -29,7 +36,7 @@ fn main() {
     let code = runtime.block_on(app::run(
         &Env::from_process(),
         std::io::stdout().lock(),
-        &cancel,
+        &start,
     ));
     std::process::exit(code);
 }

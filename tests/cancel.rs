@@ -2,7 +2,7 @@
 //!
 //! A PID 1 without handlers ignores SIGINT and SIGTERM. `unshare --pid --fork` makes the same
 //! namespace without Docker; it needs root or user namespaces. Where it is missing the tests
-//! say so on stderr and pass without running, unless `ESA_PUBLISH_REQUIRE_PID1=1` (which
+//! say so on stderr and pass without running, unless `ESA_PUBLISH_REQUIRE_NAMESPACES=1` (which
 //! `.ci/run` sets where `unshare` works) makes that a failure.
 
 mod support;
@@ -10,7 +10,7 @@ mod support;
 use std::io::Read;
 use std::time::{Duration, Instant};
 
-use esa_hosts::pid1;
+use esa_hosts::container;
 use esa_standin::{
     Account, Config, Fault, Oidc, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID,
 };
@@ -26,10 +26,10 @@ const WITHIN: Duration = Duration::from_secs(2);
 
 /// Whether this machine can run the binary as PID 1; a skip is said, or refused when required.
 fn can_run_as_pid1(test: &str) -> bool {
-    match pid1::available() {
+    match container::available() {
         Ok(()) => true,
-        Err(why) if std::env::var("ESA_PUBLISH_REQUIRE_PID1").as_deref() == Ok("1") => {
-            panic!("{test}: ESA_PUBLISH_REQUIRE_PID1=1, but {why}")
+        Err(why) if std::env::var("ESA_PUBLISH_REQUIRE_NAMESPACES").as_deref() == Ok("1") => {
+            panic!("{test}: ESA_PUBLISH_REQUIRE_NAMESPACES=1, but {why}")
         }
         Err(why) => {
             eprintln!("{test}: SKIPPED, not run: {why}");
@@ -74,7 +74,7 @@ fn cancel_when(
     settle: Duration,
 ) -> Cancelled {
     let prepared = support::docker_step(vars).prepare(&support::binary());
-    let mut child = pid1::as_pid1(&prepared.command())
+    let mut child = container::as_pid1(&prepared.command())
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .spawn()
@@ -85,7 +85,7 @@ fn cancel_when(
         let _ = stdout.read_to_end(&mut text);
         text
     });
-    let pid = pid1::child_of(&child).expect("unshare started no child");
+    let pid = container::child_of(&child).expect("unshare started no child");
     let deadline = Instant::now() + Duration::from_secs(20);
     while s.requests_of(until).len() < times {
         assert!(Instant::now() < deadline, "{until} was never called");
@@ -93,9 +93,9 @@ fn cancel_when(
     }
     std::thread::sleep(settle);
     let seen = s.requests().len();
-    assert!(pid1::signal(pid, "INT"), "kill -INT {pid} failed");
+    assert!(container::signal(pid, "INT"), "kill -INT {pid} failed");
     let sent = Instant::now();
-    let status = pid1::wait_within(&mut child, WITHIN);
+    let status = container::wait_within(&mut child, WITHIN);
     let took = sent.elapsed();
     let stdout = String::from_utf8_lossy(&reader.join().unwrap()).into_owned();
     let status = status.unwrap_or_else(|| {
@@ -160,10 +160,11 @@ fn a_cancel_during_keyless_sign_in_stops_pid_1_before_any_call_to_esa() {
     );
     assert_cancelled(&c, "cancelled during sign-in", "sign-in");
     assert!(c.after.is_empty(), "calls after the signal: {:?}", c.after);
-    assert!(s
-        .requests()
-        .iter()
-        .all(|r| !r.action.as_deref().unwrap_or("").contains("EdgeContainer")));
+    assert!(s.requests().iter().all(|r| !r
+        .action
+        .as_deref()
+        .unwrap_or("")
+        .contains("EdgeContainer")));
 }
 
 /// A deploy with AccessKeys, polling fast.
@@ -200,7 +201,11 @@ fn a_cancel_while_the_version_is_made_stops_pid_1_and_publishes_nothing() {
         ("CreateEdgeContainerAppVersion", 1),
         Duration::from_millis(200),
     );
-    assert_cancelled(&c, "cancelled while finding or making the version", "version");
+    assert_cancelled(
+        &c,
+        "cancelled while finding or making the version",
+        "version",
+    );
     assert!(s.publishes().is_empty());
 }
 

@@ -243,8 +243,12 @@ fn a_body_over_one_mebibyte_is_refused_without_reading_it_all() {
     let standin = StandIn::start(Config::default()).unwrap();
     standin.push_fault(fault(200, "application/json", &"x".repeat(2 * 1024 * 1024)));
     let e = call_demo(&standin).unwrap_err();
-    assert_eq!(e.title(), "UnexpectedResponse");
-    assert!(e.to_string().contains("over 1024 KiB"), "{e}");
+    assert_eq!(e.title(), "AnswerTooLarge");
+    assert!(
+        e.to_string()
+            .contains("is larger than the 1024 KiB esa-publish reads (2048 KiB)"),
+        "{e}"
+    );
 }
 
 #[test]

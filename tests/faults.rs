@@ -248,8 +248,11 @@ fn a_200_over_one_mebibyte_is_refused() {
     let (run, _) = publish(&s.url(), &[]);
     assert_eq!(run.code, 1);
     let (title, text) = single_error(&run);
-    assert_eq!(title, "UnexpectedResponse");
-    assert_contains(&text, &["HTTP 200", "over 1024 KiB"]);
+    assert_eq!(title, "AnswerTooLarge");
+    assert_contains(
+        &text,
+        &["HTTP 200", "larger than the 1024 KiB esa-publish reads"],
+    );
     assert_eq!(s.publishes().len(), 1);
 }
 

@@ -4,10 +4,10 @@
 //! cannot share a mistake about how a host names an input.
 
 pub mod action;
+pub mod container;
 pub mod expr;
 pub mod github;
 pub mod others;
-pub mod pid1;
 pub mod process;
 pub mod protocol;
 pub mod run;

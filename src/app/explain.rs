@@ -95,12 +95,25 @@ pub fn log_line(line: &str) -> String {
     }
 }
 
-/// The heading of the app's log.
-pub fn log_heading(lines: usize) -> String {
-    format!(
+/// The heading of the app's log: how many lines were read, and how many of the first were cut
+/// (and their size) to keep the job summary within its budget.
+pub fn log_heading(lines: usize, cut: usize, cut_size: &str) -> String {
+    let read = format!(
         "The app's recent container log ({lines} line{})",
         if lines == 1 { "" } else { "s" }
-    )
+    );
+    match cut {
+        0 => read,
+        cut => format!(
+            "{read}: the first {cut} ({cut_size}) are cut to keep the job summary under the runner's 1 MiB limit, and the last {} are shown",
+            lines - cut
+        ),
+    }
+}
+
+/// The note above a timeline whose first rows were cut.
+pub fn timeline_cut(rows: usize) -> String {
+    format!("The first {rows} events are cut to keep the job summary under the runner's 1 MiB limit; the last are shown.")
 }
 
 /// Why the log is not shown under `logs-on-failure: auto`.
@@ -118,7 +131,7 @@ fn diagnosis(d: &Diagnosis) -> Said {
         Diagnosis::Pod(s) => Said::Line(format!("why: the staging pod is {}", pod(s))),
         Diagnosis::Regions(r) => Said::Line(format!("why: {}", regions(r))),
         Diagnosis::Logs(lines) => Said::Group {
-            title: log_heading(lines.len()),
+            title: log_heading(lines.len(), 0, ""),
             lines: lines.iter().map(|l| log_line(l)).collect(),
         },
         Diagnosis::LogsWithheld { public } => Said::Line(withheld(*public)),
@@ -142,8 +155,15 @@ pub fn explain(event: &Event) -> Option<Said> {
         Event::Diagnosis(d) => diagnosis(d),
         Event::Unread { look: l, error } => {
             let (what, action) = look(*l);
-            Said::Line(format!("could not read {what} (it needs `{action}`): {error}"))
+            // Only a refusal is about the permission; anything else speaks for itself.
+            Said::Line(match error.is_permission_denied() {
+                true => format!("could not read {what} (it needs `{action}`): {error}"),
+                false => format!("could not read {what}: {error}"),
+            })
         }
+        Event::LogsTooLarge { asked, retry } => Said::Line(format!(
+            "the app's last {asked} log lines are too large an answer to read; reading its last {retry} instead"
+        )),
         Event::Url(Some(url)) => Said::Line(format!("the app answers at {url}")),
         Event::Url(None) => Said::Line("no domain is bound to the app, so `url` is empty".into()),
         Event::StagingIps(ips) => Said::Line(match ips.is_empty() {

@@ -1,5 +1,6 @@
 //! The job summary in Markdown: what was asked, how it ended (published, accepted, a dry run, skipped, failed), the warnings, and when the rollout was followed its chart and timeline.
 
+use crate::app::budget::{keep_end, size_text, LOG_BUDGET, SUMMARY_BUDGET, TIMELINE_BUDGET};
 use crate::app::chart::mermaid;
 use crate::app::explain;
 use crate::app::failure::Failed;
@@ -189,11 +190,11 @@ fn aftercare_rows(c: &Config, record: &Record, rows: &mut Rows) {
     }
 }
 
-/// What explains a failure: the pod or the regions, the reads that failed, and the app's own
-/// log folded away (its text escaped, as everything in the summary is scrubbed).
-fn why(record: &Record) -> String {
+/// What explains a failure: the pod or the regions and the reads that failed; and the app's
+/// own log, when it was read, for [`log_block`].
+fn why(record: &Record) -> (String, Option<&[String]>) {
     if record.diagnosis.is_empty() && record.unread.is_empty() {
-        return String::new();
+        return (String::new(), None);
     }
     let mut md = "#### Why it failed\n\n".to_string();
     let mut logs = None;
@@ -203,7 +204,7 @@ fn why(record: &Record) -> String {
             Diagnosis::Regions(r) => explain::regions(r),
             Diagnosis::LogsWithheld { public } => explain::withheld(*public),
             Diagnosis::Logs(lines) => {
-                logs = Some(lines);
+                logs = Some(lines.as_slice());
                 continue;
             }
         };
@@ -215,19 +216,23 @@ fn why(record: &Record) -> String {
             markdown_cell(&format!("could not read: {error}"))
         ));
     }
-    if let Some(lines) = logs {
-        md.push_str(&format!(
-            "\n<details><summary>{}</summary>\n\n<pre>\n",
-            markdown_cell(&explain::log_heading(lines.len()))
-        ));
-        for line in lines {
-            md.push_str(&html_text(&explain::log_line(line)));
-            md.push('\n');
-        }
-        md.push_str("</pre>\n\n</details>\n");
-    }
-    md.push('\n');
-    md
+    (md, logs)
+}
+
+/// The app's log folded away, its text escaped, keeping its end within `budget` bytes and
+/// saying in the fold's heading what was cut.
+fn log_block(lines: &[String], budget: usize) -> String {
+    let rendered: Vec<String> = lines
+        .iter()
+        .map(|line| format!("{}\n", html_text(&explain::log_line(line))))
+        .collect();
+    let (first, cut) = keep_end(&rendered, budget);
+    let heading = explain::log_heading(lines.len(), cut.rows, &size_text(cut.bytes));
+    format!(
+        "\n<details><summary>{}</summary>\n\n<pre>\n{}</pre>\n\n</details>\n",
+        markdown_cell(&heading),
+        rendered[first..].concat()
+    )
 }
 
 /// Text inside `<pre>`: HTML's own characters escaped, control characters replaced.
@@ -275,14 +280,20 @@ fn timeline(config: Option<&Config>, record: &Record) -> String {
         md.push_str(&chart);
         md.push('\n');
     }
-    md.push_str("| time | event |\n|---|---|\n");
-    for m in &record.timeline {
+    let rows: Vec<String> = record
+        .timeline
+        .iter()
+        .map(|m| format!("| {} | {} |\n", clock_text(m.at), markdown_cell(&m.text)))
+        .collect();
+    let (first, cut) = keep_end(&rows, TIMELINE_BUDGET);
+    if cut.rows > 0 {
         md.push_str(&format!(
-            "| {} | {} |\n",
-            clock_text(m.at),
-            markdown_cell(&m.text)
+            "{}\n\n",
+            markdown_cell(&explain::timeline_cut(cut.rows))
         ));
     }
+    md.push_str("| time | event |\n|---|---|\n");
+    md.push_str(&rows[first..].concat());
     md.push('\n');
     md
 }
@@ -303,12 +314,24 @@ pub fn summary(s: &Summary<'_>) -> String {
     }
     md.push('\n');
     md.push_str(&warnings(s.warnings));
-    if let Some(record) = s.record {
-        md.push_str(&why(record));
-    }
     let followed = s.config.is_some_and(|c| c.rollout.follows());
-    if let Some(record) = s.record.filter(|r| followed && !r.timeline.is_empty()) {
-        md.push_str(&timeline(s.config, record));
+    let timeline = match s.record.filter(|r| followed && !r.timeline.is_empty()) {
+        Some(record) => timeline(s.config, record),
+        None => String::new(),
+    };
+    let (why, logs) = s.record.map(why).unwrap_or_default();
+    md.push_str(&why);
+    if let Some(lines) = logs {
+        // The log takes what the rest leaves of the budget, and no more than its own share.
+        let rest = md.len() + timeline.len();
+        md.push_str(&log_block(
+            lines,
+            SUMMARY_BUDGET.saturating_sub(rest).min(LOG_BUDGET),
+        ));
     }
+    if !why.is_empty() {
+        md.push('\n');
+    }
+    md.push_str(&timeline);
     md
 }

@@ -1,6 +1,7 @@
 //! The phrases every report shares: what the run is about, a share, a reading of the status, what keeps an environment busy, and a rollback's RequestId.
 
 use crate::ci::cancel::Signal;
+use crate::ci::tls_roots::Repair;
 use crate::esa::status::{AppStatus, Busy, PublishStatus};
 
 /// What the run was about when it failed, for the words.
@@ -76,5 +77,30 @@ pub fn signal_received(signal: Signal) -> String {
     format!(
         "esa-publish: {} received (the job was cancelled): stopping where the run stands; nothing more is sent",
         signal.name()
+    )
+}
+
+/// The title of a TLS variable that named paths the container lacks.
+pub const TLS_ROOTS_MISSING: &str = "CertificatePathMissing";
+
+/// What was done about a TLS variable naming paths that do not exist here.
+pub fn tls_repaired(r: &Repair) -> String {
+    let missing = r.missing.join(", ");
+    let instead = match &r.kept {
+        Some(kept) => format!("using the rest of it ({kept})"),
+        None => "using the image's own CA bundle instead".into(),
+    };
+    format!(
+        "{} names {missing}, which does not exist here (a self-hosted runner passes its own environment into the container): {instead}. To trust another CA (a TLS-intercepting proxy's), mount it into the job and point {} at a path that exists there.",
+        r.variable, r.variable
+    )
+}
+
+/// The annotation for the input problems past what GitHub shows in one step.
+pub fn more_problems(count: usize, codes: &[&str]) -> String {
+    format!(
+        "and {count} more input problem{} ({}): GitHub shows 10 annotations of a kind per step; the job summary and the log list every one",
+        if count == 1 { "" } else { "s" },
+        codes.join(", ")
     )
 }

@@ -45,6 +45,17 @@ pub enum Error {
         body_start: String,
     },
 
+    /// The answer is larger than esa-publish reads: the call worked, and nothing is refused.
+    #[error("the answer from {endpoint} (HTTP {status}) is larger than the {} KiB esa-publish reads{}{}", .limit / 1024, .size.map(|n| format!(" ({} KiB)", n.div_ceil(1024))).unwrap_or_default(), request_id_suffix(.request_id.as_deref()))]
+    AnswerTooLarge {
+        endpoint: String,
+        status: u16,
+        /// Its size, when the answer said it (`Content-Length`).
+        size: Option<u64>,
+        limit: usize,
+        request_id: Option<String>,
+    },
+
     /// The endpoint could not be reached, or did not answer in time.
     #[error("{}: {detail}", if *.request_sent { format!("no complete answer from {endpoint}") } else { format!("could not reach {endpoint}") })]
     Network {
@@ -219,6 +230,15 @@ impl Error {
         title.starts_with("Forbidden") || title == "NoPermission"
     }
 
+    /// The answer that was too large to read, behind any count of attempts: its size when known.
+    pub fn too_large(&self) -> Option<Option<u64>> {
+        match self {
+            Error::AnswerTooLarge { size, .. } => Some(*size),
+            Error::Attempts { last, .. } => last.too_large(),
+            _ => None,
+        }
+    }
+
     /// How many attempts this error stands for (1 for a single failure).
     pub fn attempts(&self) -> u32 {
         match self {
@@ -233,6 +253,7 @@ impl Error {
             Error::Inputs(_) => "InvalidInputs".into(),
             Error::Api(e) => e.code.clone(),
             Error::UnexpectedResponse { .. } => "UnexpectedResponse".into(),
+            Error::AnswerTooLarge { .. } => "AnswerTooLarge".into(),
             Error::Attempts { last, .. } => last.title(),
             Error::Certificate { .. } => "CertificateRejected".into(),
             Error::Credentials { kind, .. } => kind.code().into(),
@@ -250,6 +271,7 @@ impl Error {
         match self {
             Error::Api(e) => e.request_id.as_deref(),
             Error::UnexpectedResponse { request_id, .. } => request_id.as_deref(),
+            Error::AnswerTooLarge { request_id, .. } => request_id.as_deref(),
             Error::Attempts { last, .. } => last.request_id(),
             _ => None,
         }
@@ -262,6 +284,7 @@ impl Error {
             Error::UnexpectedResponse { status, .. } => *status >= 500,
             Error::Network { .. } => true,
             Error::Attempts { .. } | Error::Certificate { .. } => false,
+            Error::AnswerTooLarge { .. } => false,
             Error::Credentials { retryable, .. } => *retryable,
             Error::Inputs(_) | Error::RunnerFile { .. } | Error::System(_) => false,
         }
@@ -278,6 +301,7 @@ impl Error {
             Error::Certificate { .. } => Some("esa-publish always verifies TLS certificates and has no switch to skip it. Check `endpoint`; behind a TLS-intercepting proxy, add its CA to the system bundle (or point SSL_CERT_FILE at a bundle that has it)."),
             Error::UnexpectedResponse { .. } => Some("Check `endpoint`/`region`: something other than the ESA API answered (a proxy or a wrong host). If it persists, re-run with the RequestId at hand."),
             Error::Network { .. } => Some("Check `endpoint`/`region` and the runner's network access to *.aliyuncs.com, then re-run."),
+            Error::AnswerTooLarge { .. } => Some("The call itself worked (no permission is missing); its answer is just too large to read. Re-run; if it persists, report it with the RequestId."),
             Error::RunnerFile { .. } => Some("The runner's files are not writable; this is a runner problem, re-run the job."),
             _ => None,
         }

@@ -104,5 +104,10 @@ fn listen() -> impl std::future::Future<Output = Option<Signal>> {
 /// Elsewhere, Ctrl-C (its handler is registered when first polled, which is at once).
 #[cfg(not(unix))]
 fn listen() -> impl std::future::Future<Output = Option<Signal>> {
-    async { tokio::signal::ctrl_c().await.ok().map(|()| Signal::Interrupt) }
+    async {
+        tokio::signal::ctrl_c()
+            .await
+            .ok()
+            .map(|()| Signal::Interrupt)
+    }
 }

@@ -12,4 +12,6 @@ pub mod env;
 pub mod event;
 pub mod host;
 pub mod id_token;
+pub mod limits;
 pub mod runner;
+pub mod tls_roots;

@@ -9,6 +9,10 @@ use crate::base::random::random_hex;
 use crate::base::text::percent_encode;
 use crate::ci::env::Env;
 use crate::ci::host::Host;
+use crate::ci::limits::{
+    fit_dotenv, fit_message, ANNOTATIONS_PER_LEVEL, DOTENV_BYTES, DOTENV_VARIABLES,
+    OUTPUT_VALUE_BYTES,
+};
 
 /// The key of the runner's legacy command parser (`ActionCommand.TryParse`), which it tries on
 /// every line that is not a `::` command and finds anywhere in the line.
@@ -36,9 +40,9 @@ pub fn escape_property(text: &str) -> String {
 /// The annotation levels.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
-    Error,
-    Warning,
-    Notice,
+    Error = 0,
+    Warning = 1,
+    Notice = 2,
 }
 
 impl Level {
@@ -137,6 +141,21 @@ pub struct Runner<W: Write> {
     secrets: Vec<String>,
     /// Every warning annotated so far (title, message), scrubbed, for the summary.
     warnings: Vec<(String, String)>,
+    /// Annotations written so far, per level (error, warning, notice).
+    annotated: [usize; 3],
+    /// The dotenv report: what the file held before our first line, and our lines by name.
+    dotenv: Dotenv,
+}
+
+/// Our part of the dotenv report, rewritten whole at each output so that it keeps within
+/// GitLab's limits (see [`fit_dotenv`]).
+#[derive(Default)]
+struct Dotenv {
+    /// The file's text before we wrote to it (another step's lines); `None` until first read.
+    present: Option<String>,
+    lines: Vec<(String, String)>,
+    /// The names already said to be left out.
+    left_out: Vec<String>,
 }
 
 impl<W: Write> Runner<W> {
@@ -165,6 +184,8 @@ impl<W: Write> Runner<W> {
                 || env.var("ESA_PUBLISH_DEBUG") == Some("1"),
             secrets: Vec::new(),
             warnings: Vec::new(),
+            annotated: [0; 3],
+            dotenv: Dotenv::default(),
         }
     }
 
@@ -238,15 +259,33 @@ impl<W: Write> Runner<W> {
         let _ = writeln!(self.out, "{line}");
     }
 
+    /// How many more annotations of `level` GitHub would show in this step.
+    pub fn annotations_left(&self, level: Level) -> usize {
+        ANNOTATIONS_PER_LEVEL.saturating_sub(self.annotated[level as usize])
+    }
+
     /// An annotation (error, warning, notice), escaped. Warnings are kept for the summary.
+    /// Past GitHub's 10 of a level it is a plain log line (it would not be shown); a message
+    /// past 4096 characters keeps its start and end, and the log has it whole.
     pub fn annotate(&mut self, level: Level, title: &str, message: &str) {
         let (title, message) = (self.scrub(title), self.scrub(message));
         if level == Level::Warning {
             self.warnings
                 .push((title.trim().to_string(), message.clone()));
         }
-        let line = if self.commands {
-            annotation(level, &title, &message)
+        let shown = self.commands && self.annotations_left(level) > 0;
+        self.annotated[level as usize] += 1;
+        let line = if shown {
+            if let Some(fitted) = fit_message(&message) {
+                self.emit(&plain_line(&format!(
+                    "{} [{}]: {message}",
+                    level.command(),
+                    title.trim()
+                )));
+                annotation(level, &title, &fitted)
+            } else {
+                annotation(level, &title, &message)
+            }
         } else {
             plain_line(&format!(
                 "{} [{}]: {}",
@@ -298,8 +337,17 @@ impl<W: Write> Runner<W> {
     /// output is logged.
     pub fn set_output(&mut self, name: &str, value: &str) -> Result<(), Error> {
         let value = &self.scrub(value);
+        if value.len() > OUTPUT_VALUE_BYTES {
+            self.log(&format!("output {name}={value}"));
+            self.annotate(
+                Level::Warning,
+                "OutputTooLarge",
+                &format!("the output `{name}` is not set: its value is {} bytes, over the {OUTPUT_VALUE_BYTES} this action writes to one output. The log above has it.", value.len()),
+            );
+            return Ok(());
+        }
         if let Some(path) = self.dotenv_file.clone() {
-            append(&path, &dotenv_entry(name, value), "the dotenv file")?;
+            self.write_dotenv(&path, name, value)?;
         }
         let Some(path) = self.output_file.clone() else {
             if self.dotenv_file.is_none() {
@@ -314,15 +362,87 @@ impl<W: Write> Runner<W> {
         )
     }
 
-    /// Appends Markdown to the job summary, if the runner gave one.
+    /// Sets `name` in our part of the dotenv report and rewrites that part, leaving out the
+    /// longest lines while it is over GitLab's limits; each left out is said once, with its
+    /// value in the log.
+    fn write_dotenv(&mut self, path: &PathBuf, name: &str, value: &str) -> Result<(), Error> {
+        let entry = (name.to_string(), dotenv_entry(name, value));
+        match self.dotenv.lines.iter_mut().find(|(n, _)| n == name) {
+            Some(line) => *line = entry,
+            None => self.dotenv.lines.push(entry),
+        }
+        let present = self
+            .dotenv
+            .present
+            .get_or_insert_with(|| std::fs::read_to_string(path).unwrap_or_default())
+            .clone();
+        let (ours, left_out) = fit_dotenv(&self.dotenv.lines, &present);
+        std::fs::write(path, format!("{present}{ours}")).map_err(|e| Error::RunnerFile {
+            what: format!("the dotenv file at {}", path.display()),
+            detail: e.to_string(),
+        })?;
+        for (left, bytes) in left_out {
+            if self.dotenv.left_out.contains(&left) {
+                continue;
+            }
+            self.dotenv.left_out.push(left.clone());
+            let line = self
+                .dotenv
+                .lines
+                .iter()
+                .find(|(n, _)| *n == left)
+                .map(|(_, l)| l.clone());
+            self.log(&format!("dotenv {}", line.unwrap_or_default().trim_end()));
+            self.annotate(
+                Level::Warning,
+                "DotenvTooLarge",
+                &format!("the output `{left}` ({bytes} bytes) is left out of the dotenv report: GitLab takes at most {DOTENV_BYTES} bytes and {DOTENV_VARIABLES} variables in one. The log above has it."),
+            );
+        }
+        Ok(())
+    }
+
+    /// Appends Markdown to the job summary, if the runner gave one, never past the runner's
+    /// [`SUMMARY_LIMIT`] (over it the runner drops the whole summary): the app keeps well under
+    /// it, and this is the net behind that.
     pub fn append_summary(&mut self, markdown: &str) -> Result<(), Error> {
         // The runner never parses the summary for commands; the key is broken all the same, so
         // that text copied out of it cannot carry one either.
         let markdown = &neutralise_legacy(&self.scrub(markdown));
-        match self.summary_file.clone() {
-            Some(path) => append(&path, markdown, "the job summary (GITHUB_STEP_SUMMARY)"),
-            None => Ok(()),
-        }
+        let Some(path) = self.summary_file.clone() else {
+            return Ok(());
+        };
+        let present = std::fs::metadata(&path).map_or(0, |m| m.len() as usize);
+        let room = SUMMARY_LIMIT.saturating_sub(present);
+        append(
+            &path,
+            &within_limit(markdown, room),
+            "the job summary (GITHUB_STEP_SUMMARY)",
+        )
+    }
+}
+
+/// The runner's limit on a step's summary file (`FileCommandManager`: `1024 * 1024` bytes); a
+/// summary over it is dropped whole, with an error of the runner's.
+pub const SUMMARY_LIMIT: usize = 1024 * 1024;
+
+/// The note that ends a summary cut to fit the runner's limit.
+const SUMMARY_CUT: &str =
+    "\n\n*(the rest of this summary is cut: the runner drops a step summary over 1 MiB)*\n";
+
+/// `text`, or its start cut at a line's end with [`SUMMARY_CUT`] after it, in `room` bytes.
+pub fn within_limit(text: &str, room: usize) -> String {
+    if text.len() <= room {
+        return text.to_string();
+    }
+    let mut keep = room.saturating_sub(SUMMARY_CUT.len());
+    while !text.is_char_boundary(keep) {
+        keep -= 1;
+    }
+    let end = text[..keep].rfind('\n').map_or(0, |i| i + 1);
+    match room >= SUMMARY_CUT.len() {
+        true => format!("{}{SUMMARY_CUT}", &text[..end]),
+        false => String::new(),
     }
 }
 

@@ -2,10 +2,12 @@
 
 use std::collections::BTreeSet;
 
+use crate::base::error::Error;
 use crate::config::version::GENERATED_PREFIX;
 use crate::deploy::event::{Diagnosis, Event, Look};
-use crate::deploy::io::Io;
+use crate::deploy::io::{Budget, Io};
 use crate::deploy::plan::{Logs, Mode, Plan};
+use crate::esa::client::MAX_BODY_BYTES;
 use crate::esa::model::PublishEnv;
 use crate::esa::versions::Listed;
 
@@ -33,7 +35,7 @@ pub(crate) async fn diagnose(io: &Io, plan: &Plan) {
         },
     }
     match plan.logs {
-        Logs::Lines(lines) => match io.logs(lines, budget).await {
+        Logs::Lines(lines) => match read_logs(io, lines, budget).await {
             Ok(log) => io.emit(Event::Diagnosis(Diagnosis::Logs(log))),
             Err(error) => io.emit(Event::Unread {
                 look: Look::Logs,
@@ -43,6 +45,37 @@ pub(crate) async fn diagnose(io: &Io, plan: &Plan) {
         Logs::Withheld { public } => io.emit(Event::Diagnosis(Diagnosis::LogsWithheld { public })),
         Logs::Off => {}
     }
+}
+
+/// The last `lines` lines of the app's log; when their answer is too large to read, once more
+/// with as many lines as should fit in three quarters of what the client reads.
+async fn read_logs(io: &Io, lines: u32, budget: Budget) -> Result<Vec<String>, Error> {
+    let error = match io.logs(lines, budget).await {
+        Ok(log) => return Ok(log),
+        Err(error) => error,
+    };
+    let Some(size) = error.too_large() else {
+        return Err(error);
+    };
+    let fewer = fewer_lines(lines, size);
+    if fewer >= lines {
+        return Err(error);
+    }
+    io.emit(Event::LogsTooLarge {
+        asked: lines,
+        retry: fewer,
+    });
+    io.logs(fewer, budget).await
+}
+
+/// How many of `lines` lines should fit in three quarters of the client's limit, from the
+/// answer's size when it was declared, else an eighth of them; at least one.
+pub fn fewer_lines(lines: u32, size: Option<u64>) -> u32 {
+    let fitting = match size {
+        Some(size) if size > 0 => u64::from(lines) * (MAX_BODY_BYTES as u64 * 3 / 4) / size,
+        _ => u64::from(lines / 8),
+    };
+    u32::try_from(fitting).unwrap_or(lines).clamp(1, lines)
 }
 
 /// Reads where the app runs: its URL and, after a staging deploy, staging's addresses.

@@ -242,6 +242,8 @@ pub enum Event {
     Diagnosis(Diagnosis),
     /// A read that explains or locates the app failed or was not permitted.
     Unread { look: Look, error: Error },
+    /// The app's last `asked` log lines were too large an answer to read: asking for `retry`.
+    LogsTooLarge { asked: u32, retry: u32 },
     /// Where the app answers: `https://` and its bound domain, `None` when none is bound.
     Url(Option<String>),
     /// The staging environment's addresses, after a staging deploy.

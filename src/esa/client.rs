@@ -136,11 +136,12 @@ pub async fn send(request: reqwest::RequestBuilder, target: &str) -> Result<RawA
             retry_after,
             body,
         }),
-        Err(BodyError::TooLarge) => Err(Error::UnexpectedResponse {
+        Err(BodyError::TooLarge(size)) => Err(Error::AnswerTooLarge {
+            endpoint: target.to_string(),
             status,
-            what: format!("a body over {} KiB", MAX_BODY_BYTES / 1024),
+            size,
+            limit: MAX_BODY_BYTES,
             request_id,
-            body_start: String::new(),
         }),
         Err(BodyError::Transport(e)) => Err(Error::Network {
             endpoint: target.to_string(),
@@ -349,22 +350,21 @@ fn unexpected(status: u16, body: &[u8], request_id: Option<String>) -> Error {
 }
 
 enum BodyError {
-    TooLarge,
+    /// Over [`MAX_BODY_BYTES`]: its size, when the answer declared it.
+    TooLarge(Option<u64>),
     Transport(reqwest::Error),
 }
 
 /// Reads at most [`MAX_BODY_BYTES`], chunk by chunk, so a huge answer cannot exhaust memory.
 async fn read_bounded(mut response: reqwest::Response) -> Result<Vec<u8>, BodyError> {
-    if response
-        .content_length()
-        .is_some_and(|n| n > MAX_BODY_BYTES as u64)
-    {
-        return Err(BodyError::TooLarge);
+    let declared = response.content_length();
+    if declared.is_some_and(|n| n > MAX_BODY_BYTES as u64) {
+        return Err(BodyError::TooLarge(declared));
     }
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
         if body.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(BodyError::TooLarge);
+            return Err(BodyError::TooLarge(None));
         }
         body.extend_from_slice(&chunk);
     }

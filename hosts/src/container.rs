@@ -1,18 +1,34 @@
-//! The container's PID 1, emulated: in the Docker action the binary is the first process of its own PID namespace, which the kernel gives no default action for SIGINT or SIGTERM. `unshare --pid --fork` (root, or user namespaces) makes the same namespace without Docker.
+//! The Docker action's container, emulated where it matters with Linux namespaces: the binary as PID 1 of its own PID namespace (which the kernel gives no default action for SIGINT or SIGTERM), and a file of the image in place of the machine's (its CA bundle). `unshare` (root, or user namespaces) makes both without Docker.
 
+use std::path::Path;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 /// Whether this machine can start a process as PID 1 of a new PID namespace; the reason when
 /// it cannot (not root and no user namespaces, or no `unshare`).
 pub fn available() -> Result<(), String> {
-    match Command::new("unshare")
-        .args(["--pid", "--fork", "--kill-child", "true"])
-        .output()
-    {
+    works(&["--pid", "--fork", "--kill-child", "true"])
+}
+
+/// Whether this machine can bind a file over another in a private mount namespace.
+pub fn mounts_available() -> Result<(), String> {
+    works(&[
+        "--mount",
+        "--propagation",
+        "private",
+        "/usr/bin/mount",
+        "--bind",
+        "/dev/null",
+        "/dev/null",
+    ])
+}
+
+fn works(args: &[&str]) -> Result<(), String> {
+    match Command::new("unshare").args(args).output() {
         Ok(o) if o.status.success() => Ok(()),
         Ok(o) => Err(format!(
-            "`unshare --pid --fork` fails here ({}): it needs root or user namespaces",
+            "`unshare {}` fails here ({}): it needs root or user namespaces",
+            args.join(" "),
             String::from_utf8_lossy(&o.stderr).trim()
         )),
         Err(e) => Err(format!("no `unshare` here ({e})")),
@@ -27,8 +43,43 @@ pub fn as_pid1(command: &Command) -> Command {
     wrapped
         .args(["--pid", "--fork", "--kill-child", "--"])
         .arg(command.get_program())
+        .args(command.get_args());
+    same_environment(command, &mut wrapped);
+    wrapped
+}
+
+/// `command` run with `source` bound over `target` in a private mount namespace: the file the
+/// process sees at `target` is the image's, not the machine's. The environment goes through
+/// `env -i` as arguments, since `sh` drops variables whose names are no shell names, as the
+/// runner's `INPUT_APP-ID` is.
+pub fn with_file(command: &Command, source: &Path, target: &Path) -> Command {
+    let mut wrapped = Command::new("unshare");
+    wrapped
+        .args(["--mount", "--propagation", "private", "/usr/bin/sh", "-c"])
+        .arg(r#"/usr/bin/mount --bind "$1" "$2" && shift 2 && exec /usr/bin/env -i "$@""#)
+        .arg("sh")
+        .arg(source)
+        .arg(target);
+    for (name, value) in command.get_envs() {
+        if let Some(value) = value {
+            let mut assignment = name.to_os_string();
+            assignment.push("=");
+            assignment.push(value);
+            wrapped.arg(assignment);
+        }
+    }
+    wrapped
+        .arg(command.get_program())
         .args(command.get_args())
         .env_clear();
+    if let Some(dir) = command.get_current_dir() {
+        wrapped.current_dir(dir);
+    }
+    wrapped
+}
+
+fn same_environment(command: &Command, wrapped: &mut Command) {
+    wrapped.env_clear();
     for (name, value) in command.get_envs() {
         if let Some(value) = value {
             wrapped.env(name, value);
@@ -37,7 +88,6 @@ pub fn as_pid1(command: &Command) -> Command {
     if let Some(dir) = command.get_current_dir() {
         wrapped.current_dir(dir);
     }
-    wrapped
 }
 
 /// The PID (in this namespace) of the PID 1 that `unshare` started, once it exists.
