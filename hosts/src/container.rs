@@ -1,6 +1,8 @@
 //! The Docker action's container, emulated where it matters with Linux namespaces: the binary as PID 1 of its own PID namespace (which the kernel gives no default action for SIGINT or SIGTERM), and a file of the image in place of the machine's (its CA bundle). `unshare` (root, or user namespaces) makes both without Docker.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use crate::step::Prepared;
 use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
@@ -46,6 +48,55 @@ pub fn as_pid1(command: &Command) -> Command {
         .args(command.get_args());
     same_environment(command, &mut wrapped);
     wrapped
+}
+
+/// The runner's `docker run` of a Docker action's step (`ContainerActionHandler`,
+/// `DockerCommandManager`): the step's variables passed as `-e NAME` (their values in the
+/// client's environment, paths of the mounted folders rewritten to where the container sees
+/// them), `--workdir /github/workspace`, the four mounts, and `--network host` so that a
+/// stand-in on 127.0.0.1 is reached and no other address is used. `PATH` is the machine's,
+/// never passed in.
+pub fn docker_run(prepared: &Prepared, image: &str, name: &str) -> Command {
+    let files = prepared.files.output.parent().map(Path::to_path_buf);
+    let dirs = &prepared.dirs;
+    let mounts: Vec<(PathBuf, &str)> = [
+        (Some(dirs.home.clone()), "/github/home"),
+        (Some(dirs.workflow.clone()), "/github/workflow"),
+        (files, "/github/file_commands"),
+        (Some(dirs.workspace.clone()), "/github/workspace"),
+    ]
+    .into_iter()
+    .filter_map(|(host, inside)| Some((host?, inside)))
+    .collect();
+    let inside = |value: &str| -> String {
+        for (host, inside) in &mounts {
+            if let Ok(rest) = Path::new(value).strip_prefix(host) {
+                return Path::new(inside).join(rest).display().to_string();
+            }
+        }
+        value.to_string()
+    };
+    let mut command = Command::new("docker");
+    command
+        .args(["run", "--name", name, "--rm", "--network", "host"])
+        .args(["--workdir", "/github/workspace"])
+        .env_clear();
+    for (variable, value) in prepared.env() {
+        if variable == "PATH" {
+            continue;
+        }
+        command.arg("-e").arg(variable).env(variable, inside(value));
+    }
+    for (host, inside) in &mounts {
+        command
+            .arg("-v")
+            .arg(format!("{}:{inside}", host.display()));
+    }
+    if let Ok(path) = std::env::var("PATH") {
+        command.env("PATH", path);
+    }
+    command.arg(image);
+    command
 }
 
 /// `command` run with `source` bound over `target` in a private mount namespace: the file the

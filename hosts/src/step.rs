@@ -148,7 +148,11 @@ impl Step {
         std::fs::create_dir_all(&files_dir).map_err(|e| e.to_string())?;
         let files = Files::fresh(&files_dir, "").map_err(|e| e.to_string())?;
         for (path, contents) in &self.workspace_files {
-            std::fs::write(dirs.workspace.join(path), contents).map_err(|e| e.to_string())?;
+            let path = dirs.workspace.join(path);
+            if let Some(folder) = path.parent() {
+                std::fs::create_dir_all(folder).map_err(|e| e.to_string())?;
+            }
+            std::fs::write(path, contents).map_err(|e| e.to_string())?;
         }
         let mut prepared = Prepared {
             _root: root,
