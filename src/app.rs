@@ -18,6 +18,7 @@ pub mod outputs;
 pub mod progress;
 pub mod record;
 pub mod report;
+pub mod service;
 pub mod sign_in;
 pub mod summary;
 pub mod words;

@@ -1,7 +1,7 @@
 //! esa-publish: publish an Alibaba Cloud ESA edge-container application version from a CI step.
 //!
 //! Layers, lowest first; each uses only the ones below it (see `ARCHITECTURE.md`, and
-//! `tests/architecture.rs`, which keeps the rules):
+//! `tests/architecture/`, which keeps the rules):
 //! - [`base`]: the error type, error-code advice, randomness, text and value helpers;
 //! - [`esa`]: the ESA API: pure signing, wire placement, the client (time, nonces, HTTP,
 //!   retries) and STS. Knows nothing of CI systems;

@@ -25,6 +25,7 @@ fn facts() -> AppFacts {
             "fatal: out of memory".into(),
         ],
         regions: vec![("huadong".into(), "chinanet".into(), 1, 3)],
+        deploy_regions: Vec::new(),
     }
 }
 

@@ -100,6 +100,34 @@ fn a_region_publish_sends_the_regions_as_one_json_string() {
 }
 
 #[test]
+fn a_region_the_app_cannot_deploy_to_is_refused_before_anything_is_published() {
+    let standin = StandIn::start(Config::default()).unwrap();
+    let run = run_binary(&inputs(
+        &standin.url(),
+        &[
+            ("INPUT_PUBLISH-TYPE", "region"),
+            ("INPUT_REGIONS", "jiangsu,mars"),
+        ],
+    ));
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let errors = run.errors();
+    assert_eq!(errors[0].properties["title"], "RegionNotDeployable");
+    assert!(
+        errors[0].data.contains("`regions` names `mars` that")
+            && errors[0]
+                .data
+                .contains("it can deploy to: beijing, guangdong, jiangsu"),
+        "{}",
+        errors[0].data
+    );
+    assert!(standin.publishes().is_empty());
+    assert_eq!(
+        standin.requests_of("GetEdgeContainerDeployRegions").len(),
+        1
+    );
+}
+
+#[test]
 fn each_validation_failure_sends_nothing_and_names_its_input() {
     let standin = StandIn::start(Config::default()).unwrap();
     let url = standin.url();

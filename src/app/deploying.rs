@@ -5,6 +5,7 @@ use std::io::Write;
 use crate::app::failure::Failed;
 use crate::app::progress::Progress;
 use crate::app::record::Record;
+use crate::app::service::{Live, TokioTime};
 use crate::app::words;
 use crate::app::words::Context;
 use crate::ci::cancel::Cancel;
@@ -13,7 +14,6 @@ use crate::config::Config;
 use crate::deploy::driver::drive;
 use crate::deploy::engine::Engine;
 use crate::deploy::event::Outcome;
-use crate::deploy::live::{Live, TokioTime};
 use crate::deploy::plan::{Mode, Plan};
 use crate::esa::client::Client;
 

@@ -40,6 +40,10 @@ fn look(l: Look) -> (&'static str, &'static str) {
             "what each environment serves, so `keep-versions` deleted nothing",
             "esa:GetEdgeContainerAppStatus",
         ),
+        Look::DeployRegions => (
+            "the regions the app can deploy to, so `regions` is left to the service to check",
+            "esa:GetEdgeContainerDeployRegions",
+        ),
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::app::health;
 use crate::app::words::{busy, describe, rollback_id, Context};
 use crate::base::error::Error;
-use crate::base::text::clock_text;
+use crate::base::text::{clock_text, shown};
 use crate::deploy::failure::{Failure, FailureKind, Progress, Rollback, Stage};
 use crate::esa::status::Busy;
 
@@ -173,6 +173,7 @@ fn version_text(kind: &FailureKind, c: &Context) -> Option<String> {
         FailureKind::ContainerNotFound { base, wanted, names } => format!("the base version {base} has no container named `{wanted}`; its containers are: {}", names.join(", ")),
         FailureKind::VersionFailed { version_id, name, existed: true } => format!("the version named `{name}` ({version_id}) exists, and its creation failed; nothing was published. Look at it in the ESA console, then delete it or choose another `version-name`"),
         FailureKind::VersionFailed { version_id, name, existed: false } => format!("the creation of version {version_id} (`{name}`) failed; nothing was published. Its containers and events are in the ESA console"),
+        FailureKind::RegionsNotDeployable { unknown, available } => format!("`regions` names {} that {app} cannot deploy to; it can deploy to: {}. Nothing was published", unknown.iter().map(|r| format!("`{}`", shown(r))).collect::<Vec<_>>().join(", "), available.join(", ")),
         FailureKind::VersionNotReady { version_id, name, status, waited } => format!("version {version_id} (`{name}`) was still {status} after `wait-timeout` ({}); nothing was published. Re-run to pick it up once it is created", clock_text(*waited)),
         _ => return None,
     })

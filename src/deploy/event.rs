@@ -132,6 +132,8 @@ pub enum Look {
     Versions,
     /// An environment's status, for `keep-versions` (GetEdgeContainerAppStatus).
     Status,
+    /// The regions the app can deploy to, to check `regions` (GetEdgeContainerDeployRegions).
+    DeployRegions,
 }
 
 /// What explains a failure.

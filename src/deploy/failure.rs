@@ -89,6 +89,11 @@ pub enum FailureKind {
         status: VersionStatus,
         waited: Duration,
     },
+    /// A region publish names regions the app cannot deploy to.
+    RegionsNotDeployable {
+        unknown: Vec<String>,
+        available: Vec<String>,
+    },
     /// The environment is busy (`if-busy: fail`).
     PublishInProgress { busy: Busy, status: Box<AppStatus> },
     /// The environment was still busy after `wait-timeout` (`if-busy: wait`).
@@ -128,6 +133,7 @@ impl FailureKind {
             FailureKind::ContainerNotFound { .. } => "ContainerNotFound",
             FailureKind::VersionFailed { .. } => "VersionFailed",
             FailureKind::VersionNotReady { .. } => "VersionNotReady",
+            FailureKind::RegionsNotDeployable { .. } => "RegionNotDeployable",
             FailureKind::PublishInProgress { .. } | FailureKind::StillBusy { .. } => {
                 "PublishInProgress"
             }
@@ -158,6 +164,7 @@ impl FailureKind {
                 | FailureKind::ContainerNotFound { .. }
                 | FailureKind::VersionFailed { .. }
                 | FailureKind::VersionNotReady { .. }
+                | FailureKind::RegionsNotDeployable { .. }
         )
     }
 }

@@ -53,6 +53,8 @@ pub enum Request {
     Readiness(Budget),
     /// GetEdgeContainerLogs: the last `lines` lines.
     Logs { lines: u32, budget: Budget },
+    /// GetEdgeContainerDeployRegions: the regions the app can deploy to.
+    DeployRegions(Budget),
     /// PublishEdgeContainerAppVersion.
     Publish {
         request: PublishRequest,
@@ -86,6 +88,7 @@ impl Request {
             Request::App(_) => "GetEdgeContainerApp",
             Request::Readiness(_) => "GetEdgeContainerAppResourceStatus",
             Request::Logs { .. } => "GetEdgeContainerLogs",
+            Request::DeployRegions(_) => "GetEdgeContainerDeployRegions",
             Request::GetVersion { .. } => "GetEdgeContainerAppVersion",
             Request::CreateVersion { .. } => "CreateEdgeContainerAppVersion",
             Request::Publish { .. } => "PublishEdgeContainerAppVersion",
@@ -107,6 +110,7 @@ pub enum Reply {
     App(Result<App, Error>),
     Readiness(Result<Vec<RegionReadiness>, Error>),
     Logs(Result<Vec<String>, Error>),
+    DeployRegions(Result<Vec<String>, Error>),
     /// A publish, rollback or delete: its RequestId, when the answer carried one.
     Sent(Result<Option<String>, Error>),
     /// A probe; an error when it could not be made at all.
@@ -217,6 +221,7 @@ impl Io {
     typed_call!(app(budget: Budget) -> App, Request::App(budget), App);
     typed_call!(readiness(budget: Budget) -> Vec<RegionReadiness>, Request::Readiness(budget), Readiness);
     typed_call!(logs(lines: u32, budget: Budget) -> Vec<String>, Request::Logs { lines, budget }, Logs);
+    typed_call!(deploy_regions(budget: Budget) -> Vec<String>, Request::DeployRegions(budget), DeployRegions);
     typed_call!(staging_status(budget: Budget) -> StagingStatus, Request::StagingStatus(budget), StagingStatus);
     typed_call!(probe(url: &HealthUrl, at: &[IpAddr], limit: Duration) -> Probed,
         Request::Probe { url: url.clone(), at: at.to_vec(), limit }, Probed);

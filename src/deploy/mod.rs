@@ -4,9 +4,10 @@
 //! the next call, a sleep or the end. Its decisions live in [`version`], [`lock`], [`steps`]
 //! and [`settle`], on the pure [`judge`] and the one [`wait`] primitive; it reports typed
 //! [`event`]s and ends with a typed [`failure`] or outcome, and holds no prose. The
-//! [`driver`] makes the calls (through its `Esa` trait) and does the waiting; [`live`] is the
-//! real service and clock. It may use `base`, `esa` and `config`. It must not use `ci` or
-//! `app`: `app` observes the events and writes every sentence a person reads.
+//! [`driver`] hands each call to its one `Service` and does the waiting; the real service and
+//! clock are `app::service`. It does no I/O of its own (no tokio, reqwest, clock, thread or
+//! file: the architecture test fails on any). It may use `base`, `esa` and `config`. It must
+//! not use `ci` or `app`: `app` observes the events and writes every sentence a person reads.
 
 pub mod aftercare;
 pub mod driver;
@@ -16,9 +17,9 @@ pub mod failure;
 pub mod health;
 mod io;
 pub mod judge;
-pub mod live;
 mod lock;
 pub mod plan;
+pub mod regions;
 pub mod settle;
 mod steps;
 pub mod version;

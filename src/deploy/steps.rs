@@ -10,6 +10,7 @@ use crate::deploy::io::Io;
 use crate::deploy::judge::{judge, Target, Verdict};
 use crate::deploy::lock;
 use crate::deploy::plan::Plan;
+use crate::deploy::regions;
 use crate::deploy::settle::send_settled;
 use crate::deploy::version::{self, Decided};
 use crate::deploy::wait::Wait;
@@ -31,6 +32,7 @@ pub(crate) async fn deploy(plan: Plan, io: Io) -> Result<Outcome, Failure> {
         Decided::Ready(chosen) => chosen,
     };
     let ours = chosen.version_id;
+    regions::check(&io, &plan).await?;
     io.progress(|p| p.stage = Stage::Lock);
     let before = lock::hold(&io, &plan, &ours).await?;
     let previous = before

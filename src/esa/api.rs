@@ -198,6 +198,16 @@ pub fn app_request(app_id: &str) -> RpcRequest {
     )
 }
 
+/// GetEdgeContainerDeployRegions: GET, AppId in the query.
+pub fn deploy_regions_request(app_id: &str) -> RpcRequest {
+    rpc(
+        "GetEdgeContainerDeployRegions",
+        "GET",
+        &[("AppId", app_id.into())],
+        &[],
+    )
+}
+
 /// GetEdgeContainerLogs: GET, AppId and Lines (1 to 5000) in the query.
 pub fn logs_request(app_id: &str, lines: u32) -> RpcRequest {
     rpc(

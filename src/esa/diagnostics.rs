@@ -58,6 +58,20 @@ pub struct RegionReadiness {
     pub is_offline: bool,
 }
 
+/// The regions the app can deploy to (GetEdgeContainerDeployRegions' `Regions`, strings).
+pub fn deploy_regions_from_answer(answer: &Value) -> Vec<String> {
+    answer
+        .get("Regions")
+        .and_then(Value::as_array)
+        .map(|all| {
+            all.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 /// The `Regions` of GetEdgeContainerAppResourceStatus.
 pub fn readiness_from_answer(answer: &Value) -> Vec<RegionReadiness> {
     answer

@@ -81,6 +81,19 @@ pub(crate) fn logs(
 }
 
 /// GetEdgeContainerAppResourceStatus: POST, AppId in the query.
+/// GetEdgeContainerDeployRegions: GET, AppId in the query.
+pub(crate) fn deploy_regions(
+    state: &mut State,
+    query: &Params,
+    form: &Params,
+    method: &str,
+) -> Result<Value, Refusal> {
+    check_method(method, "GET")?;
+    check_placement(query, form, &["AppId"], &[], &["AppId"])?;
+    known_app(state, &query["AppId"])?;
+    Ok(json!({ "Regions": state.config.app.deploy_regions }))
+}
+
 pub(crate) fn resources(
     state: &mut State,
     query: &Params,

@@ -111,7 +111,13 @@ pub struct AppFacts {
     pub log: Vec<String>,
     /// Each region's replicas: region, carrier, ready, total.
     pub regions: Vec<(String, String, u32, u32)>,
+    /// The regions the app can deploy to (GetEdgeContainerDeployRegions); the default
+    /// configuration has [`DEPLOY_REGIONS`].
+    pub deploy_regions: Vec<String>,
 }
+
+/// The regions the demo app can deploy to.
+pub const DEPLOY_REGIONS: &[&str] = &["beijing", "guangdong", "jiangsu", "shanghai", "zhejiang"];
 
 /// The demo account: `esa-publish`'s README uses these.
 pub const DEMO_ACCESS_KEY_ID: &str = "LTAIstandinDemoKey";
@@ -147,7 +153,10 @@ impl Default for Config {
             creation_reads: 2,
             failing_images: Vec::new(),
             crashing_images: Vec::new(),
-            app: AppFacts::default(),
+            app: AppFacts {
+                deploy_regions: DEPLOY_REGIONS.iter().map(|r| r.to_string()).collect(),
+                ..AppFacts::default()
+            },
         }
     }
 }

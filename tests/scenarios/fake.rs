@@ -2,18 +2,12 @@
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
-use std::time::Duration;
 
 use esa_publish::base::error::{ApiError, Error, StopReason};
-use std::net::IpAddr;
-
-use esa_publish::deploy::driver::{Esa, Log};
 use esa_publish::deploy::engine::Budget;
-use esa_publish::esa::diagnostics::{App, RegionReadiness};
 use esa_publish::esa::model::{PublishEnv, PublishRequest};
-use esa_publish::esa::probe::{HealthUrl, Probed};
-use esa_publish::esa::status::{AppStatus, Phase, PublishStatus, StagingStatus, VersionStatus};
-use esa_publish::esa::versions::{Created, Listed, Version};
+use esa_publish::esa::status::{AppStatus, Phase, PublishStatus, VersionStatus};
+use esa_publish::esa::versions::Listed;
 use serde_json::{json, Value};
 
 pub use super::app::{AppAnswer, FakeApp};
@@ -90,6 +84,8 @@ pub struct World {
     pub domain: String,
     pub vips: Vec<String>,
     pub log: Vec<String>,
+    /// The regions the app can deploy to.
+    pub deploy_regions: Vec<String>,
     pub deleted: Vec<String>,
     /// The deployed app, for the health probes.
     pub app: FakeApp,
@@ -145,6 +141,7 @@ impl Default for World {
             domain: "shop.example.com".into(),
             vips: vec!["10.0.0.7".into()],
             log: vec!["starting".into(), "panic: out of memory".into()],
+            deploy_regions: vec!["jiangsu".into(), "zhejiang".into()],
             deleted: Vec::new(),
             app: FakeApp::default(),
             calls: Vec::new(),
@@ -178,7 +175,7 @@ impl World {
         Some(self.faults.remove(at).1)
     }
 
-    fn tick(&mut self) -> String {
+    pub(crate) fn tick(&mut self) -> String {
         self.counter += 1;
         format!("t{}", self.counter)
     }
@@ -198,7 +195,7 @@ impl World {
     }
 
     /// One status read moves things on.
-    fn advance(&mut self) {
+    pub(crate) fn advance(&mut self) {
         match self.busy_reads {
             Some(0) => return self.end_busy(),
             Some(n) => {
@@ -247,7 +244,7 @@ impl World {
         }
     }
 
-    fn apply_publish(&mut self, r: &PublishRequest) -> Result<(), Error> {
+    pub(crate) fn apply_publish(&mut self, r: &PublishRequest) -> Result<(), Error> {
         match self.versions.iter().find(|v| v.id == r.version_id) {
             Some(v) if v.status == VersionStatus::Created => {}
             _ => return Err(refusal("InvalidParameter.VersionId")),
@@ -272,7 +269,7 @@ impl World {
         Ok(())
     }
 
-    fn apply_rollback(&mut self, to: &str) {
+    pub(crate) fn apply_rollback(&mut self, to: &str) {
         self.applied_rollbacks += 1;
         let time = self.tick();
         let s = &mut self.status;
@@ -284,7 +281,7 @@ impl World {
     }
 }
 
-fn refusal(code: &str) -> Error {
+pub(crate) fn refusal(code: &str) -> Error {
     Error::Attempts {
         attempts: 1,
         reason: StopReason::NotTransient,
@@ -304,7 +301,7 @@ fn refusal(code: &str) -> Error {
 
 /// A call whose answer did not come, after the request went out: it timed out, or the
 /// connection was cut.
-fn lost(timed_out: bool, reason: StopReason) -> Error {
+pub(crate) fn lost(timed_out: bool, reason: StopReason) -> Error {
     Error::Attempts {
         attempts: 1,
         reason,
@@ -326,7 +323,7 @@ pub struct Fake<'a> {
 impl Fake<'_> {
     /// Applies the call's scripted fault, if any: `Err` for the caller, or `Ok(Some(fault))`
     /// when the call itself must decide (lost, reset). A cancellation never returns.
-    async fn before(
+    pub(crate) async fn before(
         &self,
         call: &'static str,
         budget: Budget,
@@ -350,7 +347,7 @@ impl Fake<'_> {
         }
     }
 
-    async fn write(
+    pub(crate) async fn write(
         &self,
         call: &'static str,
         budget: Budget,
@@ -371,212 +368,12 @@ impl Fake<'_> {
         }
     }
 
-    fn listed(v: &Stored) -> Listed {
+    pub(crate) fn listed(v: &Stored) -> Listed {
         Listed {
             version_id: v.id.clone(),
             name: v.name.clone(),
             status: v.status.clone(),
             create_time: v.time.clone(),
         }
-    }
-}
-
-impl Esa for Fake<'_> {
-    async fn status(
-        &self,
-        env: PublishEnv,
-        budget: Budget,
-        _: Log<'_>,
-    ) -> Result<AppStatus, Error> {
-        self.before("Status", budget, false).await?;
-        let mut w = self.world.borrow_mut();
-        if env != w.env {
-            return Ok(w.other.clone());
-        }
-        if w.stale_reads > 0 {
-            if let Some(stale) = w.stale.clone() {
-                w.stale_reads -= 1;
-                return Ok(stale);
-            }
-        }
-        w.advance();
-        let mut status = w.status.clone();
-        status.phase = None;
-        Ok(status)
-    }
-
-    async fn staging_status(&self, budget: Budget, _: Log<'_>) -> Result<StagingStatus, Error> {
-        self.before("StagingStatus", budget, false).await?;
-        let w = self.world.borrow();
-        Ok(StagingStatus {
-            phase: w.status.phase.clone().unwrap_or(Phase::Running),
-            vips: w.vips.clone(),
-            ..StagingStatus::default()
-        })
-    }
-
-    async fn list_versions(&self, budget: Budget, _: Log<'_>) -> Result<Vec<Listed>, Error> {
-        self.before("ListVersions", budget, false).await?;
-        let mut all: Vec<Listed> = self
-            .world
-            .borrow()
-            .versions
-            .iter()
-            .map(Self::listed)
-            .collect();
-        all.sort_by(|a, b| a.create_time.cmp(&b.create_time));
-        Ok(all)
-    }
-
-    async fn delete_version(
-        &self,
-        id: &str,
-        budget: Budget,
-        log: Log<'_>,
-    ) -> Result<Option<String>, Error> {
-        let _ = log;
-        self.write("Delete", budget, |w| {
-            let at = w
-                .versions
-                .iter()
-                .position(|v| v.id == id)
-                .ok_or_else(|| refusal("InvalidVersion.NotFound"))?;
-            w.versions.remove(at);
-            w.deleted.push(id.to_string());
-            Ok(())
-        })
-        .await
-    }
-
-    async fn probe(&self, _: &HealthUrl, at: &[IpAddr], limit: Duration) -> Result<Probed, Error> {
-        let mut w = self.world.borrow_mut();
-        w.calls.push("Probe");
-        Ok(w.app.probe(self.clock, at, limit))
-    }
-
-    async fn app(&self, budget: Budget, _: Log<'_>) -> Result<App, Error> {
-        self.before("App", budget, false).await?;
-        Ok(App {
-            name: "shop".into(),
-            domain_name: self.world.borrow().domain.clone(),
-        })
-    }
-
-    async fn readiness(&self, budget: Budget, _: Log<'_>) -> Result<Vec<RegionReadiness>, Error> {
-        self.before("Readiness", budget, false).await?;
-        Ok(vec![RegionReadiness {
-            region: "huadong".into(),
-            isp: "chinanet".into(),
-            ready: 1,
-            total: 3,
-            is_staging: false,
-            is_offline: false,
-        }])
-    }
-
-    async fn logs(&self, lines: u32, budget: Budget, _: Log<'_>) -> Result<Vec<String>, Error> {
-        self.before("Logs", budget, false).await?;
-        let log = self.world.borrow().log.clone();
-        let skip = log.len().saturating_sub(lines as usize);
-        Ok(log[skip..].to_vec())
-    }
-
-    async fn publish(
-        &self,
-        request: &PublishRequest,
-        budget: Budget,
-        _: Log<'_>,
-    ) -> Result<Option<String>, Error> {
-        self.write("Publish", budget, |w| w.apply_publish(request))
-            .await
-    }
-
-    async fn rollback(
-        &self,
-        to: &str,
-        _: &str,
-        _: &str,
-        budget: Budget,
-        _: Log<'_>,
-    ) -> Result<Option<String>, Error> {
-        self.write("Rollback", budget, |w| {
-            w.apply_rollback(to);
-            Ok(())
-        })
-        .await
-    }
-
-    async fn get_version(&self, id: &str, budget: Budget, _: Log<'_>) -> Result<Version, Error> {
-        self.before("GetVersion", budget, false).await?;
-        let mut w = self.world.borrow_mut();
-        let v = w
-            .versions
-            .iter_mut()
-            .find(|v| v.id == id)
-            .ok_or_else(|| refusal("InvalidVersion.NotFound"))?;
-        if v.status == VersionStatus::Creating {
-            if v.reads_left == 0 {
-                v.status = if v.fails {
-                    VersionStatus::Failed
-                } else {
-                    VersionStatus::Created
-                };
-            } else if v.reads_left != u32::MAX {
-                v.reads_left -= 1;
-            }
-        }
-        Ok(Version {
-            version_id: v.id.clone(),
-            name: v.name.clone(),
-            status: v.status.clone(),
-            containers: v.containers.as_array().cloned().unwrap_or_default(),
-        })
-    }
-
-    async fn find_version(
-        &self,
-        name: &str,
-        budget: Budget,
-        _: Log<'_>,
-    ) -> Result<Option<Listed>, Error> {
-        self.before("FindVersion", budget, false).await?;
-        let w = self.world.borrow();
-        Ok(w.versions.iter().find(|v| v.name == name).map(Self::listed))
-    }
-
-    async fn create_version(
-        &self,
-        name: &str,
-        containers: &[Value],
-        budget: Budget,
-        _: Log<'_>,
-    ) -> Result<Created, Error> {
-        let fault = self.before("CreateVersion", budget, true).await?;
-        let mut w = self.world.borrow_mut();
-        if fault == Some(Fault::Reset) {
-            return Err(lost(false, StopReason::MayHaveApplied));
-        }
-        let id = format!("ver-5000000000000000{:02}", w.versions.len());
-        let fails = containers
-            .iter()
-            .any(|c| w.failing_images.iter().any(|i| c["Image"] == json!(i)));
-        let reads_left = w.creation_reads.unwrap_or(u32::MAX);
-        let time = format!("t9{:03}", w.versions.len());
-        w.versions.push(Stored {
-            id: id.clone(),
-            name: name.to_string(),
-            time,
-            status: VersionStatus::Creating,
-            reads_left,
-            fails,
-            containers: Value::Array(containers.to_vec()),
-        });
-        if let Some(fault @ (Fault::Lost | Fault::Hang)) = fault {
-            return Err(lost(fault == Fault::Hang, StopReason::MayHaveApplied));
-        }
-        Ok(Created {
-            version_id: id,
-            request_id: Some("REQ-create".into()),
-        })
     }
 }

@@ -1,5 +1,6 @@
 //! The deploy engine's scenario table: the whole deployment (version × lock × settle × steps × rollback × cancel) driven against an in-memory service on virtual time. Each row is real inputs, a starting world and what must come of it; the table runs in milliseconds, however long the virtual waits.
 
+mod answer;
 mod app;
 mod clock;
 mod fake;

@@ -1,6 +1,7 @@
 //! The rows of the scenario table, grouped: the version, the lock, settling a lost answer, steps and rollouts, rollbacks, and cancellation.
 
 use super::*;
+use esa_publish::deploy::event::Look;
 
 fn version_rows() -> Vec<Case> {
     vec![
@@ -29,6 +30,54 @@ fn version_rows() -> Vec<Case> {
         )
         .publishes(1)
         .check(|r| assert_eq!(r.world.calls[0], "FindVersion")),
+        row(
+            "a region publish to a region the app cannot deploy to publishes nothing",
+            &[
+                ID,
+                ("INPUT_PUBLISH-TYPE", "region"),
+                ("INPUT_REGIONS", "jiangsu,mars"),
+            ],
+            with_id,
+            "RegionNotDeployable",
+        )
+        .publishes(0)
+        .check(|r| assert_eq!(r.world.calls, ["DeployRegions"])),
+        row(
+            "a region publish to regions the app can deploy to goes on to the lock",
+            &[
+                ID,
+                ("INPUT_PUBLISH-TYPE", "region"),
+                ("INPUT_REGIONS", "Zhejiang"),
+            ],
+            with_id,
+            "ok",
+        )
+        .publishes(1)
+        .check(|r| assert_eq!(r.world.calls[..3], ["DeployRegions", "Status", "Publish"])),
+        row(
+            "a region publish whose regions cannot be read leaves them to the service",
+            &[
+                ID,
+                ("INPUT_PUBLISH-TYPE", "region"),
+                ("INPUT_REGIONS", "mars"),
+            ],
+            |w| {
+                with_id(w);
+                w.faults
+                    .push(("DeployRegions", Fault::Refuse("Forbidden.RAM")));
+            },
+            "ok",
+        )
+        .publishes(1)
+        .check(|r| {
+            assert!(r.saw(|e| matches!(
+                e,
+                Event::Unread {
+                    look: Look::DeployRegions,
+                    ..
+                }
+            )))
+        }),
         row(
             "a name alone that no version has",
             &[("INPUT_VERSION-NAME", "no-such-version")],

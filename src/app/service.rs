@@ -1,4 +1,4 @@
-//! The real service and the real clock for the driver: each call through the ESA client, bounded by its budget, and time from tokio.
+//! The real service and the real clock for the deploy driver: the one `match` from each `Request` the engine makes to the ESA client, bounded by its budget, and time from tokio. Adding a call touches the request and reply types (`deploy::io`), this match and the scenario tests' fake.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -10,16 +10,17 @@ use tokio::time::Instant;
 
 use crate::base::error::Error;
 use crate::base::random::random_unit;
-use crate::deploy::driver::{Esa, Log, Time};
-use crate::deploy::io::Budget;
+use crate::deploy::driver::{Log, Service, Time};
+use crate::deploy::engine::{Budget, Reply, Request};
 use crate::esa::api::{
-    app_request, logs_request, publish_request, resource_status_request, rollback_remarks,
-    rollback_request, staging_status_request, status_request, PublishResponse,
+    app_request, deploy_regions_request, logs_request, publish_request, resource_status_request,
+    rollback_remarks, rollback_request, staging_status_request, status_request, PublishResponse,
 };
 use crate::esa::client::{deadline_error, Answer, Client};
 use crate::esa::containers::to_parameter;
 use crate::esa::diagnostics::{
-    log_lines_from_answer, readiness_from_answer, App, RegionReadiness, MAX_LOG_LINES,
+    deploy_regions_from_answer, log_lines_from_answer, readiness_from_answer, App, RegionReadiness,
+    MAX_LOG_LINES,
 };
 use crate::esa::model::{PublishEnv, PublishRequest};
 use crate::esa::probe::{probe, prober, HealthUrl, Probed};
@@ -83,7 +84,7 @@ impl Live<'_> {
     }
 }
 
-impl Esa for Live<'_> {
+impl Live<'_> {
     async fn status(
         &self,
         env: PublishEnv,
@@ -171,6 +172,13 @@ impl Esa for Live<'_> {
         Ok(readiness_from_answer(&answer.body))
     }
 
+    async fn deploy_regions(&self, budget: Budget, log: Log<'_>) -> Result<Vec<String>, Error> {
+        let answer = self
+            .read(&deploy_regions_request(&self.app_id), budget, log)
+            .await?;
+        Ok(deploy_regions_from_answer(&answer.body))
+    }
+
     async fn logs(&self, lines: u32, budget: Budget, log: Log<'_>) -> Result<Vec<String>, Error> {
         let lines = lines.clamp(1, MAX_LOG_LINES);
         let answer = self
@@ -220,6 +228,48 @@ impl Esa for Live<'_> {
             &parameter,
         )
         .await
+    }
+}
+
+impl Service for Live<'_> {
+    async fn call(&self, request: &Request, log: Log<'_>) -> Reply {
+        match request {
+            Request::Status { env, budget } => Reply::Status(self.status(*env, *budget, log).await),
+            Request::ListVersions(budget) => Reply::Listed(self.list_versions(*budget, log).await),
+            Request::DeleteVersion { version_id, budget } => {
+                Reply::Sent(self.delete_version(version_id, *budget, log).await)
+            }
+            Request::App(budget) => Reply::App(self.app(*budget, log).await),
+            Request::Readiness(budget) => Reply::Readiness(self.readiness(*budget, log).await),
+            Request::Logs { lines, budget } => Reply::Logs(self.logs(*lines, *budget, log).await),
+            Request::DeployRegions(budget) => {
+                Reply::DeployRegions(self.deploy_regions(*budget, log).await)
+            }
+            Request::StagingStatus(budget) => {
+                Reply::StagingStatus(self.staging_status(*budget, log).await)
+            }
+            Request::FindVersion { name, budget } => {
+                Reply::Found(self.find_version(name, *budget, log).await)
+            }
+            Request::GetVersion { version_id, budget } => {
+                Reply::Version(self.get_version(version_id, *budget, log).await)
+            }
+            Request::CreateVersion {
+                name,
+                containers,
+                budget,
+            } => Reply::Created(self.create_version(name, containers, *budget, log).await),
+            Request::Publish { request, budget } => {
+                Reply::Sent(self.publish(request, *budget, log).await)
+            }
+            Request::Rollback {
+                to,
+                failed,
+                code,
+                budget,
+            } => Reply::Sent(self.rollback(to, failed, code, *budget, log).await),
+            Request::Probe { url, at, limit } => Reply::Probed(self.probe(url, at, *limit).await),
+        }
     }
 }
 

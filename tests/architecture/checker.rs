@@ -1,24 +1,15 @@
-//! The architecture's rules, checked on the source tree (see ARCHITECTURE.md): no import cycle
-//! between files, no layer importing a layer above it, no source file over 600 lines, a `//!`
-//! line at the top of every file, and in `src/deploy/` no text for people (no string literal
-//! with whitespace outside tests) and no function over 60 lines.
-//!
-//! The checker reads `crate::` and `super::` paths, in `use` trees and inline, and maps each to
-//! the file that defines the module. It is tested on small made-up trees too, among them the
-//! two cycles the tree once had, so that it cannot pass by finding nothing.
-
-mod support;
+//! The checker of the architecture's rules: the layers, how a file's imports are read (`crate::` and `super::` paths, in `use` trees and inline), cycles, file and function sizes, and the deploy layer's own rules (no text for people, no I/O).
 
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Source files may not be longer than this.
-const MAX_LINES: usize = 600;
+pub const MAX_LINES: usize = 600;
 
 /// Functions in `src/deploy/` may not be longer than this: the engine reads in short steps.
-const MAX_DEPLOY_FN_LINES: usize = 60;
+pub const MAX_DEPLOY_FN_LINES: usize = 60;
 
 /// The layers, lowest first, with the layers each may use (itself included) and why.
-const LAYERS: &[(&str, &[&str], &str)] = &[
+pub const LAYERS: &[(&str, &[&str], &str)] = &[
     (
         "base",
         &["base"],
@@ -52,7 +43,7 @@ const LAYERS: &[(&str, &[&str], &str)] = &[
 ];
 
 /// A module path (`["esa", "client"]`) for each file, from its path under `src/`.
-fn module_of(relative: &str) -> Vec<String> {
+pub fn module_of(relative: &str) -> Vec<String> {
     let trimmed = relative.trim_end_matches(".rs");
     let mut parts: Vec<String> = trimmed.split('/').map(str::to_string).collect();
     if parts.last().is_some_and(|p| p == "mod") {
@@ -66,7 +57,7 @@ fn module_of(relative: &str) -> Vec<String> {
 
 /// The layer a file belongs to: the first part of its module path (`lib.rs` and `main.rs`
 /// sit above everything).
-fn layer_of(module: &[String]) -> Option<&'static str> {
+pub fn layer_of(module: &[String]) -> Option<&'static str> {
     let first = module.first()?;
     LAYERS
         .iter()
@@ -74,7 +65,7 @@ fn layer_of(module: &[String]) -> Option<&'static str> {
         .find(|name| name == first)
 }
 
-fn strip_comments(text: &str) -> String {
+pub fn strip_comments(text: &str) -> String {
     text.lines()
         .map(|l| match l.find("//") {
             Some(i) => &l[..i],
@@ -85,7 +76,7 @@ fn strip_comments(text: &str) -> String {
 }
 
 /// `a::{b, c::{d, e}}` → `a::b`, `a::c::d`, `a::c::e`.
-fn expand(tree: &str) -> Vec<String> {
+pub fn expand(tree: &str) -> Vec<String> {
     let tree = tree.trim();
     let Some(open) = tree.find('{') else {
         let head = tree.split(" as ").next().unwrap_or(tree).trim();
@@ -121,7 +112,7 @@ fn expand(tree: &str) -> Vec<String> {
 }
 
 /// Every `crate::…` and `super::…` path in the text, in `use` items and inline.
-fn paths_in(text: &str) -> Vec<String> {
+pub fn paths_in(text: &str) -> Vec<String> {
     let text = strip_comments(text);
     let mut out = Vec::new();
     let mut rest = text.as_str();
@@ -162,7 +153,7 @@ fn paths_in(text: &str) -> Vec<String> {
 }
 
 /// The next `use ` that starts an item (at a line start, or after `pub`/`pub(crate)`).
-fn find_use(text: &str) -> Option<usize> {
+pub fn find_use(text: &str) -> Option<usize> {
     let mut from = 0;
     while let Some(i) = text[from..].find("use ") {
         let at = from + i;
@@ -178,7 +169,7 @@ fn find_use(text: &str) -> Option<usize> {
 
 /// The file a path points into: the longest module prefix that is a file. `super::` inside an
 /// inline `mod tests` refers to the file's own module.
-fn resolve(
+pub fn resolve(
     module: &[String],
     path: &str,
     in_tests: bool,
@@ -207,9 +198,9 @@ fn resolve(
 }
 
 /// One file's imports of other files: target module → the path that made it.
-type Edges = BTreeMap<Vec<String>, BTreeMap<Vec<String>, String>>;
+pub type Edges = BTreeMap<Vec<String>, BTreeMap<Vec<String>, String>>;
 
-fn edges(files: &BTreeMap<String, String>) -> (BTreeMap<Vec<String>, String>, Edges) {
+pub fn edges(files: &BTreeMap<String, String>) -> (BTreeMap<Vec<String>, String>, Edges) {
     let names: BTreeMap<Vec<String>, String> =
         files.keys().map(|f| (module_of(f), f.clone())).collect();
     let modules: BTreeSet<Vec<String>> = names.keys().cloned().collect();
@@ -233,7 +224,7 @@ fn edges(files: &BTreeMap<String, String>) -> (BTreeMap<Vec<String>, String>, Ed
 }
 
 /// Each function of the text longer than `max` lines: its first line and length.
-fn long_functions(text: &str, max: usize) -> Vec<(usize, usize)> {
+pub fn long_functions(text: &str, max: usize) -> Vec<(usize, usize)> {
     let lines: Vec<&str> = text.lines().collect();
     let starts_fn = |l: &str| {
         let l = l.trim_start();
@@ -267,10 +258,45 @@ fn long_functions(text: &str, max: usize) -> Vec<(usize, usize)> {
     found
 }
 
-/// The deploy layer's own rules: no text for people, and short functions.
-fn deploy_violations(file: &str, text: &str) -> Vec<String> {
-    use support::string_literals;
+/// What the deploy layer may not name outside its tests: it decides, and every wait, call,
+/// clock, thread and file is the driver's (`app::service`).
+pub const IO_NAMES: &[&str] = &[
+    "tokio",
+    "reqwest",
+    "Instant",
+    "SystemTime",
+    "std::thread",
+    "std::fs",
+];
+
+/// Where `name` stands in `code` as a whole word (or path): its line numbers.
+fn named_at(code: &str, name: &str) -> Vec<usize> {
+    let word = |c: char| c.is_alphanumeric() || c == '_';
+    let mut lines = Vec::new();
+    for (n, line) in strip_comments(code).lines().enumerate() {
+        let found = line.match_indices(name).any(|(i, _)| {
+            let before = line[..i].chars().next_back();
+            let after = line[i + name.len()..].chars().next();
+            !before.is_some_and(word) && !after.is_some_and(word)
+        });
+        if found {
+            lines.push(n + 1);
+        }
+    }
+    lines
+}
+
+/// The deploy layer's own rules: no text for people, no I/O, and short functions.
+pub fn deploy_violations(file: &str, text: &str) -> Vec<String> {
+    use crate::support::string_literals;
     let code = &text[..text.find("#[cfg(test)]").unwrap_or(text.len())];
+    let mut io: Vec<String> = IO_NAMES
+        .iter()
+        .flat_map(|name| named_at(code, name).into_iter().map(move |line| (line, name)))
+        .map(|(line, name)| format!(
+            "src/{file}:{line} names `{name}`: deploy decides and does no I/O; calls, sleeps and the clock go through the driver's Service and Time (app::service)"
+        ))
+        .collect();
     let mut found: Vec<String> = string_literals(code)
         .into_iter()
         .filter(|(_, literal)| literal.chars().any(char::is_whitespace))
@@ -278,6 +304,7 @@ fn deploy_violations(file: &str, text: &str) -> Vec<String> {
             "src/{file}:{line} holds the text \"{literal}\": deploy reports typed events and failures, and app writes every sentence a person reads (ARCHITECTURE.md)"
         ))
         .collect();
+    found.append(&mut io);
     found.extend(long_functions(code, MAX_DEPLOY_FN_LINES).into_iter().map(|(line, n)| {
         format!("src/{file}:{line} is a function of {n} lines, over {MAX_DEPLOY_FN_LINES}: split it into steps")
     }));
@@ -285,7 +312,7 @@ fn deploy_violations(file: &str, text: &str) -> Vec<String> {
 }
 
 /// Every rule broken by these files (path under `src/` → text), each a readable sentence.
-fn violations(files: &BTreeMap<String, String>) -> Vec<String> {
+pub fn violations(files: &BTreeMap<String, String>) -> Vec<String> {
     let mut found = Vec::new();
     for (file, text) in files.iter().filter(|(f, _)| f.starts_with("deploy/")) {
         found.extend(deploy_violations(file, text));
@@ -343,7 +370,7 @@ fn violations(files: &BTreeMap<String, String>) -> Vec<String> {
 }
 
 /// Each cycle once, as a closed walk (first module repeated at the end).
-fn cycles(edges: &Edges) -> Vec<Vec<Vec<String>>> {
+pub fn cycles(edges: &Edges) -> Vec<Vec<Vec<String>>> {
     let mut out = Vec::new();
     let mut seen_sets = BTreeSet::new();
     for start in edges.keys() {
@@ -382,218 +409,9 @@ fn cycles(edges: &Edges) -> Vec<Vec<Vec<String>>> {
     out
 }
 
-fn tree(files: &[(&str, &str)]) -> BTreeMap<String, String> {
+pub fn tree(files: &[(&str, &str)]) -> BTreeMap<String, String> {
     files
         .iter()
         .map(|(f, t)| (f.to_string(), format!("//! {f}\n{t}")))
         .collect()
-}
-
-#[test]
-fn the_source_tree_keeps_the_architecture() {
-    let files = support::rust_sources();
-    assert!(files.len() > 20, "found only {} files", files.len());
-    for layer in LAYERS.iter().map(|(n, _, _)| n) {
-        let opening = files
-            .get(&format!("{layer}/mod.rs"))
-            .or_else(|| files.get(&format!("{layer}.rs")))
-            .unwrap_or_else(|| panic!("layer {layer} has no src/{layer}/mod.rs or src/{layer}.rs"));
-        let doc: Vec<&str> = opening
-            .lines()
-            .take_while(|l| l.starts_with("//!"))
-            .collect();
-        assert!(
-            doc.len() >= 3,
-            "src/{layer}: the folder must open with a `//!` paragraph saying its layer, what it may use and what it must not"
-        );
-    }
-    let found = violations(&files);
-    assert!(
-        found.is_empty(),
-        "the architecture is broken:\n- {}",
-        found.join("\n- ")
-    );
-}
-
-#[test]
-fn tests_the_stand_in_and_the_hosts_keep_the_line_budget_too() {
-    let mut long = Vec::new();
-    for dir in ["tests", "standin/src", "hosts/src"] {
-        let files = support::rust_files(dir);
-        assert!(files.len() > 3, "found only {} files in {dir}", files.len());
-        long.extend(files.into_iter().filter_map(|(name, text)| {
-            let n = text.lines().count();
-            (n > MAX_LINES).then(|| format!("{dir}/{name}: {n}"))
-        }));
-    }
-    assert!(
-        long.is_empty(),
-        "over {MAX_LINES} lines, split by concern: {long:?}"
-    );
-}
-
-#[test]
-fn the_checker_finds_the_old_input_cycle() {
-    // Cycle 1 as it was: inputs imported event and retry, which imported inputs back (retry
-    // through error).
-    let files = tree(&[
-        (
-            "lib.rs",
-            "pub mod inputs; pub mod event; pub mod retry; pub mod error;",
-        ),
-        (
-            "inputs.rs",
-            "use crate::event::LabelRules;\nuse crate::retry::Policy;",
-        ),
-        (
-            "event.rs",
-            "use crate::inputs::{parse_percentage, shown, InputProblem};",
-        ),
-        ("retry.rs", "use crate::error::{Error, StopReason};"),
-        (
-            "error.rs",
-            "use crate::inputs::{one_line, shown, InputProblem};",
-        ),
-    ]);
-    let found = violations(&files);
-    assert!(
-        found.iter().any(|v| v.contains("import cycle")
-            && v.contains(
-                "src/event.rs imports src/inputs.rs (`crate::inputs::parse_percentage`)"
-            )),
-        "{found:#?}"
-    );
-    assert!(
-        found
-            .iter()
-            .any(|v| v.contains("src/error.rs imports src/inputs.rs")),
-        "{found:#?}"
-    );
-}
-
-#[test]
-fn the_checker_finds_the_old_deploy_cycle_and_the_layer_it_crossed() {
-    // Cycle 2 as it was: deploy called back into app to log, and report read deploy's clock.
-    let files = tree(&[
-        ("lib.rs", "pub mod app; pub mod deploy;"),
-        (
-            "app.rs",
-            "pub mod report;\nuse crate::deploy::run::deploy;\nuse crate::app::report::{self, Outcome};",
-        ),
-        ("app/report.rs", "fn f() { crate::deploy::run::clock_text(d); }"),
-        ("deploy/mod.rs", "pub mod run;"),
-        ("deploy/run.rs", "use crate::app::log_event;\nuse crate::ci::runner::{Level, Runner};"),
-        ("ci/mod.rs", "pub mod runner;"),
-        ("ci/runner.rs", ""),
-    ]);
-    let found = violations(&files);
-    assert!(
-        found
-            .iter()
-            .any(|v| v.starts_with("import cycle between 2 files")
-                && v.contains("src/deploy/run.rs imports src/app.rs (`crate::app::log_event`)")),
-        "{found:#?}"
-    );
-    assert!(
-        found.iter().any(|v| v.starts_with(
-            "src/deploy/run.rs imports src/ci/runner.rs (`crate::ci::runner::Level`): deploy may use only base, esa, config, deploy, not ci"
-        )),
-        "{found:#?}"
-    );
-}
-
-#[test]
-fn the_checker_finds_a_lower_layer_importing_a_higher_one() {
-    let files = tree(&[
-        ("esa/mod.rs", "pub mod client;"),
-        (
-            "esa/client.rs",
-            "use crate::{base::error::Error, config::Config};",
-        ),
-        ("config/mod.rs", ""),
-        ("base/mod.rs", "pub mod error;"),
-        (
-            "base/error.rs",
-            "fn f() -> super::super::esa::client::Client { todo!() }",
-        ),
-    ]);
-    let found = violations(&files);
-    assert!(
-        found.iter().any(|v| v
-            .starts_with("src/esa/client.rs imports src/config/mod.rs (`crate::config::Config`)")),
-        "{found:#?}"
-    );
-    assert!(
-        found
-            .iter()
-            .any(|v| v.starts_with("src/base/error.rs imports src/esa/client.rs")),
-        "{found:#?}"
-    );
-    assert!(
-        !found.iter().any(|v| v.contains("src/base/mod.rs")),
-        "base may use itself: {found:#?}"
-    );
-}
-
-#[test]
-fn the_checker_finds_long_and_undocumented_files_and_reads_test_modules_right() {
-    let mut files = tree(&[
-        ("base/mod.rs", "pub mod text;"),
-        (
-            "base/text.rs",
-            "#[cfg(test)]\nmod tests {\n    use super::*;\n}\n",
-        ),
-    ]);
-    files.insert(
-        "base/long.rs".into(),
-        format!("//! long\n{}", "\n".repeat(MAX_LINES)),
-    );
-    files.insert("base/bare.rs".into(), "pub fn f() {}\n".into());
-    let found = violations(&files);
-    assert!(
-        found
-            .iter()
-            .any(|v| v.starts_with("src/base/long.rs has 601 lines")),
-        "{found:#?}"
-    );
-    assert!(
-        found
-            .iter()
-            .any(|v| v.starts_with("src/base/bare.rs does not open with a `//!` line")),
-        "{found:#?}"
-    );
-    // `super::*` in a file's own test module is the file itself, not its parent: no cycle.
-    assert!(!found.iter().any(|v| v.contains("cycle")), "{found:#?}");
-}
-
-#[test]
-fn the_checker_finds_text_for_people_and_long_functions_in_deploy() {
-    let long_body = "    let x = 1;\n".repeat(61);
-    let files = tree(&[
-        ("deploy/mod.rs", "pub mod run;"),
-        (
-            "deploy/run.rs",
-            &format!(
-                "// a comment with spaces is fine\nfn f(p: &mut P) {{\n    p.line(\"the publish failed\");\n    let code = \"RolloutTimeout\";\n    let c = '\"';\n    let r = r#\"raw text\"#;\n}}\nfn long() {{\n{long_body}}}\n#[cfg(test)]\nmod tests {{\n    const S: &str = \"a sentence in a test\";\n}}\n"
-            ),
-        ),
-        ("app.rs", "fn f() { log(\"app may say anything\"); }"),
-    ]);
-    let found = violations(&files);
-    let texts: Vec<&String> = found
-        .iter()
-        .filter(|v| v.contains("holds the text"))
-        .collect();
-    assert_eq!(texts.len(), 2, "{found:#?}");
-    assert!(
-        texts[0].starts_with("src/deploy/run.rs:4 holds the text \"the publish failed\""),
-        "{found:#?}"
-    );
-    assert!(texts[1].contains("\"raw text\""), "{found:#?}");
-    assert!(
-        found
-            .iter()
-            .any(|v| v.starts_with("src/deploy/run.rs:9 is a function of 63 lines")),
-        "{found:#?}"
-    );
 }

@@ -1,0 +1,59 @@
+//! The architecture's rules, checked on the source tree (see ARCHITECTURE.md): no import cycle
+//! between files, no layer importing a layer above it, no source file over 600 lines, a `//!`
+//! line at the top of every file, and in `src/deploy/` no text for people (no string literal
+//! with whitespace outside tests) and no function over 60 lines.
+//!
+//! The checker reads `crate::` and `super::` paths, in `use` trees and inline, and maps each to
+//! the file that defines the module. It is tested on small made-up trees too, among them the
+//! two cycles the tree once had, so that it cannot pass by finding nothing.
+
+#[path = "../support/mod.rs"]
+mod support;
+
+mod checker;
+mod made_up;
+
+use checker::*;
+
+#[test]
+fn the_source_tree_keeps_the_architecture() {
+    let files = support::rust_sources();
+    assert!(files.len() > 20, "found only {} files", files.len());
+    for layer in LAYERS.iter().map(|(n, _, _)| n) {
+        let opening = files
+            .get(&format!("{layer}/mod.rs"))
+            .or_else(|| files.get(&format!("{layer}.rs")))
+            .unwrap_or_else(|| panic!("layer {layer} has no src/{layer}/mod.rs or src/{layer}.rs"));
+        let doc: Vec<&str> = opening
+            .lines()
+            .take_while(|l| l.starts_with("//!"))
+            .collect();
+        assert!(
+            doc.len() >= 3,
+            "src/{layer}: the folder must open with a `//!` paragraph saying its layer, what it may use and what it must not"
+        );
+    }
+    let found = violations(&files);
+    assert!(
+        found.is_empty(),
+        "the architecture is broken:\n- {}",
+        found.join("\n- ")
+    );
+}
+
+#[test]
+fn tests_the_stand_in_and_the_hosts_keep_the_line_budget_too() {
+    let mut long = Vec::new();
+    for dir in ["tests", "standin/src", "hosts/src"] {
+        let files = support::rust_files(dir);
+        assert!(files.len() > 3, "found only {} files in {dir}", files.len());
+        long.extend(files.into_iter().filter_map(|(name, text)| {
+            let n = text.lines().count();
+            (n > MAX_LINES).then(|| format!("{dir}/{name}: {n}"))
+        }));
+    }
+    assert!(
+        long.is_empty(),
+        "over {MAX_LINES} lines, split by concern: {long:?}"
+    );
+}
