@@ -70,26 +70,8 @@ impl Start {
 /// Runs the action with this environment, writing commands and logs to `out`, stopping where
 /// it stands when the start's cancel comes. Returns the process exit code.
 pub async fn run<W: Write>(env: &Env, out: W, start: &Start) -> i32 {
-    let cancel = &start.cancel;
     let mut runner = Runner::new(env, out);
-    // Register the secrets before anything is printed, even before validation: the inputs',
-    // every spelling of the environment's, and the ID-token request's bearer token.
-    let env_secrets = ENV_SPELLINGS
-        .iter()
-        .flat_map(|[_, secret, token]| [*secret, *token]);
-    // Every spelling's value: where two disagree the run is refused, and both are secrets.
-    for value in SECRET_INPUTS
-        .iter()
-        .flat_map(|name| env.input_values(name))
-        .map(|(_, value)| value.to_string())
-        .chain(
-            env_secrets
-                .chain(["ACTIONS_ID_TOKEN_REQUEST_TOKEN"])
-                .filter_map(|name| env.var(name).map(str::to_string)),
-        )
-    {
-        runner.add_secret(value.trim());
-    }
+    register_secrets(env, &mut runner);
     for repair in &start.tls_repairs {
         runner.annotate(
             Level::Warning,
@@ -113,7 +95,7 @@ pub async fn run<W: Write>(env: &Env, out: W, start: &Start) -> i32 {
     annotate_all(&mut runner, Level::Warning, &config.warnings);
     let _ = runner.set_output(SKIPPED, "false");
     let mut record = Record::default();
-    let result = publish(&config, &mut runner, &mut record, cancel).await;
+    let result = publish(&config, &mut runner, &mut record, &start.cancel).await;
     version_outputs(&mut runner, &record);
     rollout_outputs(&mut runner, &record);
     if !config.dry_run {
@@ -121,23 +103,50 @@ pub async fn run<W: Write>(env: &Env, out: W, start: &Start) -> i32 {
     }
     match result {
         Ok(()) => 0,
-        Err(failed) => {
-            set_outputs(&mut runner, &[(STOPPED_AT, stopped_at(&failed, &record))]);
-            runner.annotate(Level::Error, &failed.title(), &failed.message());
-            if let Some(id) = failed.request_id().or(record.request_id.as_deref()) {
-                set_outputs(&mut runner, &[(REQUEST_ID, id.to_string())]);
-            }
-            let warnings = runner.warnings().to_vec();
-            let written = runner.append_summary(&summary(&Summary {
-                config: Some(&config),
-                outcome: Outcome::Failed(&failed),
-                record: Some(&record),
-                warnings: &warnings,
-            }));
-            unwritten(&mut runner, written);
-            1
-        }
+        Err(failed) => report_failure(&config, &mut runner, &record, &failed),
     }
+}
+
+/// Registers the secrets before anything is printed, even before validation: every
+/// spelling's value of the secret inputs (where two disagree the run is refused, and both are
+/// secrets), every spelling of the environment's, and the ID-token request's bearer token.
+fn register_secrets<W: Write>(env: &Env, runner: &mut Runner<W>) {
+    let env_secrets = ENV_SPELLINGS
+        .iter()
+        .flat_map(|[_, secret, token]| [*secret, *token])
+        .chain(["ACTIONS_ID_TOKEN_REQUEST_TOKEN"])
+        .filter_map(|name| env.var(name).map(str::to_string));
+    for value in SECRET_INPUTS
+        .iter()
+        .flat_map(|name| env.input_values(name))
+        .map(|(_, value)| value.to_string())
+        .chain(env_secrets)
+    {
+        runner.add_secret(value.trim());
+    }
+}
+
+/// A failed run: where it stopped, the annotation, the RequestId and the summary; exit 1.
+fn report_failure<W: Write>(
+    config: &Config,
+    runner: &mut Runner<W>,
+    record: &Record,
+    failed: &Failed,
+) -> i32 {
+    set_outputs(runner, &[(STOPPED_AT, stopped_at(failed, record))]);
+    runner.annotate(Level::Error, &failed.title(), &failed.message());
+    if let Some(id) = failed.request_id().or(record.request_id.as_deref()) {
+        set_outputs(runner, &[(REQUEST_ID, id.to_string())]);
+    }
+    let warnings = runner.warnings().to_vec();
+    let written = runner.append_summary(&summary(&Summary {
+        config: Some(config),
+        outcome: Outcome::Failed(failed),
+        record: Some(record),
+        warnings: &warnings,
+    }));
+    unwritten(runner, written);
+    1
 }
 
 /// The label gate, from `GITHUB_EVENT_NAME` and the payload at `GITHUB_EVENT_PATH`.
@@ -294,27 +303,7 @@ async fn publish<W: Write>(
     if config.dry_run {
         return dry_run::dry_run(config, runner, cancel).await;
     }
-    let credentials = match &config.credentials {
-        Credentials::Static(credentials, _) => credentials.clone(),
-        Credentials::Exchange(exchange, _) => {
-            let signed_in = tokio::select! {
-                biased;
-                signal = cancel.requested() => Err(signal),
-                result = sign_in::sign_in(exchange, config, runner) => Ok(result),
-            };
-            match signed_in {
-                Ok(result) => result?,
-                Err(signal) => {
-                    runner.log(&words::signal_received(signal));
-                    return Err(Failed::SignInCancelled);
-                }
-            }
-        }
-        // Validation requires credentials outside a dry run; stay an error, not a panic.
-        Credentials::Missing => {
-            return Err(Error::System("no credentials to sign with".into()).into())
-        }
-    };
+    let credentials = credentials(config, runner, cancel).await?;
     if config.export_credentials {
         sign_in::export(runner, &credentials)?;
     }
@@ -343,4 +332,32 @@ async fn publish<W: Write>(
     unwritten(runner, written);
     runner.log(&report::published_line(config, record));
     Ok(())
+}
+
+/// The credentials to sign with: as given, or from keyless sign-in, which stops on a cancel.
+async fn credentials<W: Write>(
+    config: &Config,
+    runner: &mut Runner<W>,
+    cancel: &Cancel,
+) -> Result<crate::esa::credentials::Credentials, Failed> {
+    let exchange = match &config.credentials {
+        Credentials::Static(credentials, _) => return Ok(credentials.clone()),
+        Credentials::Exchange(exchange, _) => exchange,
+        // Validation requires credentials outside a dry run; stay an error, not a panic.
+        Credentials::Missing => {
+            return Err(Error::System("no credentials to sign with".into()).into())
+        }
+    };
+    let signed_in = tokio::select! {
+        biased;
+        signal = cancel.requested() => Err(signal),
+        result = sign_in::sign_in(exchange, config, runner) => Ok(result),
+    };
+    match signed_in {
+        Ok(result) => Ok(result?),
+        Err(signal) => {
+            runner.log(&words::signal_received(signal));
+            Err(Failed::SignInCancelled)
+        }
+    }
 }

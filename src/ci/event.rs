@@ -126,13 +126,16 @@ fn decide_inner(
             )));
         }
     }
-    let Some(prefix) = &rules.percentage_prefix else {
-        return Ok(Gate::Publish { percentage: None });
-    };
-    let matching: Vec<&String> = labels
-        .iter()
-        .filter(|l| l.starts_with(prefix.as_str()))
-        .collect();
+    match &rules.percentage_prefix {
+        Some(prefix) => percentage_from_labels(prefix, &labels),
+        None => Ok(Gate::Publish { percentage: None }),
+    }
+}
+
+/// The percentage of the one label that starts with `prefix`; none without such a label, an
+/// error with two or with a bad number.
+fn percentage_from_labels(prefix: &str, labels: &[String]) -> Result<Gate, (&'static str, String)> {
+    let matching: Vec<&String> = labels.iter().filter(|l| l.starts_with(prefix)).collect();
     match matching.as_slice() {
         [] => Ok(Gate::Publish { percentage: None }),
         [label] => parse_percentage(&label[prefix.len()..])

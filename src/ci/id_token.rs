@@ -27,37 +27,10 @@ pub async fn fetch(
     policy: &Policy,
     on_event: &mut dyn FnMut(&Event),
 ) -> Result<Secret, Error> {
-    let IdTokenRequest {
-        request_url,
-        request_token: bearer,
-        audience,
-    } = source;
-    let mut url = request_url.clone();
-    if let Some(audience) = audience {
-        url.push(if url.contains('?') { '&' } else { '?' });
-        url.push_str(&format!("audience={}", percent_encode(audience)));
-    }
-    let parsed = url::Url::parse(&url).map_err(|e| {
-        credentials_error(
-            CredentialsKind::IdTokenRequestFailed,
-            format!("ACTIONS_ID_TOKEN_REQUEST_URL is not a URL ({e})"),
-            false,
-        )
-    })?;
-    let host = parsed.host_str().unwrap_or_default().to_string();
-    let loopback = is_loopback(&host);
-    if parsed.scheme() != "https" && !(parsed.scheme() == "http" && loopback) {
-        return Err(credentials_error(
-            CredentialsKind::IdTokenRequestFailed,
-            format!(
-                "ACTIONS_ID_TOKEN_REQUEST_URL must be https (plain http only for loopback), not {}",
-                parsed.scheme()
-            ),
-            false,
-        ));
-    }
+    let (url, host, loopback) = token_url(source)?;
     let http = http_client(loopback)?;
     let target = format!("the GitHub ID token endpoint ({host})");
+    let bearer = &source.request_token;
     let mut prepare = || {
         let request = http
             .get(url.clone())
@@ -66,42 +39,71 @@ pub async fn fetch(
         // The URL carries no secret, but it is not worth a log line either.
         Ok((request, format!("GET {target}")))
     };
-    let parse = |raw: RawAnswer| {
-        if !(200..300).contains(&raw.status) {
-            return Err(credentials_error(
-                CredentialsKind::IdTokenRequestFailed,
-                format!(
-                    "GitHub's ID token endpoint answered HTTP {}{}",
-                    raw.status,
-                    if raw.status == 401 || raw.status == 403 {
-                        ": the job may lack `permissions: id-token: write`, or the request token expired"
-                    } else {
-                        ""
-                    }
-                ),
-                raw.status >= 500 || raw.status == 429,
-            ));
-        }
-        serde_json::from_slice::<Value>(&raw.body)
-            .ok()
-            .and_then(|v| v.get("value").and_then(Value::as_str).map(str::to_string))
-            .filter(|v| !v.is_empty())
-            .map(Secret::new)
-            .ok_or_else(|| {
-                credentials_error(
-                    CredentialsKind::IdTokenRequestFailed,
-                    "GitHub's ID token endpoint answered without a token".into(),
-                    false,
-                )
-            })
-    };
     with_retries(
         &target,
         policy,
         Idempotency::Idempotent,
         on_event,
         &mut prepare,
-        &parse,
+        &read_token,
     )
     .await
+}
+
+fn failed(detail: String, retryable: bool) -> Error {
+    credentials_error(CredentialsKind::IdTokenRequestFailed, detail, retryable)
+}
+
+/// The request URL with the audience asked for, its host, and whether that is loopback: only
+/// `https`, or plain `http` to loopback.
+fn token_url(source: &IdTokenRequest) -> Result<(String, String, bool), Error> {
+    let mut url = source.request_url.clone();
+    if let Some(audience) = &source.audience {
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str(&format!("audience={}", percent_encode(audience)));
+    }
+    let parsed = url::Url::parse(&url).map_err(|e| {
+        failed(
+            format!("ACTIONS_ID_TOKEN_REQUEST_URL is not a URL ({e})"),
+            false,
+        )
+    })?;
+    let host = parsed.host_str().unwrap_or_default().to_string();
+    let loopback = is_loopback(&host);
+    if parsed.scheme() != "https" && !(parsed.scheme() == "http" && loopback) {
+        let why = format!(
+            "ACTIONS_ID_TOKEN_REQUEST_URL must be https (plain http only for loopback), not {}",
+            parsed.scheme()
+        );
+        return Err(failed(why, false));
+    }
+    Ok((url, host, loopback))
+}
+
+/// The token in the service's answer (`{"value": "<JWT>"}`).
+fn read_token(raw: RawAnswer) -> Result<Secret, Error> {
+    if !(200..300).contains(&raw.status) {
+        let hint = match raw.status {
+            401 | 403 => {
+                ": the job may lack `permissions: id-token: write`, or the request token expired"
+            }
+            _ => "",
+        };
+        let detail = format!(
+            "GitHub's ID token endpoint answered HTTP {}{hint}",
+            raw.status
+        );
+        return Err(failed(detail, raw.status >= 500 || raw.status == 429));
+    }
+    serde_json::from_slice::<Value>(&raw.body)
+        .ok()
+        .and_then(|v| v.get("value").and_then(Value::as_str).map(str::to_string))
+        .filter(|v| !v.is_empty())
+        .map(Secret::new)
+        .ok_or_else(|| {
+            failed(
+                "GitHub's ID token endpoint answered without a token".into(),
+                false,
+            )
+        })
 }

@@ -119,135 +119,16 @@ pub fn default_session_name(repository: Option<&str>, run_id: Option<&str>) -> S
 ///    `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` + `ALIBABA_CLOUD_OIDC_TOKEN_FILE`;
 /// 4. nothing: one error that lists every way (a dry run signs with a placeholder instead).
 pub fn read_credentials(r: &mut Reader<'_>, env: &Env, dry_run: bool) -> Plan {
-    let id = r.get("access-key-id");
-    let secret = r.get("access-key-secret");
-    let token = r.get("security-token");
-    let role = r.get("role-arn");
-    let provider = r.get("oidc-provider-arn");
-    let duration = r.parsed("role-duration-seconds", |v| match v.parse::<u32>() {
-        Ok(n) if (900..=43200).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "must be a whole number of seconds from 900 to 43200, not `{}`",
-            shown(v)
-        )),
-    });
-    let session_name = r.parsed("role-session-name", |v| {
-        if (2..=64).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphanumeric() || "._@-".contains(c)) {
-            Ok(v.to_string())
-        } else {
-            Err(format!("must be 2 to 64 of the characters STS allows (letters, digits, `.`, `_`, `@`, `-`), not `{}`", shown(v)))
-        }
-    });
-    let default_session =
-        || default_session_name(env.var("GITHUB_REPOSITORY"), env.var("GITHUB_RUN_ID"));
-
-    match (id, secret) {
-        (Some(access_key_id), Some(secret)) => {
-            return Plan::Static(
-                Credentials {
-                    access_key_id,
-                    access_key_secret: Secret::new(secret),
-                    security_token: token.map(Secret::new),
-                },
-                Source::Inputs,
-            )
-        }
-        (Some(_), None) => {
-            r.error("access-key-secret", "input `access-key-secret` is required with `access-key-id`: pass it from a secret, e.g. `${{ secrets.ALIBABA_CLOUD_ACCESS_KEY_SECRET }}`");
-            return Plan::Missing;
-        }
-        (None, Some(_)) => {
-            r.error(
-                "access-key-id",
-                "input `access-key-id` is required with `access-key-secret`",
-            );
-            return Plan::Missing;
-        }
-        (None, None) => {}
+    let role = RoleSettings::read(r, env);
+    if let Some(plan) = from_keys(r) {
+        return plan;
     }
-
-    match (role, provider) {
-        (Some(role_arn), Some(provider_arn)) => {
-            let url = env
-                .var("ACTIONS_ID_TOKEN_REQUEST_URL")
-                .filter(|v| !v.is_empty());
-            let bearer = env
-                .var("ACTIONS_ID_TOKEN_REQUEST_TOKEN")
-                .filter(|v| !v.is_empty());
-            let (Some(request_url), Some(bearer)) = (url, bearer) else {
-                r.errors.push(InputProblem::new(
-                    "role-arn",
-                    "MissingIdTokenPermission",
-                    "keyless sign-in needs a GitHub ID token, and this job may not request one: add `permissions: id-token: write` to the job (or the workflow), next to `contents: read`",
-                ));
-                return Plan::Missing;
-            };
-            return Plan::Exchange(
-                KeylessSignIn {
-                    exchange: OidcExchange {
-                        role_arn,
-                        provider_arn,
-                        session_name: session_name.unwrap_or_else(default_session),
-                        duration_seconds: duration.unwrap_or(3600),
-                    },
-                    token: IdToken::GitHub(IdTokenRequest {
-                        request_url: request_url.to_string(),
-                        request_token: Secret::new(bearer),
-                        audience: r.get("audience"),
-                    }),
-                },
-                Source::Oidc,
-            );
-        }
-        (Some(_), None) => {
-            r.error("oidc-provider-arn", "input `oidc-provider-arn` is required with `role-arn` for keyless sign-in, e.g. acs:ram::123456789012:oidc-provider/github");
-            return Plan::Missing;
-        }
-        (None, Some(_)) => {
-            r.error("role-arn", "input `role-arn` is required with `oidc-provider-arn` for keyless sign-in, e.g. acs:ram::123456789012:role/esa-publisher");
-            return Plan::Missing;
-        }
-        (None, None) => {}
+    if let Some(plan) = from_keyless_inputs(r, env, &role) {
+        return plan;
     }
-
-    let var = |name: &str| {
-        env.var(name)
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string)
-    };
-    for [id, secret, token] in ENV_SPELLINGS {
-        if let (Some(access_key_id), Some(secret)) = (var(id), var(secret)) {
-            return Plan::Static(
-                Credentials {
-                    access_key_id,
-                    access_key_secret: Secret::new(secret),
-                    security_token: var(token).map(Secret::new),
-                },
-                Source::Env,
-            );
-        }
+    if let Some(plan) = from_environment(env, &role) {
+        return plan;
     }
-    if let (Some(role_arn), Some(provider_arn), Some(file)) = (
-        var("ALIBABA_CLOUD_ROLE_ARN"),
-        var("ALIBABA_CLOUD_OIDC_PROVIDER_ARN"),
-        var("ALIBABA_CLOUD_OIDC_TOKEN_FILE"),
-    ) {
-        return Plan::Exchange(
-            KeylessSignIn {
-                exchange: OidcExchange {
-                    role_arn,
-                    provider_arn,
-                    session_name: var("ALIBABA_CLOUD_ROLE_SESSION_NAME")
-                        .unwrap_or_else(default_session),
-                    duration_seconds: duration.unwrap_or(3600),
-                },
-                token: IdToken::File(file.into()),
-            },
-            Source::OidcEnv,
-        );
-    }
-
     if !dry_run {
         r.errors.push(InputProblem::new(
             "access-key-id",
@@ -256,6 +137,153 @@ pub fn read_credentials(r: &mut Reader<'_>, env: &Env, dry_run: bool) -> Plan {
         ));
     }
     Plan::Missing
+}
+
+/// How an assumed role's session is named and how long it lasts.
+struct RoleSettings {
+    duration_seconds: u32,
+    /// `role-session-name`, when valid.
+    session_name: Option<String>,
+    /// The session name when none is given: from the repository and the run.
+    default_session: String,
+}
+
+impl RoleSettings {
+    fn read(r: &mut Reader<'_>, env: &Env) -> RoleSettings {
+        let duration = r.parsed("role-duration-seconds", |v| match v.parse::<u32>() {
+            Ok(n) if (900..=43200).contains(&n) => Ok(n),
+            _ => Err(format!(
+                "must be a whole number of seconds from 900 to 43200, not `{}`",
+                shown(v)
+            )),
+        });
+        let session_name = r.parsed("role-session-name", |v| {
+            if (2..=64).contains(&v.len()) && v.chars().all(|c| c.is_ascii_alphanumeric() || "._@-".contains(c)) {
+                Ok(v.to_string())
+            } else {
+                Err(format!("must be 2 to 64 of the characters STS allows (letters, digits, `.`, `_`, `@`, `-`), not `{}`", shown(v)))
+            }
+        });
+        RoleSettings {
+            duration_seconds: duration.unwrap_or(3600),
+            session_name,
+            default_session: default_session_name(
+                env.var("GITHUB_REPOSITORY"),
+                env.var("GITHUB_RUN_ID"),
+            ),
+        }
+    }
+}
+
+/// 1. The inputs' AccessKey; `None` when neither half is given.
+fn from_keys(r: &mut Reader<'_>) -> Option<Plan> {
+    let token = r.get("security-token");
+    match (r.get("access-key-id"), r.get("access-key-secret")) {
+        (Some(access_key_id), Some(secret)) => Some(Plan::Static(
+            Credentials {
+                access_key_id,
+                access_key_secret: Secret::new(secret),
+                security_token: token.map(Secret::new),
+            },
+            Source::Inputs,
+        )),
+        (Some(_), None) => {
+            r.error("access-key-secret", "input `access-key-secret` is required with `access-key-id`: pass it from a secret, e.g. `${{ secrets.ALIBABA_CLOUD_ACCESS_KEY_SECRET }}`");
+            Some(Plan::Missing)
+        }
+        (None, Some(_)) => {
+            r.error(
+                "access-key-id",
+                "input `access-key-id` is required with `access-key-secret`",
+            );
+            Some(Plan::Missing)
+        }
+        (None, None) => None,
+    }
+}
+
+/// 2. Keyless sign-in from the inputs; `None` when neither ARN is given.
+fn from_keyless_inputs(r: &mut Reader<'_>, env: &Env, role: &RoleSettings) -> Option<Plan> {
+    match (r.get("role-arn"), r.get("oidc-provider-arn")) {
+        (Some(role_arn), Some(provider_arn)) => {
+            let given = |name: &str| env.var(name).filter(|v| !v.is_empty());
+            let (Some(request_url), Some(bearer)) = (
+                given("ACTIONS_ID_TOKEN_REQUEST_URL"),
+                given("ACTIONS_ID_TOKEN_REQUEST_TOKEN"),
+            ) else {
+                r.errors.push(InputProblem::new(
+                    "role-arn",
+                    "MissingIdTokenPermission",
+                    "keyless sign-in needs a GitHub ID token, and this job may not request one: add `permissions: id-token: write` to the job (or the workflow), next to `contents: read`",
+                ));
+                return Some(Plan::Missing);
+            };
+            let exchange = OidcExchange {
+                role_arn,
+                provider_arn,
+                session_name: role
+                    .session_name
+                    .clone()
+                    .unwrap_or_else(|| role.default_session.clone()),
+                duration_seconds: role.duration_seconds,
+            };
+            let token = IdToken::GitHub(IdTokenRequest {
+                request_url: request_url.to_string(),
+                request_token: Secret::new(bearer),
+                audience: r.get("audience"),
+            });
+            Some(Plan::Exchange(
+                KeylessSignIn { exchange, token },
+                Source::Oidc,
+            ))
+        }
+        (Some(_), None) => {
+            r.error("oidc-provider-arn", "input `oidc-provider-arn` is required with `role-arn` for keyless sign-in, e.g. acs:ram::123456789012:oidc-provider/github");
+            Some(Plan::Missing)
+        }
+        (None, Some(_)) => {
+            r.error("role-arn", "input `role-arn` is required with `oidc-provider-arn` for keyless sign-in, e.g. acs:ram::123456789012:role/esa-publisher");
+            Some(Plan::Missing)
+        }
+        (None, None) => None,
+    }
+}
+
+/// 3. The environment: an AccessKey in any of its spellings, then a role with a token file.
+fn from_environment(env: &Env, role: &RoleSettings) -> Option<Plan> {
+    let var = |name: &str| {
+        env.var(name)
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    for [id, secret, token] in ENV_SPELLINGS {
+        if let (Some(access_key_id), Some(secret)) = (var(id), var(secret)) {
+            let credentials = Credentials {
+                access_key_id,
+                access_key_secret: Secret::new(secret),
+                security_token: var(token).map(Secret::new),
+            };
+            return Some(Plan::Static(credentials, Source::Env));
+        }
+    }
+    let (role_arn, provider_arn, file) = (
+        var("ALIBABA_CLOUD_ROLE_ARN")?,
+        var("ALIBABA_CLOUD_OIDC_PROVIDER_ARN")?,
+        var("ALIBABA_CLOUD_OIDC_TOKEN_FILE")?,
+    );
+    let exchange = OidcExchange {
+        role_arn,
+        provider_arn,
+        session_name: var("ALIBABA_CLOUD_ROLE_SESSION_NAME")
+            .unwrap_or_else(|| role.default_session.clone()),
+        duration_seconds: role.duration_seconds,
+    };
+    let token = IdToken::File(file.into());
+    Some(Plan::Exchange(
+        KeylessSignIn { exchange, token },
+        Source::OidcEnv,
+    ))
 }
 
 #[cfg(test)]

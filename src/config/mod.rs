@@ -79,25 +79,9 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
     r.errors.extend(names::problems(env));
     // Without the composite's JSON there are no inputs to read: that one error says it all.
     if let Handover::Unreadable(_) = env.handover() {
-        return Err(Rejected {
-            errors: r.errors,
-            warnings: r.warnings,
-        });
+        return Err(rejected(r));
     }
-    let publish::Read {
-        settings: mut publish,
-        percentage,
-        version_id,
-    } = publish::read_publish(&mut r, now);
-    let host = Host::from_env(env).unwrap_or_else(|_| Host::detect(env));
-    let context = BuildContext::from_env(env, host);
-    let version = read_version_source(&mut r, version_id, context.as_ref());
-    // Without remarks, the version and the publish carry one that leads back to the change.
-    if let (Some(p), Some(c)) = (publish.as_mut(), context.as_ref()) {
-        if p.remarks.is_none() {
-            p.remarks = Some(c.remark());
-        }
-    }
+    let (publish, percentage, version) = read_target(&mut r, env, now);
     let signature_version = connection::read_signature_version(&mut r);
     let dry_run = r.parsed("dry-run", parse_bool).unwrap_or(false);
     let retry = connection::read_retry(&mut r);
@@ -111,55 +95,97 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
     let credentials = read_credentials(&mut r, env, dry_run);
     let export_credentials = r.parsed("export-credentials", parse_bool).unwrap_or(false);
     let sts_endpoint = connection::read_sts_endpoint(&mut r, env);
-    connection::warn_outside_alibaba_cloud(
-        &mut r,
-        endpoint.as_ref(),
-        sts_endpoint.as_ref(),
+    let keyless = matches!(credentials, Plan::Exchange(..));
+    let endpoints = (endpoint.as_ref(), sts_endpoint.as_ref());
+    check_where(&mut r, env, endpoints, signature_version, keyless);
+    // Every `None` here has pushed an error; an error rather than a panic all the same.
+    let (
+        Some(publish),
+        Some(version),
+        Some(signature_version),
+        Some(endpoint),
+        Some(sts_endpoint),
+        true,
+    ) = (
+        publish,
+        version,
         signature_version,
-        matches!(credentials, Plan::Exchange(..)),
-    );
+        endpoint,
+        sts_endpoint,
+        r.errors.is_empty(),
+    )
+    else {
+        return Err(rejected(r));
+    };
+    Ok(Config {
+        publish,
+        version,
+        credentials,
+        sts_endpoint,
+        export_credentials,
+        endpoint,
+        signature_version,
+        dry_run,
+        rollout,
+        aftercare,
+        health,
+        repository_private: crate::ci::event::repository_private(env),
+        retry,
+        warnings: r.warnings,
+    })
+}
+
+/// What to publish and where: the settings, the percentage asked for, and the version (with
+/// remarks that lead back to the change when none are given).
+fn read_target(
+    r: &mut Reader<'_>,
+    env: &Env,
+    now: DateTime<Utc>,
+) -> (Option<PublishSettings>, Option<u8>, Option<VersionSource>) {
+    let publish::Read {
+        settings: mut publish,
+        percentage,
+        version_id,
+    } = publish::read_publish(r, now);
+    let host = Host::from_env(env).unwrap_or_else(|_| Host::detect(env));
+    let context = BuildContext::from_env(env, host);
+    let version = read_version_source(r, version_id, context.as_ref());
+    if let (Some(p), Some(c)) = (publish.as_mut(), context.as_ref()) {
+        if p.remarks.is_none() {
+            p.remarks = Some(c.remark());
+        }
+    }
+    (publish, percentage, version)
+}
+
+/// Where the calls go: a warning for endpoints outside Alibaba Cloud, an error for an
+/// unknown `ci-system`.
+fn check_where(
+    r: &mut Reader<'_>,
+    env: &Env,
+    (endpoint, sts_endpoint): (Option<&Endpoint>, Option<&Endpoint>),
+    signature_version: Option<SignatureVersion>,
+    keyless: bool,
+) {
+    connection::warn_outside_alibaba_cloud(r, endpoint, sts_endpoint, signature_version, keyless);
     if let Err(why) = Host::from_env(env) {
         r.error("ci-system", why);
     }
+}
 
-    if !r.errors.is_empty() {
-        return Err(Rejected {
-            errors: r.errors,
-            warnings: r.warnings,
-        });
-    }
-    match (publish, version, signature_version, endpoint, sts_endpoint) {
-        (
-            Some(publish),
-            Some(version),
-            Some(signature_version),
-            Some(endpoint),
-            Some(sts_endpoint),
-        ) => Ok(Config {
-            publish,
-            version,
-            credentials,
-            sts_endpoint,
-            export_credentials,
-            endpoint,
-            signature_version,
-            dry_run,
-            rollout,
-            aftercare,
-            health,
-            repository_private: crate::ci::event::repository_private(env),
-            retry,
-            warnings: r.warnings,
-        }),
-        // Every `None` above has pushed an error, so this arm is not reached; keep it an error
-        // rather than a panic all the same.
-        _ => Err(Rejected {
-            errors: vec![InputProblem::new(
-                "inputs",
-                "InvalidParameter",
-                "the inputs could not be read",
-            )],
-            warnings: r.warnings,
-        }),
+/// The inputs refused: every error, and the warnings found on the way.
+fn rejected(r: Reader<'_>) -> Rejected {
+    let errors = match r.errors.is_empty() {
+        // Only reached if a part was `None` without saying why.
+        true => vec![InputProblem::new(
+            "inputs",
+            "InvalidParameter",
+            "the inputs could not be read",
+        )],
+        false => r.errors,
+    };
+    Rejected {
+        errors,
+        warnings: r.warnings,
     }
 }

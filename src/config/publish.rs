@@ -29,64 +29,11 @@ pub fn read_publish(r: &mut Reader<'_>, now: DateTime<Utc>) -> Read {
     let version_id = r.get("version-id").map(|v| {
         checked(r, "version-id", v, "ver-", "a version ID starts with `ver-`; find it with ListEdgeContainerAppVersions or in the ESA console")
     });
-    let publish_env = match r.required("publish-env", "`prod` or `staging`").as_deref() {
-        None => None,
-        Some("prod") => Some(PublishEnv::Prod),
-        Some("staging") => Some(PublishEnv::Staging),
-        Some(other) => {
-            r.error(
-                "publish-env",
-                format!(
-                    "input `publish-env` must be `prod` or `staging`, not `{}`",
-                    shown(other)
-                ),
-            );
-            None
-        }
-    };
+    let publish_env = read_env(r);
     let percentage = r.parsed("percentage", parse_percentage);
-    let start_time = r.parsed("start-time", parse_start_time);
-    if let Some(t) = start_time {
-        if t < now {
-            r.warn(
-                "start-time",
-                format!(
-                    "start-time {} is in the past; the service will start the publish at once",
-                    format_timestamp(t)
-                ),
-            );
-        }
-    }
+    let start_time = read_start_time(r, now);
     let remarks = r.get("remarks");
-    let publish_type = r.parsed("publish-type", |v| match v {
-        "percentage" => Ok(PublishType::Percentage),
-        "region" => Ok(PublishType::Region),
-        other => Err(format!(
-            "must be `percentage` or `region`, not `{}`",
-            shown(other)
-        )),
-    });
-    let mut regions = r.parsed("regions", parse_regions).unwrap_or_default();
-    let mut full_release = r.parsed("full-release", parse_bool);
-    let region_publish = publish_type == Some(PublishType::Region);
-    if region_publish && regions.is_empty() && r.get("regions").is_none() {
-        r.error("regions", "input `regions` is required with `publish-type: region`: list at least one region, e.g. `jiangsu,zhejiang`");
-    }
-    // Regions on a percentage publish would be ignored, and every region would get the
-    // version: a mistake that widens the publish is an error, not a warning.
-    if !region_publish && r.get("publish-type").is_none_or(|t| t == "percentage") {
-        for (input, given) in [
-            ("regions", !regions.is_empty()),
-            ("full-release", full_release.is_some()),
-        ] {
-            if given {
-                r.error(input, format!("input `{input}` only applies to `publish-type: region`: without it the service ignores `{input}` and publishes to every region. Add `publish-type: region`, or remove `{input}`"));
-            }
-        }
-        regions.clear();
-        full_release = None;
-    }
-
+    let (publish_type, regions, full_release) = read_regions(r);
     let settings = match (app_id, publish_env) {
         (Some(app_id), Some(publish_env)) => Some(PublishSettings {
             app_id,
@@ -105,6 +52,70 @@ pub fn read_publish(r: &mut Reader<'_>, now: DateTime<Utc>) -> Read {
         percentage,
         version_id,
     }
+}
+
+/// `publish-env`: `prod` or `staging`.
+fn read_env(r: &mut Reader<'_>) -> Option<PublishEnv> {
+    match r.required("publish-env", "`prod` or `staging`").as_deref() {
+        None => None,
+        Some("prod") => Some(PublishEnv::Prod),
+        Some("staging") => Some(PublishEnv::Staging),
+        Some(other) => {
+            let why = format!(
+                "input `publish-env` must be `prod` or `staging`, not `{}`",
+                shown(other)
+            );
+            r.error("publish-env", why);
+            None
+        }
+    }
+}
+
+/// `start-time`, with a warning when it is already past.
+fn read_start_time(r: &mut Reader<'_>, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    let start_time = r.parsed("start-time", parse_start_time);
+    if let Some(t) = start_time.filter(|t| *t < now) {
+        r.warn(
+            "start-time",
+            format!(
+                "start-time {} is in the past; the service will start the publish at once",
+                format_timestamp(t)
+            ),
+        );
+    }
+    start_time
+}
+
+/// `publish-type`, `regions` and `full-release`; the last two only with a region publish.
+fn read_regions(r: &mut Reader<'_>) -> (Option<PublishType>, Vec<String>, Option<bool>) {
+    let publish_type = r.parsed("publish-type", |v| match v {
+        "percentage" => Ok(PublishType::Percentage),
+        "region" => Ok(PublishType::Region),
+        other => Err(format!(
+            "must be `percentage` or `region`, not `{}`",
+            shown(other)
+        )),
+    });
+    let regions = r.parsed("regions", parse_regions).unwrap_or_default();
+    let full_release = r.parsed("full-release", parse_bool);
+    let region_publish = publish_type == Some(PublishType::Region);
+    if region_publish && regions.is_empty() && r.get("regions").is_none() {
+        r.error("regions", "input `regions` is required with `publish-type: region`: list at least one region, e.g. `jiangsu,zhejiang`");
+    }
+    // Regions on a percentage publish would be ignored, and every region would get the
+    // version: a mistake that widens the publish is an error, not a warning.
+    if region_publish || r.get("publish-type").is_some_and(|t| t != "percentage") {
+        return (publish_type, regions, full_release);
+    }
+    for (input, given) in [
+        ("regions", !regions.is_empty()),
+        ("full-release", full_release.is_some()),
+    ] {
+        if given {
+            r.error(input, format!("input `{input}` only applies to `publish-type: region`: without it the service ignores `{input}` and publishes to every region. Add `publish-type: region`, or remove `{input}`"));
+        }
+    }
+    (publish_type, Vec::new(), None)
 }
 
 /// Any RFC 3339 time, with an offset or `Z`, normalised to UTC (sub-seconds dropped: the API

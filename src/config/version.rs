@@ -107,23 +107,9 @@ pub fn read_version_source(
     version_id: Option<Option<String>>,
     context: Option<&BuildContext>,
 ) -> Option<VersionSource> {
-    let version_id_given = version_id.is_some();
-    let version_id = version_id.flatten();
     let name = r.parsed("version-name", parse_name);
     let image = r.parsed("image", parse_image);
-    let base = r.get("base-version").and_then(|v| {
-        if v.starts_with("ver-") {
-            checked(
-                r,
-                "base-version",
-                v,
-                "ver-",
-                "a base version is a `ver-…` ID or an exact version name",
-            )
-        } else {
-            r.parsed("base-version", parse_name)
-        }
-    });
+    let base = read_base(r);
     let container = r.parsed("container-name", |v| {
         if v.chars().any(char::is_control) {
             Err("must be one line".into())
@@ -132,71 +118,112 @@ pub fn read_version_source(
         }
     });
     let spec_path = r.get("version-spec");
-    let given = |input: &'static str, r: &Reader<'_>| r.get(input).is_some();
-
-    if version_id_given {
-        for other in [
-            "version-name",
-            "image",
-            "version-spec",
-            "base-version",
-            "container-name",
-        ] {
-            if given(other, r) {
-                r.error(
-                    other,
-                    format!("input `{other}` cannot be used with `version-id`: a run publishes one version, from one source. Keep `version-id` to publish that version, or drop it to look one up by name or make one"),
-                );
-            }
-        }
-        return version_id.map(VersionSource::Id);
+    if let Some(version_id) = version_id {
+        return by_id(r, version_id);
     }
-    if given("image", r) && spec_path.is_some() {
-        r.error("version-spec", "input `version-spec` cannot be used with `image`: a new version is made either from a base version with a new image, or from a spec file");
+    if !only_one_way_to_make(r, spec_path.is_some()) {
         return None;
     }
-    if !given("image", r) {
+    let template = match (image, spec_path) {
+        (Some(image), _) => Template::Image {
+            image,
+            base,
+            container,
+        },
+        (None, Some(path)) => read_spec(r, path)?,
+        (None, None) if has_value("image", r) => return None,
+        (None, None) => return by_name(r, name),
+    };
+    let name = new_name(r, name, context, &template)?;
+    Some(VersionSource::New { name, template })
+}
+
+/// Whether the input has a value (its default included, as the reader reads every input:
+/// none of these has one).
+fn has_value(input: &'static str, r: &Reader<'_>) -> bool {
+    r.get(input).is_some()
+}
+
+/// `base-version`: a `ver-…` ID, or an exact version name.
+fn read_base(r: &mut Reader<'_>) -> Option<String> {
+    let v = r.get("base-version")?;
+    if v.starts_with("ver-") {
+        let why = "a base version is a `ver-…` ID or an exact version name";
+        checked(r, "base-version", v, "ver-", why)
+    } else {
+        r.parsed("base-version", parse_name)
+    }
+}
+
+/// A version given by ID: no other source (or its options) may be given too.
+fn by_id(r: &mut Reader<'_>, version_id: Option<String>) -> Option<VersionSource> {
+    for other in [
+        "version-name",
+        "image",
+        "version-spec",
+        "base-version",
+        "container-name",
+    ] {
+        if has_value(other, r) {
+            r.error(
+                other,
+                format!("input `{other}` cannot be used with `version-id`: a run publishes one version, from one source. Keep `version-id` to publish that version, or drop it to look one up by name or make one"),
+            );
+        }
+    }
+    version_id.map(VersionSource::Id)
+}
+
+/// Whether a new version has one way to be made: `image` or `version-spec`, and the image's
+/// options only with an image.
+fn only_one_way_to_make(r: &mut Reader<'_>, spec: bool) -> bool {
+    if has_value("image", r) && spec {
+        r.error("version-spec", "input `version-spec` cannot be used with `image`: a new version is made either from a base version with a new image, or from a spec file");
+        return false;
+    }
+    if !has_value("image", r) {
         for only in ["base-version", "container-name"] {
-            if given(only, r) {
+            if has_value(only, r) {
                 r.error(only, format!("input `{only}` only applies with `image` (it picks the version to copy and the container that takes the image)"));
             }
         }
     }
-    let template = if let Some(image) = image {
-        Template::Image {
-            image,
-            base,
-            container,
+    true
+}
+
+/// A version found by its name alone; an error when no source at all is given.
+fn by_name(r: &mut Reader<'_>, name: Option<String>) -> Option<VersionSource> {
+    match (name, has_value("version-name", r)) {
+        (Some(name), _) => Some(VersionSource::Named(name)),
+        (None, true) => None,
+        (None, false) => {
+            r.error("version-id", "one of `version-id`, `version-name`, `image` or `version-spec` is required: the ID of the version to publish (like ver-87962637161651xxxx), the exact name of an existing version, an image to deploy, or a spec file to make a version from");
+            None
         }
-    } else if let Some(path) = spec_path {
-        read_spec(r, path)?
-    } else if given("image", r) {
-        return None;
-    } else {
-        return match (name, given("version-name", r)) {
-            (Some(name), _) => Some(VersionSource::Named(name)),
-            (None, true) => None,
-            (None, false) => {
-                r.error("version-id", "one of `version-id`, `version-name`, `image` or `version-spec` is required: the ID of the version to publish (like ver-87962637161651xxxx), the exact name of an existing version, an image to deploy, or a spec file to make a version from");
-                None
-            }
-        };
-    };
-    let name = match (name, context) {
-        (Some(name), _) => name,
-        (None, Some(context)) => default_name(context, &template),
-        (None, None) if given("version-name", r) => return None,
+    }
+}
+
+/// A new version's name: `version-name`, else one from the commit and the run.
+fn new_name(
+    r: &mut Reader<'_>,
+    name: Option<String>,
+    context: Option<&BuildContext>,
+    template: &Template,
+) -> Option<String> {
+    match (name, context) {
+        (Some(name), _) => Some(name),
+        (None, Some(context)) => Some(default_name(context, template)),
+        (None, None) if has_value("version-name", r) => None,
         (None, None) => {
-            let input = if given("image", r) {
+            let input = if has_value("image", r) {
                 "image"
             } else {
                 "version-spec"
             };
             r.error("version-name", format!("input `version-name` is required with `{input}` here: no commit and run were found to name the new version after (GITHUB_SHA and GITHUB_RUN_ID, or GitLab's, Drone's or Woodpecker's equivalents)"));
-            return None;
+            None
         }
-    };
-    Some(VersionSource::New { name, template })
+    }
 }
 
 /// The largest spec file read: a version's containers take a few KiB, and the API's answers

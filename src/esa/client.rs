@@ -173,19 +173,11 @@ pub async fn with_retries<T>(
             attempt,
             request: shown,
         });
-        let remaining = deadline.saturating_duration_since(Instant::now());
-        let outcome = match tokio::time::timeout(remaining, send(request, target)).await {
-            Ok(Ok(raw)) => {
-                let retry_after = raw.retry_after;
-                parse(raw).map_err(|e| (e, retry_after))
-            }
-            Ok(Err(e)) => Err((e, None)),
-            Err(_) => Err((deadline_error(target, policy.timeout), None)),
-        };
-        let (error, retry_after) = match outcome {
-            Ok(answer) => return Ok(answer),
-            Err(failure) => failure,
-        };
+        let (error, retry_after) =
+            match attempt_once(request, target, deadline, policy, parse).await {
+                Ok(answer) => return Ok(answer),
+                Err(failure) => failure,
+            };
         let remaining = deadline.saturating_duration_since(Instant::now());
         let jitter = random_unit()?;
         match retry::decide(
@@ -215,6 +207,26 @@ pub async fn with_retries<T>(
                 })
             }
         }
+    }
+}
+
+/// One attempt within what is left before `deadline`: the parsed answer, or the error with
+/// the server's `x-acs-retry-after`.
+async fn attempt_once<T>(
+    request: reqwest::RequestBuilder,
+    target: &str,
+    deadline: Instant,
+    policy: &Policy,
+    parse: &dyn Fn(RawAnswer) -> Result<T, Error>,
+) -> Result<T, (Error, Option<Duration>)> {
+    let remaining = deadline.saturating_duration_since(Instant::now());
+    match tokio::time::timeout(remaining, send(request, target)).await {
+        Ok(Ok(raw)) => {
+            let retry_after = raw.retry_after;
+            parse(raw).map_err(|e| (e, retry_after))
+        }
+        Ok(Err(e)) => Err((e, None)),
+        Err(_) => Err((deadline_error(target, policy.timeout), None)),
     }
 }
 

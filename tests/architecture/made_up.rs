@@ -148,6 +148,7 @@ fn the_checker_finds_text_for_people_and_long_functions_in_deploy() {
             ),
         ),
         ("app.rs", "fn f() { log(\"app may say anything\"); }"),
+        ("config/mod.rs", &format!("fn parse() {{\n{long_body}}}\n")),
     ]);
     let found = violations(&files);
     let texts: Vec<&String> = found
@@ -164,6 +165,13 @@ fn the_checker_finds_text_for_people_and_long_functions_in_deploy() {
         found
             .iter()
             .any(|v| v.starts_with("src/deploy/run.rs:9 is a function of 63 lines")),
+        "{found:#?}"
+    );
+    // The function budget holds in every layer, not only in deploy.
+    assert!(
+        found
+            .iter()
+            .any(|v| v.starts_with("src/config/mod.rs:2 is a function of 63 lines")),
         "{found:#?}"
     );
 }

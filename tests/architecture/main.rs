@@ -1,7 +1,7 @@
 //! The architecture's rules, checked on the source tree (see ARCHITECTURE.md): no import cycle
 //! between files, no layer importing a layer above it, no source file over 600 lines, a `//!`
 //! line at the top of every file, and in `src/deploy/` no text for people (no string literal
-//! with whitespace outside tests) and no function over 60 lines.
+//! with whitespace outside tests) and no I/O; and no function in `src/` over 60 lines.
 //!
 //! The checker reads `crate::` and `super::` paths, in `use` trees and inline, and maps each to
 //! the file that defines the module. It is tested on small made-up trees too, among them the
