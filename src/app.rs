@@ -12,7 +12,7 @@ pub mod deploying;
 pub mod dry_run;
 pub mod explain;
 pub mod failure;
-pub mod health;
+pub mod gate_words;
 pub mod narrate;
 pub mod outputs;
 pub mod progress;
@@ -36,7 +36,7 @@ use crate::app::outputs::{
 use crate::app::outputs::{stopped_at, INPUTS_STAGE, STOPPED_AT};
 use crate::app::outputs::{CREDENTIAL_SOURCE, REQUEST_ID, SKIPPED};
 use crate::app::record::Record;
-use crate::app::summary::{summary, Outcome, Summary};
+use crate::app::summary::{summary, Ending, Summary};
 use crate::base::error::{Error, InputProblem};
 use crate::base::text::shown;
 use crate::ci::cancel::Cancel;
@@ -44,7 +44,7 @@ use crate::ci::env::Env;
 use crate::ci::event::{self, Gate, LabelRules};
 use crate::ci::runner::{Level, Runner};
 use crate::ci::tls_roots::Repair;
-use crate::config::credentials::{Plan as Credentials, ENV_SPELLINGS};
+use crate::config::credentials::{CredentialPlan, ENV_SPELLINGS};
 use crate::config::spec::SECRET_INPUTS;
 use crate::config::{self as inputs, Config};
 use crate::deploy::plan::Mode;
@@ -141,7 +141,7 @@ fn report_failure<W: Write>(
     let warnings = runner.warnings().to_vec();
     let written = runner.append_summary(&summary(&Summary {
         config: Some(config),
-        outcome: Outcome::Failed(failed),
+        outcome: Ending::Failed(failed),
         record: Some(record),
         warnings: &warnings,
     }));
@@ -217,7 +217,7 @@ fn reject<W: Write>(
     let warnings = runner.warnings().to_vec();
     let _ = runner.append_summary(&summary(&Summary {
         config: None,
-        outcome: Outcome::Failed(&failed),
+        outcome: Ending::Failed(&failed),
         record: None,
         warnings: &warnings,
     }));
@@ -284,7 +284,7 @@ fn skip<W: Write>(env: &Env, runner: &mut Runner<W>, reason: &str) -> i32 {
     let warnings = runner.warnings().to_vec();
     let _ = runner.append_summary(&summary(&Summary {
         config: None,
-        outcome: Outcome::Skipped(reason),
+        outcome: Ending::Skipped(reason),
         record: None,
         warnings: &warnings,
     }));
@@ -321,7 +321,7 @@ async fn publish<W: Write>(
     let warnings = runner.warnings().to_vec();
     let written = runner.append_summary(&summary(&Summary {
         config: Some(config),
-        outcome: Outcome::Published {
+        outcome: Ending::Published {
             request_id: request_id.as_deref(),
             answer_lost: record.answer_lost,
             followed: config.rollout.follows(),
@@ -341,10 +341,10 @@ async fn credentials<W: Write>(
     cancel: &Cancel,
 ) -> Result<crate::esa::credentials::Credentials, Failed> {
     let exchange = match &config.credentials {
-        Credentials::Static(credentials, _) => return Ok(credentials.clone()),
-        Credentials::Exchange(exchange, _) => exchange,
+        CredentialPlan::Static(credentials, _) => return Ok(credentials.clone()),
+        CredentialPlan::Exchange(exchange, _) => exchange,
         // Validation requires credentials outside a dry run; stay an error, not a panic.
-        Credentials::Missing => {
+        CredentialPlan::Missing => {
             return Err(Error::System("no credentials to sign with".into()).into())
         }
     };

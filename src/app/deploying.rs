@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use crate::app::failure::Failed;
-use crate::app::progress::Progress;
+use crate::app::progress::Reporter;
 use crate::app::record::Record;
 use crate::app::service::{Live, TokioTime};
 use crate::app::words;
@@ -36,7 +36,7 @@ pub async fn deploy<W: Write>(
     mode: Mode,
     cancel: &Cancel,
 ) -> Result<Outcome, Failed> {
-    let live = Live {
+    let service = Live {
         client,
         app_id: config.publish.app_id.clone(),
         remarks: config.publish.remarks.clone(),
@@ -45,7 +45,7 @@ pub async fn deploy<W: Write>(
     let plan = Plan::new(config, mode).with_visibility(config.repository_private);
     let mut engine = Engine::new(plan);
     let time = TokioTime::start();
-    let mut progress = Progress {
+    let mut reporter = Reporter {
         runner,
         record: std::mem::take(record),
         context: context(config),
@@ -56,16 +56,16 @@ pub async fn deploy<W: Write>(
         // after it.
         biased;
         signal = cancel.requested() => Err(signal),
-        result = drive(&mut engine, &live, &time, &mut progress) => Ok(result),
+        result = drive(&mut engine, &service, &time, &mut reporter) => Ok(result),
     };
     let result = match outcome {
         Ok(result) => result,
         Err(signal) => {
-            progress.runner.log(&words::signal_received(signal));
+            reporter.runner.log(&words::signal_received(signal));
             Err(engine.cancel())
         }
     };
-    progress.record.stood = Some(engine.progress());
-    *record = progress.record;
-    result.map_err(|f| Failed::Deploy(Box::new(f), progress.context))
+    reporter.record.ended_at(engine.progress());
+    *record = reporter.record;
+    result.map_err(|f| Failed::Deploy(Box::new(f), reporter.context))
 }

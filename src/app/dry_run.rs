@@ -4,22 +4,22 @@ use std::io::Write;
 
 use crate::app::deploying::deploy;
 use crate::app::failure::Failed;
-use crate::app::health;
+use crate::app::gate_words;
 use crate::app::narrate::made_from;
 use crate::app::outputs::{set_outputs, VERSION_ID, VERSION_NAME};
 use crate::app::record::Record;
 use crate::app::report;
-use crate::app::summary::{summary, Outcome, Summary};
+use crate::app::summary::{summary, Ending, Summary};
 use crate::app::words;
 use crate::base::error::Error;
 use crate::base::values::show_duration;
 use crate::ci::cancel::Cancel;
 use crate::ci::runner::Runner;
-use crate::config::credentials::Plan;
+use crate::config::credentials::CredentialPlan;
 use crate::config::rollout::IfBusy;
 use crate::config::version::{Template, VersionSource};
 use crate::config::Config;
-use crate::deploy::event::{Outcome as Deployment, Prepared};
+use crate::deploy::event::{Outcome, Prepared};
 use crate::deploy::plan::Mode;
 use crate::esa::api::publish_request;
 use crate::esa::client::{prepare, Client};
@@ -58,7 +58,7 @@ async fn read<W: Write>(
     let nothing_to_read =
         matches!(config.version, VersionSource::Id(_)) && config.aftercare.keep_versions == 0;
     let credentials = match &config.credentials {
-        Plan::Static(credentials, _) if !nothing_to_read => credentials.clone(),
+        CredentialPlan::Static(credentials, _) if !nothing_to_read => credentials.clone(),
         _ => return Ok(None),
     };
     let client = Client::new(
@@ -68,8 +68,8 @@ async fn read<W: Write>(
     )?;
     Ok(
         match deploy(&client, config, runner, record, Mode::Prepare, cancel).await? {
-            Deployment::Prepared(prepared) => Some(prepared),
-            Deployment::Deployed => None,
+            Outcome::Prepared(prepared) => Some(prepared),
+            Outcome::Deployed => None,
         },
     )
 }
@@ -108,7 +108,7 @@ fn plan_lines(config: &Config, version_id: &str) -> Vec<String> {
             lines.push(format!("bake {} (`step-wait`)", show_duration(r.step_wait)));
         }
     }
-    lines.extend(health::plan(config));
+    lines.extend(gate_words::plan(config));
     if r.rollback_on_failure {
         lines.push(
             "if a step fails: roll back to the version that serves now (`rollback-on-failure`)"
@@ -172,7 +172,7 @@ fn show<W: Write>(
     let warnings = runner.warnings().to_vec();
     runner.append_summary(&summary(&Summary {
         config: Some(config),
-        outcome: Outcome::DryRun { reads },
+        outcome: Ending::DryRun { reads },
         record: Some(&found),
         warnings: &warnings,
     }))?;
@@ -224,7 +224,7 @@ fn show_request<W: Write>(
         runner.add_secret(sig);
     }
     let masked = |line: String| match &config.credentials {
-        Plan::Static(c, _) => line.replace(&c.access_key_id, &c.redacted_id()),
+        CredentialPlan::Static(c, _) => line.replace(&c.access_key_id, &c.redacted_id()),
         _ => line,
     };
     runner.group("Dry run: the signed request of the first step (nothing is sent)");
@@ -242,8 +242,8 @@ fn show_request<W: Write>(
 /// What signs the dry run's request, and the line that says so.
 fn signer(config: &Config) -> (Credentials, String) {
     match &config.credentials {
-        Plan::Static(c, source) => (c.clone(), format!("credentials: {} (AccessKey {})", source.as_str(), c.redacted_id())),
-        Plan::Exchange(x, source) => (
+        CredentialPlan::Static(c, source) => (c.clone(), format!("credentials: {} (AccessKey {})", source.as_str(), c.redacted_id())),
+        CredentialPlan::Exchange(x, source) => (
             placeholder(),
             format!(
                 "credentials: {} would sign in as {} through STS AssumeRoleWithOIDC at {} (not called in a dry run), so this is signed with a placeholder",
@@ -252,7 +252,7 @@ fn signer(config: &Config) -> (Credentials, String) {
                 config.sts_endpoint.base_url()
             ),
         ),
-        Plan::Missing => (
+        CredentialPlan::Missing => (
             placeholder(),
             format!("credentials: none given, so this is signed with an obvious placeholder (AccessKey ID `{PLACEHOLDER_ID}`); the signature is not valid"),
         ),

@@ -1,6 +1,6 @@
 //! Why a run failed, as the annotation and the summary say it: an error of the inputs, the credentials or a call, or a deployment's typed failure told in words, each with its title, its RequestId and what to do next.
 
-use crate::app::health;
+use crate::app::gate_words;
 use crate::app::words::{busy, describe, rollback_id, Context};
 use crate::base::error::Error;
 use crate::base::text::{clock_text, shown};
@@ -135,7 +135,7 @@ fn kind_text(kind: &FailureKind, cause: Option<&Error>, c: &Context) -> Option<S
     let cause = || cause.map(Error::to_string).unwrap_or_default();
     Some(match kind {
         FailureKind::Call => return None,
-        FailureKind::HealthCheckFailed(why) => health::failed(why, &cause()),
+        FailureKind::HealthCheckFailed(why) => gate_words::failed(why, &cause()),
         FailureKind::RolledBack { status } => format!("the rollout of {v} was rolled back (PublishStatus {})", status.publish_status),
         FailureKind::TakenOver { by } => format!("another version, {by}, took over from {v}"),
         FailureKind::ContainerFailed { phase } => format!("the staging container of {v} cannot run: {phase}"),

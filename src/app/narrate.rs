@@ -2,7 +2,7 @@
 
 use crate::app::explain::explain;
 use crate::app::failure::what_failed;
-use crate::app::health;
+use crate::app::gate_words;
 use crate::app::words::{busy, describe, rollback_id, share, Context, Said};
 use crate::base::text::clock_text;
 use crate::deploy::event::Evidence;
@@ -163,7 +163,7 @@ fn before_steps(event: &Event) -> Option<Said> {
 pub fn narrate(event: &Event, c: &Context) -> Said {
     if let Some(said) = before_steps(event)
         .or_else(|| explain(event))
-        .or_else(|| health::narrate(event))
+        .or_else(|| gate_words::narrate(event))
     {
         return said;
     }

@@ -14,13 +14,13 @@ use crate::deploy::event::Event;
 use crate::esa::client;
 
 /// Logs what the client reports: each attempt at debug level, each retry with its reason.
-pub fn log_event<W: Write>(runner: &mut Runner<W>, event: &client::Event) {
+pub fn log_event<W: Write>(runner: &mut Runner<W>, event: &client::ClientEvent) {
     match event {
-        client::Event::Sending { attempt, request } => {
+        client::ClientEvent::Sending { attempt, request } => {
             runner.debug(&format!("attempt {attempt}: {request}"))
         }
-        client::Event::Note(text) => runner.debug(text),
-        client::Event::Retrying(n) => runner.log(&format!(
+        client::ClientEvent::Note(text) => runner.debug(text),
+        client::ClientEvent::Retrying(n) => runner.log(&format!(
             "attempt {}/{} failed ({}): {}; retrying in {:.1} s",
             n.attempt,
             n.max_attempts,
@@ -32,7 +32,7 @@ pub fn log_event<W: Write>(runner: &mut Runner<W>, event: &client::Event) {
 }
 
 /// Observes one deployment for the log and the record.
-pub struct Progress<'a, W: Write> {
+pub struct Reporter<'a, W: Write> {
     pub runner: &'a mut Runner<W>,
     pub record: Record,
     /// What the run is about, for the words (the version is filled in once known).
@@ -41,7 +41,7 @@ pub struct Progress<'a, W: Write> {
     pub follows: bool,
 }
 
-impl<W: Write> Progress<'_, W> {
+impl<W: Write> Reporter<'_, W> {
     /// The chart's points: a step's target, each reading's share, a failure, a rollback.
     fn plot(&mut self, at: Duration, event: &Event) {
         let version = self.context.version.clone();
@@ -67,7 +67,7 @@ impl<W: Write> Progress<'_, W> {
     }
 }
 
-impl<W: Write> Observer for Progress<'_, W> {
+impl<W: Write> Observer for Reporter<'_, W> {
     fn event(&mut self, at: Duration, event: &Event) {
         self.record.note(event);
         if let Event::VersionChosen(chosen) = event {
@@ -93,11 +93,11 @@ impl<W: Write> Observer for Progress<'_, W> {
         }
     }
 
-    fn client(&mut self, event: &client::Event) {
+    fn client(&mut self, event: &client::ClientEvent) {
         log_event(self.runner, event);
     }
 
     fn calling(&mut self, request: &Request) {
-        self.record.calls.push(request.action());
+        self.record.calling(request.action());
     }
 }

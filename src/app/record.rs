@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::app::health::HealthRecord;
+use crate::app::gate_words::HealthRecord;
 use crate::deploy::event::{Chosen, Diagnosis, Event, Look};
 use crate::deploy::failure::Progress;
 use crate::esa::status::AppStatus;
@@ -71,6 +71,16 @@ pub struct Record {
 }
 
 impl Record {
+    /// A call about to be made, by its API action.
+    pub fn calling(&mut self, action: &'static str) {
+        self.calls.push(action);
+    }
+
+    /// Where the deployment stood when it ended.
+    pub fn ended_at(&mut self, stood: Progress) {
+        self.stood = Some(stood);
+    }
+
     /// Takes in what an event says about the outcome (the text is the narrator's).
     pub fn note(&mut self, event: &Event) {
         self.health.note(event);

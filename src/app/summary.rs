@@ -16,7 +16,7 @@ use crate::esa::signing::format_timestamp;
 use crate::esa::versions::Listed;
 
 /// How the run ended.
-pub enum Outcome<'a> {
+pub enum Ending<'a> {
     /// The service took the publish: `followed` when the run watched it serve. `answer_lost`:
     /// the answer was lost and the status confirmed the publish, so its RequestId is unknown.
     Published {
@@ -35,7 +35,7 @@ pub enum Outcome<'a> {
 /// Everything the summary is made from.
 pub struct Summary<'a> {
     pub config: Option<&'a Config>,
-    pub outcome: Outcome<'a>,
+    pub outcome: Ending<'a>,
     pub record: Option<&'a Record>,
     /// The warnings the run annotated: (title, message).
     pub warnings: &'a [(String, String)],
@@ -43,18 +43,16 @@ pub struct Summary<'a> {
 
 type Rows = Vec<(&'static str, String)>;
 
-fn heading(outcome: &Outcome<'_>) -> String {
+fn heading(outcome: &Ending<'_>) -> String {
     match outcome {
-        Outcome::Published { followed: true, .. } => "✅ esa-publish: published".into(),
-        Outcome::Published {
+        Ending::Published { followed: true, .. } => "✅ esa-publish: published".into(),
+        Ending::Published {
             followed: false, ..
         } => "📨 esa-publish: accepted".into(),
-        Outcome::DryRun { reads: [] } => "🧪 esa-publish: dry run (nothing was sent)".into(),
-        Outcome::DryRun { .. } => {
-            "🧪 esa-publish: dry run (reads only: nothing was changed)".into()
-        }
-        Outcome::Skipped(reason) => format!("⏭️ esa-publish: skipped: {}", markdown_cell(reason)),
-        Outcome::Failed(e) => format!("❌ esa-publish: failed ({})", markdown_cell(&e.title())),
+        Ending::DryRun { reads: [] } => "🧪 esa-publish: dry run (nothing was sent)".into(),
+        Ending::DryRun { .. } => "🧪 esa-publish: dry run (reads only: nothing was changed)".into(),
+        Ending::Skipped(reason) => format!("⏭️ esa-publish: skipped: {}", markdown_cell(reason)),
+        Ending::Failed(e) => format!("❌ esa-publish: failed ({})", markdown_cell(&e.title())),
     }
 }
 
@@ -122,30 +120,30 @@ fn asked_rows(c: &Config, chosen: Option<&Chosen>, rows: &mut Rows) {
 
 /// How it ended: the RequestId, what is known of the rollout, the reads of a dry run, the
 /// error.
-fn outcome_rows(outcome: &Outcome<'_>, rows: &mut Rows) {
+fn outcome_rows(outcome: &Ending<'_>, rows: &mut Rows) {
     let request_id = match outcome {
-        Outcome::Published { request_id, .. } => *request_id,
-        Outcome::Failed(e) => e.request_id(),
-        Outcome::DryRun { .. } | Outcome::Skipped(_) => None,
+        Ending::Published { request_id, .. } => *request_id,
+        Ending::Failed(e) => e.request_id(),
+        Ending::DryRun { .. } | Ending::Skipped(_) => None,
     };
     match (request_id, outcome) {
         (Some(id), _) => rows.push(("RequestId", code_cell(id))),
-        (None, Outcome::Published { answer_lost: true, .. }) => rows.push((
+        (None, Ending::Published { answer_lost: true, .. }) => rows.push((
             "RequestId",
             "unknown: the publish's answer was lost, and the app's status confirmed that it took effect".into(),
         )),
         _ => {}
     }
     match outcome {
-        Outcome::Published { followed: false, .. } => rows.push((
-            "Outcome",
+        Ending::Published { followed: false, .. } => rows.push((
+            "Ending",
             markdown_cell("accepted by the service; not followed (`wait` is off), so whether the version is published and serving is not known here"),
         )),
-        Outcome::DryRun { reads } if !reads.is_empty() => {
+        Ending::DryRun { reads } if !reads.is_empty() => {
             let reads: Vec<String> = reads.iter().map(|r| code_cell(r)).collect();
             rows.push(("Reads", reads.join(", ")));
         }
-        Outcome::Failed(failed) => match failed.input_error() {
+        Ending::Failed(failed) => match failed.input_error() {
             Some(Error::Inputs(problems)) => rows.extend(problems.iter().map(|p| {
                 let text = format!("{}: {}", p.code, p.message);
                 ("Input error", markdown_cell(&text))

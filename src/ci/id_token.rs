@@ -4,7 +4,7 @@ use serde_json::Value;
 
 use crate::base::error::{CredentialsKind, Error};
 use crate::base::text::percent_encode;
-use crate::esa::client::{http_client, with_retries, Event, RawAnswer};
+use crate::esa::client::{http_client, with_retries, ClientEvent, RawAnswer};
 use crate::esa::credentials::Secret;
 use crate::esa::endpoint::is_loopback;
 use crate::esa::retry::{Idempotency, Policy};
@@ -25,7 +25,7 @@ pub struct IdTokenRequest {
 pub async fn fetch(
     source: &IdTokenRequest,
     policy: &Policy,
-    on_event: &mut dyn FnMut(&Event),
+    on_event: &mut dyn FnMut(&ClientEvent),
 ) -> Result<Secret, Error> {
     let (url, host, loopback) = token_url(source)?;
     let http = http_client(loopback)?;

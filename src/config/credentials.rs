@@ -50,7 +50,7 @@ pub struct KeylessSignIn {
 
 /// How this run gets its credentials, decided without any network traffic.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Plan {
+pub enum CredentialPlan {
     /// Credentials given as they are.
     Static(Credentials, Source),
     /// Credentials to obtain from STS first.
@@ -59,11 +59,11 @@ pub enum Plan {
     Missing,
 }
 
-impl Plan {
+impl CredentialPlan {
     pub fn source(&self) -> Option<Source> {
         match self {
-            Plan::Static(_, s) | Plan::Exchange(_, s) => Some(*s),
-            Plan::Missing => None,
+            CredentialPlan::Static(_, s) | CredentialPlan::Exchange(_, s) => Some(*s),
+            CredentialPlan::Missing => None,
         }
     }
 }
@@ -118,7 +118,7 @@ pub fn default_session_name(repository: Option<&str>, run_id: Option<&str>) -> S
 ///    `ALICLOUD_*` and `ALIBABACLOUD_*` spellings), then `ALIBABA_CLOUD_ROLE_ARN` +
 ///    `ALIBABA_CLOUD_OIDC_PROVIDER_ARN` + `ALIBABA_CLOUD_OIDC_TOKEN_FILE`;
 /// 4. nothing: one error that lists every way (a dry run signs with a placeholder instead).
-pub fn read_credentials(r: &mut Reader<'_>, env: &Env, dry_run: bool) -> Plan {
+pub fn read_credentials(r: &mut Reader<'_>, env: &Env, dry_run: bool) -> CredentialPlan {
     let role = RoleSettings::read(r, env);
     if let Some(plan) = from_keys(r) {
         return plan;
@@ -136,7 +136,7 @@ pub fn read_credentials(r: &mut Reader<'_>, env: &Env, dry_run: bool) -> Plan {
             "no credentials found. Provide one of: (1) the inputs `access-key-id` and `access-key-secret` (+ `security-token`) from repository secrets; (2) keyless sign-in with the inputs `role-arn` and `oidc-provider-arn` and `permissions: id-token: write`; (3) the variables ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET (+ ALIBABA_CLOUD_SECURITY_TOKEN), as aliyun/configure-aliyun-credentials-action exports them; (4) ALIBABA_CLOUD_ROLE_ARN, ALIBABA_CLOUD_OIDC_PROVIDER_ARN and ALIBABA_CLOUD_OIDC_TOKEN_FILE",
         ));
     }
-    Plan::Missing
+    CredentialPlan::Missing
 }
 
 /// How an assumed role's session is named and how long it lasts.
@@ -176,10 +176,10 @@ impl RoleSettings {
 }
 
 /// 1. The inputs' AccessKey; `None` when neither half is given.
-fn from_keys(r: &mut Reader<'_>) -> Option<Plan> {
+fn from_keys(r: &mut Reader<'_>) -> Option<CredentialPlan> {
     let token = r.get("security-token");
     match (r.get("access-key-id"), r.get("access-key-secret")) {
-        (Some(access_key_id), Some(secret)) => Some(Plan::Static(
+        (Some(access_key_id), Some(secret)) => Some(CredentialPlan::Static(
             Credentials {
                 access_key_id,
                 access_key_secret: Secret::new(secret),
@@ -189,21 +189,25 @@ fn from_keys(r: &mut Reader<'_>) -> Option<Plan> {
         )),
         (Some(_), None) => {
             r.error("access-key-secret", "input `access-key-secret` is required with `access-key-id`: pass it from a secret, e.g. `${{ secrets.ALIBABA_CLOUD_ACCESS_KEY_SECRET }}`");
-            Some(Plan::Missing)
+            Some(CredentialPlan::Missing)
         }
         (None, Some(_)) => {
             r.error(
                 "access-key-id",
                 "input `access-key-id` is required with `access-key-secret`",
             );
-            Some(Plan::Missing)
+            Some(CredentialPlan::Missing)
         }
         (None, None) => None,
     }
 }
 
 /// 2. Keyless sign-in from the inputs; `None` when neither ARN is given.
-fn from_keyless_inputs(r: &mut Reader<'_>, env: &Env, role: &RoleSettings) -> Option<Plan> {
+fn from_keyless_inputs(
+    r: &mut Reader<'_>,
+    env: &Env,
+    role: &RoleSettings,
+) -> Option<CredentialPlan> {
     match (r.get("role-arn"), r.get("oidc-provider-arn")) {
         (Some(role_arn), Some(provider_arn)) => {
             let given = |name: &str| env.var(name).filter(|v| !v.is_empty());
@@ -216,7 +220,7 @@ fn from_keyless_inputs(r: &mut Reader<'_>, env: &Env, role: &RoleSettings) -> Op
                     "MissingIdTokenPermission",
                     "keyless sign-in needs a GitHub ID token, and this job may not request one: add `permissions: id-token: write` to the job (or the workflow), next to `contents: read`",
                 ));
-                return Some(Plan::Missing);
+                return Some(CredentialPlan::Missing);
             };
             let exchange = OidcExchange {
                 role_arn,
@@ -232,25 +236,25 @@ fn from_keyless_inputs(r: &mut Reader<'_>, env: &Env, role: &RoleSettings) -> Op
                 request_token: Secret::new(bearer),
                 audience: r.get("audience"),
             });
-            Some(Plan::Exchange(
+            Some(CredentialPlan::Exchange(
                 KeylessSignIn { exchange, token },
                 Source::Oidc,
             ))
         }
         (Some(_), None) => {
             r.error("oidc-provider-arn", "input `oidc-provider-arn` is required with `role-arn` for keyless sign-in, e.g. acs:ram::123456789012:oidc-provider/github");
-            Some(Plan::Missing)
+            Some(CredentialPlan::Missing)
         }
         (None, Some(_)) => {
             r.error("role-arn", "input `role-arn` is required with `oidc-provider-arn` for keyless sign-in, e.g. acs:ram::123456789012:role/esa-publisher");
-            Some(Plan::Missing)
+            Some(CredentialPlan::Missing)
         }
         (None, None) => None,
     }
 }
 
 /// 3. The environment: an AccessKey in any of its spellings, then a role with a token file.
-fn from_environment(env: &Env, role: &RoleSettings) -> Option<Plan> {
+fn from_environment(env: &Env, role: &RoleSettings) -> Option<CredentialPlan> {
     let var = |name: &str| {
         env.var(name)
             .map(str::trim)
@@ -264,7 +268,7 @@ fn from_environment(env: &Env, role: &RoleSettings) -> Option<Plan> {
                 access_key_secret: Secret::new(secret),
                 security_token: var(token).map(Secret::new),
             };
-            return Some(Plan::Static(credentials, Source::Env));
+            return Some(CredentialPlan::Static(credentials, Source::Env));
         }
     }
     let (role_arn, provider_arn, file) = (
@@ -280,7 +284,7 @@ fn from_environment(env: &Env, role: &RoleSettings) -> Option<Plan> {
         duration_seconds: role.duration_seconds,
     };
     let token = IdToken::File(file.into());
-    Some(Plan::Exchange(
+    Some(CredentialPlan::Exchange(
         KeylessSignIn { exchange, token },
         Source::OidcEnv,
     ))

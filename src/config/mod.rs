@@ -25,7 +25,7 @@ use crate::ci::context::BuildContext;
 use crate::ci::env::{Env, Handover};
 use crate::ci::host::Host;
 use crate::config::aftercare::{read_aftercare, Aftercare};
-use crate::config::credentials::{read_credentials, Plan};
+use crate::config::credentials::{read_credentials, CredentialPlan};
 use crate::config::health::{read_health, HealthGate};
 use crate::config::reader::Reader;
 use crate::config::rollout::{read_rollout, RolloutSettings};
@@ -42,7 +42,7 @@ pub struct Config {
     pub version: VersionSource,
     /// Where the credentials come from; `Missing` only in a dry run, which then signs with a
     /// placeholder.
-    pub credentials: Plan,
+    pub credentials: CredentialPlan,
     /// Where AssumeRoleWithOIDC is called, for the OIDC sources.
     pub sts_endpoint: Endpoint,
     /// Whether to hand the credentials to later steps through `$GITHUB_ENV`.
@@ -95,7 +95,7 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
     let credentials = read_credentials(&mut r, env, dry_run);
     let export_credentials = r.parsed("export-credentials", parse_bool).unwrap_or(false);
     let sts_endpoint = connection::read_sts_endpoint(&mut r, env);
-    let keyless = matches!(credentials, Plan::Exchange(..));
+    let keyless = matches!(credentials, CredentialPlan::Exchange(..));
     let endpoints = (endpoint.as_ref(), sts_endpoint.as_ref());
     check_where(&mut r, env, endpoints, signature_version, keyless);
     // Every `None` here has pushed an error; an error rather than a panic all the same.

@@ -10,7 +10,7 @@ use crate::deploy::io::{Reply, Request};
 use crate::esa::client;
 
 /// The client's own reports (each attempt, each retry), for the log.
-pub type Log<'a> = &'a mut dyn FnMut(&client::Event);
+pub type Log<'a> = &'a mut dyn FnMut(&client::ClientEvent);
 
 /// The one call surface: make this request, within the budget it carries, and give its reply.
 /// `app::service` puts each request on the real client; the scenario tests answer from an
@@ -33,7 +33,7 @@ pub trait Observer {
     /// An event of the engine, at its time since the start.
     fn event(&mut self, at: Duration, event: &Event);
     /// A report of the API client: an attempt, a retry.
-    fn client(&mut self, event: &client::Event);
+    fn client(&mut self, event: &client::ClientEvent);
     /// A call the engine asked for, about to be made.
     fn calling(&mut self, request: &Request);
 }

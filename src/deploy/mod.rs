@@ -14,7 +14,7 @@ pub mod driver;
 pub mod engine;
 pub mod event;
 pub mod failure;
-pub mod health;
+pub mod gate;
 mod io;
 pub mod judge;
 mod lock;

@@ -5,7 +5,7 @@ use crate::deploy::aftercare;
 use crate::deploy::event::Outcome;
 use crate::deploy::event::{Change, Event, Prepared};
 use crate::deploy::failure::{Failure, FailureKind, Rollback, Stage};
-use crate::deploy::health;
+use crate::deploy::gate;
 use crate::deploy::io::Io;
 use crate::deploy::judge::{judge, Target, Verdict};
 use crate::deploy::lock;
@@ -102,7 +102,7 @@ async fn bake(
     let total = at.total;
     if let (Some(gate), true) = (&plan.health, plan.follow) {
         io.progress(|p| p.baking = true);
-        return health::gate(io, plan, gate, at.step, total)
+        return gate::gate(io, plan, gate, at.step, total)
             .await
             .map_err(|(why, cause)| StepFailed {
                 kind: FailureKind::HealthCheckFailed(why),

@@ -46,7 +46,7 @@ pub fn prepare(
 
 /// What the client tells its caller as it goes, for the log.
 #[derive(Debug, Clone)]
-pub enum Event {
+pub enum ClientEvent {
     /// An attempt is about to be sent: `request` is the method and URL, with `Signature`,
     /// `SecurityToken` and `OIDCToken` redacted.
     Sending { attempt: u32, request: String },
@@ -160,7 +160,7 @@ pub async fn with_retries<T>(
     target: &str,
     policy: &Policy,
     idempotency: Idempotency,
-    on_event: &mut dyn FnMut(&Event),
+    on_event: &mut dyn FnMut(&ClientEvent),
     prepare: &mut dyn FnMut() -> Result<(reqwest::RequestBuilder, String), Error>,
     parse: &dyn Fn(RawAnswer) -> Result<T, Error>,
 ) -> Result<T, Error> {
@@ -169,7 +169,7 @@ pub async fn with_retries<T>(
     loop {
         attempt += 1;
         let (request, shown) = prepare()?;
-        on_event(&Event::Sending {
+        on_event(&ClientEvent::Sending {
             attempt,
             request: shown,
         });
@@ -190,7 +190,7 @@ pub async fn with_retries<T>(
             jitter,
         ) {
             Decision::RetryAfter(delay) => {
-                on_event(&Event::Retrying(RetryNotice {
+                on_event(&ClientEvent::Retrying(RetryNotice {
                     attempt,
                     max_attempts: policy.max_attempts,
                     reason: error.to_string(),
@@ -276,7 +276,7 @@ impl Client {
         request: &RpcRequest,
         idempotency: Idempotency,
         policy: &Policy,
-        on_event: &mut dyn FnMut(&Event),
+        on_event: &mut dyn FnMut(&ClientEvent),
     ) -> Result<Answer<T>, Error> {
         let base = self.endpoint.base_url();
         let mut prepare = || {

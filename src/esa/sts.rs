@@ -6,7 +6,9 @@ use chrono::Utc;
 use serde_json::Value;
 
 use crate::base::error::{CredentialsKind, Error};
-use crate::esa::client::{http_client, interpret, redact_url, with_retries, Event, RawAnswer};
+use crate::esa::client::{
+    http_client, interpret, redact_url, with_retries, ClientEvent, RawAnswer,
+};
 use crate::esa::credentials::{Credentials, Secret};
 use crate::esa::endpoint::{is_loopback, Endpoint};
 use crate::esa::retry::{Idempotency, Policy};
@@ -61,7 +63,7 @@ pub async fn assume_role(
     token: &Secret,
     sts: &Endpoint,
     policy: &Policy,
-    on_event: &mut dyn FnMut(&Event),
+    on_event: &mut dyn FnMut(&ClientEvent),
 ) -> Result<Obtained, Error> {
     let http = http_client(is_loopback(&sts.host))?;
     let base = sts.base_url();

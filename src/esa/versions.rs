@@ -7,7 +7,7 @@ use crate::esa::api::{
     create_version_request, delete_version_request, get_version_request, list_versions_request,
     Listing,
 };
-use crate::esa::client::{Client, Event};
+use crate::esa::client::{Client, ClientEvent};
 use crate::esa::json::{number, text};
 use crate::esa::retry::{Idempotency, Policy};
 use crate::esa::status::VersionStatus;
@@ -68,7 +68,7 @@ fn unexpected(what: &str, request_id: Option<String>) -> Error {
 pub async fn get(
     client: &Client,
     policy: &Policy,
-    on_event: &mut dyn FnMut(&Event),
+    on_event: &mut dyn FnMut(&ClientEvent),
     app_id: &str,
     version_id: &str,
 ) -> Result<Version, Error> {
@@ -103,7 +103,7 @@ pub async fn get(
 async fn list(
     client: &Client,
     policy: &Policy,
-    on_event: &mut dyn FnMut(&Event),
+    on_event: &mut dyn FnMut(&ClientEvent),
     app_id: &str,
     listing: Listing<'_>,
     enough: impl Fn(&[Listed]) -> bool,
@@ -135,7 +135,7 @@ async fn list(
 pub async fn find_by_name(
     client: &Client,
     policy: &Policy,
-    on_event: &mut dyn FnMut(&Event),
+    on_event: &mut dyn FnMut(&ClientEvent),
     app_id: &str,
     name: &str,
 ) -> Result<Option<Listed>, Error> {
@@ -156,7 +156,7 @@ pub async fn find_by_name(
 pub async fn oldest_first(
     client: &Client,
     policy: &Policy,
-    on_event: &mut dyn FnMut(&Event),
+    on_event: &mut dyn FnMut(&ClientEvent),
     app_id: &str,
 ) -> Result<Vec<Listed>, Error> {
     list(
@@ -174,7 +174,7 @@ pub async fn oldest_first(
 pub async fn delete(
     client: &Client,
     policy: &Policy,
-    on_event: &mut dyn FnMut(&Event),
+    on_event: &mut dyn FnMut(&ClientEvent),
     app_id: &str,
     version_id: &str,
 ) -> Result<Option<String>, Error> {
@@ -193,7 +193,7 @@ pub async fn delete(
 pub async fn create(
     client: &Client,
     policy: &Policy,
-    on_event: &mut dyn FnMut(&Event),
+    on_event: &mut dyn FnMut(&ClientEvent),
     app_id: &str,
     name: &str,
     remarks: Option<&str>,

@@ -213,7 +213,7 @@ fn missing_credentials_are_one_clear_error_except_in_a_dry_run() {
     ]);
     assert_eq!(
         c.credentials,
-        esa_publish::config::credentials::Plan::Missing
+        esa_publish::config::credentials::CredentialPlan::Missing
     );
 }
 

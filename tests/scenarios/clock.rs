@@ -50,6 +50,6 @@ impl Observer for Seen {
     fn event(&mut self, at: Duration, event: &Event) {
         self.0.push((at, event.clone()));
     }
-    fn client(&mut self, _: &client::Event) {}
+    fn client(&mut self, _: &client::ClientEvent) {}
     fn calling(&mut self, _: &esa_publish::deploy::engine::Request) {}
 }

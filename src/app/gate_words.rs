@@ -6,7 +6,7 @@ use crate::base::values::show_duration;
 use crate::config::Config;
 use crate::deploy::event::Event;
 use crate::deploy::failure::HealthFailed;
-use crate::deploy::health::window;
+use crate::deploy::gate::window;
 use crate::esa::model::PublishEnv;
 use crate::esa::probe::{NoAnswer, Probed};
 

@@ -151,7 +151,7 @@ mod tests {
     use std::time::Duration;
 
     use crate::config::health::{parse_statuses, HealthGate};
-    use crate::deploy::health::{healthy, probe_limit, window, Tally};
+    use crate::deploy::gate::{healthy, probe_limit, window, Tally};
     use crate::esa::probe::{HealthUrl, NoAnswer, Probed};
 
     fn gate(failures: u32) -> HealthGate {
