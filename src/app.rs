@@ -17,6 +17,7 @@ pub mod narrate;
 pub mod outputs;
 pub mod progress;
 pub mod record;
+pub mod remedy;
 pub mod report;
 pub mod service;
 pub mod sign_in;

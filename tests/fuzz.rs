@@ -160,7 +160,7 @@ proptest! {
         let _ = interpret::<serde_json::Value>(status, &body, request_id.clone());
         let _ = esa_publish::esa::api::parse_error_body(&body);
         if let Err(e) = interpret::<esa_publish::esa::api::PublishResponse>(status, &body, request_id) {
-            let _ = (e.to_string(), e.title(), e.remedy(), e.request_id());
+            let _ = (e.to_string(), e.title(), esa_publish::app::remedy::remedy(&e), e.request_id());
         }
     }
 

@@ -1,6 +1,7 @@
 //! Why a run failed, as the annotation and the summary say it: an error of the inputs, the credentials or a call, or a deployment's typed failure told in words, each with its title, its RequestId and what to do next.
 
 use crate::app::gate_words;
+use crate::app::remedy::remedy;
 use crate::app::words::{busy, describe, rollback_id, Context};
 use crate::base::error::Error;
 use crate::base::text::{clock_text, shown};
@@ -57,10 +58,13 @@ impl Failed {
     /// The whole message: what happened, then what to do.
     pub fn message(&self) -> String {
         let (text, remedies) = match self {
-            Failed::Error(e) => (e.to_string(), vec![e.remedy()]),
+            Failed::Error(e) => (e.to_string(), vec![remedy(e)]),
             Failed::Deploy(f, c) => (
                 deploy_text(f, c),
-                vec![f.cause.as_ref().and_then(Error::remedy), remedy(&f.kind)],
+                vec![
+                    f.cause.as_ref().and_then(remedy),
+                    kind_remedy(&f.kind).map(str::to_string),
+                ],
             ),
             Failed::SignInCancelled => (
                 "cancelled during sign-in: nothing was sent to ESA, and nothing was published"
@@ -77,7 +81,7 @@ impl Failed {
 }
 
 /// What to do about a deployment's failure, chosen by its kind.
-fn remedy(kind: &FailureKind) -> Option<&'static str> {
+fn kind_remedy(kind: &FailureKind) -> Option<&'static str> {
     match kind {
         FailureKind::Call | FailureKind::Cancelled { .. } => None,
         k if k.before_publishing() => Some("Nothing was published. The app's versions, with their status and containers, are in the ESA console."),

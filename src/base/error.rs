@@ -1,8 +1,7 @@
-//! Errors, grouped by what the user must do; each knows its annotation title, its RequestId and whether a retry could help.
+//! Errors, grouped by what the user must do; each knows its annotation title and its RequestId. Which are transient is `esa::retry`'s to say, and what to do about each is `app::remedy`'s.
 
 use std::fmt;
 
-use crate::base::advice::advice;
 use crate::base::text::{one_line, shown, truncated};
 
 /// A problem with one input. As an error it stops the run before any network traffic.
@@ -131,8 +130,8 @@ impl fmt::Display for StopReason {
         f.write_str(match self {
             StopReason::NotTransient => "not retried: the error is not transient",
             StopReason::MayHaveApplied => "not retried: the request may have reached the service, and a publish is never repeated blindly",
-            StopReason::NoAttemptsLeft => "gave up: no attempts left (input `max-attempts`)",
-            StopReason::Deadline => "gave up: the deadline was reached (input `timeout`)",
+            StopReason::NoAttemptsLeft => "gave up: no attempts left",
+            StopReason::Deadline => "gave up: the deadline was reached",
         })
     }
 }
@@ -152,22 +151,6 @@ pub struct ApiError {
     pub recommend: Option<String>,
 }
 
-impl ApiError {
-    /// 5xx and the service's transient codes: the same call may succeed later.
-    pub fn is_retryable(&self) -> bool {
-        self.status >= 500
-            || matches!(
-                self.code.as_str(),
-                "InternalError"
-                    | "InternalException"
-                    | "ServiceUnavailable"
-                    | "Throttling"
-                    | "Throttling.User"
-                    | "Throttling.Api"
-            )
-    }
-}
-
 impl fmt::Display for ApiError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let message = if self.message.is_empty() {
@@ -180,9 +163,6 @@ impl fmt::Display for ApiError {
             write!(f, ", RequestId {}", shown(id))?;
         }
         f.write_str(")")?;
-        if let Some(a) = advice(&self.code) {
-            write!(f, " What to do: {a}")?;
-        }
         if let Some(r) = &self.recommend {
             write!(f, " Troubleshooting: {}", one_line(r))?;
         }
@@ -273,36 +253,6 @@ impl Error {
             Error::UnexpectedResponse { request_id, .. } => request_id.as_deref(),
             Error::AnswerTooLarge { request_id, .. } => request_id.as_deref(),
             Error::Attempts { last, .. } => last.request_id(),
-            _ => None,
-        }
-    }
-
-    /// Whether the same call could succeed if tried again.
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Api(e) => e.is_retryable(),
-            Error::UnexpectedResponse { status, .. } => *status >= 500,
-            Error::Network { .. } => true,
-            Error::Attempts { .. } | Error::Certificate { .. } => false,
-            Error::AnswerTooLarge { .. } => false,
-            Error::Credentials { retryable, .. } => *retryable,
-            Error::Inputs(_) | Error::RunnerFile { .. } | Error::System(_) => false,
-        }
-    }
-
-    /// The advice that follows the message, for errors whose message does not carry it.
-    pub fn remedy(&self) -> Option<&'static str> {
-        match self {
-            Error::Attempts { reason: StopReason::MayHaveApplied, .. } => Some("The publish may have taken effect: check the application's publish status (ESA console, or GetEdgeContainerAppStatus) before re-running."),
-            Error::Attempts { last, .. } => last.remedy(),
-            Error::Credentials { kind: CredentialsKind::IdTokenRequestFailed, .. } => Some("Keyless sign-in needs `permissions: id-token: write` on the job; if it is there, re-run (GitHub's token service may have failed)."),
-            Error::Credentials { kind: CredentialsKind::OidcTokenFileUnreadable, .. } => Some("Point ALIBABA_CLOUD_OIDC_TOKEN_FILE at a readable file holding the OIDC token, or use the inputs `role-arn` and `oidc-provider-arn` instead."),
-            Error::Credentials { kind: CredentialsKind::StsAnswerUnreadable, .. } => Some("Check the STS endpoint (`sts-endpoint`) and re-run."),
-            Error::Certificate { .. } => Some("esa-publish always verifies TLS certificates and has no switch to skip it. Check `endpoint`; behind a TLS-intercepting proxy, add its CA to the system bundle (or point SSL_CERT_FILE at a bundle that has it)."),
-            Error::UnexpectedResponse { .. } => Some("Check `endpoint`/`region`: something other than the ESA API answered (a proxy or a wrong host). If it persists, re-run with the RequestId at hand."),
-            Error::Network { .. } => Some("Check `endpoint`/`region` and the runner's network access to *.aliyuncs.com, then re-run."),
-            Error::AnswerTooLarge { .. } => Some("The call itself worked (no permission is missing); its answer is just too large to read. Re-run; if it persists, report it with the RequestId."),
-            Error::RunnerFile { .. } => Some("The runner's files are not writable; this is a runner problem, re-run the job."),
             _ => None,
         }
     }

@@ -7,6 +7,7 @@
 //! configuration or the deployment: it takes plain request structs and returns typed answers
 //! and errors.
 
+pub mod advice;
 pub mod api;
 pub mod client;
 pub mod containers;

@@ -52,6 +52,29 @@ pub enum Decision {
     GiveUp(StopReason),
 }
 
+/// The service's transient error codes: the same call may succeed later.
+const TRANSIENT_CODES: &[&str] = &[
+    "InternalError",
+    "InternalException",
+    "ServiceUnavailable",
+    "Throttling",
+    "Throttling.User",
+    "Throttling.Api",
+];
+
+/// Whether the same call could succeed if tried again: 5xx, the service's transient codes,
+/// a network failure, a credential step that said so.
+pub fn transient(error: &Error) -> bool {
+    match error {
+        Error::Api(e) => e.status >= 500 || TRANSIENT_CODES.contains(&e.code.as_str()),
+        Error::UnexpectedResponse { status, .. } => *status >= 500,
+        Error::Network { .. } => true,
+        Error::Credentials { retryable, .. } => *retryable,
+        Error::Attempts { .. } | Error::Certificate { .. } | Error::AnswerTooLarge { .. } => false,
+        Error::Inputs(_) | Error::RunnerFile { .. } | Error::System(_) => false,
+    }
+}
+
 /// Whether the failure proves the service did not act on the request.
 fn provably_not_applied(error: &Error) -> bool {
     match error {
@@ -80,7 +103,7 @@ pub fn decide(
     // `x-acs-retry-after` asks the caller to come back later; it makes an API answer worth
     // retrying, but it never makes any failure ambiguous.
     let asked_to_retry = retry_after.is_some() && matches!(error, Error::Api(_));
-    if !error.is_retryable() && !asked_to_retry {
+    if !transient(error) && !asked_to_retry {
         return Decision::GiveUp(StopReason::NotTransient);
     }
     if idempotency == Idempotency::NotIdempotent && !provably_not_applied(error) {

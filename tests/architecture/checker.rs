@@ -308,9 +308,38 @@ pub fn deploy_violations(file: &str, text: &str) -> Vec<String> {
     found
 }
 
+/// Whether a text quotes an input as the action's inputs are written (`max-attempts`), or
+/// names a RAM action or a GitHub permission: words that belong above base.
+fn names_an_input(text: &str) -> bool {
+    let quoted = text.split('`').skip(1).step_by(2);
+    let input_like = |q: &str| {
+        q.contains('-')
+            && q.chars().all(|c| c.is_ascii_lowercase() || c == '-')
+            && !q.starts_with('-')
+    };
+    quoted.clone().any(input_like) || text.contains("esa:") || text.contains("permissions:")
+}
+
+/// The base layer's own rule: its text names no input, RAM action or GitHub setting (the
+/// advice that does belongs to `esa` and `app`).
+pub fn base_violations(file: &str, text: &str) -> Vec<String> {
+    use crate::support::string_literals;
+    let code = &text[..text.find("#[cfg(test)]").unwrap_or(text.len())];
+    string_literals(code)
+        .into_iter()
+        .filter(|(_, literal)| names_an_input(literal))
+        .map(|(line, literal)| format!(
+            "src/{file}:{line} holds \"{literal}\": base knows no input, RAM action or GitHub setting; advice that names them belongs to esa (the service's codes) or app"
+        ))
+        .collect()
+}
+
 /// Every rule broken by these files (path under `src/` → text), each a readable sentence.
 pub fn violations(files: &BTreeMap<String, String>) -> Vec<String> {
     let mut found = Vec::new();
+    for (file, text) in files.iter().filter(|(f, _)| f.starts_with("base/")) {
+        found.extend(base_violations(file, text));
+    }
     for (file, text) in files.iter().filter(|(f, _)| f.starts_with("deploy/")) {
         found.extend(deploy_violations(file, text));
     }

@@ -205,3 +205,24 @@ fn the_checker_finds_io_in_deploy_and_leaves_tests_and_comments_alone() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn the_checker_finds_inputs_named_in_base() {
+    let files = tree(&[
+        ("base/mod.rs", "pub mod error;"),
+        (
+            "base/error.rs",
+            "const A: &str = \"gave up (input `max-attempts`)\";\nconst B: &str = \"grant esa:GetEdgeContainerLogs\";\nconst C: &str = \"must be `true` or `false`\";\n",
+        ),
+    ]);
+    let found = violations(&files);
+    let named: Vec<&String> = found
+        .iter()
+        .filter(|v| v.contains("base knows no input"))
+        .collect();
+    assert_eq!(named.len(), 2, "{found:#?}");
+    assert!(
+        named[0].starts_with("src/base/error.rs:2 holds"),
+        "{found:#?}"
+    );
+}

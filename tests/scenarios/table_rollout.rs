@@ -161,7 +161,9 @@ fn step_rows() -> Vec<Case> {
             let cause = r.failure().cause.as_ref().unwrap();
             assert!(
                 cause.may_have_applied()
-                    && cause.remedy().unwrap().contains("may have taken effect")
+                    && esa_publish::app::remedy::remedy(cause)
+                        .unwrap()
+                        .contains("may have taken effect")
             );
         }),
         row(
