@@ -48,7 +48,7 @@ use crate::ci::tls_roots::Repair;
 use crate::config::credentials::{CredentialPlan, ENV_SPELLINGS};
 use crate::config::spec::SECRET_INPUTS;
 use crate::config::{self as inputs, Config};
-use crate::deploy::plan::Mode;
+use crate::deploy::plan::{Mode, Plan};
 use crate::esa::client::Client;
 
 /// What `main` prepared before the run: the runner's cancel, listened for from the first
@@ -95,8 +95,14 @@ pub async fn run<W: Write>(env: &Env, out: W, start: &Start) -> i32 {
     }
     annotate_all(&mut runner, Level::Warning, &config.warnings);
     let _ = runner.set_output(SKIPPED, "false");
+    let mode = match config.dry_run {
+        true => Mode::Prepare,
+        false => Mode::Deploy,
+    };
+    // The one plan: the engine runs it, and the dry run, the summary and the log describe it.
+    let plan = Plan::new(&config, mode).with_visibility(config.repository_private);
     let mut record = Record::default();
-    let result = publish(&config, &mut runner, &mut record, &start.cancel).await;
+    let result = publish(&config, &plan, &mut runner, &mut record, &start.cancel).await;
     version_outputs(&mut runner, &record);
     rollout_outputs(&mut runner, &record);
     if !config.dry_run {
@@ -104,7 +110,7 @@ pub async fn run<W: Write>(env: &Env, out: W, start: &Start) -> i32 {
     }
     match result {
         Ok(()) => 0,
-        Err(failed) => report_failure(&config, &mut runner, &record, &failed),
+        Err(failed) => report_failure(&config, &plan, &mut runner, &record, &failed),
     }
 }
 
@@ -130,6 +136,7 @@ fn register_secrets<W: Write>(env: &Env, runner: &mut Runner<W>) {
 /// A failed run: where it stopped, the annotation, the RequestId and the summary; exit 1.
 fn report_failure<W: Write>(
     config: &Config,
+    plan: &Plan,
     runner: &mut Runner<W>,
     record: &Record,
     failed: &Failed,
@@ -142,6 +149,7 @@ fn report_failure<W: Write>(
     let warnings = runner.warnings().to_vec();
     let written = runner.append_summary(&summary(&Summary {
         config: Some(config),
+        plan: Some(plan),
         outcome: Ending::Failed(failed),
         record: Some(record),
         warnings: &warnings,
@@ -218,6 +226,7 @@ fn reject<W: Write>(
     let warnings = runner.warnings().to_vec();
     let _ = runner.append_summary(&summary(&Summary {
         config: None,
+        plan: None,
         outcome: Ending::Failed(&failed),
         record: None,
         warnings: &warnings,
@@ -285,6 +294,7 @@ fn skip<W: Write>(env: &Env, runner: &mut Runner<W>, reason: &str) -> i32 {
     let warnings = runner.warnings().to_vec();
     let _ = runner.append_summary(&summary(&Summary {
         config: None,
+        plan: None,
         outcome: Ending::Skipped(reason),
         record: None,
         warnings: &warnings,
@@ -294,6 +304,7 @@ fn skip<W: Write>(env: &Env, runner: &mut Runner<W>, reason: &str) -> i32 {
 
 async fn publish<W: Write>(
     config: &Config,
+    plan: &Plan,
     runner: &mut Runner<W>,
     record: &mut Record,
     cancel: &Cancel,
@@ -302,7 +313,7 @@ async fn publish<W: Write>(
         runner.set_output(CREDENTIAL_SOURCE, source.as_str())?;
     }
     if config.dry_run {
-        return dry_run::dry_run(config, runner, cancel).await;
+        return dry_run::dry_run(config, plan, runner, cancel).await;
     }
     let credentials = credentials(config, runner, cancel).await?;
     if config.export_credentials {
@@ -313,7 +324,7 @@ async fn publish<W: Write>(
         credentials,
         config.signature_version,
     )?;
-    deploy(&client, config, runner, record, Mode::Deploy, cancel).await?;
+    deploy(&client, config, plan, runner, record, cancel).await?;
     let request_id = record.request_id.clone();
     // The publish is done: from here a runner file that cannot be written is a warning, not a
     // failure, since a red step invites "re-run failed jobs", which would publish again.
@@ -322,16 +333,17 @@ async fn publish<W: Write>(
     let warnings = runner.warnings().to_vec();
     let written = runner.append_summary(&summary(&Summary {
         config: Some(config),
+        plan: Some(plan),
         outcome: Ending::Published {
             request_id: request_id.as_deref(),
             answer_lost: record.answer_lost,
-            followed: config.rollout.follows(),
+            followed: plan.follow,
         },
         record: Some(record),
         warnings: &warnings,
     }));
     unwritten(runner, written);
-    runner.log(&report::published_line(config, record));
+    runner.log(&report::published_line(config, plan, record));
     Ok(())
 }
 

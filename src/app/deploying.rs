@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::deploy::driver::drive;
 use crate::deploy::engine::Engine;
 use crate::deploy::event::Outcome;
-use crate::deploy::plan::{Mode, Plan};
+use crate::deploy::plan::Plan;
 use crate::esa::client::Client;
 
 /// What the run is about, for the words of its failures.
@@ -31,9 +31,9 @@ pub fn context(config: &Config) -> Context {
 pub async fn deploy<W: Write>(
     client: &Client,
     config: &Config,
+    plan: &Plan,
     runner: &mut Runner<W>,
     record: &mut Record,
-    mode: Mode,
     cancel: &Cancel,
 ) -> Result<Outcome, Failed> {
     let service = Live {
@@ -42,14 +42,13 @@ pub async fn deploy<W: Write>(
         remarks: config.publish.remarks.clone(),
         prober: Default::default(),
     };
-    let plan = Plan::new(config, mode).with_visibility(config.repository_private);
-    let mut engine = Engine::new(plan);
+    let mut engine = Engine::new(plan.clone());
     let time = TokioTime::start();
     let mut reporter = Reporter {
         runner,
         record: std::mem::take(record),
         context: context(config),
-        follows: config.rollout.follows(),
+        follows: plan.follow,
     };
     let outcome = tokio::select! {
         // A signal that has come wins over a call that has just answered: nothing is sent

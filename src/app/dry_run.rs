@@ -20,7 +20,7 @@ use crate::config::rollout::IfBusy;
 use crate::config::version::{Template, VersionSource};
 use crate::config::Config;
 use crate::deploy::event::{Outcome, Prepared};
-use crate::deploy::plan::Mode;
+use crate::deploy::plan::Plan;
 use crate::esa::api::publish_request;
 use crate::esa::client::{prepare, Client};
 use crate::esa::containers::{redacted, to_parameter};
@@ -36,12 +36,13 @@ pub const TO_BE_MADE: &str = "ver-to-be-made-by-this-run";
 /// plan of steps, and the signed request that would be sent first. Nothing is written.
 pub async fn dry_run<W: Write>(
     config: &Config,
+    plan: &Plan,
     runner: &mut Runner<W>,
     cancel: &Cancel,
 ) -> Result<(), Failed> {
     let mut record = Record::default();
-    let prepared = read(config, runner, &mut record, cancel).await?;
-    show(config, runner, prepared.as_ref(), &record)?;
+    let prepared = read(config, plan, runner, &mut record, cancel).await?;
+    show(config, plan, runner, prepared.as_ref(), &record)?;
     Ok(())
 }
 
@@ -50,6 +51,7 @@ pub async fn dry_run<W: Write>(
 /// never writes.
 async fn read<W: Write>(
     config: &Config,
+    plan: &Plan,
     runner: &mut Runner<W>,
     record: &mut Record,
     cancel: &Cancel,
@@ -67,7 +69,7 @@ async fn read<W: Write>(
         config.signature_version,
     )?;
     Ok(
-        match deploy(&client, config, runner, record, Mode::Prepare, cancel).await? {
+        match deploy(&client, config, plan, runner, record, cancel).await? {
             Outcome::Prepared(prepared) => Some(prepared),
             Outcome::Deployed => None,
         },
@@ -75,25 +77,20 @@ async fn read<W: Write>(
 }
 
 /// The steps the run would take, one line each.
-fn plan_lines(config: &Config, version_id: &str) -> Vec<String> {
-    let r = &config.rollout;
-    let busy = match r.if_busy {
+fn plan_lines(plan: &Plan, version_id: &str) -> Vec<String> {
+    let busy = match plan.if_busy {
         IfBusy::Fail => "stop if another publish or a rollback is under way",
         IfBusy::Wait => "wait while another publish or a rollback is under way",
     };
     let mut lines = vec![format!(
         "read the app's status first (the publish lock: {busy})"
     )];
-    let steps: Vec<Option<u8>> = match r.steps.is_empty() {
-        true => vec![config.publish.percentage],
-        false => r.steps.iter().copied().map(Some).collect(),
-    };
-    let total = steps.len();
-    for (i, share) in steps.iter().enumerate() {
-        let follow = match r.follows() {
+    let total = plan.steps.len();
+    for (i, share) in plan.steps.iter().enumerate() {
+        let follow = match plan.follow {
             true => format!(
                 ", then follow it until it serves (within {})",
-                show_duration(r.wait_timeout)
+                show_duration(plan.wait_timeout)
             ),
             false => "; not followed (`wait` is off)".to_string(),
         };
@@ -102,14 +99,15 @@ fn plan_lines(config: &Config, version_id: &str) -> Vec<String> {
             i + 1,
             words::share(*share)
         ));
-        if config.health.is_some() {
+        if plan.health.is_some() {
             lines.push(format!("step {}/{total}: the health gate (below)", i + 1));
-        } else if i + 1 < total && !r.step_wait.is_zero() {
-            lines.push(format!("bake {} (`step-wait`)", show_duration(r.step_wait)));
+        } else if i + 1 < total && !plan.step_wait.is_zero() {
+            let bake = show_duration(plan.step_wait);
+            lines.push(format!("bake {bake} (`step-wait`)"));
         }
     }
-    lines.extend(gate_words::plan(config));
-    if r.rollback_on_failure {
+    lines.extend(gate_words::plan(plan));
+    if plan.rollback_on_failure {
         lines.push(
             "if a step fails: roll back to the version that serves now (`rollback-on-failure`)"
                 .into(),
@@ -141,6 +139,7 @@ fn version_outputs<W: Write>(runner: &mut Runner<W>, config: &Config, prepared: 
 /// Prints the plan and the signed request, and writes the summary.
 fn show<W: Write>(
     config: &Config,
+    plan: &Plan,
     runner: &mut Runner<W>,
     prepared: Option<&Prepared>,
     read: &Record,
@@ -155,11 +154,11 @@ fn show<W: Write>(
         runner.end_group();
     }
     runner.group("Dry run: the plan");
-    for line in plan_lines(config, &version_id) {
+    for line in plan_lines(plan, &version_id) {
         runner.log(&line);
     }
     runner.end_group();
-    show_request(config, runner, &version_id)?;
+    show_request(config, plan, runner, &version_id)?;
     version_outputs(runner, config, prepared);
     let found = Record {
         version: match prepared {
@@ -172,6 +171,7 @@ fn show<W: Write>(
     let warnings = runner.warnings().to_vec();
     runner.append_summary(&summary(&Summary {
         config: Some(config),
+        plan: Some(plan),
         outcome: Ending::DryRun { reads },
         record: Some(&found),
         warnings: &warnings,
@@ -187,7 +187,7 @@ fn show<W: Write>(
         "Dry run: would publish {version_id} of {} to {} ({}); {what}",
         config.publish.app_id,
         config.publish.publish_env.as_str(),
-        report::rollout(config)
+        report::rollout(plan)
     ));
     Ok(())
 }
@@ -196,17 +196,12 @@ fn show<W: Write>(
 /// AccessKey ID masked as everywhere else.
 fn show_request<W: Write>(
     config: &Config,
+    plan: &Plan,
     runner: &mut Runner<W>,
     version_id: &str,
 ) -> Result<(), Error> {
     let (credentials, note) = signer(config);
-    let first = config
-        .rollout
-        .steps
-        .first()
-        .copied()
-        .or(config.publish.percentage);
-    let request = publish_request(&config.publish.request(version_id, first));
+    let request = publish_request(&plan.publish.request(version_id, plan.first_share()));
     let signed = prepare(
         &request,
         &config.endpoint,
@@ -232,7 +227,7 @@ fn show_request<W: Write>(
     for line in report::dry_run_lines(config, &config.endpoint.base_url(), &signed) {
         runner.log(&masked(line));
     }
-    if config.rollout.steps.len() > 1 {
+    if plan.steps.len() > 1 {
         runner.log("each later step sends the same request with its own Percentage");
     }
     runner.end_group();

@@ -3,10 +3,9 @@
 use crate::app::words::Said;
 use crate::base::text::clock_text;
 use crate::base::values::show_duration;
-use crate::config::Config;
 use crate::deploy::event::Event;
 use crate::deploy::failure::HealthFailed;
-use crate::deploy::gate::window;
+use crate::deploy::plan::Plan;
 use crate::esa::model::PublishEnv;
 use crate::esa::probe::{NoAnswer, Probed};
 
@@ -135,21 +134,21 @@ impl HealthRecord {
 }
 
 /// The dry run's plan of the gate.
-pub fn plan(config: &Config) -> Option<String> {
-    let gate = config.health.as_ref()?;
-    let r = &config.rollout;
-    let where_ = match config.publish.publish_env {
+pub fn plan(plan: &Plan) -> Option<String> {
+    let gate = plan.health.as_ref()?;
+    let window = plan.health_window()?;
+    let where_ = match plan.env() {
         PublishEnv::Staging => "at staging's own addresses (read after each step), keeping the URL's host for TLS and Host",
         PublishEnv::Prod => "where its host resolves",
     };
     Some(format!(
         "health gate: after each step serves, GET {} every {} for {} {where_}; healthy answers: {}; {} failure(s) in a row fail the step{}",
         gate.url.as_str(),
-        show_duration(r.poll_interval),
-        show_duration(window(gate, r.step_wait, r.poll_interval)),
+        show_duration(plan.poll_interval),
+        show_duration(window),
         gate.statuses,
         gate.failures,
-        match r.rollback_on_failure {
+        match plan.rollback_on_failure {
             true => " and roll it back",
             false => "",
         }

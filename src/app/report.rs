@@ -1,31 +1,33 @@
 //! The lines a person reads about the publish: how it rolls out (`20% → 100%, bake 3s`), the last line of a run, and the dry-run listing of a signed request (pure text, no I/O).
 
 use crate::app::record::Record;
+use crate::app::words;
 use crate::base::values::show_duration;
 use crate::config::version::VersionSource;
 use crate::config::Config;
 use crate::deploy::event::Chosen;
+use crate::deploy::plan::Plan;
 use crate::esa::model::{PublishType, SignatureVersion};
 use crate::esa::signing::SignedRequest;
 
 /// How the publish rolls out: `20%`, `20% → 50% → 100%, bake 5m`, `100%, the service's
 /// default)`, `regions jiangsu, zhejiang at 20%, full release`.
-pub fn rollout(config: &Config) -> String {
-    let p = &config.publish;
-    let r = &config.rollout;
-    let shares = if r.steps.is_empty() {
-        p.percentage
+pub fn rollout(plan: &Plan) -> String {
+    let p = &plan.publish;
+    let shares = match plan.steps.as_slice() {
+        [one] => one
             .map(|n| format!("{n}%"))
-            .unwrap_or_else(|| "100%, the service's default".into())
-    } else {
-        let steps: Vec<String> = r.steps.iter().map(|s| format!("{s}%")).collect();
-        let bake = match r.step_wait.is_zero() {
-            true => "no bake between steps".to_string(),
-            false => format!("bake {}", show_duration(r.step_wait)),
-        };
-        format!("{}, {bake}", steps.join(" → "))
+            .unwrap_or_else(|| "100%, the service's default".into()),
+        steps => {
+            let steps: Vec<String> = steps.iter().map(|s| words::share(*s)).collect();
+            let bake = match plan.step_wait.is_zero() {
+                true => "no bake between steps".to_string(),
+                false => format!("bake {}", show_duration(plan.step_wait)),
+            };
+            format!("{}, {bake}", steps.join(" → "))
+        }
     };
-    let gated = match config.health.is_some() {
+    let gated = match plan.health.is_some() {
         true => ", health-gated",
         false => "",
     };
@@ -59,7 +61,7 @@ pub fn version_id<'a>(config: &'a Config, chosen: Option<&'a Chosen>) -> &'a str
 
 /// The last log line of a run that went through: published when it was followed to the end,
 /// accepted when the service took it and nobody watched it roll out.
-pub fn published_line(config: &Config, record: &Record) -> String {
+pub fn published_line(config: &Config, plan: &Plan, record: &Record) -> String {
     let p = &config.publish;
     let request_id = match (&record.request_id, record.answer_lost) {
         (Some(id), _) => id.as_str(),
@@ -71,9 +73,9 @@ pub fn published_line(config: &Config, record: &Record) -> String {
         version_id(config, record.version.as_ref()),
         p.app_id,
         p.publish_env.as_str(),
-        rollout(config),
+        rollout(plan),
     );
-    if config.rollout.follows() {
+    if plan.follow {
         format!("Published {what}")
     } else {
         format!("Accepted: the service took the publish of {what}. It was not followed (`wait` is off), so whether it serves is not known here")

@@ -12,6 +12,7 @@ use crate::ci::runner::{code_cell, markdown_cell};
 use crate::config::version::{Template, VersionSource};
 use crate::config::Config;
 use crate::deploy::event::{Chosen, Diagnosis};
+use crate::deploy::plan::Plan;
 use crate::esa::signing::format_timestamp;
 use crate::esa::versions::Listed;
 
@@ -35,6 +36,8 @@ pub enum Ending<'a> {
 /// Everything the summary is made from.
 pub struct Summary<'a> {
     pub config: Option<&'a Config>,
+    /// The engine's plan: what the summary says of the rollout.
+    pub plan: Option<&'a Plan>,
     pub outcome: Ending<'a>,
     pub record: Option<&'a Record>,
     /// The warnings the run annotated: (title, message).
@@ -100,12 +103,14 @@ fn version_rows(c: &Config, chosen: Option<&Chosen>, rows: &mut Rows) {
 }
 
 /// What was asked: the app, the version, where and how.
-fn asked_rows(c: &Config, chosen: Option<&Chosen>, rows: &mut Rows) {
+fn asked_rows(c: &Config, plan: Option<&Plan>, chosen: Option<&Chosen>, rows: &mut Rows) {
     let p = &c.publish;
     rows.push(("App", code_cell(&p.app_id)));
     version_rows(c, chosen, rows);
     rows.push(("Environment", p.publish_env.as_str().to_string()));
-    rows.push(("Rollout", markdown_cell(&rollout(c))));
+    if let Some(plan) = plan {
+        rows.push(("Rollout", markdown_cell(&rollout(plan))));
+    }
     let start = p.start_time.map(format_timestamp);
     rows.push(("Start time", start.unwrap_or_else(|| "now".into())));
     if let Some(r) = &p.remarks {
@@ -300,7 +305,12 @@ fn timeline(config: Option<&Config>, record: &Record) -> String {
 pub fn summary(s: &Summary<'_>) -> String {
     let mut rows = Rows::new();
     if let Some(c) = s.config {
-        asked_rows(c, s.record.and_then(|r| r.version.as_ref()), &mut rows);
+        asked_rows(
+            c,
+            s.plan,
+            s.record.and_then(|r| r.version.as_ref()),
+            &mut rows,
+        );
     }
     outcome_rows(&s.outcome, &mut rows);
     if let (Some(c), Some(record)) = (s.config, s.record) {
@@ -312,7 +322,7 @@ pub fn summary(s: &Summary<'_>) -> String {
     }
     md.push('\n');
     md.push_str(&warnings(s.warnings));
-    let followed = s.config.is_some_and(|c| c.rollout.follows());
+    let followed = s.plan.is_some_and(|p| p.follow);
     let timeline = match s.record.filter(|r| followed && !r.timeline.is_empty()) {
         Some(record) => timeline(s.config, record),
         None => String::new(),

@@ -8,16 +8,10 @@ use crate::config::health::HealthGate;
 use crate::deploy::event::Event;
 use crate::deploy::failure::HealthFailed;
 use crate::deploy::io::Io;
-use crate::deploy::plan::Plan;
+use crate::deploy::plan::{window, Plan};
 use crate::deploy::wait::READ_SLACK;
 use crate::esa::model::PublishEnv;
 use crate::esa::probe::Probed;
-
-/// How long a step's gate probes at least: `step-wait`, or long enough for `health-failures`
-/// probes one poll interval apart.
-pub fn window(gate: &HealthGate, step_wait: Duration, poll: Duration) -> Duration {
-    step_wait.max(poll * gate.failures.saturating_sub(1))
-}
 
 /// One probe's time: a poll interval, or what is left of the window when less, plus the
 /// slack every read in a wait gets; never more than `timeout`.
@@ -151,7 +145,8 @@ mod tests {
     use std::time::Duration;
 
     use crate::config::health::{parse_statuses, HealthGate};
-    use crate::deploy::gate::{healthy, probe_limit, window, Tally};
+    use crate::deploy::gate::{healthy, probe_limit, Tally};
+    use crate::deploy::plan::window;
     use crate::esa::probe::{HealthUrl, NoAnswer, Probed};
 
     fn gate(failures: u32) -> HealthGate {

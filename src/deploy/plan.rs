@@ -58,6 +58,17 @@ pub struct Plan {
 }
 
 impl Plan {
+    /// How long each step's health gate probes at least, when there is a gate.
+    pub fn health_window(&self) -> Option<Duration> {
+        let gate = self.health.as_ref()?;
+        Some(window(gate, self.step_wait, self.poll_interval))
+    }
+
+    /// The share the first step asks for (`None`: the service's default, 100%).
+    pub fn first_share(&self) -> Option<u8> {
+        self.steps.first().copied().flatten()
+    }
+
     pub fn new(config: &Config, mode: Mode) -> Plan {
         let rollout = &config.rollout;
         let steps = if rollout.steps.is_empty() {
@@ -132,4 +143,10 @@ impl Plan {
             attempts: self.retry.max_attempts,
         }
     }
+}
+
+/// How long a step's gate probes at least: `step-wait`, or long enough for `health-failures`
+/// probes one poll interval apart.
+pub fn window(gate: &HealthGate, step_wait: Duration, poll: Duration) -> Duration {
+    step_wait.max(poll * gate.failures.saturating_sub(1))
 }

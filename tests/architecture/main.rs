@@ -57,3 +57,25 @@ fn tests_the_stand_in_and_the_hosts_keep_the_line_budget_too() {
         "over {MAX_LINES} lines, split by concern: {long:?}"
     );
 }
+
+/// One plan: the engine's `Plan` is what the dry run, the summary, the log and the health
+/// window describe; `app` never works the steps out again from the configuration's rollout.
+#[test]
+fn app_renders_the_engines_plan_and_never_the_configs_rollout() {
+    let files = support::rust_sources();
+    let rereads: Vec<String> = files
+        .iter()
+        .filter(|(f, _)| f.starts_with("app/") || f.as_str() == "app.rs")
+        .flat_map(|(f, text)| {
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| l.contains(".rollout.") || l.contains("plan::window"))
+                .map(move |(n, l)| format!("src/{f}:{}: {}", n + 1, l.trim()))
+        })
+        .collect();
+    assert!(
+        rereads.is_empty(),
+        "app reads the rollout around the plan (use deploy::plan::Plan):\n{}",
+        rereads.join("\n")
+    );
+}
