@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 
-use crate::esa::{refuse, Incoming, Refusal};
+use crate::rules::{refuse, Incoming, Refusal};
 use crate::verify;
 use crate::{Received, State};
 

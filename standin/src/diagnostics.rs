@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
 
-use crate::esa::{app_entry, check_method, check_placement, known_app, refuse, Refusal};
+use crate::rules::{app_entry, check_method, check_placement, known_app, refuse, Refusal};
 use crate::State;
 
 type Params = BTreeMap<String, String>;

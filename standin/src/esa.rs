@@ -5,17 +5,11 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::json;
 
+use crate::rules::{
+    app_entry, check_method, check_placement, known_app, refuse, Incoming, Refusal,
+};
 use crate::verify::{self, parse_pairs};
 use crate::{AppState, Received, Rollout, State};
-
-/// A request as it came off the socket.
-pub struct Incoming {
-    pub method: String,
-    pub path: String,
-    pub query: String,
-    pub headers: Vec<(String, String)>,
-    pub body: Vec<u8>,
-}
 
 /// The answer to send.
 pub struct Answer {
@@ -53,13 +47,6 @@ pub fn unapplied(req: &Incoming, received_at_ms: u64) -> Received {
         request_id: String::new(),
         received_at_ms,
     }
-}
-
-/// An error answer: HTTP status, Code, Message.
-pub(crate) struct Refusal(pub u16, pub &'static str, pub String);
-
-pub(crate) fn refuse(status: u16, code: &'static str, message: impl Into<String>) -> Refusal {
-    Refusal(status, code, message.into())
 }
 
 /// Parameters V2 adds to the query that are not the API's own.
@@ -288,50 +275,6 @@ fn publish(
     Ok(())
 }
 
-fn app_key(app: &str, env: &str) -> String {
-    format!("{app}/{env}")
-}
-
-pub(crate) fn app_entry<'a>(state: &'a mut State, app: &str, env: &str) -> &'a mut AppState {
-    let initial = state.config.initial.clone();
-    state.apps.entry(app_key(app, env)).or_insert_with(|| {
-        match (initial.busy, initial.rolling_back) {
-            (_, Some(polls)) => AppState {
-                publish_status: "rollbacking".into(),
-                publish_percentage: 0,
-                expect_percentage: 100,
-                publishing_version: "ver-444444444444444444".into(),
-                deployed_version: initial.deployed_version.clone(),
-                baseline_version: initial.deployed_version.clone(),
-                rollback_time: "2026-01-01T00:00:00.000Z".into(),
-                staging_phase: "Running".into(),
-                busy_polls_left: Some(polls),
-                ..AppState::default()
-            },
-            (Some((version, polls)), None) => AppState {
-                publish_status: "publishing".into(),
-                publish_percentage: 10,
-                expect_percentage: 100,
-                publishing_version: version,
-                deployed_version: initial.deployed_version.clone(),
-                baseline_version: initial.deployed_version.clone(),
-                staging_phase: "Running".into(),
-                busy_polls_left: Some(polls),
-                ..AppState::default()
-            },
-            (None, None) => AppState {
-                publish_status: "published".into(),
-                publish_percentage: 100,
-                expect_percentage: 100,
-                deployed_version: initial.deployed_version.clone(),
-                baseline_version: initial.deployed_version,
-                staging_phase: "Running".into(),
-                ..AppState::default()
-            },
-        }
-    })
-}
-
 /// A successful publish starts a simulated rollout, following the next script entry.
 fn start_rollout(
     state: &mut State,
@@ -435,72 +378,6 @@ fn advance(app: &mut AppState, step: u32) {
             app.deployed_version = app.publishing_version.clone();
             app.baseline_version = app.publishing_version.clone();
         }
-    }
-}
-
-/// Every parameter where the official SDK sends it (query or form body), and `required` ones
-/// present: the stand-in is stricter than the service here, to catch a misplaced parameter.
-pub(crate) fn check_placement(
-    query: &BTreeMap<String, String>,
-    form: &BTreeMap<String, String>,
-    in_query: &[&str],
-    in_body: &[&str],
-    required: &[&str],
-) -> Result<(), Refusal> {
-    let misplaced = |k: &String, here: &[&str], there: &[&str], place: &str, other: &str| {
-        (!here.contains(&k.as_str())).then(|| {
-            let hint = if there.contains(&k.as_str()) {
-                format!(" (the official SDK sends it in the {other})")
-            } else {
-                String::new()
-            };
-            refuse(
-                400,
-                "InvalidParameter",
-                format!("Unexpected {place} parameter {k}{hint}."),
-            )
-        })
-    };
-    for k in query.keys() {
-        if let Some(refusal) = misplaced(k, in_query, in_body, "query", "form body") {
-            return Err(refusal);
-        }
-    }
-    for k in form.keys() {
-        if let Some(refusal) = misplaced(k, in_body, in_query, "form", "query") {
-            return Err(refusal);
-        }
-    }
-    match required
-        .iter()
-        .find(|k| !query.contains_key(**k) && !form.contains_key(**k))
-    {
-        Some(k) => Err(refuse(
-            400,
-            "MissingParameter",
-            format!("{k} is mandatory for this action."),
-        )),
-        None => Ok(()),
-    }
-}
-
-pub(crate) fn check_method(method: &str, want: &str) -> Result<(), Refusal> {
-    if method == want {
-        Ok(())
-    } else {
-        Err(refuse(
-            400,
-            "InvalidParameter",
-            format!("This action is called with {want}, as the official SDK does."),
-        ))
-    }
-}
-
-pub(crate) fn known_app(state: &State, app: &str) -> Result<(), Refusal> {
-    if state.config.apps.iter().any(|a| a == app) {
-        Ok(())
-    } else {
-        Err(refuse(404, "InvalidApp.NotFound", "The application does not exist. Check whether the application ID you specified is correct and try again."))
     }
 }
 

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod diagnostics;
 pub mod esa;
 pub mod oidc;
+pub mod rules;
 pub mod server;
 pub mod verify;
 pub mod versions;

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 use serde_json::json;
 
-use crate::esa::{refuse, Refusal};
+use crate::rules::{refuse, Refusal};
 use crate::State;
 
 /// GitHub's ID-token endpoint: a bearer token in, `{"value": "<JWT>"}` out.

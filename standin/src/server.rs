@@ -163,7 +163,7 @@ async fn handle(
             )
         })
         .collect();
-    let incoming = esa::Incoming {
+    let incoming = crate::rules::Incoming {
         method: parts.method.as_str().to_string(),
         path: parts.uri.path().to_string(),
         query: parts.uri.query().unwrap_or("").to_string(),

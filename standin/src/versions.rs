@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::esa::{check_method, check_placement, known_app, refuse, Refusal};
+use crate::rules::{check_method, check_placement, known_app, refuse, Refusal};
 use crate::State;
 
 /// A version the stand-in knows.

@@ -226,3 +226,18 @@ fn the_checker_finds_inputs_named_in_base() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn the_checker_finds_the_stand_ins_old_handler_cycle() {
+    // As it was: the service imported its handlers, and they imported its checks back.
+    let files = tree(&[
+        ("lib.rs", "pub mod esa; pub mod versions;"),
+        (
+            "esa.rs",
+            "fn f() { crate::versions::create(state); }\npub fn refuse() {}",
+        ),
+        ("versions.rs", "use crate::esa::{check_method, refuse};"),
+    ]);
+    let (_, edges) = edges(&files);
+    assert_eq!(cycles(&edges).len(), 1, "{edges:#?}");
+}

@@ -79,3 +79,30 @@ fn app_renders_the_engines_plan_and_never_the_configs_rollout() {
         rereads.join("\n")
     );
 }
+
+/// The cycle check covers the stand-in, the hosts' emulation and the test crates of several
+/// files too: each is a tree of its own, rooted at its `lib.rs` or `main.rs`.
+#[test]
+fn the_stand_in_the_hosts_and_the_test_crates_have_no_import_cycle() {
+    let mut found = Vec::new();
+    for dir in [
+        "standin/src",
+        "hosts/src",
+        "tests/scenarios",
+        "tests/architecture",
+        "tests/inputs",
+        "tests/versions",
+    ] {
+        let files = support::rust_files(dir);
+        assert!(files.len() > 1, "found only {} files in {dir}", files.len());
+        let (names, edges) = edges(&files);
+        for cycle in cycles(&edges) {
+            let walk: Vec<String> = cycle
+                .iter()
+                .map(|m| format!("{dir}/{}", names[m]))
+                .collect();
+            found.push(walk.join(" -> "));
+        }
+    }
+    assert!(found.is_empty(), "import cycles:\n{}", found.join("\n"));
+}
