@@ -1,4 +1,4 @@
-//! The deployed app as the scenario table's health probes find it: a script of answers, one per probe (the last repeats; none at all is a healthy 200), each taking its time on the virtual clock.
+//! The deployed app as the scenarios' health probes find it: a script of answers, one per probe (the last repeats; none at all is a healthy 200), each taking its time on the virtual clock.
 
 use std::collections::VecDeque;
 use std::net::IpAddr;

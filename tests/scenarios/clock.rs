@@ -1,4 +1,4 @@
-//! The scenario table's virtual clock, which a sleep moves on at once (or never, for a cancellation), and the observer that keeps every event with its time.
+//! The scenarios' virtual clock, which a sleep moves on at once (or never, for a cancellation), and the observer that keeps every event with its time.
 
 use std::cell::Cell;
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! An in-memory ESA service on virtual time, for the engine's scenario table: an environment whose rollouts move on with each status read (as the stand-in's do), versions that are created over reads, a busy or rolling-back start, and scripted faults per call (hang, lost answer, reset, refusal, cancellation).
+//! An in-memory ESA service on virtual time, for the engine's scenarios: an environment whose rollouts move on with each status read (as the stand-in's do), versions that are created over reads, a busy or rolling-back start, and scripted faults per call (hang, lost answer, reset, refusal, cancellation).
 
 use std::cell::RefCell;
 use std::collections::VecDeque;

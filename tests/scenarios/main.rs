@@ -1,34 +1,26 @@
-//! The deploy engine's scenario table: the whole deployment (version × lock × settle × steps × rollback × cancel) driven against an in-memory service on virtual time. Each row is real inputs, a starting world and what must come of it; the table runs in milliseconds, however long the virtual waits.
+//! The deploy engine's scenarios: the whole deployment (version × lock × settle × steps × rollback × cancel) driven against an in-memory service on virtual time. Each scenario is a test of its own (`cargo test scenario_`): a `Plan` built from typed knobs, a starting world and what must come of it; each runs in milliseconds, however long the virtual waits.
 
 mod answer;
 mod app;
 mod clock;
 mod fake;
+mod resume;
+mod setup;
 
 use std::cell::RefCell;
 use std::future::Future;
 use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
-use chrono::Utc;
-use esa_publish::ci::env::Env;
-use esa_publish::config;
 use esa_publish::deploy::driver::drive;
 use esa_publish::deploy::engine::Engine;
 use esa_publish::deploy::event::{Event, Outcome};
 use esa_publish::deploy::failure::{Failure, FailureKind, Rollback};
-use esa_publish::deploy::plan::{Mode, Plan};
+use esa_publish::deploy::plan::Mode;
 use esa_publish::deploy::wait::READ_SLACK;
 use esa_publish::esa::status::VersionStatus;
 use fake::{container, Clock, Fake, Fault, Rollout, Seen, Stored, World, PREVIOUS};
-
-const ID: (&str, &str) = ("INPUT_VERSION-ID", "ver-879626371616510002");
-const WAIT: (&str, &str) = ("INPUT_WAIT", "true");
-const ROLLBACK: (&str, &str) = ("INPUT_ROLLBACK-ON-FAILURE", "true");
-const STEPS: (&str, &str) = ("INPUT_PERCENTAGE-STEPS", "10,50,100");
-const IMAGE: (&str, &str) = ("INPUT_IMAGE", "r.example.com/shop/web:2");
-const BUSY_WAIT: (&str, &str) = ("INPUT_IF-BUSY", "wait");
-const STAGING: (&str, &str) = ("INPUT_PUBLISH-ENV", "staging");
+use setup::*;
 
 /// What a run came to.
 struct Ran {
@@ -50,10 +42,10 @@ impl Ran {
     }
 }
 
-/// One row: real inputs, the world before, and what must come of it.
+/// One scenario: its knobs, the world before, and what must come of it.
 struct Case {
     name: &'static str,
-    inputs: Vec<(&'static str, &'static str)>,
+    knobs: Vec<Knob>,
     world: fn(&mut World),
     /// `ok`, `cancelled`, or the failure's annotation title.
     outcome: &'static str,
@@ -68,15 +60,10 @@ struct Case {
     check: fn(&Ran),
 }
 
-fn row(
-    name: &'static str,
-    inputs: &[(&'static str, &'static str)],
-    world: fn(&mut World),
-    outcome: &'static str,
-) -> Case {
+fn row(name: &'static str, knobs: &[Knob], world: fn(&mut World), outcome: &'static str) -> Case {
     Case {
         name,
-        inputs: inputs.to_vec(),
+        knobs: knobs.to_vec(),
         world,
         outcome,
         publishes: None,
@@ -115,14 +102,10 @@ impl Case {
     }
 }
 
-const fn secs(s: u64) -> Duration {
-    Duration::from_secs(s)
-}
-
 /// The given version exists, created.
 fn with_id(w: &mut World) {
     w.versions.push(Stored {
-        id: ID.1.into(),
+        id: VERSION.into(),
         name: "release-2".into(),
         time: "t0001".into(),
         status: VersionStatus::Created,
@@ -146,28 +129,14 @@ fn block_on<F: Future>(f: F) -> Option<F::Output> {
     }
 }
 
-fn run(case: &Case, spec: &str) -> Ran {
-    let mut vars = vec![
-        ("INPUT_APP-ID", "app-880688675783790001"),
-        ("INPUT_PUBLISH-ENV", "prod"),
-        ("INPUT_ACCESS-KEY-ID", "id"),
-        ("INPUT_ACCESS-KEY-SECRET", "secret"),
-        ("INPUT_POLL-INTERVAL", "10s"),
-        ("GITHUB_SHA", "1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d"),
-        ("GITHUB_RUN_ID", "42"),
-    ];
-    for (k, v) in &case.inputs {
-        vars.retain(|(name, _)| name != k);
-        vars.push((k, if *v == "SPEC" { spec } else { v }));
-    }
-    let config = config::parse(&Env::from_pairs(vars), Utc::now())
-        .unwrap_or_else(|r| panic!("{}: inputs rejected: {:?}", case.name, r.errors));
+fn run(case: &Case) -> Ran {
+    let plan = Setup::with(&case.knobs).plan(case.mode);
     let clock = Clock {
         cancel_sleeping: case.cancel_sleeping,
         ..Clock::default()
     };
     let mut world = World {
-        env: config.publish.publish_env,
+        env: plan.env(),
         ..World::default()
     };
     (case.world)(&mut world);
@@ -175,7 +144,7 @@ fn run(case: &Case, spec: &str) -> Ran {
         world: RefCell::new(world),
         clock: &clock,
     };
-    let mut engine = Engine::new(Plan::new(&config, case.mode));
+    let mut engine = Engine::new(plan);
     let mut seen = Seen::default();
     let finished = block_on(drive(&mut engine, &fake, &clock, &mut seen));
     let result = match finished {
@@ -194,42 +163,16 @@ fn cause_attempts(r: &Ran) -> u32 {
     r.failure().cause.as_ref().map_or(0, |c| c.attempts())
 }
 
-mod table;
-mod table_aftercare;
-mod table_health;
-mod table_rollout;
+mod aftercare;
+mod health;
+mod lock;
+mod rollout;
+mod settle;
+mod version;
 
-#[test]
-fn the_scenario_table() {
-    let dir = tempfile::tempdir().unwrap();
-    let spec = dir.path().join("spec.json");
-    let containers = serde_json::json!([container("web", "r.example.com/shop/web:3")]);
-    std::fs::write(&spec, containers.to_string()).unwrap();
-    let cases = table::cases();
-    assert!(
-        cases.len() >= 40,
-        "the table holds {} scenarios",
-        cases.len()
-    );
-    let mut failed = Vec::new();
-    for case in &cases {
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            verify(case, &run(case, spec.to_str().unwrap()))
-        }));
-        if let Err(panic) = outcome {
-            let why = panic
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_default();
-            failed.push(format!("{}: {why}", case.name));
-        }
-    }
-    assert!(
-        failed.is_empty(),
-        "scenarios failed:\n- {}",
-        failed.join("\n- ")
-    );
+/// Runs one scenario and checks what came of it.
+fn check(case: Case) {
+    verify(&case, &run(&case));
 }
 
 fn verify(case: &Case, r: &Ran) {
@@ -240,8 +183,8 @@ fn verify(case: &Case, r: &Ran) {
     };
     assert_eq!(
         got, case.outcome,
-        "outcome; calls {:?}; {:?}",
-        r.world.calls, r.result
+        "{}: outcome; calls {:?}; {:?}",
+        case.name, r.world.calls, r.result
     );
     if let Some(n) = case.publishes {
         assert_eq!(
@@ -272,9 +215,6 @@ fn rolled_back_to(r: &Ran, to: &str) -> bool {
 
 /// The previous version, for the rows.
 const PREV: &str = PREVIOUS;
-
-/// Virtual waits that would take minutes in real time.
-const LONG: (&str, &str) = ("INPUT_WAIT-TIMEOUT", "30m");
 
 /// A rollout that never moves.
 fn stuck(w: &mut World) {

@@ -1,4 +1,4 @@
-//! The rows of the health gate: each step probed while it bakes, the last step too; failures in a row fail the step and roll it back like a failed rollout; failures that are not in a row pass; staging is probed at its own addresses, and without them the gate fails rather than being skipped.
+//! The scenarios of the health gate: each step probed while it bakes, the last step too; failures in a row fail the step and roll it back like a failed rollout; failures that are not in a row pass; staging is probed at its own addresses, and without them the gate fails rather than being skipped.
 
 use std::net::IpAddr;
 
@@ -7,9 +7,6 @@ use esa_publish::esa::probe::{NoAnswer, Probed};
 
 use super::fake::AppAnswer;
 use super::*;
-
-const HEALTH: (&str, &str) = ("INPUT_HEALTH-URL", "https://shop.example.com/healthz");
-const NO_BAKE: (&str, &str) = ("INPUT_STEP-WAIT", "0s");
 
 fn answers(w: &mut World, script: &[AppAnswer]) {
     with_id(w);
@@ -42,8 +39,9 @@ fn last_probe(r: &Ran) -> &Probed {
     }
 }
 
-fn passing_rows() -> Vec<Case> {
-    vec![
+#[test]
+fn scenario_a_healthy_app_passes_each_step_s_gate_the_last_step_too() {
+    check(
         row(
             "a healthy app passes each step's gate, the last step too",
             &[ID, STEPS, HEALTH, NO_BAKE],
@@ -59,13 +57,19 @@ fn passing_rows() -> Vec<Case> {
                 "prod: no addresses"
             );
         }),
+    );
+}
+
+#[test]
+fn scenario_a_step_wait_bake_is_probed_every_poll_interval_throughout() {
+    check(
         row(
             "a step-wait bake is probed every poll interval throughout",
             &[
                 ID,
-                ("INPUT_PERCENTAGE-STEPS", "50,100"),
+                |s| s.steps = vec![50, 100],
                 HEALTH,
-                ("INPUT_STEP-WAIT", "1m"),
+                |s| s.step_wait = Some(secs(60)),
             ],
             with_id,
             "ok",
@@ -74,9 +78,15 @@ fn passing_rows() -> Vec<Case> {
             assert_eq!(passed(r), [(7, 0), (7, 0)]);
             assert!(r.end >= secs(120), "{:?}", r.end);
         }),
+    );
+}
+
+#[test]
+fn scenario_failures_that_are_not_in_a_row_pass_and_an_open_run_of_them_is_probed_out() {
+    check(
         row(
             "failures that are not in a row pass, and an open run of them is probed out",
-            &[ID, WAIT, HEALTH, ("INPUT_STEP-WAIT", "1m")],
+            &[ID, WAIT, HEALTH, |s| s.step_wait = Some(secs(60))],
             |w| {
                 use AppAnswer::Status;
                 answers(
@@ -97,6 +107,12 @@ fn passing_rows() -> Vec<Case> {
         )
         // The seventh probe, at the bake's end, failed: the eighth settles it.
         .check(|r| assert_eq!(passed(r), [(8, 4)])),
+    );
+}
+
+#[test]
+fn scenario_on_staging_the_probes_go_to_staging_s_own_addresses() {
+    check(
         row(
             "on staging the probes go to staging's own addresses",
             &[ID, STAGING, WAIT, HEALTH, NO_BAKE],
@@ -108,6 +124,12 @@ fn passing_rows() -> Vec<Case> {
             assert_eq!(r.world.app.probed_at.len(), 3);
             assert!(r.world.app.probed_at.iter().all(|at| at == &[vip]));
         }),
+    );
+}
+
+#[test]
+fn scenario_a_dry_run_probes_nothing() {
+    check(
         row(
             "a dry run probes nothing",
             &[ID, STEPS, HEALTH],
@@ -117,11 +139,12 @@ fn passing_rows() -> Vec<Case> {
         .prepare()
         .publishes(0)
         .check(|r| assert_eq!(r.sent("Probe"), 0)),
-    ]
+    );
 }
 
-fn failing_rows() -> Vec<Case> {
-    vec![
+#[test]
+fn scenario_failures_in_a_row_in_step_1_roll_back_and_later_steps_are_never_published() {
+    check(
         row(
             "failures in a row in step 1 roll back, and later steps are never published",
             &[ID, STEPS, HEALTH, NO_BAKE, ROLLBACK],
@@ -139,6 +162,12 @@ fn failing_rows() -> Vec<Case> {
             assert!(rolled_back_to(r, PREV));
             assert_eq!(r.sent("Probe"), 3);
         }),
+    );
+}
+
+#[test]
+fn scenario_failures_in_the_last_step_roll_back_after_every_step_was_published() {
+    check(
         row(
             "failures in the last step roll back after every step was published",
             &[ID, STEPS, HEALTH, NO_BAKE, ROLLBACK],
@@ -152,6 +181,12 @@ fn failing_rows() -> Vec<Case> {
         .publishes(3)
         .rollbacks(1)
         .check(|r| assert_eq!(r.failure().step, Some((3, 3)))),
+    );
+}
+
+#[test]
+fn scenario_an_unreachable_app_fails_the_gate_with_the_connection_s_error() {
+    check(
         row(
             "an unreachable app fails the gate, with the connection's error",
             &[ID, WAIT, HEALTH, NO_BAKE],
@@ -167,6 +202,12 @@ fn failing_rows() -> Vec<Case> {
                 }
             ));
         }),
+    );
+}
+
+#[test]
+fn scenario_a_refused_certificate_fails_the_gate_as_a_tls_error() {
+    check(
         row(
             "a refused certificate fails the gate as a TLS error",
             &[ID, WAIT, HEALTH, NO_BAKE],
@@ -182,6 +223,12 @@ fn failing_rows() -> Vec<Case> {
                 }
             ));
         }),
+    );
+}
+
+#[test]
+fn scenario_probes_that_hang_each_take_a_poll_interval_and_its_slack_at_most() {
+    check(
         row(
             "probes that hang each take a poll interval and its slack at most",
             &[ID, WAIT, HEALTH, NO_BAKE],
@@ -208,6 +255,12 @@ fn failing_rows() -> Vec<Case> {
                 }
             ));
         }),
+    );
+}
+
+#[test]
+fn scenario_staging_without_addresses_fails_the_gate_it_is_never_skipped() {
+    check(
         row(
             "staging without addresses fails the gate: it is never skipped",
             &[ID, STAGING, WAIT, HEALTH, NO_BAKE, ROLLBACK],
@@ -225,6 +278,12 @@ fn failing_rows() -> Vec<Case> {
             ));
             assert_eq!(r.sent("Probe"), 0);
         }),
+    );
+}
+
+#[test]
+fn scenario_staging_s_addresses_that_cannot_be_read_fail_the_gate_with_the_read_s_error() {
+    check(
         row(
             "staging's addresses that cannot be read fail the gate with the read's error",
             &[ID, STAGING, WAIT, HEALTH, NO_BAKE],
@@ -244,11 +303,5 @@ fn failing_rows() -> Vec<Case> {
             assert!(matches!(health_failure(r), HealthFailed::Unprobed { .. }));
             assert!(r.failure().cause.is_some());
         }),
-    ]
-}
-
-pub(super) fn health_rows() -> Vec<Case> {
-    let mut all = passing_rows();
-    all.extend(failing_rows());
-    all
+    );
 }

@@ -1,11 +1,8 @@
-//! The rows about what happens around a rollout: what explains a failure, where the app runs, and the versions `keep-versions` deletes.
+//! The scenarios of what happens around a rollout: what explains a failure, where the app runs, and the versions `keep-versions` deletes.
 
 use esa_publish::deploy::event::{Diagnosis, Look};
 
 use super::*;
-
-const LOGS: (&str, &str) = ("INPUT_LOGS-ON-FAILURE", "20");
-const KEEP: (&str, &str) = ("INPUT_KEEP-VERSIONS", "2");
 
 fn diagnosed(r: &Ran, wanted: impl Fn(&Diagnosis) -> bool) -> bool {
     r.saw(|e| matches!(e, Event::Diagnosis(d) if wanted(d)))
@@ -50,8 +47,9 @@ fn many_versions(w: &mut World) {
     w.status.deployed_version = "ver-100".into();
 }
 
-fn diagnosis_rows() -> Vec<Case> {
-    vec![
+#[test]
+fn scenario_a_crash_loop_on_staging_reads_the_pod_and_the_log_before_the_rollback() {
+    check(
         row(
             "a crash loop on staging reads the pod and the log before the rollback",
             &[ID, WAIT, STAGING, ROLLBACK, LOGS],
@@ -70,6 +68,12 @@ fn diagnosis_rows() -> Vec<Case> {
             ));
             assert!(at(r, "Logs") < at(r, "Rollback"), "{:?}", r.world.calls);
         }),
+    );
+}
+
+#[test]
+fn scenario_a_timeout_on_prod_reads_each_region_s_replicas() {
+    check(
         row(
             "a timeout on prod reads each region's replicas",
             &[ID, WAIT, LONG, LOGS],
@@ -83,6 +87,12 @@ fn diagnosis_rows() -> Vec<Case> {
             ));
             assert!(r.sent("StagingStatus") == 0);
         }),
+    );
+}
+
+#[test]
+fn scenario_a_diagnosis_that_may_not_be_read_is_one_event_and_the_failure_keeps_its_title() {
+    check(
         row(
             "a diagnosis that may not be read is one event, and the failure keeps its title",
             &[ID, WAIT, LONG, LOGS],
@@ -113,6 +123,12 @@ fn diagnosis_rows() -> Vec<Case> {
                 "the rollout's failure, not the read's"
             );
         }),
+    );
+}
+
+#[test]
+fn scenario_logs_on_failure_auto_withholds_the_log_when_the_repository_s_visibility_is_unknow() {
+    check(
         row(
             "logs-on-failure auto withholds the log when the repository's visibility is unknown",
             &[ID, WAIT, LONG],
@@ -126,9 +142,15 @@ fn diagnosis_rows() -> Vec<Case> {
                 Diagnosis::LogsWithheld { public: false }
             )));
         }),
+    );
+}
+
+#[test]
+fn scenario_logs_on_failure_0_reads_no_log_and_says_nothing_of_it() {
+    check(
         row(
             "logs-on-failure: 0 reads no log and says nothing of it",
-            &[ID, WAIT, LONG, ("INPUT_LOGS-ON-FAILURE", "0")],
+            &[ID, WAIT, LONG, |s| s.logs = Some(0)],
             stuck,
             "RolloutTimeout",
         )
@@ -139,6 +161,12 @@ fn diagnosis_rows() -> Vec<Case> {
                 Diagnosis::LogsWithheld { .. }
             )));
         }),
+    );
+}
+
+#[test]
+fn scenario_a_refused_publish_is_not_diagnosed_the_call_s_error_says_it_all() {
+    check(
         row(
             "a refused publish is not diagnosed: the call's error says it all",
             &[ID, STEPS, ROLLBACK, LOGS],
@@ -152,6 +180,12 @@ fn diagnosis_rows() -> Vec<Case> {
         )
         .rollbacks(1)
         .check(|r| assert_eq!(r.sent("Logs") + r.sent("Readiness"), 0)),
+    );
+}
+
+#[test]
+fn scenario_a_new_version_that_fails_to_be_created_is_diagnosed() {
+    check(
         row(
             "a new version that fails to be created is diagnosed",
             &[IMAGE, LOGS],
@@ -161,11 +195,12 @@ fn diagnosis_rows() -> Vec<Case> {
             "VersionFailed",
         )
         .check(|r| assert!(diagnosed(r, |d| matches!(d, Diagnosis::Logs(_))))),
-    ]
+    );
 }
 
-fn where_rows() -> Vec<Case> {
-    vec![
+#[test]
+fn scenario_after_a_publish_the_app_s_domain_gives_the_url() {
+    check(
         row(
             "after a publish the app's domain gives the url",
             &[ID],
@@ -173,6 +208,12 @@ fn where_rows() -> Vec<Case> {
             "ok",
         )
         .check(|r| assert!(r.saw(|e| *e == Event::Url(Some("https://shop.example.com".into()))))),
+    );
+}
+
+#[test]
+fn scenario_no_domain_bound_no_url() {
+    check(
         row(
             "no domain bound: no url",
             &[ID],
@@ -183,6 +224,12 @@ fn where_rows() -> Vec<Case> {
             "ok",
         )
         .check(|r| assert!(r.saw(|e| *e == Event::Url(None)))),
+    );
+}
+
+#[test]
+fn scenario_the_app_that_may_not_be_read_leaves_url_empty_and_the_publish_stands() {
+    check(
         row(
             "the app that may not be read leaves url empty and the publish stands",
             &[ID],
@@ -199,6 +246,12 @@ fn where_rows() -> Vec<Case> {
                 }
             )))
         }),
+    );
+}
+
+#[test]
+fn scenario_after_a_staging_deploy_staging_s_addresses() {
+    check(
         row(
             "after a staging deploy, staging's addresses",
             &[ID, STAGING, WAIT],
@@ -206,11 +259,12 @@ fn where_rows() -> Vec<Case> {
             "ok",
         )
         .check(|r| assert!(r.saw(|e| *e == Event::StagingIps(vec!["10.0.0.7".into()])))),
-    ]
+    );
 }
 
-fn cleanup_rows() -> Vec<Case> {
-    vec![
+#[test]
+fn scenario_keep_versions_deletes_the_oldest_of_ours_never_what_either_environment_holds() {
+    check(
         row(
             "keep-versions deletes the oldest of ours, never what either environment holds",
             &[ID, KEEP],
@@ -225,16 +279,22 @@ fn cleanup_rows() -> Vec<Case> {
                 "{:?}",
                 r.world.calls
             );
-            for kept in ["ver-100", "ver-101", "ver-102", PREV, ID.1] {
+            for kept in ["ver-100", "ver-101", "ver-102", PREV, VERSION] {
                 assert!(
                     r.world.versions.iter().any(|v| v.id == kept),
                     "{kept} was deleted"
                 );
             }
         }),
+    );
+}
+
+#[test]
+fn scenario_keep_versions_never_deletes_the_version_just_published_or_what_served_before() {
+    check(
         row(
             "keep-versions never deletes the version just published or what served before",
-            &[("INPUT_VERSION-NAME", "esa-publish-a"), KEEP],
+            &[|s| s.name = Some("esa-publish-a"), KEEP],
             |w| {
                 many_versions(w);
                 w.status.baseline_version.clear();
@@ -254,6 +314,12 @@ fn cleanup_rows() -> Vec<Case> {
             );
             assert_eq!(r.world.deleted, ["ver-102", "ver-104", "ver-105"]);
         }),
+    );
+}
+
+#[test]
+fn scenario_a_failed_delete_is_a_warning_and_the_rest_go_on() {
+    check(
         row(
             "a failed delete is a warning, and the rest go on",
             &[ID, KEEP],
@@ -267,6 +333,12 @@ fn cleanup_rows() -> Vec<Case> {
             assert!(r.saw(|e| matches!(e, Event::DeleteFailed { .. })));
             assert_eq!(r.world.deleted, ["ver-104", "ver-105"]);
         }),
+    );
+}
+
+#[test]
+fn scenario_the_deletes_share_one_timeout_after_one_that_hangs_the_rest_wait_for_the_next_run() {
+    check(
         row(
             "the deletes share one timeout: after one that hangs, the rest wait for the next run",
             &[ID, KEEP],
@@ -282,6 +354,12 @@ fn cleanup_rows() -> Vec<Case> {
             // The rollout takes seconds; the hanging delete its `timeout` (120 s), no more.
             assert!(r.end <= secs(130), "{:?}", r.end);
         }),
+    );
+}
+
+#[test]
+fn scenario_an_environment_s_status_that_cannot_be_read_deletes_nothing() {
+    check(
         row(
             "an environment's status that cannot be read deletes nothing",
             &[ID, KEEP],
@@ -302,6 +380,12 @@ fn cleanup_rows() -> Vec<Case> {
                 }
             )));
         }),
+    );
+}
+
+#[test]
+fn scenario_keep_versions_0_keeps_everything_and_lists_nothing() {
+    check(
         row(
             "keep-versions 0 keeps everything and lists nothing",
             &[ID],
@@ -309,6 +393,12 @@ fn cleanup_rows() -> Vec<Case> {
             "ok",
         )
         .check(|r| assert_eq!(r.sent("ListVersions"), 0)),
+    );
+}
+
+#[test]
+fn scenario_a_dry_run_names_what_it_would_delete_and_deletes_nothing() {
+    check(
         row(
             "a dry run names what it would delete and deletes nothing",
             &[ID, KEEP],
@@ -327,12 +417,5 @@ fn cleanup_rows() -> Vec<Case> {
             });
             assert_eq!(would.unwrap(), ["ver-103", "ver-104", "ver-105"]);
         }),
-    ]
-}
-
-pub(super) fn aftercare_rows() -> Vec<Case> {
-    let mut all = diagnosis_rows();
-    all.extend(where_rows());
-    all.extend(cleanup_rows());
-    all
+    );
 }
