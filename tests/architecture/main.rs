@@ -105,4 +105,11 @@ fn the_stand_in_the_hosts_and_the_test_crates_have_no_import_cycle() {
         }
     }
     assert!(found.is_empty(), "import cycles:\n{}", found.join("\n"));
+    // The scenarios import their harness by name, never the crate root back.
+    let back: Vec<String> = support::rust_files("tests/scenarios")
+        .into_iter()
+        .filter(|(_, text)| text.contains("use super::"))
+        .map(|(name, _)| name)
+        .collect();
+    assert!(back.is_empty(), "use super:: back into main.rs: {back:?}");
 }

@@ -2,7 +2,7 @@
 
 use esa_publish::deploy::event::{Diagnosis, Look};
 
-use super::*;
+use crate::harness::*;
 
 fn diagnosed(r: &Ran, wanted: impl Fn(&Diagnosis) -> bool) -> bool {
     r.saw(|e| matches!(e, Event::Diagnosis(d) if wanted(d)))

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use esa_publish::esa::probe::{NoAnswer, Probed};
 
-use super::clock::Clock;
+use crate::clock::Clock;
 
 /// What the app does with one probe.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,8 +10,8 @@ use esa_publish::esa::status::{AppStatus, Phase, PublishStatus, VersionStatus};
 use esa_publish::esa::versions::Listed;
 use serde_json::{json, Value};
 
-pub use super::app::{AppAnswer, FakeApp};
-pub use super::clock::{Clock, Seen};
+pub use crate::app::{AppAnswer, FakeApp};
+pub use crate::clock::{Clock, Seen};
 
 pub const PREVIOUS: &str = "ver-000000000000000001";
 pub const OTHER: &str = "ver-555555555555555555";

@@ -5,8 +5,8 @@ use std::net::IpAddr;
 use esa_publish::deploy::failure::HealthFailed;
 use esa_publish::esa::probe::{NoAnswer, Probed};
 
-use super::fake::AppAnswer;
-use super::*;
+use crate::fake::AppAnswer;
+use crate::harness::*;
 
 fn answers(w: &mut World, script: &[AppAnswer]) {
     with_id(w);

@@ -1,6 +1,6 @@
 //! The scenarios of the publish lock: the status read before publishing, a busy environment refused or waited for, someone else's rollback, and a reading that may not be taken.
 
-use super::*;
+use crate::harness::*;
 
 #[test]
 fn scenario_if_busy_fail_refuses_another_version_s_publish() {

@@ -1,6 +1,6 @@
 //! The scenarios of steps and rollouts, rollbacks, and cancellation.
 
-use super::*;
+use crate::harness::*;
 
 #[test]
 fn scenario_a_rollout_that_never_moves_times_out_at_wait_timeout() {
@@ -44,7 +44,7 @@ fn scenario_another_version_taking_over_fails_the_step() {
         )
         .check(|r| {
             assert!(
-                matches!(&r.failure().kind, FailureKind::TakenOver { by } if by == fake::INTRUDER)
+                matches!(&r.failure().kind, FailureKind::TakenOver { by } if by == crate::fake::INTRUDER)
             )
         }),
     );

@@ -1,6 +1,6 @@
 //! The scenarios of settling a lost answer: a publish whose answer never came is judged by the status, never sent again blindly.
 
-use super::*;
+use crate::harness::*;
 
 #[test]
 fn scenario_a_publish_whose_answer_is_lost_after_it_applied_is_confirmed_by_the_status() {

@@ -1,6 +1,6 @@
 //! The scenarios of the version: by ID, by name alone, made from an image or a spec file, waited for while it is created; and a region publish checked against where the app can deploy.
 
-use super::*;
+use crate::harness::*;
 use esa_publish::deploy::event::Look;
 
 #[test]
