@@ -34,7 +34,7 @@ pub use crate::app::outputs::OUTPUTS;
 use crate::app::outputs::{
     aftercare_outputs, rollout_outputs, set_outputs, unwritten, version_outputs,
 };
-use crate::app::outputs::{stopped_at, INPUTS_STAGE, STOPPED_AT};
+use crate::app::outputs::{stopped_at, RunResult, INPUTS_STAGE, RESULT, STOPPED_AT};
 use crate::app::outputs::{CREDENTIAL_SOURCE, REQUEST_ID, SKIPPED};
 use crate::app::record::Record;
 use crate::app::summary::{summary, Ending, Summary};
@@ -103,8 +103,14 @@ pub async fn run<W: Write>(env: &Env, out: W, start: &Start) -> i32 {
     let plan = Plan::new(&config, mode).with_visibility(config.repository_private);
     let mut record = Record::default();
     let result = publish(&config, &plan, &mut runner, &mut record, &start.cancel).await;
+    let ended = match &result {
+        Ok(()) if config.dry_run => RunResult::DryRun,
+        Ok(()) if plan.follow => RunResult::Published,
+        Ok(()) => RunResult::Accepted,
+        Err(failed) => RunResult::of_failure(failed, &record),
+    };
     version_outputs(&mut runner, &record);
-    rollout_outputs(&mut runner, &record);
+    rollout_outputs(&mut runner, &record, ended);
     if !config.dry_run {
         aftercare_outputs(&mut runner, &record, config.aftercare.keep_versions);
     }
@@ -221,6 +227,7 @@ fn reject<W: Write>(
     annotate_all(runner, Level::Warning, &warnings);
     annotate_all(runner, Level::Error, &errors);
     let _ = runner.set_output(STOPPED_AT, INPUTS_STAGE);
+    let _ = runner.set_output(RESULT, RunResult::NotPublished.as_str());
     let failed = Failed::Error(Error::Inputs(errors));
     runner.log(&format!("esa-publish: {}", failed.message()));
     let warnings = runner.warnings().to_vec();
@@ -291,6 +298,7 @@ fn skip<W: Write>(env: &Env, runner: &mut Runner<W>, reason: &str) -> i32 {
         &format!("esa-publish skipped: {reason}"),
     );
     let _ = runner.set_output(SKIPPED, "true");
+    let _ = runner.set_output(RESULT, RunResult::Skipped.as_str());
     let warnings = runner.warnings().to_vec();
     let _ = runner.append_summary(&summary(&Summary {
         config: None,

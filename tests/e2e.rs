@@ -278,6 +278,7 @@ fn a_server_message_cannot_inject_workflow_commands() {
             "credential-source",
             "previous-version",
             "request-id",
+            "result",
             "skipped",
             "stopped-at",
             "version-created",
@@ -420,6 +421,7 @@ fn hostile_input_values_cannot_inject_commands_or_outputs() {
             "credential-source",
             "previous-version",
             "request-id",
+            "result",
             "skipped",
             "version-created",
             "version-id",
@@ -445,7 +447,8 @@ fn hostile_input_values_cannot_inject_commands_or_outputs() {
     assert_eq!(cmds.len(), 2, "{cmds:?}");
     assert!(cmds.iter().all(|c| c.name == "error"));
     let outputs = run.outputs();
-    assert_eq!(outputs.len(), 1, "{outputs:?}");
+    assert_eq!(outputs.len(), 2, "{outputs:?}");
     assert_eq!(outputs["stopped-at"], "inputs");
+    assert_eq!(outputs["result"], "not-published");
     assert!(!run.summary.contains("\n::"), "{}", run.summary);
 }

@@ -228,7 +228,7 @@ fn gitlab_gets_a_dotenv_report_and_plain_lines() {
     assert_eq!(
         written,
         format!(
-            "SKIPPED=false\nCREDENTIAL_SOURCE=inputs\nREQUEST_ID={}\nVERSION_ID=ver-1\nVERSION_NAME=\nVERSION_CREATED=false\nPREVIOUS_VERSION=ver-000000000000000001\n",
+            "SKIPPED=false\nCREDENTIAL_SOURCE=inputs\nREQUEST_ID={}\nVERSION_ID=ver-1\nVERSION_NAME=\nVERSION_CREATED=false\nRESULT=accepted\nPREVIOUS_VERSION=ver-000000000000000001\n",
             s.publishes()[0].request_id
         )
     );

@@ -6,7 +6,7 @@ use crate::app::failure::Failed;
 use crate::app::record::Record;
 use crate::base::error::Error;
 use crate::ci::runner::{Level, Runner};
-use crate::deploy::failure::Stage;
+use crate::deploy::failure::{FailureKind, Stage};
 
 /// Every output the action sets.
 pub const OUTPUTS: &[&str] = &[
@@ -26,6 +26,7 @@ pub const OUTPUTS: &[&str] = &[
     STAGING_IPS,
     DELETED_VERSIONS,
     STOPPED_AT,
+    RESULT,
 ];
 
 pub const REQUEST_ID: &str = "request-id";
@@ -44,6 +45,56 @@ const STAGING_IPS: &str = "staging-ips";
 const DELETED_VERSIONS: &str = "deleted-versions";
 const VERSION_CREATED: &str = "version-created";
 pub const STOPPED_AT: &str = "stopped-at";
+pub const RESULT: &str = "result";
+
+/// How a run ended, for `if:` (the `result` output).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunResult {
+    /// Followed until it served at its share.
+    Published,
+    /// The service took the publish; not followed (`wait` is off).
+    Accepted,
+    /// A step failed and this run rolled back to what served before.
+    RolledBack,
+    /// A step failed after a publish went through, and nothing (or a failed rollback) undid it.
+    Failed,
+    /// The job was cancelled.
+    Cancelled,
+    /// The run stopped before any publish went through.
+    NotPublished,
+    /// A dry run: nothing was changed.
+    DryRun,
+    /// Label gating skipped the run.
+    Skipped,
+}
+
+impl RunResult {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RunResult::Published => "published",
+            RunResult::Accepted => "accepted",
+            RunResult::RolledBack => "rolled-back",
+            RunResult::Failed => "failed",
+            RunResult::Cancelled => "cancelled",
+            RunResult::NotPublished => "not-published",
+            RunResult::DryRun => "dry-run",
+            RunResult::Skipped => "skipped",
+        }
+    }
+
+    /// How a failed run ended.
+    pub fn of_failure(failed: &Failed, r: &Record) -> RunResult {
+        match failed {
+            Failed::SignInCancelled => RunResult::Cancelled,
+            Failed::Deploy(f, _) if matches!(f.kind, FailureKind::Cancelled(_)) => {
+                RunResult::Cancelled
+            }
+            _ if r.rolled_back_to.is_some() => RunResult::RolledBack,
+            _ if r.published => RunResult::Failed,
+            _ => RunResult::NotPublished,
+        }
+    }
+}
 
 /// `stopped-at` of a run whose inputs were refused.
 pub const INPUTS_STAGE: &str = "inputs";
@@ -99,19 +150,31 @@ pub fn version_outputs<W: Write>(runner: &mut Runner<W>, r: &Record) {
     }
 }
 
-/// The rollout's outputs, from what the deployment saw (on success and failure alike).
-pub fn rollout_outputs<W: Write>(runner: &mut Runner<W>, r: &Record) {
-    let mut outputs = Vec::new();
+/// The rollout's outputs, as the run ended (on success and failure alike): the last reading,
+/// except that after a rollback this run made, the service is rolling back, our version serves
+/// 0%, and what serves is the version rolled back to.
+pub fn rollout_outputs<W: Write>(runner: &mut Runner<W>, r: &Record, result: RunResult) {
+    let mut outputs = vec![(RESULT, result.as_str().to_string())];
     if let Some(v) = &r.previous_version {
         outputs.push((PREVIOUS_VERSION, v.clone()));
     }
     if let Some(id) = &r.rollback_request_id {
         outputs.push((ROLLBACK_REQUEST_ID, id.clone()));
     }
+    match (&r.rolled_back_to, &r.last) {
+        (Some(to), _) => {
+            outputs.push((PUBLISH_STATUS, "rollbacking".to_string()));
+            outputs.push((PUBLISH_PERCENTAGE, "0".to_string()));
+            outputs.push((DEPLOYED_VERSION, to.clone()));
+        }
+        (None, Some(s)) => {
+            outputs.push((PUBLISH_STATUS, s.publish_status.to_string()));
+            outputs.push((PUBLISH_PERCENTAGE, s.publish_percentage.to_string()));
+            outputs.push((DEPLOYED_VERSION, s.deployed_version.clone()));
+        }
+        (None, None) => {}
+    }
     if let Some(s) = &r.last {
-        outputs.push((PUBLISH_STATUS, s.publish_status.to_string()));
-        outputs.push((PUBLISH_PERCENTAGE, s.publish_percentage.to_string()));
-        outputs.push((DEPLOYED_VERSION, s.deployed_version.clone()));
         outputs.push((REGIONS, crate::esa::api::regions_json(&s.regions)));
     }
     set_outputs(runner, &outputs);

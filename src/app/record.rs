@@ -45,6 +45,8 @@ pub struct Record {
     /// The last reading after publishing.
     pub last: Option<AppStatus>,
     pub rollback_request_id: Option<String>,
+    /// The version this run rolled back to, when it did.
+    pub rolled_back_to: Option<String>,
     /// Each step, each status change, with its time since the start.
     pub timeline: Vec<Moment>,
     /// The target and serving shares over time, with a failure or a rollback marked.
@@ -101,8 +103,9 @@ impl Record {
                 self.answer_lost = confirmed.is_some();
             }
             Event::Reading { status, .. } => self.last = Some(status.clone()),
-            Event::RolledBack { request_id, .. } => {
+            Event::RolledBack { to, request_id, .. } => {
                 self.rollback_request_id = request_id.clone();
+                self.rolled_back_to = Some(to.clone());
             }
             Event::Diagnosis(d) => self.diagnosis.push(d.clone()),
             Event::Unread { look, error } => self.unread.push((*look, error.to_string())),

@@ -1,0 +1,116 @@
+//! The outputs tell the truth after the fact, through the runner emulation: after a health-gate rollback, after a timeout with nothing undone, and after a cancel (SIGTERM), each output describes the final state, and `result` is what an `if:` should test.
+
+mod support;
+
+use std::time::{Duration, Instant};
+
+use esa_standin::app_server::{Answer, AppServer};
+use esa_standin::{Config, Initial, Rollout, StandIn, INITIAL_VERSION};
+use support::run_against;
+
+const VERSION: &str = "ver-000000000000000002";
+
+fn standin(rollouts: Vec<Rollout>) -> StandIn {
+    StandIn::start(Config {
+        rollouts,
+        initial: Initial {
+            deployed_version: INITIAL_VERSION.into(),
+            ..Initial::default()
+        },
+        ..Config::default()
+    })
+    .unwrap()
+}
+
+#[test]
+fn after_a_health_gate_rollback_the_outputs_say_rolled_back_and_what_serves() {
+    let s = standin(vec![]);
+    let app = AppServer::start(vec![Answer::Status(503, "down".into())], false).unwrap();
+    let url = format!("http://127.0.0.1:{}/healthz", app.port());
+    let r = run_against(
+        &s.url(),
+        &[
+            ("INPUT_VERSION-ID", VERSION),
+            ("INPUT_PUBLISH-ENV", "prod"),
+            ("INPUT_PERCENTAGE-STEPS", "20,100"),
+            ("INPUT_STEP-WAIT", "0s"),
+            ("INPUT_HEALTH-URL", &url),
+            ("INPUT_ROLLBACK-ON-FAILURE", "true"),
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let out = r.outputs();
+    assert_eq!(out["result"], "rolled-back");
+    assert_eq!(out["publish-status"], "rollbacking");
+    assert_eq!(out["publish-percentage"], "0");
+    assert_eq!(out["deployed-version"], INITIAL_VERSION);
+    assert_eq!(out["previous-version"], INITIAL_VERSION);
+    assert_eq!(out["stopped-at"], "bake 1/2");
+    assert!(!out["rollback-request-id"].is_empty());
+}
+
+#[test]
+fn after_a_timeout_with_nothing_undone_the_outputs_say_failed_and_what_serves() {
+    let s = standin(vec![Rollout::Stuck]);
+    let r = run_against(
+        &s.url(),
+        &[
+            ("INPUT_VERSION-ID", VERSION),
+            ("INPUT_PUBLISH-ENV", "prod"),
+            ("INPUT_WAIT", "true"),
+            ("INPUT_WAIT-TIMEOUT", "1s"),
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(r.errors()[0].properties["title"], "RolloutTimeout");
+    let out = r.outputs();
+    assert_eq!(out["result"], "failed");
+    assert_eq!(out["publish-status"], "publishing");
+    // What serves: the version from before, the new one still on its way.
+    assert_eq!(out["deployed-version"], INITIAL_VERSION);
+    assert_eq!(out["stopped-at"], "step 1/1");
+}
+
+#[test]
+fn after_a_cancel_the_outputs_say_cancelled_and_where_the_steps_stood() {
+    let s = standin(vec![]);
+    let url = s.url();
+    let vars = [
+        ("INPUT_APP-ID", esa_standin::DEMO_APP_ID),
+        ("INPUT_ACCESS-KEY-ID", esa_standin::DEMO_ACCESS_KEY_ID),
+        (
+            "INPUT_ACCESS-KEY-SECRET",
+            esa_standin::DEMO_ACCESS_KEY_SECRET,
+        ),
+        ("INPUT_ENDPOINT", url.as_str()),
+        ("INPUT_POLL-INTERVAL", "100ms"),
+        ("INPUT_VERSION-ID", VERSION),
+        ("INPUT_PUBLISH-ENV", "prod"),
+        ("INPUT_PERCENTAGE-STEPS", "10,100"),
+        ("INPUT_STEP-WAIT", "30s"),
+    ];
+    let prepared = support::docker_step(&vars).prepare(&support::binary());
+    let child = prepared
+        .command()
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while s.requests_of("GetEdgeContainerAppStatus").len() < 2 {
+        assert!(Instant::now() < deadline, "step 1 never completed");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    let killed = std::process::Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let r = prepared.finish(child.wait_with_output().unwrap());
+    assert_ne!(r.code, 0);
+    let out = r.outputs();
+    assert_eq!(out["result"], "cancelled");
+    assert_eq!(out["stopped-at"], "bake 1/2");
+    assert_eq!(out["publish-percentage"], "10");
+    assert!(r.stdout.contains("SIGTERM received"), "{}", r.stdout);
+}
