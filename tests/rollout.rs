@@ -114,11 +114,18 @@ fn a_stuck_rollout_times_out() {
     assert!(
         run.errors()[0]
             .data
-            .contains("did not reach 100% before `wait-timeout`"),
+            .contains("did not reach 100% within `wait-timeout` (00:01)"),
         "{}",
         run.errors()[0].data
     );
     assert!(run.errors()[0].data.contains("Nothing was rolled back"));
+    assert!(
+        run.errors()[0]
+            .data
+            .contains("the service reported no progress in that time"),
+        "{}",
+        run.errors()[0].data
+    );
     assert!(elapsed < Duration::from_secs(6), "{elapsed:?}");
 }
 

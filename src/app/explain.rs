@@ -72,9 +72,6 @@ pub fn pod(s: &StagingStatus) -> String {
 
 /// `huadong/chinanet 1 of 3 ready`, one region each.
 pub fn regions(regions: &[RegionReadiness]) -> String {
-    if regions.is_empty() {
-        return "no region reports replicas".into();
-    }
     let each: Vec<String> = regions
         .iter()
         .map(|r| {

@@ -72,12 +72,30 @@ impl Failed {
                 vec![],
             ),
         };
-        let mut message = text;
-        for remedy in remedies.into_iter().flatten() {
-            message = format!("{message} {remedy}");
-        }
-        message
+        let parts = std::iter::once(text).chain(remedies.into_iter().flatten());
+        sentences(parts)
     }
+}
+
+/// Texts joined into one message, each ended with its stop before the next begins: a text
+/// ending mid-sentence (a name in backticks, a parenthesis) would otherwise run into the next
+/// one's capital.
+pub fn sentences(parts: impl IntoIterator<Item = String>) -> String {
+    let mut message = String::new();
+    for part in parts {
+        let part = part.trim();
+        if part.is_empty() {
+            continue;
+        }
+        if !message.is_empty() {
+            if !message.ends_with(['.', '!', '?']) {
+                message.push('.');
+            }
+            message.push(' ');
+        }
+        message.push_str(part);
+    }
+    message
 }
 
 /// What to do about a deployment's failure, chosen by its kind.
@@ -143,9 +161,14 @@ fn kind_text(kind: &FailureKind, cause: Option<&Error>, c: &Context) -> Option<S
         FailureKind::RolledBack { status } => format!("the rollout of {v} was rolled back (PublishStatus {})", status.publish_status),
         FailureKind::TakenOver { by } => format!("another version, {by}, took over from {v}"),
         FailureKind::ContainerFailed { phase } => format!("the staging container of {v} cannot run: {phase}"),
-        FailureKind::TimedOut { percentage, last, .. } => format!(
-            "{v} did not reach {percentage}% before `wait-timeout` (last: {})",
-            last.as_deref().map(describe).unwrap_or_else(|| "no reading".into())
+        FailureKind::TimedOut { percentage, last, waited, stalled } => format!(
+            "{v} did not reach {percentage}% within `wait-timeout` ({}); last reading: {}; {}",
+            clock_text(*waited),
+            last.as_deref().map(describe).unwrap_or_else(|| "none".into()),
+            match stalled >= waited {
+                true => "the service reported no progress in that time".to_string(),
+                false => format!("the service last reported progress {} before the end", clock_text(*stalled)),
+            }
         ),
         FailureKind::StatusUnknown => format!("the rollout's status could not be read: {}", cause()),
         FailureKind::StepPublishFailed => format!("the publish failed: {}", cause()),
@@ -172,6 +195,7 @@ fn version_text(kind: &FailureKind, c: &Context) -> Option<String> {
     Some(match kind {
         FailureKind::VersionNotFound { name } => format!("no version of {app} is named exactly `{name}`; nothing was published. Check `version-name` (names are compared whole), or make the version with `image` or `version-spec`"),
         FailureKind::BaseVersionNotFound { name } => format!("no version of {app} is named exactly `{name}`, so there is nothing to copy (`base-version`); nothing was made or published"),
+        FailureKind::BaseVersionMissing { version_id } => format!("the base version {version_id} does not exist in {app}, so there is nothing to copy the image into; nothing was made or published. Set `base-version` to a version that exists (ListEdgeContainerAppVersions or the ESA console lists them), or leave it out to copy what {} serves", c.env),
         FailureKind::NoBaseVersion => format!("{app} serves no version on {} yet, so there is no base version to copy the image into: set `base-version` (a ver-… ID or a version name) or `version-spec`", c.env),
         FailureKind::ContainerNameRequired { base, names, image } => format!("the base version {base} runs {} containers ({}): set `container-name` to the one that takes {image}", names.len(), names.join(", ")),
         FailureKind::ContainerNotFound { base, wanted, names } => format!("the base version {base} has no container named `{wanted}`; its containers are: {}", names.join(", ")),

@@ -25,8 +25,11 @@ pub(crate) async fn diagnose(io: &Io, plan: &Plan) {
         },
         PublishEnv::Prod => match io.readiness(budget).await {
             Ok(regions) => {
-                let regions = regions.into_iter().filter(|r| !r.is_staging).collect();
-                io.emit(Event::Diagnosis(Diagnosis::Regions(regions)))
+                let regions: Vec<_> = regions.into_iter().filter(|r| !r.is_staging).collect();
+                // No region reports replicas: nothing that explains the failure.
+                if !regions.is_empty() {
+                    io.emit(Event::Diagnosis(Diagnosis::Regions(regions)))
+                }
             }
             Err(error) => io.emit(Event::Unread {
                 look: Look::Regions,

@@ -62,6 +62,9 @@ pub enum FailureKind {
     VersionNotFound { name: String },
     /// `base-version` by name: no version has exactly this name.
     BaseVersionNotFound { name: String },
+    /// The base version (by ID, given or served) does not exist; the cause is the service's
+    /// answer.
+    BaseVersionMissing { version_id: String },
     /// `image` without `base-version`, and the environment serves nothing to copy.
     NoBaseVersion,
     /// The base runs several containers and `container-name` is not set.
@@ -109,6 +112,9 @@ pub enum FailureKind {
         percentage: u8,
         last: Option<Box<AppStatus>>,
         waited: Duration,
+        /// How long before the end the readings last changed (share or status); `waited` when
+        /// they never did.
+        stalled: Duration,
     },
     /// The status could not be read while following the rollout; the cause says why.
     StatusUnknown,
@@ -125,7 +131,9 @@ impl FailureKind {
     /// (a failed call carries the service's error code).
     pub fn code(&self) -> Option<&'static str> {
         Some(match self {
-            FailureKind::Call | FailureKind::StepPublishFailed => return None,
+            FailureKind::Call
+            | FailureKind::StepPublishFailed
+            | FailureKind::BaseVersionMissing { .. } => return None,
             FailureKind::VersionNotFound { .. } => "VersionNotFound",
             FailureKind::BaseVersionNotFound { .. } => "BaseVersionNotFound",
             FailureKind::NoBaseVersion => "NoBaseVersion",
@@ -159,6 +167,7 @@ impl FailureKind {
             self,
             FailureKind::VersionNotFound { .. }
                 | FailureKind::BaseVersionNotFound { .. }
+                | FailureKind::BaseVersionMissing { .. }
                 | FailureKind::NoBaseVersion
                 | FailureKind::ContainerNameRequired { .. }
                 | FailureKind::ContainerNotFound { .. }

@@ -223,6 +223,7 @@ async fn read(io: &Io, plan: &Plan, wait: &Wait) -> Result<AppStatus, Error> {
 async fn follow(io: &Io, plan: &Plan, target: &Target) -> Result<AppStatus, StepFailed> {
     let wait = Wait::new(io.now(), plan.wait_timeout, plan.poll_interval);
     let mut last: Option<AppStatus> = None;
+    let mut changed_at = io.now();
     loop {
         let reading = match read(io, plan, &wait).await {
             Ok(reading) => reading,
@@ -232,6 +233,13 @@ async fn follow(io: &Io, plan: &Plan, target: &Target) -> Result<AppStatus, Step
             before: last.clone(),
             status: reading.clone(),
         });
+        let moved = |before: &AppStatus| {
+            (before.publish_percentage, &before.publish_status)
+                != (reading.publish_percentage, &reading.publish_status)
+        };
+        if last.as_ref().is_some_and(moved) {
+            changed_at = io.now();
+        }
         let kind = match judge(target, &reading) {
             Verdict::Succeeded => return Ok(reading),
             Verdict::Failed(kind) => kind,
@@ -245,6 +253,7 @@ async fn follow(io: &Io, plan: &Plan, target: &Target) -> Result<AppStatus, Step
                     percentage: target.percentage,
                     last: Some(Box::new(reading.clone())),
                     waited: wait.elapsed(io.now()),
+                    stalled: io.now().saturating_sub(changed_at),
                 },
             },
         };

@@ -2,6 +2,7 @@
 
 use serde_json::Value;
 
+use crate::base::error::Error;
 use crate::config::version::{Template, VersionSource};
 use crate::deploy::aftercare;
 use crate::deploy::event::{Chosen, Event, MadeFrom, Prepared};
@@ -168,6 +169,22 @@ async fn base_id(io: &Io, plan: &Plan, base: Option<&str>) -> Result<String, Fai
     }
 }
 
+/// The base version's read failed: a version the service does not have is named as such
+/// (keeping the service's code and RequestId), any other error stays the call's.
+fn missing_base(base_id: &str, error: Error) -> Failure {
+    if error.title() != NOT_FOUND {
+        return Failure::call(error);
+    }
+    let mut failure = fail(FailureKind::BaseVersionMissing {
+        version_id: base_id.to_string(),
+    });
+    failure.cause = Some(error);
+    failure
+}
+
+/// The service's code for a version it does not have.
+const NOT_FOUND: &str = "InvalidVersion.NotFound";
+
 /// A base version's containers with `image` swapped in, and what they were made from.
 async fn from_image(
     io: &Io,
@@ -180,7 +197,7 @@ async fn from_image(
     let base_version = io
         .get_version(&base_id, plan.call_budget())
         .await
-        .map_err(Failure::call)?;
+        .map_err(|error| missing_base(&base_id, error))?;
     let (containers, swapped, old_image, acr) =
         swap_image(&base_version.containers, container, image).map_err(|e| {
             fail(match e {

@@ -307,3 +307,26 @@ fn a_creation_that_never_finishes_times_out() {
     );
     assert!(s.publishes().is_empty());
 }
+
+#[test]
+fn a_base_version_the_service_does_not_have_is_named_with_what_to_do() {
+    let s = standin(Config::default());
+    let run = deploy(
+        &s,
+        &[
+            ("INPUT_IMAGE", IMAGE),
+            ("INPUT_BASE-VERSION", "ver-424242424242424242"),
+        ],
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    let errors = run.errors();
+    assert_eq!(errors[0].properties["title"], "InvalidVersion.NotFound");
+    let text = &errors[0].data;
+    assert!(
+        text.contains("the base version ver-424242424242424242 does not exist in")
+            && text.contains("Set `base-version` to a version that exists"),
+        "{text}"
+    );
+    assert!(s.publishes().is_empty());
+    assert!(s.requests_of("CreateEdgeContainerAppVersion").is_empty());
+}
