@@ -18,6 +18,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+if [ ! -x target/debug/esa-publish ] || [ ! -x target/debug/esa-standin ] || [ ! -x target/debug/esa-host ]; then
+  echo "== building the action, the stand-in and esa-host (a first build takes 2 to 4 minutes on 2 cores)"
+else
+  echo "== building (up to date in seconds)"
+fi
 cargo build --quiet --locked --workspace --bins
 . scripts/standin.sh
 

@@ -499,3 +499,35 @@ fn the_dockerfiles_build_context_resolves_the_workspace() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Every flag of `esa-standin --help` is handled, and the README's table of the stand-in says
+/// what it plays; the help fits 100 columns.
+#[test]
+fn the_readme_documents_every_flag_of_the_stand_in() {
+    let main = std::fs::read_to_string("standin/src/main.rs").unwrap();
+    let help = &main[main.find("fn help()").unwrap()..main.find("fn fail(").unwrap()];
+    let flags: Vec<&str> = help
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("--"))
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert!(flags.len() >= 12, "{flags:?}");
+    let readme = std::fs::read_to_string("README.md").unwrap();
+    let start = readme
+        .find("The stand-in plays")
+        .expect("the stand-in's table");
+    let table = &readme[start..start + readme[start..].find("\n\n`").unwrap()];
+    for flag in &flags {
+        assert!(
+            main.contains(&format!("\"--{flag}\" =>")),
+            "--{flag} is not handled"
+        );
+        assert!(
+            table.contains(&format!("`--{flag} ")),
+            "--{flag} is not in the README's table"
+        );
+    }
+    for line in help.lines() {
+        assert!(line.chars().count() <= 100, "over 100 columns: {line}");
+    }
+}

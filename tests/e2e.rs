@@ -452,3 +452,24 @@ fn hostile_input_values_cannot_inject_commands_or_outputs() {
     assert_eq!(outputs["result"], "not-published");
     assert!(!run.summary.contains("\n::"), "{}", run.summary);
 }
+
+#[test]
+fn the_stand_in_refuses_to_publish_a_version_it_does_not_have_as_its_read_does() {
+    let standin = StandIn::start(Config::default()).unwrap();
+    let run = run_binary(&inputs(
+        &standin.url(),
+        &[("INPUT_VERSION-ID", "ver-999999999999999999")],
+    ));
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert_eq!(
+        run.errors()[0].properties["title"],
+        "InvalidVersion.NotFound"
+    );
+    let publish = &standin.requests_of("PublishEdgeContainerAppVersion")[0];
+    assert_eq!(
+        (publish.status, publish.code.as_deref()),
+        (404, Some("InvalidVersion.NotFound"))
+    );
+    assert_eq!(standin.applied_publishes(), 0);
+    assert_eq!(run.outputs()["result"], "not-published");
+}

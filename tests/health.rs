@@ -280,3 +280,30 @@ fn a_dry_run_prints_the_gates_plan() {
     );
     assert!(s.publishes().is_empty());
 }
+
+/// The stand-in plays an unhealthy app too (`--health 503|flap`): its own health endpoint.
+#[test]
+fn the_stand_in_plays_a_failing_and_a_flapping_app() {
+    for (health, failures, code) in [
+        (esa_standin::AppHealth::Failing, "3", 1),
+        (esa_standin::AppHealth::Flapping, "2", 0),
+        (esa_standin::AppHealth::Healthy, "3", 0),
+    ] {
+        let s = StandIn::start(Config {
+            health,
+            initial: Initial {
+                deployed_version: INITIAL_VERSION.into(),
+                ..Initial::default()
+            },
+            ..Config::default()
+        })
+        .unwrap();
+        let url = format!("{}/_app/healthz", s.url());
+        let r = gated(&s, &url, &[("INPUT_HEALTH-FAILURES", failures)]);
+        assert_eq!(r.code, code, "{health:?}: {}", r.stdout);
+        if code == 1 {
+            assert_eq!(the_error(&r).0, "HealthCheckFailed");
+            assert!(r.stdout.contains("503"), "{}", r.stdout);
+        }
+    }
+}

@@ -2,7 +2,8 @@
 //!
 //! Used by the tests (in-process, through [`StandIn::start`]) and by the demo (the
 //! `esa-standin` binary). `GET /_standin/requests` lists what it received, as JSON;
-//! `GET /_app/healthz` answers 200, as the deployed app's health endpoint would.
+//! `GET /_app/healthz` answers as the deployed app's health endpoint would: 200, or as
+//! `Config::health` plays it (503, flapping, hanging).
 
 pub mod app_server;
 pub mod auth;
@@ -62,6 +63,33 @@ pub enum Rollout {
     CrashLoopAfter(u32),
 }
 
+/// How the deployed app's health endpoint (`GET /_app/healthz`) answers.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum AppHealth {
+    /// 200 `ok`.
+    #[default]
+    Healthy,
+    /// 503 `unhealthy`.
+    Failing,
+    /// 200 and 503 in turn, starting healthy.
+    Flapping,
+    /// Never answers.
+    Hanging,
+}
+
+impl AppHealth {
+    /// `ok`, `503`, `flap` or `hang`, as `--health` takes them.
+    pub fn parse(value: &str) -> Option<AppHealth> {
+        Some(match value {
+            "ok" => AppHealth::Healthy,
+            "503" => AppHealth::Failing,
+            "flap" => AppHealth::Flapping,
+            "hang" => AppHealth::Hanging,
+            _ => return None,
+        })
+    }
+}
+
 /// What the app looks like before the first publish.
 #[derive(Debug, Clone, Default)]
 pub struct Initial {
@@ -99,6 +127,8 @@ pub struct Config {
     /// What GetEdgeContainerApp, GetEdgeContainerLogs, GetEdgeContainerAppResourceStatus and
     /// the staging status's `VIPs` answer.
     pub app: AppFacts,
+    /// How the deployed app's health endpoint answers.
+    pub health: AppHealth,
 }
 
 /// The app as the diagnostic reads see it.
@@ -124,6 +154,18 @@ pub const DEPLOY_REGIONS: &[&str] = &["beijing", "guangdong", "jiangsu", "shangh
 pub const DEMO_ACCESS_KEY_ID: &str = "LTAIstandinDemoKey";
 pub const DEMO_ACCESS_KEY_SECRET: &str = "standin-demo-secret";
 pub const DEMO_APP_ID: &str = "app-880688675783790001";
+/// Versions the demo app has besides the initial one (made by hand, not by esa-publish), so
+/// that the README's and the tests' example IDs can be published: the stand-in refuses a
+/// version it does not have, as the service does.
+pub const RELEASES: &[(&str, &str)] = &[
+    ("ver-879626371616510001", "release-1.0.1"),
+    ("ver-879626371616510002", "release-1.0.2"),
+    ("ver-000000000000000002", "release-0.0.2"),
+    ("ver-555555555555555555", "release-5"),
+    ("ver-1", "short-id-1"),
+    ("ver-2", "short-id-2"),
+];
+
 /// The version the demo app serves at the start, and its one container's image.
 pub const INITIAL_VERSION: &str = "ver-000000000000000001";
 pub const INITIAL_IMAGE: &str = "registry.example.com/shop/web:1.0.0";
@@ -145,15 +187,21 @@ impl Default for Config {
                 deployed_version: INITIAL_VERSION.into(),
                 ..Initial::default()
             },
-            versions: vec![versions::Version::existing(
-                DEMO_APP_ID,
-                INITIAL_VERSION,
-                "initial-version",
-                serde_json::json!([versions::container("web", INITIAL_IMAGE)]),
-            )],
+            versions: std::iter::once((INITIAL_VERSION, "initial-version"))
+                .chain(RELEASES.iter().copied())
+                .map(|(id, name)| {
+                    versions::Version::existing(
+                        DEMO_APP_ID,
+                        id,
+                        name,
+                        serde_json::json!([versions::container("web", INITIAL_IMAGE)]),
+                    )
+                })
+                .collect(),
             creation_reads: 2,
             failing_images: Vec::new(),
             crashing_images: Vec::new(),
+            health: AppHealth::Healthy,
             app: AppFacts {
                 deploy_regions: DEPLOY_REGIONS.iter().map(|r| r.to_string()).collect(),
                 ..AppFacts::default()
@@ -280,6 +328,8 @@ pub struct State {
     /// Every version of every app, oldest first.
     pub versions: Vec<versions::Version>,
     pub version_counter: u64,
+    /// Health probes answered so far (a flapping app alternates on it).
+    pub health_probes: u64,
 }
 
 /// A fault waiting for a request of `action`, after `skip` more of them pass unharmed.

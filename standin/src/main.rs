@@ -1,13 +1,12 @@
 //! `esa-standin`: runs the local ESA stand-in until stopped, for the demo and for hand testing.
 //!
-//! Usage: `esa-standin [--port N] [--app APP_ID]... [--access-key-id ID --access-key-secret S [--security-token T]]
-//! [--domain HOST] [--vip IP]... [--log-line TEXT]... [--crashing-image IMAGE]... [--oidc BEARER]
-//! [--hang ACTION]...`
+//! Usage: `esa-standin [FLAG VALUE]...`; `esa-standin --help` lists every flag with what it plays
+//! (the README's "The stand-in" lists them too).
 //! Prints `http://127.0.0.1:PORT` on the first line of stdout once it is listening.
 
 use std::io::Write;
 
-use esa_standin::{Account, Config, Fault, Oidc, StandIn};
+use esa_standin::{Account, AppHealth, Config, Fault, Oidc, StandIn};
 
 /// The role and provider `--oidc` accepts, and the STS credentials it hands out.
 const OIDC_ROLE: &str = "acs:ram::123456789012:role/esa-publisher";
@@ -57,18 +56,12 @@ fn main() {
             "--crashing-image" => config.crashing_images.push(value()),
             "--oidc" => config.oidc = Some(oidc(value())),
             "--hang" => hangs.push(value()),
+            "--health" => {
+                config.health = AppHealth::parse(&value())
+                    .unwrap_or_else(|| fail("--health takes ok, 503, flap or hang"))
+            }
             "--help" | "-h" => {
-                println!("usage: esa-standin [--port N] [--app APP_ID]... [--access-key-id ID --access-key-secret SECRET [--security-token TOKEN]]");
-                println!("       [--domain HOST] [--vip IP]... [--log-line TEXT]... [--crashing-image IMAGE]...");
-                println!("       [--oidc BEARER] [--hang ACTION]...");
-                println!("--oidc BEARER: keyless sign-in for ID-token requests with this bearer ({OIDC_ROLE}, {OIDC_PROVIDER})");
-                println!("--hang ACTION: never answer ACTION (AssumeRoleWithOIDC, GitHubIdToken, CreateEdgeContainerAppVersion, …)");
-                println!(
-                    "defaults: app {}, AccessKey {} / {}",
-                    esa_standin::DEMO_APP_ID,
-                    esa_standin::DEMO_ACCESS_KEY_ID,
-                    esa_standin::DEMO_ACCESS_KEY_SECRET
-                );
+                print!("{}", help());
                 return;
             }
             other => fail(&format!("unknown argument {other}")),
@@ -96,6 +89,31 @@ fn main() {
     println!("{}", standin.url());
     let _ = std::io::stdout().flush();
     standin.wait();
+}
+
+/// `--help`: each flag on its own line, with what it plays.
+fn help() -> String {
+    format!(
+        "usage: esa-standin [FLAG VALUE]...  (prints http://127.0.0.1:PORT when it listens)
+  --port N                 listen on this port (default: any free one)
+  --app APP_ID             an app that exists (repeatable; default {app})
+  --access-key-id ID       the AccessKey ID it accepts (default {id})
+  --access-key-secret S    the AccessKey's secret (default {secret})
+  --security-token T       an STS token the AccessKey must come with
+  --domain HOST            the app's bound domain (GetEdgeContainerApp; `url`)
+  --vip IP                 one of staging's addresses (repeatable; `staging-ips`)
+  --log-line TEXT          a line of the app's container log (repeatable; GetEdgeContainerLogs)
+  --crashing-image IMAGE   a version with this image crash-loops on staging (repeatable)
+  --health MODE            the app's health endpoint /_app/healthz: ok, 503, flap or hang
+  --oidc BEARER            keyless sign-in for ID-token requests with this bearer
+                           (the role {role})
+  --hang ACTION            never answer ACTION (AssumeRoleWithOIDC, CreateEdgeContainerAppVersion)
+",
+        app = esa_standin::DEMO_APP_ID,
+        id = esa_standin::DEMO_ACCESS_KEY_ID,
+        secret = esa_standin::DEMO_ACCESS_KEY_SECRET,
+        role = OIDC_ROLE,
+    )
 }
 
 fn fail(message: &str) -> ! {

@@ -12,7 +12,7 @@ use hyper_util::rt::TokioIo;
 use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 
-use crate::{esa, Fault, State};
+use crate::{esa, AppHealth, Fault, State};
 
 pub(crate) async fn serve(
     listener: std::net::TcpListener,
@@ -144,7 +144,23 @@ async fn handle(
         .unwrap_or_default();
     if parts.uri.path() == "/_app/healthz" {
         // The deployed app's health endpoint, for the demo's health gate.
-        return Ok(respond(200, "text/plain", "ok".into(), &[]));
+        let healthy = match state.lock() {
+            Ok(mut s) => {
+                s.health_probes += 1;
+                match s.config.health {
+                    AppHealth::Healthy => Some(true),
+                    AppHealth::Failing => Some(false),
+                    AppHealth::Flapping => Some(s.health_probes % 2 == 1),
+                    AppHealth::Hanging => None,
+                }
+            }
+            Err(_) => Some(false),
+        };
+        return match healthy {
+            Some(true) => Ok(respond(200, "text/plain", "ok".into(), &[])),
+            Some(false) => Ok(respond(503, "text/plain", "unhealthy".into(), &[])),
+            None => std::future::pending().await,
+        };
     }
     if parts.uri.path() == "/_standin/requests" {
         let json = state

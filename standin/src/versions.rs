@@ -433,6 +433,12 @@ pub(crate) fn check_publishable(
                 v.status
             ),
         )),
-        _ => Ok(()),
+        Some(_) => Ok(()),
+        // As its read answers: the service has no such version to publish.
+        None => Err(refuse(
+            404,
+            "InvalidVersion.NotFound",
+            "The version does not exist.",
+        )),
     }
 }

@@ -7,7 +7,7 @@ mod from_image;
 mod from_spec;
 
 use esa_standin::versions::{container, Version};
-use esa_standin::{Config, StandIn, DEMO_APP_ID, INITIAL_IMAGE, INITIAL_VERSION};
+use esa_standin::{Config, StandIn, DEMO_APP_ID, INITIAL_IMAGE, INITIAL_VERSION, RELEASES};
 use serde_json::{json, Value};
 use support::{run_against, run_binary, Run, REPOSITORY};
 
@@ -47,6 +47,8 @@ fn made(s: &StandIn) -> Vec<Version> {
     s.versions()
         .into_iter()
         .filter(|v| v.version_id != INITIAL_VERSION && v.app_id == DEMO_APP_ID)
+        // The stand-in's hand-made releases are not this run's.
+        .filter(|v| !RELEASES.iter().any(|(id, _)| *id == v.version_id))
         .collect()
 }
 
