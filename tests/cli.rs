@@ -33,9 +33,13 @@ fn run(args: &[&str], standin: &StandIn) -> (i32, String, String, String) {
 }
 
 fn action_inputs() -> Vec<String> {
+    action_keys("inputs")
+}
+
+fn action_keys(section: &str) -> Vec<String> {
     let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/action.yml")).unwrap();
     let doc = YamlLoader::load_from_str(&text).unwrap().remove(0);
-    doc["inputs"]
+    doc[section]
         .as_hash()
         .unwrap()
         .keys()
@@ -70,6 +74,29 @@ fn help_lists_every_input_of_action_yml_and_sends_nothing() {
             assert!(stdout.contains(part), "{part}:\n{stdout}");
         }
         assert!(outputs.is_empty(), "no output was set");
+        // Every output too, under OUTPUTS.
+        let listed = &stdout[stdout.find("\nOUTPUTS").expect("an OUTPUTS section")..];
+        for name in action_keys("outputs") {
+            assert!(
+                listed
+                    .lines()
+                    .any(|l| l.trim_start().starts_with(&format!("{name} "))),
+                "--help does not list the output `{name}`"
+            );
+        }
+        for line in stdout.lines() {
+            assert!(line.chars().count() <= 100, "over 100 columns: {line}");
+        }
+        assert!(!stdout.contains("OWNER"), "a placeholder URL");
+        // A dry run reads; it changes nothing (it does not "send nothing").
+        let dry = stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with("dry-run "))
+            .unwrap();
+        assert!(
+            dry.contains("read calls") && !dry.contains("send nothing"),
+            "{dry}"
+        );
     }
     assert!(s.requests().is_empty(), "nothing was sent");
 }

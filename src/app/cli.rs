@@ -77,18 +77,7 @@ INPUTS
 ",
         version()
     );
-    let width = INPUTS.iter().map(|i| i.name.len()).max().unwrap_or(0);
-    for input in INPUTS {
-        let default = match (input.required, input.default) {
-            (true, _) => " [required]".to_string(),
-            (false, Some(d)) => format!(" [default: {d}]"),
-            (false, None) => String::new(),
-        };
-        text.push_str(&format!(
-            "    {:width$}  {}{default}\n",
-            input.name, input.about
-        ));
-    }
+    inputs_and_outputs(&mut text);
     text.push_str(
         "
 EXIT CODES
@@ -96,11 +85,73 @@ EXIT CODES
     1    an input error, or the publish or its rollout failed (the annotation says why)
     2    a bad command-line argument; nothing was read or sent
 
-More: https://github.com/OWNER/esa-publish#readme
+More: the README of the action's repository.
 ",
     );
     text
 }
+
+/// The INPUTS entries (each with its default) and the OUTPUTS section.
+fn inputs_and_outputs(text: &mut String) {
+    let width = INPUTS.iter().map(|i| i.name.len()).max().unwrap_or(0);
+    for input in INPUTS {
+        let default = match (input.required, input.default) {
+            (true, _) => " [required]".to_string(),
+            (false, Some(d)) => format!(" [default: {d}]"),
+            (false, None) => String::new(),
+        };
+        let about = format!("{}{default}", input.about);
+        entry(text, input.name, width, &about);
+    }
+    text.push_str("\nOUTPUTS (step outputs; a dotenv file's NAME=value lines elsewhere)\n");
+    let width = OUTPUT_ABOUT.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+    for (name, about) in OUTPUT_ABOUT {
+        entry(text, name, width, about);
+    }
+}
+
+/// The widest line of `--help`.
+pub const HELP_COLUMNS: usize = 100;
+
+/// One `NAME  about` entry, the about wrapped at [`HELP_COLUMNS`] under itself.
+fn entry(text: &mut String, name: &str, width: usize, about: &str) {
+    let indent = 4 + width + 2;
+    let mut line = format!("    {name:width$} ");
+    for word in about.split(' ') {
+        if line.chars().count() + 1 + word.chars().count() > HELP_COLUMNS
+            && line.trim().len() > name.len()
+        {
+            text.push_str(line.trim_end());
+            text.push('\n');
+            line = " ".repeat(indent - 1);
+        }
+        line.push(' ');
+        line.push_str(word);
+    }
+    text.push_str(line.trim_end());
+    text.push('\n');
+}
+
+/// What each output holds, for `--help` (the README's table says more).
+pub const OUTPUT_ABOUT: &[(&str, &str)] = &[
+    ("result", "how the run ended: published, accepted, rolled-back, failed, cancelled, not-published, dry-run or skipped; only published means the deploy worked"),
+    ("request-id", "the publish call's RequestId (also when the API answered with an error)"),
+    ("skipped", "true when label gating skipped the publish"),
+    ("credential-source", "inputs, oidc, env or oidc-env"),
+    ("version-id", "the version published (given, found or made)"),
+    ("version-name", "its name, when known"),
+    ("version-created", "true when this run made the version"),
+    ("previous-version", "the version that served before"),
+    ("publish-status", "the service's PublishStatus as the run ended; rollbacking after a rollback"),
+    ("publish-percentage", "the share the version serves as the run ended; 0 after a rollback"),
+    ("deployed-version", "what serves as the run ended"),
+    ("regions", "the rollout's regions, as a JSON array"),
+    ("rollback-request-id", "the rollback's RequestId"),
+    ("url", "https:// and the app's bound domain"),
+    ("staging-ips", "staging's addresses, as a JSON array"),
+    ("deleted-versions", "what keep-versions deleted, as a JSON array"),
+    ("stopped-at", "where a failed or cancelled run stopped"),
+];
 
 /// Handles the arguments that are not a run: prints, and gives the exit code. `None` means run.
 pub fn handle<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> Option<i32> {

@@ -67,7 +67,7 @@ pub const INPUTS: &[InputSpec] = &[
     with_default("region", "cn-hangzhou", "the endpoint is esa.<region>.aliyuncs.com"),
     input("endpoint", "overrides region: a host or URL (http:// only for loopback)"),
     with_default("signature-version", "v3", "v3 (ACS3-HMAC-SHA256) or v2 (HMAC-SHA1)"),
-    with_default("dry-run", "false", "true: validate, sign and print the request; send nothing"),
+    with_default("dry-run", "false", "true: validate, make the read calls the plan needs, print the plan and the signed request; change nothing"),
     with_default("max-attempts", "4", "attempts per API call, 1 to 20"),
     with_default("timeout", "120s", "deadline of each API call with its retries"),
     with_default("wait", "false", "true: follow the rollout until the version serves"),
