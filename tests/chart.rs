@@ -12,7 +12,8 @@ use esa_standin::{
 };
 use support::run_binary;
 
-fn summary_of(rollouts: Vec<Rollout>, extra: &[(&str, &str)]) -> String {
+/// The summary of a run, and how long the run took.
+fn timed_summary_of(rollouts: Vec<Rollout>, extra: &[(&str, &str)]) -> (String, f64) {
     let s = StandIn::start(Config {
         rollouts,
         rollout_step: 20,
@@ -35,7 +36,61 @@ fn summary_of(rollouts: Vec<Rollout>, extra: &[(&str, &str)]) -> String {
         ("INPUT_STEP-WAIT", "0s"),
     ];
     vars.extend_from_slice(extra);
-    run_binary(&vars).summary
+    let started = std::time::Instant::now();
+    let summary = run_binary(&vars).summary;
+    (summary, started.elapsed().as_secs_f64())
+}
+
+fn summary_of(rollouts: Vec<Rollout>, extra: &[(&str, &str)]) -> String {
+    timed_summary_of(rollouts, extra).0
+}
+
+/// The axis's end in seconds (the charts here are short: their unit is seconds).
+fn axis_end(c: &Chart) -> f64 {
+    assert!(c.axis.starts_with("\"seconds\" 0 --> "), "{}", c.axis);
+    c.axis.rsplit(' ').next().unwrap().parse().unwrap()
+}
+
+/// A staged rollout cancelled (SIGTERM, as the runner's second signal) during its first bake.
+fn cancelled() -> String {
+    let s = StandIn::start(Config {
+        rollout_step: 20,
+        initial: Initial {
+            deployed_version: "ver-000000000000000001".into(),
+            ..Initial::default()
+        },
+        ..Config::default()
+    })
+    .unwrap();
+    let url = s.url();
+    let vars = [
+        ("INPUT_APP-ID", DEMO_APP_ID),
+        ("INPUT_VERSION-ID", "ver-879626371616510002"),
+        ("INPUT_PUBLISH-ENV", "prod"),
+        ("INPUT_ACCESS-KEY-ID", DEMO_ACCESS_KEY_ID),
+        ("INPUT_ACCESS-KEY-SECRET", DEMO_ACCESS_KEY_SECRET),
+        ("INPUT_ENDPOINT", url.as_str()),
+        ("INPUT_POLL-INTERVAL", "100ms"),
+        ("INPUT_PERCENTAGE-STEPS", "20,100"),
+        ("INPUT_STEP-WAIT", "30s"),
+    ];
+    let prepared = support::docker_step(&vars).prepare(&support::binary());
+    let child = prepared
+        .command()
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Step 1 serves at 20% after the lock's read and one poll; then the bake.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while s.requests_of("GetEdgeContainerAppStatus").len() < 2 {
+        assert!(std::time::Instant::now() < deadline, "step 1 never served");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    std::thread::sleep(std::time::Duration::from_millis(1000));
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    prepared.finish(child.wait_with_output().unwrap()).summary
 }
 
 /// One chart from a summary: its title, the axis's end, and the two series.
@@ -140,8 +195,25 @@ fn timed_out() -> String {
 
 #[test]
 fn a_staged_chart_draws_the_steps_target_and_the_share_serving() {
-    let c = chart(&staged());
-    assert!(c.axis.starts_with("\"seconds\" 0 --> "), "{}", c.axis);
+    let (summary, elapsed) = timed_summary_of(
+        vec![],
+        &[
+            ("INPUT_PERCENTAGE-STEPS", "20,60,100"),
+            ("INPUT_STEP-WAIT", "300ms"),
+        ],
+    );
+    let c = chart(&summary);
+    // The axis ends where the run did: within the process's own time, give or take a poll
+    // (100 ms) and the axis's rounding (a tenth).
+    let end = axis_end(&c);
+    assert!(
+        end <= elapsed * 1.1 + 0.1,
+        "axis {end} s for a {elapsed:.2} s run"
+    );
+    assert!(
+        end >= elapsed - 0.5,
+        "axis {end} s for a {elapsed:.2} s run"
+    );
     // The target climbs through each step, and the share serving follows it up to 100.
     // (Before the first publish, nothing is targeted.)
     let mut steps: Vec<u8> = c.target.iter().copied().skip_while(|&t| t == 0).collect();
@@ -181,9 +253,12 @@ fn a_rolled_back_chart_names_the_failure_and_the_rollback() {
 }
 
 #[test]
-fn a_timed_out_chart_names_the_timeout() {
+fn a_timed_out_chart_names_the_timeout_and_ends_with_it() {
     let c = chart(&timed_out());
     assert!(c.title.contains("RolloutTimeout at 00:0"), "{}", c.title);
+    // A 1 s wait-timeout: the axis ends just after it, not at 1.4 s or beyond.
+    let end = axis_end(&c);
+    assert!((1.0..=1.3).contains(&end), "axis {end} s for a 1 s timeout");
     assert!(!c.title.contains("rolled back"), "{}", c.title);
     assert!(c.serving.iter().all(|&s| s < 100), "{:?}", c.serving);
 }
@@ -202,12 +277,27 @@ fn a_health_failed_chart_names_the_gate_and_the_rollback() {
 }
 
 #[test]
+fn a_cancelled_chart_is_named_like_a_failure_and_ends_at_the_cancel() {
+    let c = chart(&cancelled());
+    assert!(
+        c.title.starts_with("\"prod: cancelled at 00:0"),
+        "{}",
+        c.title
+    );
+    // Cancelled about a second into a bake after 20%: the axis covers it, and still serves 20.
+    let end = axis_end(&c);
+    assert!((1.0..=3.0).contains(&end), "axis {end} s");
+    assert_eq!(c.serving.last(), Some(&20), "{:?}", c.serving);
+}
+
+#[test]
 fn every_chart_parses_and_renders_as_mermaid() {
     let files: Vec<PathBuf> = [
         ("staged", staged()),
         ("rolled-back", rolled_back()),
         ("timed-out", timed_out()),
         ("health-failed", health_failed()),
+        ("cancelled", cancelled()),
     ]
     .into_iter()
     .map(|(name, summary)| save(name, &summary))
@@ -234,7 +324,7 @@ fn every_chart_parses_and_renders_as_mermaid() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        text.contains("4 diagram(s) in 4 file(s), 0 with errors"),
+        text.contains("5 diagram(s) in 5 file(s), 0 with errors"),
         "{text}"
     );
     match render::chromium() {
@@ -242,7 +332,8 @@ fn every_chart_parses_and_renders_as_mermaid() {
             for file in &files {
                 for theme in render::THEMES {
                     let (png, labels) = render::render(&chromium, &modules, file, theme);
-                    assert!((4..=10).contains(&labels), "{}: {labels} time labels", png.display());
+                    // d3's ticks(10) on an axis that ends where the run did: 6 to 16 labels.
+                    assert!((4..=16).contains(&labels), "{}: {labels} time labels", png.display());
                     eprintln!("rendered {}", png.display());
                 }
             }

@@ -1,4 +1,4 @@
-//! The rollout as a picture: a Mermaid line chart of the share the steps asked for and the share actually serving, on a time axis that is proportional (the record is resampled onto even time steps) and carries at most ten labels; failures and rollbacks are named in the title. GitHub renders it in the job summary; the timeline table below it stays for screen readers and plain logs.
+//! The rollout as a picture: a Mermaid line chart of the share the steps asked for and the share actually serving, on a time axis that is proportional (the record is resampled onto even time steps) and ends where the run did; failures, rollbacks and a cancel are named in the title. GitHub renders it in the job summary; the timeline table below it stays for screen readers and plain logs.
 
 use std::time::Duration;
 
@@ -7,9 +7,6 @@ use crate::base::text::clock_text;
 
 /// Points a line is resampled to: enough for a smooth line, however long the run.
 const SAMPLES: usize = 61;
-
-/// The most labels on the time axis.
-const MAX_TICKS: usize = 10;
 
 /// The colours of the two series, through Mermaid's theme variables: the target in orange, the
 /// share serving in blue. Both mid-tones read on GitHub's light and dark backgrounds.
@@ -35,38 +32,12 @@ fn label(text: &str) -> String {
     words.join(" ").chars().take(120).collect()
 }
 
-/// The step Mermaid's linear axis (d3's `ticks(10)`) chooses for `[0, max]`.
-fn d3_step(max: f64) -> f64 {
-    let raw = max / 10.0;
-    let power = 10f64.powf((raw.log10() + 1e-9).floor());
-    let error = raw / power;
-    let factor = if error >= 50f64.sqrt() {
-        10.0
-    } else if error >= 10f64.sqrt() {
-        5.0
-    } else if error >= 2f64.sqrt() {
-        2.0
-    } else {
-        1.0
-    };
-    factor * power
-}
-
-/// How many labels that axis shows.
-fn ticks(max: f64) -> usize {
-    (max / d3_step(max) + 1e-9).floor() as usize + 1
-}
-
-/// The axis's end: the smallest value at or above `span` (on a grid of two significant
-/// digits) for which the axis shows at most [`MAX_TICKS`] labels.
+/// The axis's end: the run's end, rounded up on a grid of two significant digits (at most a
+/// tenth of the span later), so that the axis ends where the run did.
 fn axis_max(span: f64) -> f64 {
     let span = span.max(0.1);
     let grid = 10f64.powf((span.log10() + 1e-9).floor() - 1.0);
-    let mut max = (span / grid - 1e-9).ceil() * grid;
-    while ticks(max) > MAX_TICKS {
-        max += grid;
-    }
-    max
+    (span / grid - 1e-9).ceil() * grid
 }
 
 /// The unit of the time axis and how many seconds it holds: seconds for short runs, minutes,
@@ -146,7 +117,7 @@ pub fn mermaid(points: &[ChartPoint], title: &str, place: &str) -> Option<String
 mod tests {
     use std::time::Duration;
 
-    use crate::app::chart::{axis_max, label, mermaid, ticks};
+    use crate::app::chart::{axis_max, label, mermaid, number};
     use crate::app::record::ChartPoint;
 
     fn point(secs: u64, target: Option<u8>, serving: Option<u8>, mark: Option<&str>) -> ChartPoint {
@@ -164,24 +135,21 @@ mod tests {
     }
 
     #[test]
-    fn the_time_axis_has_at_most_ten_labels() {
+    fn the_time_axis_ends_where_the_run_did() {
         for span in [
-            0.3, 1.0, 2.0, 5.0, 7.5, 10.0, 12.5, 20.0, 59.0, 90.0, 119.0, 600.0,
+            0.15, 0.3, 1.0, 2.0, 5.02, 7.5, 10.0, 12.5, 20.0, 51.3, 59.0, 90.0, 119.0, 600.0,
         ] {
             let max = axis_max(span);
             assert!(max >= span, "{span} → {max}");
             assert!(
-                ticks(max) <= 10 && ticks(max) >= 4,
-                "{span} → {max}: {} ticks",
-                ticks(max)
-            );
-            assert!(
-                // d3 labels 0..2 every 0.2 (11 labels) and 0..3 the same way: a span just
-                // over 2 needs 3.2 (every 0.5), the worst case.
-                max <= span.max(0.1) * 1.7,
-                "{span} → {max}: too much empty time"
+                max <= span.max(0.1) * 1.1 + 1e-9,
+                "{span} → {max}: past the run's end"
             );
         }
+        assert_eq!(
+            (number(axis_max(51.3)), number(axis_max(5.02))),
+            ("52".into(), "5.1".into())
+        );
     }
 
     #[test]
@@ -195,9 +163,8 @@ mod tests {
             point(640, Some(0), Some(0), Some("rolled back")),
         ];
         let chart = mermaid(&points, "ver-2 on prod", "prod").unwrap();
-        // 11 minutes: d3 would label 0..11 and 0..12 minute by minute (12, 13 labels); 15
-        // labels every two.
-        assert!(chart.contains("x-axis \"minutes\" 0 --> 15\n"), "{chart}");
+        // The run ended at 10:40: the axis ends at 11 minutes.
+        assert!(chart.contains("x-axis \"minutes\" 0 --> 11\n"), "{chart}");
         let lines: Vec<Vec<u8>> = chart
             .lines()
             .filter_map(|l| l.trim().strip_prefix("line ["))
@@ -212,11 +179,15 @@ mod tests {
             panic!("{chart}")
         };
         assert_eq!((target.len(), serving.len()), (61, 61));
-        // 61 samples over 900 s: one each 15 s. The step at 600 s is sample 40; the rollback
-        // at 640 s shows from sample 43 (645 s).
-        assert_eq!(&target[38..44], &[20, 20, 100, 100, 100, 0], "{target:?}");
+        // 61 samples over 660 s: one each 11 s. The step at 600 s shows from sample 55
+        // (605 s); the rollback at 640 s from sample 59 (649 s).
+        assert_eq!(
+            &target[53..61],
+            &[20, 20, 100, 100, 100, 100, 0, 0],
+            "{target:?}"
+        );
         assert_eq!(&serving[0..2], &[0, 20], "{serving:?}");
-        assert_eq!(&serving[40..44], &[20, 20, 100, 0], "{serving:?}");
+        assert_eq!(&serving[55..60], &[20, 20, 100, 100, 0], "{serving:?}");
         assert!(
             chart.contains("title \"prod: rolled back at 10:40\""),
             "{chart}"

@@ -11,7 +11,7 @@ use crate::app::words::Context;
 use crate::ci::cancel::Cancel;
 use crate::ci::runner::Runner;
 use crate::config::Config;
-use crate::deploy::driver::drive;
+use crate::deploy::driver::{drive, Time};
 use crate::deploy::engine::Engine;
 use crate::deploy::event::Outcome;
 use crate::deploy::plan::Plan;
@@ -57,13 +57,18 @@ pub async fn deploy<W: Write>(
         signal = cancel.requested() => Err(signal),
         result = drive(&mut engine, &service, &time, &mut reporter) => Ok(result),
     };
-    let result = match outcome {
-        Ok(result) => result,
+    let (result, mark) = match outcome {
+        Ok(result) => (result, None),
         Err(signal) => {
             reporter.runner.log(&words::signal_received(signal));
-            Err(engine.cancel())
+            (
+                Err(engine.cancel()),
+                Some(words::CANCELLED_MARK.to_string()),
+            )
         }
     };
+    // The chart ends where the run did, a cancel marked there.
+    reporter.record.plot(time.now(), None, None, mark);
     reporter.record.ended_at(engine.progress());
     *record = reporter.record;
     result.map_err(|f| Failed::Deploy(Box::new(f), reporter.context))

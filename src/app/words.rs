@@ -72,6 +72,9 @@ pub enum Said {
     Nothing,
 }
 
+/// The chart's mark for a cancelled run.
+pub const CANCELLED_MARK: &str = "cancelled";
+
 /// The log line when the runner cancels the job.
 pub fn signal_received(signal: Signal) -> String {
     format!(
