@@ -285,6 +285,8 @@ fn keep_versions_deletes_the_oldest_of_ours_and_never_what_is_protected() {
     let left: Vec<String> = s.versions().into_iter().map(|v| v.version_id).collect();
     // Ours: a (staging serves it), b, c, d, e, f (just published). Two are kept (a and f are
     // protected anyway), so b, c, d and e go; the hand-made one and the initial one stay.
+    // Given by ID, its name is still known: the listing named it.
+    assert_eq!(r.outputs()["version-name"], "esa-publish-f");
     let deleted: Vec<String> = serde_json::from_str(&r.outputs()["deleted-versions"]).unwrap();
     assert_eq!(
         deleted,

@@ -88,6 +88,15 @@ impl Record {
         self.health.note(event);
         match event {
             Event::VersionChosen(chosen) => self.version = Some(chosen.clone()),
+            Event::Named { version_id, name } => {
+                if let Some(v) = self
+                    .version
+                    .as_mut()
+                    .filter(|v| &v.version_id == version_id)
+                {
+                    v.name.get_or_insert_with(|| name.clone());
+                }
+            }
             Event::Before { status } | Event::BusyOver { status } => {
                 if let Some(v) = status.serving_version() {
                     self.previous_version = Some(v.to_string());

@@ -164,6 +164,16 @@ pub(crate) async fn clean_up(io: &Io, plan: &Plan, ours: &[&str], extra: u32) {
             })
         }
     };
+    // The listing names the versions this run publishes: a version given by ID gets its name.
+    for version in listed
+        .iter()
+        .filter(|v| ours.contains(&v.version_id.as_str()))
+    {
+        io.emit(Event::Named {
+            version_id: version.version_id.clone(),
+            name: version.name.clone(),
+        });
+    }
     let Some(protected) = protected(io, plan, ours).await else {
         return;
     };
