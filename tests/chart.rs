@@ -12,9 +12,9 @@ use esa_standin::{
 };
 use support::run_binary;
 
-/// The summary of a run, and how long the run took.
-fn timed_summary_of(rollouts: Vec<Rollout>, extra: &[(&str, &str)]) -> (String, f64) {
-    let s = StandIn::start(Config {
+/// A stand-in whose rollouts gain 20 points a poll, serving the initial version.
+fn standin(rollouts: Vec<Rollout>) -> StandIn {
+    StandIn::start(Config {
         rollouts,
         rollout_step: 20,
         initial: Initial {
@@ -23,7 +23,12 @@ fn timed_summary_of(rollouts: Vec<Rollout>, extra: &[(&str, &str)]) -> (String, 
         },
         ..Config::default()
     })
-    .unwrap();
+    .unwrap()
+}
+
+/// The summary of a run, and how long the run took.
+fn timed_summary_of(rollouts: Vec<Rollout>, extra: &[(&str, &str)]) -> (String, f64) {
+    let s = standin(rollouts);
     let url = s.url();
     let mut vars = vec![
         ("INPUT_APP-ID", DEMO_APP_ID),
@@ -53,15 +58,7 @@ fn axis_end(c: &Chart) -> f64 {
 
 /// A staged rollout cancelled (SIGTERM, as the runner's second signal) during its first bake.
 fn cancelled() -> String {
-    let s = StandIn::start(Config {
-        rollout_step: 20,
-        initial: Initial {
-            deployed_version: "ver-000000000000000001".into(),
-            ..Initial::default()
-        },
-        ..Config::default()
-    })
-    .unwrap();
+    let s = standin(vec![]);
     let url = s.url();
     let vars = [
         ("INPUT_APP-ID", DEMO_APP_ID),
@@ -74,23 +71,9 @@ fn cancelled() -> String {
         ("INPUT_PERCENTAGE-STEPS", "20,100"),
         ("INPUT_STEP-WAIT", "30s"),
     ];
-    let prepared = support::docker_step(&vars).prepare(&support::binary());
-    let child = prepared
-        .command()
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Step 1 serves at 20% after the lock's read and one poll; then the bake.
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while s.requests_of("GetEdgeContainerAppStatus").len() < 2 {
-        assert!(std::time::Instant::now() < deadline, "step 1 never served");
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    std::thread::sleep(std::time::Duration::from_millis(1000));
-    let _ = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status();
-    prepared.finish(child.wait_with_output().unwrap()).summary
+    // Step 1 serves at 20% after the lock's read and one poll; a second into the bake, the cancel.
+    let settle = std::time::Duration::from_millis(1000);
+    support::cancelled_run(&s, &vars, ("GetEdgeContainerAppStatus", 2), settle, "TERM").summary
 }
 
 /// One chart from a summary: its title, the axis's end, and the two series.

@@ -2,7 +2,7 @@
 
 mod support;
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use esa_standin::app_server::{Answer, AppServer};
 use esa_standin::{Config, Initial, Rollout, StandIn, INITIAL_VERSION};
@@ -91,24 +91,14 @@ fn after_a_cancel_the_outputs_say_cancelled_and_where_the_steps_stood() {
         ("INPUT_PERCENTAGE-STEPS", "10,100"),
         ("INPUT_STEP-WAIT", "30s"),
     ];
-    let prepared = support::docker_step(&vars).prepare(&support::binary());
-    let child = prepared
-        .command()
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while s.requests_of("GetEdgeContainerAppStatus").len() < 2 {
-        assert!(Instant::now() < deadline, "step 1 never completed");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::sleep(Duration::from_millis(300));
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let r = prepared.finish(child.wait_with_output().unwrap());
+    // Step 1 served (the lock's read, then one poll reaches 10%) and its bake has begun.
+    let r = support::cancelled_run(
+        &s,
+        &vars,
+        ("GetEdgeContainerAppStatus", 2),
+        Duration::from_millis(300),
+        "TERM",
+    );
     assert_ne!(r.code, 0);
     let out = r.outputs();
     assert_eq!(out["result"], "cancelled");

@@ -259,34 +259,16 @@ fn a_cancelled_staged_rollout_says_which_step_stays() {
         ("INPUT_PERCENTAGE-STEPS", "10,100"),
         ("INPUT_STEP-WAIT", "30s"),
     ]);
-    let prepared = support::docker_step(&vars).prepare(&support::binary());
-    let child = prepared
-        .command()
-        .stdout(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    // Wait until step 1 is done (the lock's read, then one poll reaches 10%) and the bake has
-    // begun, then cancel as the runner does.
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while s
-        .requests()
-        .iter()
-        .filter(|r| r.action.as_deref() == Some("GetEdgeContainerAppStatus"))
-        .count()
-        < 2
-    {
-        assert!(Instant::now() < deadline, "step 1 never completed");
-        std::thread::sleep(Duration::from_millis(50));
-    }
-    std::thread::sleep(Duration::from_millis(300));
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let output = child.wait_with_output().unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_ne!(output.status.code(), Some(0));
+    // Step 1 done (the lock's read, then one poll reaches 10%) and the bake begun: cancel.
+    let run = support::cancelled_run(
+        &s,
+        &vars,
+        ("GetEdgeContainerAppStatus", 2),
+        Duration::from_millis(300),
+        "TERM",
+    );
+    let stdout = run.stdout.clone();
+    assert_ne!(run.code, 0);
     let errors: Vec<_> = support::commands(&stdout)
         .into_iter()
         .filter(|c| c.name == "error")

@@ -173,3 +173,37 @@ pub fn assert_no_forged_commands(run: &Run) {
     assert!(!run.stdout.contains("##["), "{}", run.stdout);
     assert!(!run.summary.contains("##["), "{}", run.summary);
 }
+
+/// Runs `vars` as the Docker action's step, waits until `standin` has received `action`
+/// `times` times, lets `settle` pass, then cancels as the runner does with `signal` (`TERM`,
+/// `INT`) to the binary: what the run left.
+pub fn cancelled_run(
+    standin: &esa_standin::StandIn,
+    vars: &[(&str, &str)],
+    (action, times): (&str, usize),
+    settle: std::time::Duration,
+    signal: &str,
+) -> Run {
+    use std::time::{Duration, Instant};
+    let prepared = docker_step(vars).prepare(&binary());
+    let child = prepared
+        .command()
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while standin.requests_of(action).len() < times {
+        assert!(
+            Instant::now() < deadline,
+            "{action} never came {times} time(s)"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(settle);
+    let killed = std::process::Command::new("kill")
+        .args([&format!("-{signal}"), &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success(), "kill -{signal} failed");
+    prepared.finish(child.wait_with_output().unwrap())
+}
