@@ -268,6 +268,14 @@ fn version_plan(config: &Config, prepared: Option<&Prepared>) -> (String, Vec<St
     let app = &config.publish.app_id;
     match (prepared, &config.version) {
         (_, VersionSource::Id(id)) => (id.clone(), Vec::new()),
+        (Some(Prepared::Ready(c)), VersionSource::FromStaging) => (
+            c.version_id.clone(),
+            vec![format!(
+                "would promote {} (`{}`) from staging: staging has published it, runs it ready, and it is created",
+                c.version_id,
+                c.name.as_deref().unwrap_or("")
+            )],
+        ),
         (Some(Prepared::Ready(c)), _) => (
             c.version_id.clone(),
             vec![format!(
@@ -287,6 +295,10 @@ fn version_plan(config: &Config, prepared: Option<&Prepared>) -> (String, Vec<St
             lines.extend(create_lines(config, name, containers));
             (TO_BE_MADE.into(), lines)
         }
+        (None, VersionSource::FromStaging) => (
+            TO_BE_MADE.into(),
+            vec![format!("would promote from staging the version {app} serves there, once staging has published it, runs it ready and it is created {unread}")],
+        ),
         (None, VersionSource::Named(name)) => (
             TO_BE_MADE.into(),
             vec![format!("would look up the version of {app} named exactly `{name}` {unread}")],

@@ -129,6 +129,9 @@ fn unsettled(c: &Change, why: &Unsettled) -> String {
 /// Events of the version and the lock.
 fn before_steps(event: &Event) -> Option<Said> {
     Some(match event {
+        Event::Promoting { version_id, name } => Said::Line(format!(
+            "promoting {version_id} (`{name}`) from staging: staging has published it, runs it ready, and it is created"
+        )),
         Event::VersionFound { found } => Said::Line(format!(
             "a version named `{}` exists already ({}, {}): using it, not making another",
             found.name, found.version_id, found.status

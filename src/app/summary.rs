@@ -75,6 +75,9 @@ fn version_rows(c: &Config, chosen: Option<&Chosen>, rows: &mut Rows) {
     let source = match &c.version {
         VersionSource::Id(_) => None,
         VersionSource::Named(_) => Some("found by its name".to_string()),
+        VersionSource::FromStaging => {
+            Some("promoted from staging (what staging serves)".to_string())
+        }
         VersionSource::New {
             template: Template::Image { image, base, .. },
             ..

@@ -150,6 +150,12 @@ fn read_target(
     let host = Host::from_env(env).unwrap_or_else(|_| Host::detect(env));
     let context = BuildContext::from_env(env, host);
     let version = read_version_source(r, version_id, context.as_ref());
+    let to_staging = publish
+        .as_ref()
+        .is_some_and(|p| p.publish_env != PublishEnv::Prod);
+    if version == Some(VersionSource::FromStaging) && to_staging {
+        r.error("promote-from", "input `promote-from: staging` publishes to prod: set `publish-env: prod` (staging already serves that version)");
+    }
     if let (Some(p), Some(c)) = (publish.as_mut(), context.as_ref()) {
         if p.remarks.is_none() {
             p.remarks = Some(c.remark());

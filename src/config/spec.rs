@@ -47,6 +47,7 @@ pub const INPUTS: &[InputSpec] = &[
     input("base-version", "with image: the version to copy, a ver-… ID or exact name (default: what publish-env serves)"),
     input("container-name", "with image: the container that takes the image (needed with several)"),
     input("version-spec", "make a new version from this JSON file of Containers, then publish it"),
+    input("promote-from", "staging: publish to prod the version staging serves, once it is published, running and created"),
     required("publish-env", "prod or staging"),
     input("percentage", "share of traffic, 1 to 100 (service default 100)"),
     input("start-time", "when to start, RFC 3339 (default now)"),

@@ -19,6 +19,9 @@ pub enum VersionSource {
     Named(String),
     /// `image` or `version-spec`: a new version, with this name.
     New { name: String, template: Template },
+    /// `promote-from: staging`: the version staging serves, once staging has published it,
+    /// runs it ready, and it is created.
+    FromStaging,
 }
 
 /// What a new version is made of.
@@ -44,7 +47,7 @@ impl VersionSource {
     /// The name the run looks up or makes, if any.
     pub fn name(&self) -> Option<&str> {
         match self {
-            VersionSource::Id(_) => None,
+            VersionSource::Id(_) | VersionSource::FromStaging => None,
             VersionSource::Named(n) | VersionSource::New { name: n, .. } => Some(n),
         }
     }
@@ -118,6 +121,9 @@ pub fn read_version_source(
         }
     });
     let spec_path = r.get("version-spec");
+    if let Some(from) = r.get("promote-from") {
+        return promoted(r, &from, version_id.is_some());
+    }
     if let Some(version_id) = version_id {
         return by_id(r, version_id);
     }
@@ -153,6 +159,35 @@ fn read_base(r: &mut Reader<'_>) -> Option<String> {
     } else {
         r.parsed("base-version", parse_name)
     }
+}
+
+/// `promote-from`: only `staging`, and no other source (or its options) beside it.
+fn promoted(r: &mut Reader<'_>, from: &str, version_id: bool) -> Option<VersionSource> {
+    let mut ok = true;
+    if from != "staging" {
+        let why = format!(
+            "input `promote-from` takes `staging` (the version staging serves), not `{}`",
+            shown(from)
+        );
+        r.error("promote-from", why);
+        ok = false;
+    }
+    let others = [
+        "version-name",
+        "image",
+        "version-spec",
+        "base-version",
+        "container-name",
+    ];
+    let given: Vec<&'static str> = others.into_iter().filter(|i| has_value(i, r)).collect();
+    for other in given.into_iter().chain(version_id.then_some("version-id")) {
+        r.error(
+            other,
+            format!("input `{other}` cannot be used with `promote-from`: a run publishes one version, from one source. Keep `promote-from` to publish what staging serves, or drop it"),
+        );
+        ok = false;
+    }
+    ok.then_some(VersionSource::FromStaging)
 }
 
 /// A version given by ID: no other source (or its options) may be given too.

@@ -250,6 +250,8 @@ pub enum Event {
     Url(Option<String>),
     /// The staging environment's addresses, after a staging deploy.
     StagingIps(Vec<String>),
+    /// `promote-from: staging`: the version staging serves, promoted.
+    Promoting { version_id: String, name: String },
     /// A listing named a version this run publishes.
     Named { version_id: String, name: String },
     /// `keep-versions` deleted a version this action made.

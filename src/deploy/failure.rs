@@ -97,6 +97,21 @@ pub enum FailureKind {
         unknown: Vec<String>,
         available: Vec<String>,
     },
+    /// `promote-from: staging`: staging has not published a version (still publishing,
+    /// rolling back or rolled back, or serving none).
+    StagingNotPublished { status: Box<AppStatus> },
+    /// `promote-from: staging`: staging's container does not run ready.
+    StagingNotReady {
+        version_id: String,
+        phase: Phase,
+        ready: Option<bool>,
+    },
+    /// `promote-from: staging`: the version staging serves is not `created`.
+    PromotedNotCreated {
+        version_id: String,
+        name: String,
+        status: VersionStatus,
+    },
     /// The environment is busy (`if-busy: fail`).
     PublishInProgress { busy: Busy, status: Box<AppStatus> },
     /// The environment was still busy after `wait-timeout` (`if-busy: wait`).
@@ -142,6 +157,9 @@ impl FailureKind {
             FailureKind::VersionFailed { .. } => "VersionFailed",
             FailureKind::VersionNotReady { .. } => "VersionNotReady",
             FailureKind::RegionsNotDeployable { .. } => "RegionNotDeployable",
+            FailureKind::StagingNotPublished { .. } => "StagingNotPublished",
+            FailureKind::StagingNotReady { .. } => "StagingNotReady",
+            FailureKind::PromotedNotCreated { .. } => "VersionNotCreated",
             FailureKind::PublishInProgress { .. } | FailureKind::StillBusy { .. } => {
                 "PublishInProgress"
             }
@@ -174,6 +192,9 @@ impl FailureKind {
                 | FailureKind::VersionFailed { .. }
                 | FailureKind::VersionNotReady { .. }
                 | FailureKind::RegionsNotDeployable { .. }
+                | FailureKind::StagingNotPublished { .. }
+                | FailureKind::StagingNotReady { .. }
+                | FailureKind::PromotedNotCreated { .. }
         )
     }
 }

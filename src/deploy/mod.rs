@@ -19,6 +19,7 @@ mod io;
 pub mod judge;
 mod lock;
 pub mod plan;
+mod promote;
 pub mod regions;
 pub mod settle;
 mod steps;

@@ -9,6 +9,7 @@ use crate::deploy::event::{Chosen, Event, MadeFrom, Prepared};
 use crate::deploy::failure::{Failure, FailureKind};
 use crate::deploy::io::Io;
 use crate::deploy::plan::{Mode, Plan};
+use crate::deploy::promote;
 use crate::deploy::wait::Wait;
 use crate::esa::containers::{swap_image, SwapError};
 use crate::esa::image::ImageRef;
@@ -111,6 +112,7 @@ async fn prepare(io: &Io, plan: &Plan) -> Result<Prepared, Failure> {
             };
         }
         VersionSource::New { name, template } => (name, template),
+        VersionSource::FromStaging => return promote::from_staging(io, plan).await,
     };
     let found = io.find_version(name, plan.call_budget()).await;
     if let Some(found) = found.map_err(Failure::call)? {

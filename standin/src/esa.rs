@@ -343,6 +343,14 @@ fn advance(app: &mut AppState, step: u32) {
     let Some(rollout) = app.rollout.clone() else {
         return;
     };
+    if let (Rollout::CrashLoopAfter(n), "published") = (&rollout, app.publish_status.as_str()) {
+        // A container can die after its version was published, too.
+        app.polls += 1;
+        if app.polls > *n {
+            app.staging_phase = "CrashLoopBackOff".into();
+        }
+        return;
+    }
     if app.publish_status != "publishing" && app.publish_status != "rollbacking" {
         return;
     }

@@ -48,6 +48,8 @@ pub struct Setup {
     pub logs: Option<u32>,
     pub keep: u32,
     pub health: Option<&'static str>,
+    /// `promote-from: staging`.
+    pub from_staging: bool,
 }
 
 pub const fn secs(s: u64) -> Duration {
@@ -139,6 +141,9 @@ impl Setup {
     fn source(&self) -> VersionSource {
         if let Some(id) = self.version_id {
             return VersionSource::Id(id.into());
+        }
+        if self.from_staging {
+            return VersionSource::FromStaging;
         }
         let template = match (self.image, self.spec) {
             (Some(image), _) => Template::Image {

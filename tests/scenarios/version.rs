@@ -33,6 +33,41 @@ fn scenario_a_version_by_id_followed_until_it_serves() {
 }
 
 #[test]
+fn scenario_promote_from_staging_publishes_what_staging_serves() {
+    check(
+        row(
+            "promote-from staging: staging's status, its container, its version, then the publish",
+            &[|s| s.from_staging = true],
+            |_| {},
+            "ok",
+        )
+        .publishes(1)
+        .check(|r| {
+            assert_eq!(
+                r.world.calls[..4],
+                ["Status", "StagingStatus", "GetVersion", "Status"]
+            );
+            assert!(
+                r.saw(|e| matches!(e, Event::Promoting { version_id, .. } if version_id == PREV))
+            );
+        }),
+    );
+}
+
+#[test]
+fn scenario_promote_from_staging_refuses_a_rolled_back_staging() {
+    check(
+        row(
+            "promote-from staging refuses staging rolled back, publishing nothing",
+            &[|s| s.from_staging = true],
+            |w| w.other.publish_status = esa_publish::esa::status::PublishStatus::RolledBack,
+            "StagingNotPublished",
+        )
+        .publishes(0),
+    );
+}
+
+#[test]
 fn scenario_a_name_alone_finds_the_created_version() {
     check(
         row(
