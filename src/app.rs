@@ -58,16 +58,6 @@ pub struct Start {
     pub tls_repairs: Vec<Repair>,
 }
 
-impl Start {
-    /// A start with no signal handlers and nothing repaired.
-    pub fn quiet() -> Start {
-        Start {
-            cancel: Cancel::never(),
-            tls_repairs: Vec::new(),
-        }
-    }
-}
-
 /// Runs the action with this environment, writing commands and logs to `out`, stopping where
 /// it stands when the start's cancel comes. Returns the process exit code.
 pub async fn run<W: Write>(env: &Env, out: W, start: &Start) -> i32 {

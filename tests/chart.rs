@@ -26,20 +26,25 @@ fn standin(rollouts: Vec<Rollout>) -> StandIn {
     .unwrap()
 }
 
-/// The summary of a run, and how long the run took.
-fn timed_summary_of(rollouts: Vec<Rollout>, extra: &[(&str, &str)]) -> (String, f64) {
-    let s = standin(rollouts);
-    let url = s.url();
-    let mut vars = vec![
+/// A prod publish of a release against the stand-in at `url`, polling fast.
+fn prod_vars(url: &str) -> Vec<(&str, &str)> {
+    vec![
         ("INPUT_APP-ID", DEMO_APP_ID),
         ("INPUT_VERSION-ID", "ver-879626371616510002"),
         ("INPUT_PUBLISH-ENV", "prod"),
         ("INPUT_ACCESS-KEY-ID", DEMO_ACCESS_KEY_ID),
         ("INPUT_ACCESS-KEY-SECRET", DEMO_ACCESS_KEY_SECRET),
-        ("INPUT_ENDPOINT", url.as_str()),
+        ("INPUT_ENDPOINT", url),
         ("INPUT_POLL-INTERVAL", "100ms"),
-        ("INPUT_STEP-WAIT", "0s"),
-    ];
+    ]
+}
+
+/// The summary of a run, and how long the run took.
+fn timed_summary_of(rollouts: Vec<Rollout>, extra: &[(&str, &str)]) -> (String, f64) {
+    let s = standin(rollouts);
+    let url = s.url();
+    let mut vars = prod_vars(&url);
+    vars.push(("INPUT_STEP-WAIT", "0s"));
     vars.extend_from_slice(extra);
     let started = std::time::Instant::now();
     let summary = run_binary(&vars).summary;
@@ -60,17 +65,11 @@ fn axis_end(c: &Chart) -> f64 {
 fn cancelled() -> String {
     let s = standin(vec![]);
     let url = s.url();
-    let vars = [
-        ("INPUT_APP-ID", DEMO_APP_ID),
-        ("INPUT_VERSION-ID", "ver-879626371616510002"),
-        ("INPUT_PUBLISH-ENV", "prod"),
-        ("INPUT_ACCESS-KEY-ID", DEMO_ACCESS_KEY_ID),
-        ("INPUT_ACCESS-KEY-SECRET", DEMO_ACCESS_KEY_SECRET),
-        ("INPUT_ENDPOINT", url.as_str()),
-        ("INPUT_POLL-INTERVAL", "100ms"),
+    let mut vars = prod_vars(&url);
+    vars.extend([
         ("INPUT_PERCENTAGE-STEPS", "20,100"),
         ("INPUT_STEP-WAIT", "30s"),
-    ];
+    ]);
     // Step 1 serves at 20% after the lock's read and one poll; a second into the bake, the cancel.
     let settle = std::time::Duration::from_millis(1000);
     support::cancelled_run(&s, &vars, ("GetEdgeContainerAppStatus", 2), settle, "TERM").summary

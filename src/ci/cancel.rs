@@ -50,18 +50,6 @@ impl Cancel {
         Cancel { received }
     }
 
-    /// A cancel that never comes, for runs outside a process of their own.
-    pub fn never() -> Cancel {
-        let (send, received) = watch::channel(None);
-        std::mem::forget(send);
-        Cancel { received }
-    }
-
-    /// The signal, once one has arrived.
-    pub fn signal(&self) -> Option<Signal> {
-        *self.received.borrow()
-    }
-
     /// Resolves with the signal when one arrives (at once if one already has); never when no
     /// handler could be installed.
     pub async fn requested(&self) -> Signal {
