@@ -15,6 +15,7 @@ pub mod failure;
 pub mod gate_words;
 pub mod narrate;
 pub mod outputs;
+pub mod pr_comment;
 pub mod progress;
 pub mod record;
 pub mod remedy;
@@ -36,13 +37,16 @@ use crate::app::outputs::{
 };
 use crate::app::outputs::{stopped_at, RunResult, INPUTS_STAGE, RESULT, STOPPED_AT};
 use crate::app::outputs::{CREDENTIAL_SOURCE, REQUEST_ID, SKIPPED};
+use crate::app::pr_comment::Told;
 use crate::app::record::Record;
 use crate::app::summary::{summary, Ending, Summary};
 use crate::base::error::{Error, InputProblem};
 use crate::base::text::shown;
 use crate::ci::cancel::Cancel;
+use crate::ci::context::BuildContext;
 use crate::ci::env::Env;
 use crate::ci::event::{self, Gate, LabelRules};
+use crate::ci::host::Host;
 use crate::ci::runner::{Level, Runner};
 use crate::ci::tls_roots::Repair;
 use crate::config::credentials::{CredentialPlan, ENV_SPELLINGS};
@@ -104,10 +108,21 @@ pub async fn run<W: Write>(env: &Env, out: W, start: &Start) -> i32 {
     if !config.dry_run {
         aftercare_outputs(&mut runner, &record, config.aftercare.keep_versions);
     }
-    match result {
+    let told = Told {
+        config: &config,
+        record: &record,
+        ended,
+        title: result.as_ref().err().map(Failed::title),
+        run_url: BuildContext::from_env(env, Host::GitHub).and_then(|c| c.run_url),
+        at: Utc::now(),
+    };
+    let code = match &result {
         Ok(()) => 0,
-        Err(failed) => report_failure(&config, &plan, &mut runner, &record, &failed),
-    }
+        Err(failed) => report_failure(&config, &plan, &mut runner, &record, failed),
+    };
+    // Last, once the outputs and the summary are written: the comment only reports them.
+    pr_comment::comment(&told, &mut runner, &start.cancel).await;
+    code
 }
 
 /// Registers the secrets before anything is printed, even before validation: every

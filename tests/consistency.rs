@@ -76,6 +76,9 @@ fn inputs_agree_everywhere() {
             Yaml::Integer(i) => Some(i.to_string()),
             _ => None,
         };
+        // An expression (`${{ github.token }}`) only the runner can evaluate: the code has no
+        // default of its own for it, and reads the input as the runner hands it over.
+        let default = default.filter(|d| !d.starts_with("${{"));
         assert_eq!(
             default.as_deref(),
             spec.default,

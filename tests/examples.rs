@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use esa_hosts::expr::{evaluate, Contexts};
 use esa_hosts::workflow::{self, Job, Workflow, WorkflowStep};
 use esa_standin::app_server::{Answer, AppServer};
+use esa_standin::github_api::GitHubApi;
 use esa_standin::versions::{container, Version};
 use esa_standin::{
     Account, AppFacts, Config, Oidc, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET,
@@ -88,6 +89,10 @@ fn standin() -> StandIn {
             domain: "shop.example.com".into(),
             vips: vec!["127.0.0.1".into()],
             ..AppFacts::default()
+        },
+        github: GitHubApi {
+            token: esa_hosts::github::JOB_TOKEN.into(),
+            ..GitHubApi::default()
         },
         ..Config::default()
     })
@@ -192,7 +197,8 @@ fn run_step(workflow: &Workflow, job: &Job, with: &[(String, String)], url: &str
     let (event_name, payload) = event(workflow);
     let mut step = Step::on(Host::Docker)
         .event(&payload)
-        .env("GITHUB_EVENT_NAME", &event_name);
+        .env("GITHUB_EVENT_NAME", &event_name)
+        .env("GITHUB_API_URL", url);
     for (k, v) in &workflow.env {
         step = step.env(k, v);
     }
@@ -237,6 +243,11 @@ fn run_workflow(path: &Path) -> usize {
                 assert_eq!(run.code, 0, "{at}: {}\n{}", run.stdout, run.stderr);
                 assert!(run.errors().is_empty(), "{at}: {:?}", run.errors());
                 assert_eq!(s.publishes().len() - before, publishes_asked(&with), "{at}");
+                if with.contains(&("pr-comment".into(), "true".into())) {
+                    let comments = s.github().comments;
+                    assert_eq!(comments.len(), 1, "{at}: {}", run.stdout);
+                    assert!(comments[0].body.contains("curl --resolve"), "{at}");
+                }
                 if with.iter().any(|(k, _)| k == "health-url") {
                     assert!(
                         app.seen().len() > probed,

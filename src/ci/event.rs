@@ -49,8 +49,20 @@ pub fn repository_private(env: &Env) -> Option<bool> {
 }
 
 /// The events whose payload carries a pull request with labels.
-fn is_pull_request_event(name: &str) -> bool {
+pub fn is_pull_request_event(name: &str) -> bool {
     matches!(name, "pull_request" | "pull_request_target")
+}
+
+/// The number of the payload's pull request (`pull_request.number`, else the event's
+/// `number`); `None` when the payload says neither.
+pub fn pull_request_number(payload: &str) -> Option<u64> {
+    let value: Value = serde_json::from_str(payload).ok()?;
+    value
+        .get("pull_request")
+        .and_then(|pr| pr.get("number"))
+        .or_else(|| value.get("number"))
+        .and_then(Value::as_u64)
+        .filter(|n| *n > 0)
 }
 
 /// The label names of the payload's pull request.

@@ -13,5 +13,6 @@ pub mod event;
 pub mod host;
 pub mod id_token;
 pub mod limits;
+pub mod pr_comment;
 pub mod runner;
 pub mod tls_roots;

@@ -7,6 +7,7 @@
 //! It must not use `deploy` or `app`, and nothing below it may import its types.
 
 pub mod aftercare;
+pub mod comment;
 pub mod connection;
 pub mod credentials;
 pub mod health;
@@ -25,6 +26,7 @@ use crate::ci::context::BuildContext;
 use crate::ci::env::{Env, Handover};
 use crate::ci::host::Host;
 use crate::config::aftercare::{read_aftercare, Aftercare};
+use crate::config::comment::{read_comment, CommentPlan};
 use crate::config::credentials::{read_credentials, CredentialPlan};
 use crate::config::health::{read_health, HealthGate};
 use crate::config::reader::Reader;
@@ -58,6 +60,8 @@ pub struct Config {
     pub aftercare: Aftercare,
     /// The health gate, when `health-url` is set.
     pub health: Option<HealthGate>,
+    /// The pull request's comment: off, asked for where it cannot be written, or where to.
+    pub comment: CommentPlan,
     /// Whether the repository is private, as the event payload says (`None`: it does not).
     pub repository_private: Option<bool>,
     /// Problems that do not stop the run, each tied to an input.
@@ -87,17 +91,15 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
     let retry = connection::read_retry(&mut r);
     let endpoint = connection::read_endpoint(&mut r);
     let rollout = read_rollout(&mut r, percentage.is_some());
-    let aftercare = read_aftercare(&mut r);
-    let staging = publish
-        .as_ref()
-        .is_some_and(|p| p.publish_env == PublishEnv::Staging);
+    let (aftercare, comment) = (read_aftercare(&mut r), read_comment(&mut r, env));
+    let staging = publish.as_ref().map(|p| p.publish_env) == Some(PublishEnv::Staging);
     let health = read_health(&mut r, rollout.follows(), staging);
     let credentials = read_credentials(&mut r, env, dry_run);
     let export_credentials = r.parsed("export-credentials", parse_bool).unwrap_or(false);
     let sts_endpoint = connection::read_sts_endpoint(&mut r, env);
     let keyless = matches!(credentials, CredentialPlan::Exchange(..));
     let endpoints = (endpoint.as_ref(), sts_endpoint.as_ref());
-    check_where(&mut r, env, endpoints, signature_version, keyless);
+    check_where(&mut r, env, endpoints, (signature_version, keyless));
     // Every `None` here has pushed an error; an error rather than a panic all the same.
     let (
         Some(publish),
@@ -129,6 +131,7 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
         rollout,
         aftercare,
         health,
+        comment,
         repository_private: crate::ci::event::repository_private(env),
         retry,
         warnings: r.warnings,
@@ -170,8 +173,7 @@ fn check_where(
     r: &mut Reader<'_>,
     env: &Env,
     (endpoint, sts_endpoint): (Option<&Endpoint>, Option<&Endpoint>),
-    signature_version: Option<SignatureVersion>,
-    keyless: bool,
+    (signature_version, keyless): (Option<SignatureVersion>, bool),
 ) {
     connection::warn_outside_alibaba_cloud(r, endpoint, sts_endpoint, signature_version, keyless);
     if let Err(why) = Host::from_env(env) {

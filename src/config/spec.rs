@@ -85,13 +85,15 @@ pub const INPUTS: &[InputSpec] = &[
     with_default("keep-versions", "0", "after a publish, delete the oldest versions this action made so that this many remain (0 keeps all)"),
     input("require-label", "publish only if the pull request carries this label"),
     input("percentage-from-label", "a label <prefix><n> sets the percentage to n"),
+    with_default("pr-comment", "false", "true: on a pull request, write one comment with the deploy's result and, on staging, how to reach it (updated on each run)"),
+    input("github-token", "with pr-comment: the token that writes the comment (action.yml's default is the job's token)"),
     with_default("ci-system", "auto", "auto, github, gitlab, drone, woodpecker or plain"),
     input("dotenv-file", "also write the outputs as NAME=value lines to this file"),
 ];
 
 /// The inputs whose values are secrets: registered with the runner before anything is printed,
 /// and never shown, not even in an input error.
-pub const SECRET_INPUTS: &[&str] = &["access-key-secret", "security-token"];
+pub const SECRET_INPUTS: &[&str] = &["access-key-secret", "security-token", "github-token"];
 
 /// The composite action's own inputs (`setup/action.yml`): it reads them itself, to download
 /// the binary, and hands them over with the rest, so the binary lets them pass there.

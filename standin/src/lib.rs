@@ -9,6 +9,7 @@ pub mod app_server;
 pub mod auth;
 pub mod diagnostics;
 pub mod esa;
+pub mod github_api;
 pub mod oidc;
 pub mod rules;
 pub mod server;
@@ -129,6 +130,9 @@ pub struct Config {
     pub app: AppFacts,
     /// How the deployed app's health endpoint answers.
     pub health: AppHealth,
+    /// GitHub's comment API as it starts: the token it takes, whether it may write, and the
+    /// comments already there.
+    pub github: github_api::GitHubApi,
 }
 
 /// The app as the diagnostic reads see it.
@@ -202,6 +206,7 @@ impl Default for Config {
             failing_images: Vec::new(),
             crashing_images: Vec::new(),
             health: AppHealth::Healthy,
+            github: github_api::GitHubApi::default(),
             app: AppFacts {
                 deploy_regions: DEPLOY_REGIONS.iter().map(|r| r.to_string()).collect(),
                 ..AppFacts::default()
@@ -330,6 +335,8 @@ pub struct State {
     pub version_counter: u64,
     /// Health probes answered so far (a flapping app alternates on it).
     pub health_probes: u64,
+    /// GitHub's comment API: its comments and every call.
+    pub github: github_api::GitHubApi,
 }
 
 /// A fault waiting for a request of `action`, after `skip` more of them pass unharmed.
@@ -405,6 +412,7 @@ impl StandIn {
     ) -> std::io::Result<StandIn> {
         let state = Arc::new(Mutex::new(State {
             versions: config.versions.clone(),
+            github: config.github.clone(),
             config,
             started: Some(std::time::Instant::now()),
             ..State::default()
@@ -500,6 +508,14 @@ impl StandIn {
             .into_iter()
             .filter(|r| r.action.as_deref() == Some("PublishEdgeContainerAppVersion"))
             .collect()
+    }
+
+    /// GitHub's comment API as it stands: the comments and every call it received.
+    pub fn github(&self) -> github_api::GitHubApi {
+        self.state
+            .lock()
+            .map(|s| s.github.clone())
+            .unwrap_or_default()
     }
 
     /// Runs until the process is stopped (for the binary).

@@ -169,6 +169,9 @@ async fn handle(
             .unwrap_or_default();
         return Ok(respond(200, "application/json", json, &[]));
     }
+    if crate::github_api::is_github(parts.uri.path()) {
+        return Ok(github(&parts, &body, &state));
+    }
     let headers: Vec<(String, String)> = parts
         .headers
         .iter()
@@ -316,4 +319,32 @@ fn respond(
     builder
         .body(Reply::Full(Some(Bytes::from(body))))
         .unwrap_or_else(|_| Response::new(Reply::Full(None)))
+}
+
+/// A request for GitHub's comment API, answered from the state.
+fn github(
+    parts: &hyper::http::request::Parts,
+    body: &[u8],
+    state: &Arc<Mutex<State>>,
+) -> Response<Reply> {
+    let target = parts
+        .uri
+        .path_and_query()
+        .map(|p| p.as_str())
+        .unwrap_or("/");
+    let authorization = parts
+        .headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    let method = parts.method.as_str();
+    let (status, json) = match state.lock() {
+        Ok(mut s) => s.github.handle(method, target, authorization, body),
+        Err(_) => (500, serde_json::Value::Null),
+    };
+    eprintln!(
+        "esa-standin: GitHub {method} {} -> {status}",
+        parts.uri.path()
+    );
+    respond(status, "application/json", json.to_string(), &[])
 }
