@@ -168,6 +168,10 @@ fn rollbacks() -> Vec<Rollback> {
     vec![
         Rollback::NotAsked,
         Rollback::NoPrevious,
+        Rollback::NotOurs {
+            current: Some("ver-9".into()),
+        },
+        Rollback::NotOurs { current: None },
         Rollback::Done {
             to: "ver-1".into(),
             request_id: Some("REQ-RB".into()),

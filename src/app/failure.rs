@@ -134,6 +134,12 @@ fn deploy_text(f: &Failure, c: &Context) -> String {
         (Rollback::NoPrevious, _) => {
             format!("{what}. No rollback: the version that served before is unknown.")
         }
+        (Rollback::NotOurs { current: Some(current) }, _) => format!(
+            "{what}. No rollback: {current} is publishing or serving now, not this run's version, and a rollback would undo that publish."
+        ),
+        (Rollback::NotOurs { current: None }, _) => format!(
+            "{what}. No rollback: the publish's answer was lost and the status cannot show whose version is in front, so a rollback could undo another's publish; check the app's status."
+        ),
         (
             Rollback::Done {
                 to,

@@ -122,6 +122,7 @@ fn unsettled(c: &Change, why: &Unsettled) -> String {
     match why {
         Unsettled::NoReading => format!("the answer to {what} was lost, and there is no earlier status reading to settle it against"),
         Unsettled::Unreadable(e) => format!("the answer to {what} was lost, and the app's status could not be read to settle it: {e}"),
+        Unsettled::Changed(after) => format!("the answer to {what} was lost, and the app's status has changed since by another publish or rollback ({}), with no sign of this one; it is not sent again, which would undo that change", crate::app::words::describe(after)),
         Unsettled::NothingLeft => format!("the answer to {what} was lost, and the app's status shows no sign of it; no attempt or time is left to send it again (`max-attempts`, `timeout`)"),
     }
 }

@@ -83,6 +83,9 @@ pub enum Unsettled {
     Unreadable(Error),
     /// Two readings show no sign of it, and no attempt or time is left to send it again.
     NothingLeft,
+    /// The status shows a publish or rollback since, not this one: sending it again would
+    /// undo that.
+    Changed(Box<AppStatus>),
 }
 
 /// How a reading shows that a call whose answer was lost took effect.

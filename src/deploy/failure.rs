@@ -206,6 +206,10 @@ pub enum Rollback {
     NotAsked,
     /// Asked for, but the version that served before is unknown.
     NoPrevious,
+    /// Asked for, but the last reading shows another version publishing or serving (it took
+    /// over), or (`None`) a publish whose answer was lost left the front unknown: a rollback
+    /// could undo a publish this run did not make.
+    NotOurs { current: Option<String> },
     /// Rolled back to `to`; `request_id` is `None` when the answer was lost and the status
     /// confirmed it.
     Done {

@@ -24,10 +24,12 @@ pub fn publish_sign(
     ours: &str,
     percentage: u8,
 ) -> Option<Evidence> {
+    // A rollback in the status is never taken for our publish (what PublishTime says during
+    // one is not documented); `changed_by_another` then keeps the call from being re-sent.
     if !after.shows(ours) || after.publish_status.is_rollback() {
         return None;
     }
-    if !after.publish_time.is_empty() && after.publish_time != before.publish_time {
+    if new_time(&before.publish_time, &after.publish_time) {
         return Some(Evidence::NewPublishTime {
             after: Box::new(after.clone()),
             was: before.publish_time.clone(),
@@ -50,7 +52,7 @@ pub fn publish_sign(
 /// Whether a rollback shows in `after` and did not in `before`: a new `RollbackTime`, or the
 /// status newly rolling back.
 pub fn rollback_sign(before: &AppStatus, after: &AppStatus) -> Option<Evidence> {
-    if !after.rollback_time.is_empty() && after.rollback_time != before.rollback_time {
+    if new_time(&before.rollback_time, &after.rollback_time) {
         return Some(Evidence::NewRollbackTime {
             after: Box::new(after.clone()),
             was: before.rollback_time.clone(),
@@ -61,6 +63,23 @@ pub fn rollback_sign(before: &AppStatus, after: &AppStatus) -> Option<Evidence> 
         before: Box::new(before.clone()),
         after: Box::new(after.clone()),
     })
+}
+
+/// Whether `after` is a time that `before` was not.
+fn new_time(before: &str, after: &str) -> bool {
+    !after.is_empty() && after != before
+}
+
+/// Whether the environment changed since `before` in a way that is no evidence of the lost
+/// `change`: a publish or a rollback by someone (a new time), or, for a rollback, one already
+/// under way or done to its version (the service's own). Sending it again would undo that
+/// change, or repeat it, so it is not sent.
+pub fn changed_by_another(change: &Change, before: &AppStatus, after: &AppStatus) -> bool {
+    let rolled_back_to =
+        |to: &str| after.publish_status.is_rollback() && after.current_version() == to;
+    new_time(&before.publish_time, &after.publish_time)
+        || new_time(&before.rollback_time, &after.rollback_time)
+        || matches!(change, Change::Rollback { to, .. } if rolled_back_to(to))
 }
 
 /// How long to wait before the second reading: long enough for a request still in flight to
@@ -115,6 +134,8 @@ enum Found {
     Evidence(Evidence),
     /// Two readings, this far apart, show nothing.
     Nothing(Duration),
+    /// A reading shows a change that is not ours.
+    Changed(AppStatus),
     Unreadable(Error),
 }
 
@@ -129,6 +150,9 @@ async fn look(io: &Io, plan: &Plan, change: &Change, before: &AppStatus) -> Foun
             Ok(after) => {
                 if let Some(evidence) = sign(change, before, &after) {
                     return Found::Evidence(evidence);
+                }
+                if changed_by_another(change, before, &after) {
+                    return Found::Changed(after);
                 }
             }
             Err(e) => return Found::Unreadable(e),
@@ -198,6 +222,7 @@ pub(crate) async fn send_settled(
                     });
                 }
                 Found::Unreadable(e) => Unsettled::Unreadable(e),
+                Found::Changed(after) => Unsettled::Changed(Box::new(after)),
                 Found::Nothing(pause) if room(plan, used, io.now() - started) => {
                     io.emit(Event::Resending {
                         change: change.clone(),

@@ -133,6 +133,15 @@ struct Step {
     percentage: Option<u8>,
 }
 
+/// Why the latest reading forbids a rollback: another version is in front (it took over),
+/// whose publish a rollback would undo.
+fn not_ours(reading: &AppStatus, ours: &str) -> Option<Rollback> {
+    let current = reading.current_version();
+    (!current.is_empty() && current != ours).then(|| Rollback::NotOurs {
+        current: Some(current.to_string()),
+    })
+}
+
 /// A failed step, before any rollback: why, the call behind it, and the latest reading.
 struct StepFailed {
     kind: FailureKind,
@@ -141,6 +150,12 @@ struct StepFailed {
 }
 
 impl StepFailed {
+    /// Whether the step's publish was sent and its answer lost, unsettled.
+    fn lost_publish(&self) -> bool {
+        self.kind == FailureKind::StepPublishFailed
+            && self.cause.as_ref().is_some_and(Error::may_have_applied)
+    }
+
     /// A call of the step failed with `error`.
     fn call(kind: FailureKind, error: Error, reading: Option<AppStatus>) -> Self {
         StepFailed {
@@ -285,25 +300,60 @@ async fn roll_back(
     if failed.kind != FailureKind::StepPublishFailed {
         aftercare::diagnose(io, plan).await;
     }
+    let lost_publish = failed.lost_publish();
     let mut failure = Failure {
         kind: failed.kind,
         cause: failed.cause,
         step,
         rollback: Rollback::NotAsked,
     };
-    if !plan.rollback_on_failure {
-        return failure;
+    if plan.rollback_on_failure {
+        let front = Front {
+            reading: failed.reading,
+            lost_publish,
+        };
+        failure.rollback = rollback(io, plan, ours, previous, front, failure.title()).await;
     }
+    failure
+}
+
+/// What is known of the front when a step fails: the latest reading, and whether the step's
+/// publish was lost (then that reading is from before it).
+struct Front {
+    reading: Option<AppStatus>,
+    lost_publish: bool,
+}
+
+/// The rollback to `previous`, when the front shows this run's version: never over another's
+/// publish, nor when the front is unknown after a lost publish.
+async fn rollback(
+    io: &Io,
+    plan: &Plan,
+    ours: &str,
+    previous: Option<String>,
+    front: Front,
+    code: String,
+) -> Rollback {
     let Some(to) = previous else {
-        failure.rollback = Rollback::NoPrevious;
-        return failure;
+        return Rollback::NoPrevious;
     };
+    let reading = match front.lost_publish {
+        // The reading before a lost publish says nothing of the front now: read it again.
+        true => match io.status(plan.env(), plan.call_budget()).await {
+            Ok(now) => Some(now),
+            Err(_) => return Rollback::NotOurs { current: None },
+        },
+        false => front.reading,
+    };
+    if let Some(not) = reading.as_ref().and_then(|r| not_ours(r, ours)) {
+        return not;
+    }
     let change = Change::Rollback {
         to: to.clone(),
         failed: ours.to_string(),
-        code: failure.title(),
+        code,
     };
-    failure.rollback = match send_settled(io, plan, change, failed.reading.as_ref()).await {
+    match send_settled(io, plan, change, reading.as_ref()).await {
         Ok(sent) => {
             let confirmed = sent.confirmed.is_some();
             io.emit(Event::RolledBack {
@@ -321,6 +371,5 @@ async fn roll_back(
             to,
             error: Box::new(error),
         },
-    };
-    failure
+    }
 }

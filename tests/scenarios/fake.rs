@@ -43,6 +43,9 @@ pub enum Fault {
     Refuse(&'static str),
     /// The runner cancels the job during this call.
     Cancel,
+    /// The answer comes this late (a runner paused, a slow network): the clock jumps by it,
+    /// and a jump to the call's budget is a hang.
+    Slow(std::time::Duration),
 }
 
 /// One stored version.
@@ -92,6 +95,10 @@ pub struct World {
     pub calls: Vec<&'static str>,
     pub applied_publishes: usize,
     pub applied_rollbacks: usize,
+    /// The indices in `calls` of the writes whose answer was lost (applied or not).
+    pub lost: Vec<usize>,
+    /// For each rollback applied, what it rolled back: the version publishing, or serving.
+    pub rolled_back: Vec<String>,
     pub counter: u64,
 }
 
@@ -147,6 +154,8 @@ impl Default for World {
             calls: Vec::new(),
             applied_publishes: 0,
             applied_rollbacks: 0,
+            lost: Vec::new(),
+            rolled_back: Vec::new(),
             counter: 0,
         }
     }
@@ -271,6 +280,8 @@ impl World {
 
     pub(crate) fn apply_rollback(&mut self, to: &str) {
         self.applied_rollbacks += 1;
+        self.rolled_back
+            .push(self.status.current_version().to_string());
         let time = self.tick();
         let s = &mut self.status;
         s.publish_status = PublishStatus::RolledBack;
@@ -333,17 +344,23 @@ impl Fake<'_> {
         match fault {
             None | Some(Fault::Pass) => Ok(None),
             Some(Fault::Cancel) => std::future::pending().await,
-            Some(Fault::Hang) => {
-                self.clock.advance(budget.limit);
-                if writes {
-                    // As the stand-in's: the request arrived and was applied; no answer came.
-                    Ok(Some(Fault::Hang))
-                } else {
-                    Err(lost(true, StopReason::Deadline))
-                }
-            }
+            Some(Fault::Hang) => self.hang(budget, writes).await,
             Some(Fault::Refuse(code)) => Err(refusal(code)),
+            Some(Fault::Slow(late)) if late < budget.limit => {
+                self.clock.advance(late);
+                Ok(None)
+            }
+            Some(Fault::Slow(_)) => self.hang(budget, writes).await,
             Some(other) => Ok(Some(other)),
+        }
+    }
+
+    /// No answer within the budget: as the stand-in's, a write arrived and was applied.
+    async fn hang(&self, budget: Budget, writes: bool) -> Result<Option<Fault>, Error> {
+        self.clock.advance(budget.limit);
+        match writes {
+            true => Ok(Some(Fault::Hang)),
+            false => Err(lost(true, StopReason::Deadline)),
         }
     }
 
@@ -353,7 +370,13 @@ impl Fake<'_> {
         budget: Budget,
         apply: impl FnOnce(&mut World) -> Result<(), Error>,
     ) -> Result<Option<String>, Error> {
-        match self.before(call, budget, true).await? {
+        let fault = self.before(call, budget, true).await?;
+        if fault.is_some() {
+            let mut w = self.world.borrow_mut();
+            let at = w.calls.len() - 1;
+            w.lost.push(at);
+        }
+        match fault {
             Some(Fault::Reset) => Err(lost(false, StopReason::MayHaveApplied)),
             Some(fault @ (Fault::Lost | Fault::Hang)) => {
                 apply(&mut self.world.borrow_mut())?;
