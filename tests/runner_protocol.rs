@@ -209,3 +209,49 @@ fn markdown_cells_cannot_break_the_table_or_inject_html() {
         assert!(!markdown_cell(text).contains('\\'), "{text}");
     }
 }
+
+/// Found by the `runner` fuzz target: `export_env("", "")` wrote `<<ghadelimiter_…`, a line
+/// the runner refuses (and fails the step on). A name that would break the file is refused,
+/// and the file stays as the runner can read it.
+#[test]
+fn a_name_that_would_break_the_runners_files_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("output");
+    let env_file = dir.path().join("env");
+    std::fs::write(&output, "").unwrap();
+    std::fs::write(&env_file, "").unwrap();
+    let env = Env::from_pairs([
+        ("GITHUB_ACTIONS", "true".to_string()),
+        ("GITHUB_OUTPUT", output.display().to_string()),
+        ("GITHUB_ENV", env_file.display().to_string()),
+    ]);
+    let mut runner = Runner::new(&env, Vec::new());
+    for name in ["", "a=b", "a<<b", "a\nb", "a b"] {
+        assert!(runner.set_output(name, "v").is_err(), "{name:?}");
+        assert!(runner.export_env(name, "v").is_err(), "{name:?}");
+    }
+    runner.set_output("version-id", "ver-1").unwrap();
+    runner
+        .export_env("ALIBABA_CLOUD_ACCESS_KEY_ID", "k")
+        .unwrap();
+    let outputs = parse_outputs(&std::fs::read_to_string(&output).unwrap()).unwrap();
+    assert_eq!(outputs.len(), 1);
+    let exported = parse_outputs(&std::fs::read_to_string(&env_file).unwrap()).unwrap();
+    assert_eq!(exported["ALIBABA_CLOUD_ACCESS_KEY_ID"], "k");
+}
+
+/// Found by the `runner` fuzz target: an output's name is written as it is, unscrubbed, so a
+/// name carrying a registered secret is refused rather than written.
+#[test]
+fn an_output_name_carrying_a_secret_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = dir.path().join("output");
+    std::fs::write(&output, "").unwrap();
+    let env = Env::from_pairs([("GITHUB_OUTPUT", output.display().to_string())]);
+    let mut runner = Runner::new(&env, Vec::new());
+    runner.add_secret("Zq7sEcR3t");
+    assert!(runner.set_output("5Zq7sEcR3t", "").is_err());
+    assert!(!std::fs::read_to_string(&output)
+        .unwrap()
+        .contains("Zq7sEcR3t"));
+}

@@ -112,6 +112,20 @@ fn heredoc(name: &str, value: &str) -> Result<String, Error> {
     }
 }
 
+/// Whether `name` can be written to the runner's files: the runner's parser takes a name up to
+/// `<<` or `=` on one line, so an empty name, or one with those or a line break, would break
+/// the file and fail the step. Ours are letters, digits, `_`, `-` and `.`.
+fn check_name(name: &str) -> Result<(), Error> {
+    let plain = |b: u8| b.is_ascii_alphanumeric() || b"_-.".contains(&b);
+    match !name.is_empty() && name.bytes().all(plain) {
+        true => Ok(()),
+        false => Err(Error::System(format!(
+            "`{}` cannot be written as a runner variable's name",
+            crate::base::text::shown(name)
+        ))),
+    }
+}
+
 /// One dotenv line: `REQUEST_ID=value`. Dotenv values are single lines, so line breaks and
 /// other control characters become spaces.
 pub fn dotenv_entry(name: &str, value: &str) -> String {
@@ -216,6 +230,7 @@ impl<W: Write> Runner<W> {
     /// Hands a variable to later steps through `$GITHUB_ENV`, unscrubbed: the only place a
     /// credential is ever written, and only on request (`export-credentials: true`).
     pub fn export_env(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        check_name(name)?;
         let Some(path) = self.env_file.clone() else {
             return Err(Error::RunnerFile {
                 what: "GITHUB_ENV".into(),
@@ -336,6 +351,12 @@ impl<W: Write> Runner<W> {
     /// `NAME=value` in the dotenv file when one is configured. With neither (a run by hand) the
     /// output is logged.
     pub fn set_output(&mut self, name: &str, value: &str) -> Result<(), Error> {
+        check_name(name)?;
+        if self.scrub(name) != name {
+            return Err(Error::System(
+                "an output's name would carry a secret".into(),
+            ));
+        }
         let value = &self.scrub(value);
         if value.len() > OUTPUT_VALUE_BYTES {
             self.log(&format!("output {name}={value}"));

@@ -101,7 +101,8 @@ pub async fn assume_role(
     .await
 }
 
-fn parse_assume_role(raw: RawAnswer) -> Result<Obtained, Error> {
+/// An AssumeRoleWithOIDC answer: the credentials, or the error it carries or is.
+pub fn parse_assume_role(raw: RawAnswer) -> Result<Obtained, Error> {
     // The same reading as every other API answer: Alibaba error bodies become `Api` errors
     // with STS's code, anything that is not JSON an `UnexpectedResponse`.
     let answer = interpret::<Value>(raw.status, &raw.body, raw.request_id)?;

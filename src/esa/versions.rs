@@ -80,10 +80,15 @@ pub async fn get(
             on_event,
         )
         .await?;
-    let v = answer.body.get("Version").ok_or_else(|| {
+    version_from_answer(&answer.body, answer.request_id)
+}
+
+/// A GetEdgeContainerAppVersion answer's version, or the error of an answer without one.
+pub fn version_from_answer(body: &Value, request_id: Option<String>) -> Result<Version, Error> {
+    let v = body.get("Version").ok_or_else(|| {
         unexpected(
             "a GetEdgeContainerAppVersion answer without Version",
-            answer.request_id.clone(),
+            request_id,
         )
     })?;
     Ok(Version {
@@ -114,13 +119,7 @@ async fn list(
         let answer = client
             .call::<Value>(&request, Idempotency::Idempotent, policy, on_event)
             .await?;
-        let rows: Vec<Listed> = answer
-            .body
-            .get("Versions")
-            .and_then(Value::as_array)
-            .map(|rows| rows.iter().map(Listed::from_row).collect())
-            .unwrap_or_default();
-        let total = number(&answer.body, "TotalCount").unwrap_or(0);
+        let (rows, total) = page_from_answer(&answer.body);
         let empty = rows.is_empty();
         all.extend(rows);
         if empty || all.len() as u64 >= total || enough(&all) {
@@ -128,6 +127,16 @@ async fn list(
         }
     }
     Ok(all)
+}
+
+/// One page of a ListEdgeContainerAppVersions answer: its rows, and the total it declares.
+pub fn page_from_answer(body: &Value) -> (Vec<Listed>, u64) {
+    let rows = body
+        .get("Versions")
+        .and_then(Value::as_array)
+        .map(|rows| rows.iter().map(Listed::from_row).collect())
+        .unwrap_or_default();
+    (rows, number(body, "TotalCount").unwrap_or(0))
 }
 
 /// The version named exactly `name`, if there is one. The service's search may match parts of

@@ -1,0 +1,178 @@
+//! The runner protocol: arbitrary text through every writer of `ci::runner` (log line, annotation, debug line, group, summary, output name and value, exported variable), with a registered secret. Parsed back with the runner's rules (both command forms, and its file-command parser), no text makes a command it did not mean, no output breaks out of its heredoc, and the secret appears nowhere but where an export was asked for.
+
+#![no_main]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use esa_hosts::protocol::{commands, parse_outputs};
+use esa_publish::ci::env::Env;
+use esa_publish::ci::runner::{Level, Runner};
+use libfuzzer_sys::fuzz_target;
+
+#[derive(Debug)]
+enum Op {
+    Log(String),
+    Annotate(u8, String, String),
+    Debug(String),
+    Group(String),
+    Summary(String),
+    Output(String, String),
+    Export(String, String),
+}
+
+/// One input: NUL-separated parts, the first the secret, each other an op: its first
+/// character picks the writer, the rest is its text (two texts split at `\u{1}`).
+#[derive(Debug)]
+struct Case {
+    secret: String,
+    ops: Vec<Op>,
+}
+
+impl Case {
+    fn from(data: &[u8]) -> Case {
+        let text = String::from_utf8_lossy(data);
+        let mut parts = text.split('\0');
+        let secret = parts.next().unwrap_or_default().to_string();
+        let ops = parts.filter_map(op).collect();
+        Case { secret, ops }
+    }
+}
+
+fn op(part: &str) -> Option<Op> {
+    let mut chars = part.chars();
+    let kind = chars.next()? as u32;
+    let rest = chars.as_str();
+    let (a, b) = rest.split_once('\u{1}').unwrap_or((rest, ""));
+    let (a, b) = (a.to_string(), b.to_string());
+    Some(match kind % 7 {
+        0 => Op::Log(a),
+        1 => Op::Annotate((kind / 7) as u8, a, b),
+        2 => Op::Debug(a),
+        3 => Op::Group(a),
+        4 => Op::Summary(a),
+        5 => Op::Output(a, b),
+        _ => Op::Export(a, b),
+    })
+}
+
+/// The start of the registered secret.
+const MARKER: &str = "Zq7sEcR3t";
+
+/// The runner's files, made once and emptied before each case.
+fn files() -> &'static [PathBuf; 3] {
+    static FILES: OnceLock<[PathBuf; 3]> = OnceLock::new();
+    FILES.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("esa-fuzz-runner-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        ["output", "summary", "env"].map(|n| dir.join(n))
+    })
+}
+
+/// The commands each op may make, at most.
+fn allowed(ops: &[Op]) -> [(&'static str, usize); 6] {
+    let count = |f: &dyn Fn(&Op) -> bool| ops.iter().filter(|o| f(o)).count();
+    let level = |l: u8| count(&|o| matches!(o, Op::Annotate(x, _, _) if x % 3 == l));
+    [
+        ("error", level(0)),
+        (
+            "warning",
+            level(1) + 2 * count(&|o| matches!(o, Op::Output(..))),
+        ),
+        ("notice", level(2)),
+        ("debug", count(&|o| matches!(o, Op::Debug(_)))),
+        ("group", count(&|o| matches!(o, Op::Group(_)))),
+        ("endgroup", count(&|o| matches!(o, Op::Group(_)))),
+    ]
+}
+
+fn run(case: &Case, runner: &mut Runner<Vec<u8>>) -> Vec<(String, String)> {
+    let mut set = Vec::new();
+    for op in &case.ops {
+        match op {
+            Op::Log(t) => runner.log(t),
+            Op::Annotate(l, title, message) => {
+                let level = [Level::Error, Level::Warning, Level::Notice][usize::from(l % 3)];
+                runner.annotate(level, title, message)
+            }
+            Op::Debug(t) => runner.debug(t),
+            Op::Group(t) => {
+                runner.group(t);
+                runner.end_group();
+            }
+            Op::Summary(t) => {
+                let _ = runner.append_summary(t);
+            }
+            Op::Output(name, value) => {
+                if runner.set_output(name, value).is_ok() {
+                    set.push((name.clone(), value.clone()));
+                }
+            }
+            Op::Export(name, value) => {
+                let _ = runner.export_env(name, value);
+            }
+        }
+    }
+    set
+}
+
+fuzz_target!(|data: &[u8]| {
+    let case = Case::from(data);
+    let [output, summary, env_file] = files();
+    for f in [output, summary, env_file] {
+        std::fs::write(f, "").unwrap();
+    }
+    let env = Env::from_pairs([
+        ("GITHUB_ACTIONS", "true".to_string()),
+        ("RUNNER_DEBUG", "1".into()),
+        ("GITHUB_OUTPUT", output.display().to_string()),
+        ("GITHUB_STEP_SUMMARY", summary.display().to_string()),
+        ("GITHUB_ENV", env_file.display().to_string()),
+    ]);
+    let mut runner = Runner::new(&env, Vec::new());
+    // The secret starts with a marker the protocol never writes by itself, so that finding it
+    // means it leaked (a bare "::warning tit" is made by the protocol, and is no leak).
+    let secret = format!("{MARKER}{}", case.secret.trim());
+    let secret = secret.as_str();
+    runner.add_secret(secret);
+    let set = run(&case, &mut runner);
+    let stdout = String::from_utf8(runner.into_inner()).unwrap();
+
+    for (name, most) in allowed(&case.ops) {
+        let made = commands(&stdout).iter().filter(|c| c.name == name).count();
+        assert!(
+            made <= most,
+            "{made} `{name}` commands from {most} writes:\n{stdout}"
+        );
+    }
+    for c in commands(&stdout) {
+        assert!(
+            ["error", "warning", "notice", "debug", "group", "endgroup"].contains(&c.name.as_str()),
+            "a `{}` command was made:\n{stdout}",
+            c.name
+        );
+    }
+    let written = std::fs::read_to_string(output).unwrap();
+    let outputs = parse_outputs(&written).unwrap_or_else(|e| panic!("{e}:\n{written}"));
+    for (name, _) in &set {
+        assert!(outputs.contains_key(name), "`{name}` is lost:\n{written}");
+    }
+    assert_eq!(
+        outputs.len(),
+        set.iter()
+            .map(|(n, _)| n)
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
+        "{written}"
+    );
+    let exported = std::fs::read_to_string(env_file).unwrap();
+    parse_outputs(&exported).unwrap_or_else(|e| panic!("{e}:\n{exported}"));
+    let summary = std::fs::read_to_string(summary).unwrap();
+    for (what, text) in [
+        ("stdout", &stdout),
+        ("outputs", &written),
+        ("summary", &summary),
+    ] {
+        assert!(!text.contains(secret), "the secret is in the {what}");
+    }
+});
