@@ -106,3 +106,52 @@ fn after_a_cancel_the_outputs_say_cancelled_and_where_the_steps_stood() {
     assert_eq!(out["publish-percentage"], "10");
     assert!(r.stdout.contains("SIGTERM received"), "{}", r.stdout);
 }
+
+/// Found by the fault soak (`scripts/soak.sh`): a publish applied whose answer was cut off,
+/// then a status read that never answers, was reported `not-published` while the service
+/// held it at 10%. Whether it took effect cannot be known then, and `result` says so.
+#[test]
+fn a_lost_publish_the_status_cannot_settle_is_unknown_not_unpublished() {
+    let s = standin(vec![]);
+    s.push_fault(esa_standin::Fault::CutOff);
+    s.push_faults_on_after("GetEdgeContainerAppStatus", 1, esa_standin::Fault::Hang, 1);
+    let r = run_against(
+        &s.url(),
+        &[
+            ("INPUT_VERSION-ID", VERSION),
+            ("INPUT_PUBLISH-ENV", "prod"),
+            ("INPUT_PERCENTAGE-STEPS", "10,100"),
+            ("INPUT_TIMEOUT", "2s"),
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(s.applied_publishes(), 1);
+    assert_eq!(r.outputs()["result"], "unknown");
+}
+
+/// Found by the fault soak: a status read that never answered ended the run while the service
+/// moved on, and the outputs reported the reading before it (`deployed-version` the old
+/// version) as what served at the end. An unread end leaves them empty.
+#[test]
+fn when_the_last_status_read_fails_the_outputs_do_not_report_an_older_reading() {
+    let s = standin(vec![]);
+    s.push_faults_on_after("GetEdgeContainerAppStatus", 1, esa_standin::Fault::Reset, 1);
+    s.push_faults_on_after("GetEdgeContainerAppStatus", 2, esa_standin::Fault::Hang, 1);
+    let r = run_against(
+        &s.url(),
+        &[
+            ("INPUT_VERSION-ID", VERSION),
+            ("INPUT_PUBLISH-ENV", "prod"),
+            ("INPUT_PERCENTAGE-STEPS", "20,50,100"),
+            ("INPUT_STEP-WAIT", "0s"),
+            ("INPUT_TIMEOUT", "3s"),
+        ],
+    );
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    assert_eq!(r.errors()[0].properties["title"], "RolloutStatusUnknown");
+    let out = r.outputs();
+    for stale in ["deployed-version", "publish-status", "publish-percentage"] {
+        assert!(!out.contains_key(stale), "{stale}: {out:?}");
+    }
+    assert_eq!(out["result"], "failed");
+}

@@ -62,6 +62,9 @@ pub enum RunResult {
     Cancelled,
     /// The run stopped before any publish went through.
     NotPublished,
+    /// A publish was sent and its answer lost, and the status could not tell whether it took
+    /// effect: only the app's status can say.
+    Unknown,
     /// A dry run: nothing was changed.
     DryRun,
     /// Label gating skipped the run.
@@ -77,6 +80,7 @@ impl RunResult {
             RunResult::Failed => "failed",
             RunResult::Cancelled => "cancelled",
             RunResult::NotPublished => "not-published",
+            RunResult::Unknown => "unknown",
             RunResult::DryRun => "dry-run",
             RunResult::Skipped => "skipped",
         }
@@ -91,6 +95,7 @@ impl RunResult {
             }
             _ if r.rolled_back_to.is_some() => RunResult::RolledBack,
             _ if r.published => RunResult::Failed,
+            _ if r.publish_unsettled => RunResult::Unknown,
             _ => RunResult::NotPublished,
         }
     }

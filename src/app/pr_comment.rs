@@ -195,6 +195,7 @@ fn result(told: &Told<'_>) -> (&'static str, String) {
             ("↩️", format!("rolled back{to}{title}"))
         }
         RunResult::Failed => ("❌", format!("failed{title}")),
+        RunResult::Unknown => ("❓", format!("unknown: a publish's answer was lost and the status could not tell whether it took effect{title}")),
         _ => ("❌", format!("not published{title}")),
     }
 }

@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::app::gate_words::HealthRecord;
-use crate::deploy::event::{Chosen, Diagnosis, Event, Look};
+use crate::deploy::event::{Change, Chosen, Diagnosis, Event, Look};
 use crate::deploy::failure::Progress;
 use crate::esa::status::AppStatus;
 use crate::esa::versions::Listed;
@@ -40,6 +40,9 @@ pub struct Record {
     pub answer_lost: bool,
     /// Whether at least one step's publish went through.
     pub published: bool,
+    /// A publish was sent, its answer lost, and the status could not tell whether it took
+    /// effect.
+    pub publish_unsettled: bool,
     /// What served before (`BaseLineVersion` or `DeployedVersion` of the lock's reading).
     pub previous_version: Option<String>,
     /// The last reading after publishing.
@@ -108,10 +111,16 @@ impl Record {
                 ..
             } => {
                 self.published = true;
+                // A reading from before this publish no longer says how the run ends.
+                self.last = None;
                 self.request_id = request_id.clone();
                 self.answer_lost = confirmed.is_some();
             }
             Event::Reading { status, .. } => self.last = Some(status.clone()),
+            Event::Unsettled {
+                change: Change::Publish { .. },
+                ..
+            } => self.publish_unsettled = true,
             Event::RolledBack { to, request_id, .. } => {
                 self.rollback_request_id = request_id.clone();
                 self.rolled_back_to = Some(to.clone());

@@ -254,6 +254,15 @@ impl Fault {
         )
     }
 
+    /// Whether this is the service's own error answer (Alibaba-shaped JSON with a `Code`).
+    pub fn is_api_error(&self) -> bool {
+        match self {
+            Fault::Respond { body, .. } => serde_json::from_str::<serde_json::Value>(body)
+                .is_ok_and(|v| v.get("Code").is_some_and(|c| c.is_string())),
+            _ => false,
+        }
+    }
+
     /// Adds a header to a `Respond` fault.
     pub fn with_header(mut self, name: &str, value: &str) -> Fault {
         if let Fault::Respond { headers, .. } = &mut self {
@@ -508,6 +517,12 @@ impl StandIn {
             .into_iter()
             .filter(|r| r.action.as_deref() == Some("PublishEdgeContainerAppVersion"))
             .collect()
+    }
+
+    /// The app's environment as it stands (`None` before anything read or changed it).
+    pub fn app_state(&self, app: &str, env: &str) -> Option<AppState> {
+        let key = rules::app_key(app, env);
+        self.state.lock().ok()?.apps.get(&key).cloned()
     }
 
     /// GitHub's comment API as it stands: the comments and every call it received.

@@ -86,7 +86,7 @@ pub(crate) fn known_app(state: &State, app: &str) -> Result<(), Refusal> {
     }
 }
 
-fn app_key(app: &str, env: &str) -> String {
+pub(crate) fn app_key(app: &str, env: &str) -> String {
     format!("{app}/{env}")
 }
 

@@ -203,6 +203,25 @@ async fn handle(
             .started
             .map(|t| t.elapsed().as_millis() as u64)
             .unwrap_or_default();
+        // The service's own error answer means it refused: nothing is applied, as the client
+        // assumes of an Alibaba error (a proxy's page, by contrast, may come after it acted).
+        if let Some(Fault::Respond {
+            status,
+            content_type,
+            body,
+            headers,
+        }) = fault.clone().filter(Fault::is_api_error)
+        {
+            let mut received = esa::unapplied(&incoming, received_at_ms);
+            received.status = status;
+            eprintln!(
+                "esa-standin: {} {} -> (fault: refused with {status}, not applied)",
+                received.method,
+                received.action.as_deref().unwrap_or("-"),
+            );
+            state.received.push(received);
+            return Ok(respond(status, &content_type, body, &headers));
+        }
         if let Some(Fault::Reset) = fault {
             let received = esa::unapplied(&incoming, received_at_ms);
             eprintln!(

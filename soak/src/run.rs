@@ -1,0 +1,276 @@
+//! One soak run: a random plan and its faults, the real binary run against a fresh stand-in, and what came of it checked against the stand-in's own record.
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use esa_hosts::{Host, Step};
+use esa_standin::{
+    Config, Fault, Rollout, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID,
+    INITIAL_VERSION,
+};
+
+use crate::Rng;
+
+/// The kinds of fault, in the table's order.
+pub const FAULT_KINDS: &[&str] = &[
+    "connection reset",
+    "5xx",
+    "throttling",
+    "slow answer (no answer within the call's timeout)",
+    "lost publish answer",
+    "rollout stuck",
+    "rollout rolled back by the service",
+];
+
+/// The version published, one of the stand-in's.
+const OURS: &str = "ver-879626371616510001";
+
+/// The calls a connection fault may hit.
+const ACTIONS: &[&str] = &[
+    "GetEdgeContainerAppStatus",
+    "PublishEdgeContainerAppVersion",
+    "RollbackEdgeContainerAppVersion",
+    "GetEdgeContainerApp",
+    "GetEdgeContainerStagingDeployStatus",
+];
+
+/// Each call's deadline, the rollout's wait and the bake, in the inputs and the bound.
+const TIMEOUT: u64 = 3;
+const WAIT_TIMEOUT: u64 = 4;
+const STEP_WAIT_MS: u64 = 200;
+
+/// One fault: its kind (an index of [`FAULT_KINDS`]), the call, and how many of that call
+/// pass first.
+#[derive(Debug, Clone)]
+pub enum Injected {
+    Call {
+        kind: usize,
+        action: &'static str,
+        skip: usize,
+    },
+    Rollout {
+        kind: usize,
+        publish: usize,
+        rollout: Rollout,
+    },
+}
+
+impl Injected {
+    pub fn kind(&self) -> usize {
+        match self {
+            Injected::Call { kind, .. } | Injected::Rollout { kind, .. } => *kind,
+        }
+    }
+}
+
+/// What one run asks for, and the faults it meets.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub staging: bool,
+    pub steps: Vec<u8>,
+    pub wait: bool,
+    pub rollback: bool,
+    pub faults: Vec<Injected>,
+}
+
+impl Plan {
+    pub fn random(rng: &mut Rng) -> Plan {
+        let steps = match rng.below(3) {
+            0 => vec![],
+            1 => vec![10, 100],
+            _ => vec![20, 50, 100],
+        };
+        let publishes = steps.len().max(1) as u64;
+        let faults = (0..1 + rng.below(4))
+            .map(|_| fault(rng, publishes))
+            .collect();
+        Plan {
+            staging: rng.one_in(3),
+            wait: !steps.is_empty() || !rng.one_in(6),
+            steps,
+            rollback: rng.one_in(2),
+            faults,
+        }
+    }
+
+    /// How many publishes the plan makes.
+    pub fn publishes(&self) -> usize {
+        self.steps.len().max(1)
+    }
+
+    /// The README's bound: `(12 + 3n)·T + (2 + n)·W + (n − 1)·B + (15 + 15n) s`.
+    pub fn bound(&self) -> Duration {
+        let n = self.publishes() as u64;
+        Duration::from_secs((12 + 3 * n) * TIMEOUT + (2 + n) * WAIT_TIMEOUT + 15 + 15 * n)
+            + Duration::from_millis((n - 1) * STEP_WAIT_MS)
+    }
+
+    fn inputs(&self, endpoint: &str) -> Vec<(&'static str, String)> {
+        let mut inputs = vec![
+            ("app-id", DEMO_APP_ID.to_string()),
+            ("access-key-id", DEMO_ACCESS_KEY_ID.into()),
+            ("access-key-secret", DEMO_ACCESS_KEY_SECRET.into()),
+            ("endpoint", endpoint.into()),
+            ("version-id", OURS.into()),
+            (
+                "publish-env",
+                if self.staging { "staging" } else { "prod" }.into(),
+            ),
+            ("wait", self.wait.to_string()),
+            ("rollback-on-failure", self.rollback.to_string()),
+            ("poll-interval", "100ms".into()),
+            ("timeout", format!("{TIMEOUT}s")),
+            ("wait-timeout", format!("{WAIT_TIMEOUT}s")),
+            ("step-wait", format!("{STEP_WAIT_MS}ms")),
+        ];
+        if !self.steps.is_empty() {
+            let steps: Vec<String> = self.steps.iter().map(u8::to_string).collect();
+            inputs.push(("percentage-steps", steps.join(",")));
+        }
+        inputs
+    }
+
+    fn standin(&self) -> StandIn {
+        let mut config = Config::default();
+        for fault in &self.faults {
+            if let Injected::Rollout {
+                publish, rollout, ..
+            } = fault
+            {
+                while config.rollouts.len() <= *publish {
+                    config.rollouts.push(Rollout::Normal);
+                }
+                config.rollouts[*publish] = rollout.clone();
+            }
+        }
+        let s = StandIn::start(config).expect("the stand-in starts");
+        for fault in &self.faults {
+            if let Injected::Call { kind, action, skip } = fault {
+                s.push_faults_on_after(action, *skip, call_fault(*kind), 1);
+            }
+        }
+        s
+    }
+}
+
+fn fault(rng: &mut Rng, publishes: u64) -> Injected {
+    let kind = rng.below(FAULT_KINDS.len() as u64) as usize;
+    let publish = rng.below(publishes) as usize;
+    match kind {
+        5 => Injected::Rollout {
+            kind,
+            publish,
+            rollout: Rollout::Stuck,
+        },
+        6 => Injected::Rollout {
+            kind,
+            publish,
+            rollout: Rollout::RollbackAfter(1 + rng.below(3) as u32),
+        },
+        4 => Injected::Call {
+            kind,
+            action: "PublishEdgeContainerAppVersion",
+            skip: publish,
+        },
+        3 => Injected::Call {
+            kind,
+            action: "GetEdgeContainerAppStatus",
+            skip: rng.below(4) as usize,
+        },
+        _ => Injected::Call {
+            kind,
+            action: ACTIONS[rng.below(ACTIONS.len() as u64) as usize],
+            skip: rng.below(3) as usize,
+        },
+    }
+}
+
+fn call_fault(kind: usize) -> Fault {
+    match kind {
+        0 => Fault::Reset,
+        1 => Fault::api_error(503, "ServiceUnavailable", "The service is not available."),
+        2 => Fault::api_error(
+            400,
+            "Throttling.User",
+            "Request was denied due to user flow control.",
+        ),
+        3 => Fault::Hang,
+        _ => Fault::CutOff,
+    }
+}
+
+/// What one run came to, as checked.
+#[derive(Debug, Default)]
+pub struct Checked {
+    pub result: String,
+    pub publishes: usize,
+    pub duplicates: usize,
+    pub mismatch: Option<String>,
+    pub secret_shown: bool,
+    pub took: Duration,
+}
+
+/// Runs the binary for `plan` and checks it.
+pub fn run(binary: &Path, plan: &Plan) -> Checked {
+    let s = plan.standin();
+    let step = plan
+        .inputs(&s.url())
+        .into_iter()
+        .fold(Step::on(Host::Docker), |step, (k, v)| step.with(k, &v));
+    let started = Instant::now();
+    let run = step.run(binary);
+    let took = started.elapsed();
+    let outputs = run.outputs();
+    let result = outputs.get("result").cloned().unwrap_or_default();
+    let publishes = s.applied_publishes();
+    Checked {
+        mismatch: mismatch(plan, &s, run.code, &outputs, publishes),
+        duplicates: publishes.saturating_sub(plan.publishes()),
+        secret_shown: run.everything().contains(DEMO_ACCESS_KEY_SECRET),
+        result,
+        publishes,
+        took,
+    }
+}
+
+/// How the run's exit code and outputs disagree with what the stand-in holds, if they do.
+fn mismatch(
+    plan: &Plan,
+    s: &StandIn,
+    code: i32,
+    outputs: &std::collections::BTreeMap<String, String>,
+    publishes: usize,
+) -> Option<String> {
+    let env = if plan.staging { "staging" } else { "prod" };
+    let state = s.app_state(DEMO_APP_ID, env).unwrap_or_default();
+    let result = outputs.get("result").map(String::as_str).unwrap_or("");
+    let ours_in_front = state.publishing_version == OURS || state.deployed_version == OURS;
+    let last = plan.steps.last().copied().unwrap_or(100);
+    let agrees = match result {
+        "published" => {
+            state.publish_status == "published"
+                && ours_in_front
+                && state.publish_percentage == u32::from(last)
+        }
+        "accepted" => publishes >= 1 && ours_in_front,
+        "rolled-back" => {
+            state.publish_status.starts_with("rollback")
+                && state.deployed_version == INITIAL_VERSION
+        }
+        "failed" => publishes >= 1,
+        "not-published" => publishes == 0,
+        // The truth when the status cannot be read: whether the publish took effect is unknown.
+        "unknown" => true,
+        _ => false,
+    };
+    let code_agrees = (code == 0) == matches!(result, "published" | "accepted");
+    let deployed = outputs.get("deployed-version").filter(|v| !v.is_empty());
+    let deployed_agrees = deployed.is_none_or(|v| *v == state.deployed_version);
+    match agrees && code_agrees && deployed_agrees {
+        true => None,
+        false => Some(format!(
+            "exit {code}, result `{result}`, deployed-version {deployed:?}, {publishes} publishes applied; the stand-in holds {} {}% publishing `{}` deployed `{}`",
+            state.publish_status, state.publish_percentage, state.publishing_version, state.deployed_version
+        )),
+    }
+}
