@@ -4,12 +4,14 @@
 FROM rust:1.95.0-alpine3.23 AS build
 WORKDIR /src
 # The workspace needs its members' manifests and sources to resolve, even though only
-# esa-publish is built (the stand-in and the hosts' emulation are test-only crates).
+# esa-publish is built (the stand-in, the hosts' emulation and the soak are test-only crates).
 COPY Cargo.toml Cargo.lock ./
 COPY standin/Cargo.toml standin/Cargo.toml
 COPY standin/src standin/src
 COPY hosts/Cargo.toml hosts/Cargo.toml
 COPY hosts/src hosts/src
+COPY soak/Cargo.toml soak/Cargo.toml
+COPY soak/src soak/src
 COPY src src
 RUN cargo build --release --locked -p esa-publish \
     && cp target/release/esa-publish /esa-publish

@@ -131,12 +131,14 @@ fn a_lost_publish_the_status_cannot_settle_is_unknown_not_unpublished() {
 
 /// Found by the fault soak: a status read that never answered ended the run while the service
 /// moved on, and the outputs reported the reading before it (`deployed-version` the old
-/// version) as what served at the end. An unread end leaves them empty.
+/// version) as what served at the end. An end whose status could not be read leaves them
+/// empty, whichever reading came before (here the one before the last publish; in the soak's
+/// case one after it, which the hung read then outdated).
 #[test]
 fn when_the_last_status_read_fails_the_outputs_do_not_report_an_older_reading() {
     let s = standin(vec![]);
     s.push_faults_on_after("GetEdgeContainerAppStatus", 1, esa_standin::Fault::Reset, 1);
-    s.push_faults_on_after("GetEdgeContainerAppStatus", 2, esa_standin::Fault::Hang, 1);
+    s.push_faults_on_after("GetEdgeContainerAppStatus", 3, esa_standin::Fault::Hang, 1);
     let r = run_against(
         &s.url(),
         &[

@@ -159,6 +159,9 @@ pub fn version_outputs<W: Write>(runner: &mut Runner<W>, r: &Record) {
 /// except that after a rollback this run made, the service is rolling back, our version serves
 /// 0%, and what serves is the version rolled back to.
 pub fn rollout_outputs<W: Write>(runner: &mut Runner<W>, r: &Record, result: RunResult) {
+    // When the run ended on a status it could not read, the service may have moved on since
+    // the last reading: what serves at the end is unknown, and the status outputs stay empty.
+    let last = r.last.as_ref().filter(|_| !r.status_unread);
     let mut outputs = vec![(RESULT, result.as_str().to_string())];
     if let Some(v) = &r.previous_version {
         outputs.push((PREVIOUS_VERSION, v.clone()));
@@ -166,7 +169,7 @@ pub fn rollout_outputs<W: Write>(runner: &mut Runner<W>, r: &Record, result: Run
     if let Some(id) = &r.rollback_request_id {
         outputs.push((ROLLBACK_REQUEST_ID, id.clone()));
     }
-    match (&r.rolled_back_to, &r.last) {
+    match (&r.rolled_back_to, last) {
         (Some(to), _) => {
             outputs.push((PUBLISH_STATUS, "rollbacking".to_string()));
             outputs.push((PUBLISH_PERCENTAGE, "0".to_string()));
@@ -179,7 +182,7 @@ pub fn rollout_outputs<W: Write>(runner: &mut Runner<W>, r: &Record, result: Run
         }
         (None, None) => {}
     }
-    if let Some(s) = &r.last {
+    if let Some(s) = last {
         outputs.push((REGIONS, crate::esa::api::regions_json(&s.regions)));
     }
     set_outputs(runner, &outputs);

@@ -286,7 +286,7 @@ pub fn code(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::app::pr_comment::*;
 
     #[test]
     fn a_code_span_is_fenced_longer_than_any_backtick_run() {

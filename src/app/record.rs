@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use crate::app::gate_words::HealthRecord;
 use crate::deploy::event::{Change, Chosen, Diagnosis, Event, Look};
-use crate::deploy::failure::Progress;
+use crate::deploy::failure::{FailureKind, Progress};
 use crate::esa::status::AppStatus;
 use crate::esa::versions::Listed;
 
@@ -43,6 +43,8 @@ pub struct Record {
     /// A publish was sent, its answer lost, and the status could not tell whether it took
     /// effect.
     pub publish_unsettled: bool,
+    /// The run ended on a status read that failed (the rollout's status, or a settle).
+    pub status_unread: bool,
     /// What served before (`BaseLineVersion` or `DeployedVersion` of the lock's reading).
     pub previous_version: Option<String>,
     /// The last reading after publishing.
@@ -120,7 +122,14 @@ impl Record {
             Event::Unsettled {
                 change: Change::Publish { .. },
                 ..
-            } => self.publish_unsettled = true,
+            } => {
+                self.publish_unsettled = true;
+                self.status_unread = true;
+            }
+            Event::Failed {
+                kind: FailureKind::StatusUnknown,
+                ..
+            } => self.status_unread = true,
             Event::RolledBack { to, request_id, .. } => {
                 self.rollback_request_id = request_id.clone();
                 self.rolled_back_to = Some(to.clone());

@@ -170,7 +170,7 @@ fn message(answer: &RawAnswer) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::ci::pr_comment::*;
 
     #[test]
     fn the_api_root_is_https_or_loopback() {

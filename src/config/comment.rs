@@ -93,7 +93,7 @@ fn is_repository(value: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::config::comment::*;
 
     #[test]
     fn a_repository_is_two_safe_segments() {

@@ -149,7 +149,7 @@ fn message(status: u16, text: &str) -> Answer {
 
 #[cfg(test)]
 mod tests {
-    use super::*;
+    use crate::github_api::*;
 
     fn api() -> GitHubApi {
         GitHubApi {
