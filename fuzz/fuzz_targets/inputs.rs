@@ -3,7 +3,7 @@
 #![no_main]
 
 use chrono::{TimeZone, Utc};
-use esa_publish::ci::env::Env;
+use esa_publish::ci::env::{spellings, Env};
 use esa_publish::config::spec::{INPUTS, SECRET_INPUTS};
 use esa_publish::config::{self as inputs};
 use esa_publish::deploy::plan::{Mode, Plan};
@@ -30,9 +30,9 @@ const RUNNER: &[&str] = &[
 const MARKER: &str = "Zq7sEcR3t";
 
 /// One input: NUL-separated `NAME=value` variables, so that the inputs of the example
-/// workflows seed it. A line starting with a byte under 32 names a runner variable or an
-/// input by index instead (`\u{1}` then the index's character: an input's `INPUT_` spelling;
-/// `\u{2}` its underscore spelling; `\u{3}` its `PLUGIN_`; `\u{4}` a runner variable).
+/// workflows seed it. A line starting with a byte under 32 names a variable by index instead:
+/// `\u{1}` to `\u{3}` then the index's character, one spelling of an input (the hosts' four,
+/// `ci::env::spellings`); `\u{4}` then it, a runner variable.
 fn variables(data: &[u8]) -> Vec<(String, String)> {
     let text = String::from_utf8_lossy(data);
     text.split('\0')
@@ -47,25 +47,22 @@ fn expand(name: &str) -> String {
         return name.to_string();
     };
     let index = index as usize;
-    let input = INPUTS[index % INPUTS.len()].name.to_ascii_uppercase();
-    match kind {
-        '\u{1}' => format!("INPUT_{input}"),
-        '\u{2}' => format!("INPUT_{}", input.replace('-', "_")),
-        '\u{3}' => format!("PLUGIN_{}", input.replace('-', "_")),
-        '\u{4}' => RUNNER[index % RUNNER.len()].to_string(),
+    match kind as u32 {
+        // One of the spellings the hosts use, as `ci::env::spellings` lists them.
+        1..=3 => {
+            let names = spellings(INPUTS[index % INPUTS.len()].name);
+            names[(kind as usize + index) % names.len()].clone()
+        }
+        4 => RUNNER[index % RUNNER.len()].to_string(),
         _ => name.to_string(),
     }
 }
 
 /// Whether `name` is a spelling of a secret input.
 fn is_secret(name: &str) -> bool {
-    let bare = name
-        .strip_prefix("INPUT_")
-        .or_else(|| name.strip_prefix("PLUGIN_"))
-        .unwrap_or("")
-        .to_ascii_lowercase()
-        .replace('_', "-");
-    SECRET_INPUTS.contains(&bare.as_str())
+    SECRET_INPUTS
+        .iter()
+        .any(|input| spellings(input).iter().any(|n| n == name))
 }
 
 fuzz_target!(|data: &[u8]| {

@@ -159,9 +159,9 @@ pub fn version_outputs<W: Write>(runner: &mut Runner<W>, r: &Record) {
 /// except that after a rollback this run made, the service is rolling back, our version serves
 /// 0%, and what serves is the version rolled back to.
 pub fn rollout_outputs<W: Write>(runner: &mut Runner<W>, r: &Record, result: RunResult) {
-    // When the run ended on a status it could not read, the service may have moved on since
-    // the last reading: what serves at the end is unknown, and the status outputs stay empty.
-    let last = r.last.as_ref().filter(|_| !r.status_unread);
+    // When what serves at the end is unknown (the last read failed, or a lost publish may
+    // have applied since), the last reading is outdated, and the status outputs stay empty.
+    let last = r.last.as_ref().filter(|_| !r.end_unknown);
     let mut outputs = vec![(RESULT, result.as_str().to_string())];
     if let Some(v) = &r.previous_version {
         outputs.push((PREVIOUS_VERSION, v.clone()));

@@ -43,8 +43,10 @@ pub struct Record {
     /// A publish was sent, its answer lost, and the status could not tell whether it took
     /// effect.
     pub publish_unsettled: bool,
-    /// The run ended on a status read that failed (the rollout's status, or a settle).
-    pub status_unread: bool,
+    /// What serves at the end is unknown: the run ended on a status read that failed, or on
+    /// a publish whose answer was lost and not settled (it may have applied after the last
+    /// reading).
+    pub end_unknown: bool,
     /// What served before (`BaseLineVersion` or `DeployedVersion` of the lock's reading).
     pub previous_version: Option<String>,
     /// The last reading after publishing.
@@ -124,12 +126,12 @@ impl Record {
                 ..
             } => {
                 self.publish_unsettled = true;
-                self.status_unread = true;
+                self.end_unknown = true;
             }
             Event::Failed {
                 kind: FailureKind::StatusUnknown,
                 ..
-            } => self.status_unread = true,
+            } => self.end_unknown = true,
             Event::RolledBack { to, request_id, .. } => {
                 self.rollback_request_id = request_id.clone();
                 self.rolled_back_to = Some(to.clone());
