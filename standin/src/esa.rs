@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::json;
 
+use crate::readings::Readings;
 use crate::rules::{
     app_entry, check_method, check_placement, known_app, refuse, Incoming, Refusal,
 };
@@ -298,16 +299,14 @@ fn start_rollout(
             .unwrap_or(Rollout::Normal),
     };
     state.publishes += 1;
+    let readings = state.config.readings;
     let app = app_entry(state, &form["AppId"], &form["PublishEnv"]);
-    if app.publish_status == "published" && !app.deployed_version.is_empty() {
-        app.baseline_version = app.deployed_version.clone();
-    }
     // A next step of the same version goes on from the share it already serves.
     let next_step = app.publishing_version == query["VersionId"]
         && (app.publish_status == "published" || app.publish_status == "publishing");
+    readings.publish(app.fields(), &query["VersionId"]);
     app.publish_status = "publishing".into();
     app.publish_time = service_time(now);
-    app.publishing_version = query["VersionId"].clone();
     app.expect_percentage = form
         .get("Percentage")
         .and_then(|p| p.parse().ok())
@@ -322,18 +321,18 @@ fn start_rollout(
 }
 
 /// One status poll moves the simulated rollout on, per its script.
-fn advance(app: &mut AppState, step: u32) {
+fn advance(app: &mut AppState, step: u32, readings: Readings) {
     if let Some(left) = app.busy_polls_left {
         if left == 0 && app.publish_status == "rollbacking" {
             // Someone else's rollback ends: the version it went back to serves.
             app.publish_status = "rollbacked".into();
-            app.publishing_version.clear();
+            let to = app.base.clone();
+            readings.rolled_back(app.fields(), &to);
             app.busy_polls_left = None;
         } else if left == 0 {
             app.publish_status = "published".into();
             app.publish_percentage = 100;
-            app.deployed_version = std::mem::take(&mut app.publishing_version);
-            app.baseline_version = app.deployed_version.clone();
+            readings.full(app.fields());
             app.busy_polls_left = None;
         } else {
             app.busy_polls_left = Some(left - 1);
@@ -359,7 +358,8 @@ fn advance(app: &mut AppState, step: u32) {
         Rollout::RollbackAfter(n) if app.polls > n => {
             if app.publish_status == "rollbacking" {
                 app.publish_status = "rollbacked".into();
-                app.publishing_version.clear();
+                let to = app.base.clone();
+                readings.rolled_back(app.fields(), &to);
                 app.publish_percentage = 0;
             } else {
                 app.publish_status = "rollbacking".into();
@@ -382,9 +382,7 @@ fn advance(app: &mut AppState, step: u32) {
     if app.publish_percentage >= app.expect_percentage {
         app.publish_status = "published".into();
         if app.expect_percentage == 100 {
-            // At full traffic the new version is the baseline for the next publish.
-            app.deployed_version = app.publishing_version.clone();
-            app.baseline_version = app.publishing_version.clone();
+            readings.full(app.fields());
         }
     }
 }
@@ -404,9 +402,9 @@ fn app_status(
         &["AppId", "PublishEnv"],
     )?;
     known_app(state, &query["AppId"])?;
-    let step = state.config.rollout_step;
+    let (step, readings) = (state.config.rollout_step, state.config.readings);
     let app = app_entry(state, &query["AppId"], &query["PublishEnv"]);
-    advance(app, step);
+    advance(app, step, readings);
     Ok(json!({
         "AppStatus": {
             "PublishStatus": app.publish_status,
@@ -447,11 +445,11 @@ fn rollback(
         .ok_or_else(|| refuse(400, "MissingParameter", "AppId must be in the form body."))?;
     known_app(state, &app_id)?;
     let to = query["VersionId"].clone();
+    let readings = state.config.readings;
     for (key, app) in state.apps.iter_mut() {
         if key.starts_with(&format!("{app_id}/")) {
             app.publish_status = "rollbacked".into();
-            app.publishing_version.clear();
-            app.deployed_version = to.clone();
+            readings.rolled_back(app.fields(), &to);
             app.rollback_time = service_time(now);
             app.rollout = None;
         }

@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod esa;
 pub mod github_api;
 pub mod oidc;
+pub mod readings;
 pub mod rules;
 pub mod server;
 pub mod verify;
@@ -95,6 +96,8 @@ impl AppHealth {
 #[derive(Debug, Clone, Default)]
 pub struct Initial {
     pub deployed_version: String,
+    /// What staging serves instead, when it is ahead of prod.
+    pub staging_version: Option<String>,
     /// Another publish under way: its version, and the polls until it finishes.
     pub busy: Option<(String, u32)>,
     /// Someone else's rollback under way (`rollbacking`): the polls until it is `rollbacked`.
@@ -133,6 +136,10 @@ pub struct Config {
     /// GitHub's comment API as it starts: the token it takes, whether it may write, and the
     /// comments already there.
     pub github: github_api::GitHubApi,
+    /// What the status fields the service does not document hold.
+    pub readings: readings::Readings,
+    /// Answers in chunks with no `Content-Length`, as a gateway may send them.
+    pub chunked: bool,
 }
 
 /// The app as the diagnostic reads see it.
@@ -207,6 +214,8 @@ impl Default for Config {
             crashing_images: Vec::new(),
             health: AppHealth::Healthy,
             github: github_api::GitHubApi::default(),
+            readings: readings::Readings::from_env(),
+            chunked: false,
             app: AppFacts {
                 deploy_regions: DEPLOY_REGIONS.iter().map(|r| r.to_string()).collect(),
                 ..AppFacts::default()
@@ -316,6 +325,9 @@ pub struct AppState {
     pub publishing_version: String,
     pub deployed_version: String,
     pub baseline_version: String,
+    /// The version that served before the latest publish: what the service's own rollback
+    /// goes back to (not an answer's field).
+    pub base: String,
     /// When the last publish started, and the last rollback (empty before the first).
     pub publish_time: String,
     pub rollback_time: String,
@@ -324,6 +336,18 @@ pub struct AppState {
     pub polls: u32,
     /// For a busy initial state: polls until it finishes.
     pub busy_polls_left: Option<u32>,
+}
+
+impl AppState {
+    /// The fields [`readings::Readings`] moves.
+    pub fn fields(&mut self) -> readings::Fields<'_> {
+        readings::Fields {
+            publishing: &mut self.publishing_version,
+            deployed: &mut self.deployed_version,
+            baseline: &mut self.baseline_version,
+            base: &mut self.base,
+        }
+    }
 }
 
 #[derive(Debug, Default)]
@@ -523,6 +547,14 @@ impl StandIn {
     pub fn app_state(&self, app: &str, env: &str) -> Option<AppState> {
         let key = rules::app_key(app, env);
         self.state.lock().ok()?.apps.get(&key).cloned()
+    }
+
+    /// Changes the app's environment as someone else would (another workflow, the console),
+    /// while a run goes on.
+    pub fn change_app(&self, app: &str, env: &str, change: impl FnOnce(&mut AppState)) {
+        if let Ok(mut state) = self.state.lock() {
+            change(rules::app_entry(&mut state, app, env));
+        }
     }
 
     /// GitHub's comment API as it stands: the comments and every call it received.

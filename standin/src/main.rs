@@ -6,7 +6,8 @@
 
 use std::io::Write;
 
-use esa_standin::{Account, AppHealth, Config, Fault, Oidc, StandIn};
+use esa_standin::readings::{AfterFull, Baseline, Deployed};
+use esa_standin::{Account, AppHealth, Config, Fault, Oidc, Rollout, StandIn};
 
 /// The role and provider `--oidc` accepts, and the STS credentials it hands out.
 const OIDC_ROLE: &str = "acs:ram::123456789012:role/esa-publisher";
@@ -33,6 +34,7 @@ fn main() {
     let mut port = 0u16;
     let mut apps = Vec::new();
     let mut hangs = Vec::new();
+    let mut audience = None;
     let (mut id, mut secret, mut token) = (None, None, None);
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -55,6 +57,25 @@ fn main() {
             "--log-line" => config.app.log.push(value()),
             "--crashing-image" => config.crashing_images.push(value()),
             "--oidc" => config.oidc = Some(oidc(value())),
+            "--oidc-audience" => audience = Some(value()),
+            "--github-token" => config.github.token = value(),
+            "--github-read-only" => config.github.read_only = true,
+            "--rollout" => config.rollouts.push(
+                rollout(&value()).unwrap_or_else(|| fail("--rollout takes normal, stuck, rollback-after:N, takeover-after:N or crash-loop-after:N")),
+            ),
+            "--baseline" => {
+                config.readings.baseline = Baseline::parse(&value()).unwrap_or_else(|| {
+                    fail("--baseline takes publish-base, last-full or last-full-kept")
+                })
+            }
+            "--publishing-after-full" => {
+                config.readings.publishing_after_full = AfterFull::parse(&value())
+                    .unwrap_or_else(|| fail("--publishing-after-full takes kept or cleared"))
+            }
+            "--deployed" => {
+                config.readings.deployed = Deployed::parse(&value())
+                    .unwrap_or_else(|| fail("--deployed takes at-full or at-publish"))
+            }
             "--hang" => hangs.push(value()),
             "--health" => {
                 config.health = AppHealth::parse(&value())
@@ -69,6 +90,11 @@ fn main() {
     }
     if !apps.is_empty() {
         config.apps = apps;
+    }
+    match (&mut config.oidc, audience) {
+        (Some(oidc), Some(audience)) => oidc.audience = Some(audience),
+        (None, Some(_)) => fail("--oidc-audience needs --oidc"),
+        _ => {}
     }
     match (id, secret) {
         (Some(access_key_id), Some(access_key_secret)) => {
@@ -91,6 +117,23 @@ fn main() {
     standin.wait();
 }
 
+/// A `--rollout` script: `normal`, `stuck`, `rollback-after:N`, `takeover-after:N`,
+/// `crash-loop-after:N`.
+fn rollout(text: &str) -> Option<Rollout> {
+    let (kind, polls) = match text.split_once(':') {
+        Some((kind, n)) => (kind, Some(n.parse().ok()?)),
+        None => (text, None),
+    };
+    Some(match (kind, polls) {
+        ("normal", None) => Rollout::Normal,
+        ("stuck", None) => Rollout::Stuck,
+        ("rollback-after", Some(n)) => Rollout::RollbackAfter(n),
+        ("takeover-after", Some(n)) => Rollout::TakeoverAfter(n),
+        ("crash-loop-after", Some(n)) => Rollout::CrashLoopAfter(n),
+        _ => return None,
+    })
+}
+
 /// `--help`: each flag on its own line, with what it plays.
 fn help() -> String {
     format!(
@@ -107,7 +150,21 @@ fn help() -> String {
   --health MODE            the app's health endpoint /_app/healthz: ok, 503, flap or hang
   --oidc BEARER            keyless sign-in for ID-token requests with this bearer
                            (the role {role})
+  --oidc-audience AUD      the audience STS accepts (default: GitHub's own)
   --hang ACTION            never answer ACTION (AssumeRoleWithOIDC, CreateEdgeContainerAppVersion)
+  --rollout SCRIPT         how the next publish rolls out (repeatable, in order; then normal):
+                           normal, stuck, rollback-after:N (the service rolls back after N
+                           polls), takeover-after:N (another version takes over),
+                           crash-loop-after:N (staging's container crash-loops)
+  --github-token T         the token GitHub's comment API (/repos/...) takes
+  --github-read-only       that token may read comments but not write them (403)
+What the service does not document, one reading each (the tests run under each):
+  --baseline R             BaseLineVersion: publish-base (set when a publish starts), last-full
+                           (the version last served in full, moved by a rollback) or
+                           last-full-kept (not moved by a rollback; the default)
+  --publishing-after-full R  PublishingVersion once a publish serves 100%: kept (default) or
+                           cleared
+  --deployed R             DeployedVersion names a new version at-full (default) or at-publish
 ",
         app = esa_standin::DEMO_APP_ID,
         id = esa_standin::DEMO_ACCESS_KEY_ID,

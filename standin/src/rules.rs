@@ -91,7 +91,10 @@ pub(crate) fn app_key(app: &str, env: &str) -> String {
 }
 
 pub(crate) fn app_entry<'a>(state: &'a mut State, app: &str, env: &str) -> &'a mut AppState {
-    let initial = state.config.initial.clone();
+    let mut initial = state.config.initial.clone();
+    if let Some(staging) = initial.staging_version.take().filter(|_| env == "staging") {
+        initial.deployed_version = staging;
+    }
     state.apps.entry(app_key(app, env)).or_insert_with(|| {
         match (initial.busy, initial.rolling_back) {
             (_, Some(polls)) => AppState {
@@ -101,6 +104,7 @@ pub(crate) fn app_entry<'a>(state: &'a mut State, app: &str, env: &str) -> &'a m
                 publishing_version: "ver-444444444444444444".into(),
                 deployed_version: initial.deployed_version.clone(),
                 baseline_version: initial.deployed_version.clone(),
+                base: initial.deployed_version.clone(),
                 rollback_time: "2026-01-01T00:00:00.000Z".into(),
                 staging_phase: "Running".into(),
                 busy_polls_left: Some(polls),
@@ -113,6 +117,7 @@ pub(crate) fn app_entry<'a>(state: &'a mut State, app: &str, env: &str) -> &'a m
                 publishing_version: version,
                 deployed_version: initial.deployed_version.clone(),
                 baseline_version: initial.deployed_version.clone(),
+                base: initial.deployed_version.clone(),
                 staging_phase: "Running".into(),
                 busy_polls_left: Some(polls),
                 ..AppState::default()

@@ -189,7 +189,7 @@ async fn handle(
         headers,
         body: body.to_vec(),
     };
-    let (answer, fault) = {
+    let (answer, fault, chunked) = {
         let Ok(mut state) = state.lock() else {
             return Ok(respond(
                 500,
@@ -255,15 +255,21 @@ async fn handle(
             }
         );
         state.received.push(received);
-        (answer, fault)
+        (answer, fault, state.config.chunked)
     };
     Ok(match fault {
-        None => respond(
-            answer.status,
-            "application/json;charset=utf-8",
-            answer.body,
-            &[("x-acs-request-id".to_string(), answer.request_id)],
-        ),
+        None => {
+            let mut reply = respond(
+                answer.status,
+                "application/json;charset=utf-8",
+                answer.body,
+                &[("x-acs-request-id".to_string(), answer.request_id)],
+            );
+            if chunked {
+                reply = reply.map(Reply::chunked);
+            }
+            reply
+        }
         Some(Fault::Respond {
             status,
             content_type,
@@ -285,10 +291,26 @@ async fn handle(
     })
 }
 
-/// A response body: whole, or one that breaks off after its first slice.
+/// A response body: whole, in chunks with no `Content-Length` (as a gateway may send it), or
+/// one that breaks off after its first slice.
 pub enum Reply {
     Full(Option<Bytes>),
+    Chunked(std::collections::VecDeque<Bytes>),
     CutOff(Option<Bytes>),
+}
+
+impl Reply {
+    /// The same body in 64 KiB chunks, its length not declared.
+    fn chunked(self) -> Reply {
+        let Reply::Full(Some(body)) = self else {
+            return self;
+        };
+        let chunks = (0..body.len())
+            .step_by(64 * 1024)
+            .map(|at| body.slice(at..(at + 64 * 1024).min(body.len())))
+            .collect();
+        Reply::Chunked(chunks)
+    }
 }
 
 impl hyper::body::Body for Reply {
@@ -301,6 +323,7 @@ impl hyper::body::Body for Reply {
     ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
         std::task::Poll::Ready(match self.get_mut() {
             Reply::Full(chunk) => chunk.take().map(|b| Ok(hyper::body::Frame::data(b))),
+            Reply::Chunked(chunks) => chunks.pop_front().map(|b| Ok(hyper::body::Frame::data(b))),
             Reply::CutOff(chunk) => match chunk.take() {
                 Some(b) => Some(Ok(hyper::body::Frame::data(b))),
                 None => Some(Err(std::io::Error::other("cut off on purpose"))),
@@ -313,13 +336,18 @@ impl hyper::body::Body for Reply {
             Reply::Full(chunk) => {
                 hyper::body::SizeHint::with_exact(chunk.as_ref().map_or(0, |b| b.len() as u64))
             }
+            Reply::Chunked(_) => hyper::body::SizeHint::default(),
             // Promise more than is sent, so the cut is visible to the client.
             Reply::CutOff(_) => hyper::body::SizeHint::with_exact(4096),
         }
     }
 
     fn is_end_stream(&self) -> bool {
-        matches!(self, Reply::Full(None))
+        match self {
+            Reply::Full(None) => true,
+            Reply::Chunked(chunks) => chunks.is_empty(),
+            _ => false,
+        }
     }
 }
 
