@@ -8,7 +8,8 @@
 #   1. a mistake is refused before anything is sent (`percentge: 20` instead of `percentage`);
 #   2. a freshly built image goes to staging with nothing made by hand: a version is made from
 #      what staging serves with the new image swapped in, waited for, published and followed;
-#   3. the same step re-run finds the version it made and reuses it;
+#   3. the same step re-run finds the version it made serving all of staging, and publishes
+#      nothing (`result: unchanged`);
 #   4. a broken image goes to staging: its pod crash-loops, and the failure says why (the pod's
 #      state, its last log lines) in the log and the job summary, which is printed;
 #   5. the good version is promoted to prod in steps (20% → 100%), its health endpoint probed

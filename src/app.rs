@@ -52,6 +52,7 @@ use crate::ci::tls_roots::Repair;
 use crate::config::credentials::{CredentialPlan, ENV_SPELLINGS};
 use crate::config::spec::SECRET_INPUTS;
 use crate::config::{self as inputs, Config};
+use crate::deploy::event::Outcome;
 use crate::deploy::plan::{Mode, Plan};
 use crate::esa::client::Client;
 
@@ -98,9 +99,7 @@ pub async fn run<W: Write>(env: &Env, out: W, start: &Start) -> i32 {
     let mut record = Record::default();
     let result = publish(&config, &plan, &mut runner, &mut record, &start.cancel).await;
     let ended = match &result {
-        Ok(()) if config.dry_run => RunResult::DryRun,
-        Ok(()) if plan.follow => RunResult::Published,
-        Ok(()) => RunResult::Accepted,
+        Ok(ended) => *ended,
         Err(failed) => RunResult::of_failure(failed, &record),
     };
     version_outputs(&mut runner, &record);
@@ -117,7 +116,7 @@ pub async fn run<W: Write>(env: &Env, out: W, start: &Start) -> i32 {
         at: Utc::now(),
     };
     let code = match &result {
-        Ok(()) => 0,
+        Ok(_) => 0,
         Err(failed) => report_failure(&config, &plan, &mut runner, &record, failed),
     };
     // Last, once the outputs and the summary are written: the comment only reports them.
@@ -315,18 +314,20 @@ fn skip<W: Write>(env: &Env, runner: &mut Runner<W>, reason: &str) -> i32 {
     0
 }
 
+/// Runs the deployment (or the dry run) and reports how it went through; how it ended.
 async fn publish<W: Write>(
     config: &Config,
     plan: &Plan,
     runner: &mut Runner<W>,
     record: &mut Record,
     cancel: &Cancel,
-) -> Result<(), Failed> {
+) -> Result<RunResult, Failed> {
     if let Some(source) = config.credentials.source() {
         runner.set_output(CREDENTIAL_SOURCE, source.as_str())?;
     }
     if config.dry_run {
-        return dry_run::dry_run(config, plan, runner, cancel).await;
+        dry_run::dry_run(config, plan, runner, cancel).await?;
+        return Ok(RunResult::DryRun);
     }
     let credentials = credentials(config, runner, cancel).await?;
     if config.export_credentials {
@@ -337,7 +338,12 @@ async fn publish<W: Write>(
         credentials,
         config.signature_version,
     )?;
-    deploy(&client, config, plan, runner, record, cancel).await?;
+    let outcome = deploy(&client, config, plan, runner, record, cancel).await?;
+    let ended = match outcome {
+        Outcome::Unchanged => RunResult::Unchanged,
+        _ if plan.follow => RunResult::Published,
+        _ => RunResult::Accepted,
+    };
     let request_id = record.request_id.clone();
     // The publish is done: from here a runner file that cannot be written is a warning, not a
     // failure, since a red step invites "re-run failed jobs", which would publish again.
@@ -347,17 +353,20 @@ async fn publish<W: Write>(
     let written = runner.append_summary(&summary(&Summary {
         config: Some(config),
         plan: Some(plan),
-        outcome: Ending::Published {
-            request_id: request_id.as_deref(),
-            answer_lost: record.answer_lost,
-            followed: plan.follow,
+        outcome: match ended {
+            RunResult::Unchanged => Ending::Unchanged,
+            _ => Ending::Published {
+                request_id: request_id.as_deref(),
+                answer_lost: record.answer_lost,
+                followed: plan.follow,
+            },
         },
         record: Some(record),
         warnings: &warnings,
     }));
     unwritten(runner, written);
-    runner.log(&report::published_line(config, plan, record));
-    Ok(())
+    runner.log(&report::ended_line(config, plan, record, ended));
+    Ok(ended)
 }
 
 /// The credentials to sign with: as given, or from keyless sign-in, which stops on a cancel.

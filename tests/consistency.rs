@@ -503,8 +503,8 @@ fn the_dockerfiles_build_context_resolves_the_workspace() {
     );
 }
 
-/// Every flag of `esa-standin --help` is handled, and the README's table of the stand-in says
-/// what it plays; the help fits 100 columns.
+/// Every flag of `esa-standin --help` is handled, and the table of the stand-in's flags
+/// (docs/development.md) says what it plays; the help fits 100 columns.
 #[test]
 fn the_readme_documents_every_flag_of_the_stand_in() {
     let main = std::fs::read_to_string("standin/src/main.rs").unwrap();
@@ -515,22 +515,54 @@ fn the_readme_documents_every_flag_of_the_stand_in() {
         .map(|l| l.split_whitespace().next().unwrap())
         .collect();
     assert!(flags.len() >= 12, "{flags:?}");
-    let readme = std::fs::read_to_string("README.md").unwrap();
-    let start = readme
+    let docs = std::fs::read_to_string("docs/development.md").unwrap();
+    let start = docs
         .find("The stand-in plays")
         .expect("the stand-in's table");
-    let table = &readme[start..start + readme[start..].find("\n\n`").unwrap()];
+    let table = &docs[start..];
     for flag in &flags {
         assert!(
             main.contains(&format!("\"--{flag}\" =>")),
             "--{flag} is not handled"
         );
         assert!(
-            table.contains(&format!("`--{flag} ")),
-            "--{flag} is not in the README's table"
+            table.contains(&format!("`--{flag} ")) || table.contains(&format!("`--{flag}`")),
+            "--{flag} is not in docs/development.md's table"
         );
     }
     for line in help.lines() {
         assert!(line.chars().count() <= 100, "over 100 columns: {line}");
+    }
+}
+
+/// Every value of the `result` output is named, in the same words, by action.yml,
+/// setup/action.yml, the README's outputs table and `--help`.
+#[test]
+fn every_result_value_is_documented_everywhere() {
+    use esa_publish::app::outputs::RunResult;
+    let read = |p: &str| std::fs::read_to_string(p).unwrap();
+    let line_of = |text: &str, start: &str| -> String {
+        let at = text.find(start).unwrap_or_else(|| panic!("no {start:?}"));
+        text[at..].lines().take(3).collect::<Vec<_>>().join(" ")
+    };
+    let places = [
+        ("action.yml", line_of(&read("action.yml"), "  result:")),
+        (
+            "setup/action.yml",
+            line_of(&read("setup/action.yml"), "  result:"),
+        ),
+        ("README.md", line_of(&read("README.md"), "| `result` |")),
+        (
+            "src/app/cli.rs",
+            line_of(&read("src/app/cli.rs"), "(\"result\","),
+        ),
+    ];
+    for value in RunResult::ALL {
+        for (place, text) in &places {
+            let named = text
+                .split(|c: char| !(c.is_ascii_lowercase() || c == '-'))
+                .any(|word| word == value.as_str());
+            assert!(named, "{place} does not name `{}`: {text}", value.as_str());
+        }
     }
 }

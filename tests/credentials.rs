@@ -110,6 +110,7 @@ fn keyless_sign_in_publishes_with_the_sts_credentials_for_v3_and_v2() {
             [
                 "GitHubIdToken",
                 "AssumeRoleWithOIDC",
+                "GetEdgeContainerAppVersion",
                 "GetEdgeContainerAppStatus",
                 "PublishEdgeContainerAppVersion",
                 // Then where it runs: the app's domain, staging's addresses.
@@ -177,7 +178,6 @@ fn keyless_sign_in_publishes_with_the_sts_credentials_for_v3_and_v2() {
 
 #[test]
 fn sources_and_their_precedence() {
-    let s = standin(Some("sts.aliyuncs.com"));
     let dir = tempfile::tempdir().unwrap();
     let token_file = dir.path().join("token");
     std::fs::write(&token_file, format!("{ID_TOKEN}.sts.aliyuncs.com\n")).unwrap();
@@ -240,15 +240,19 @@ fn sources_and_their_precedence() {
         ([&no_oidc[..], &env_oidc[..]].concat(), "oidc-env", 3),
     ];
     for (changes, source, requests) in cases {
+        // A stand-in of its own: a second publish of the same version that serves in full
+        // already would be unchanged, with no publish.
+        let s = standin(Some("sts.aliyuncs.com"));
         let before = s.requests().len();
         let r = run(&with(oidc_vars(&s.url()), &changes));
         assert_eq!(r.code, 0, "{source}: {}", r.stdout);
         assert_eq!(r.outputs()["credential-source"], source, "{changes:?}");
         let got = &s.requests()[before..];
-        // Each success ends with where it runs: the app's domain, staging's addresses.
+        // Each success reads the version given by ID first, and ends with where it runs: the
+        // app's domain, staging's addresses.
         assert_eq!(
             got.len(),
-            requests + 2,
+            requests + 3,
             "{source}: {:?}",
             got.iter().map(|g| &g.action).collect::<Vec<_>>()
         );
@@ -384,6 +388,7 @@ fn a_transient_id_token_failure_is_retried() {
             "GitHubIdToken",
             "GitHubIdToken",
             "AssumeRoleWithOIDC",
+            "GetEdgeContainerAppVersion",
             "GetEdgeContainerAppStatus",
             "PublishEdgeContainerAppVersion",
             "GetEdgeContainerApp",

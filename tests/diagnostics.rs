@@ -189,7 +189,7 @@ fn a_prod_timeout_shows_each_regions_replicas_and_an_unreadable_log_is_one_line(
     let r = run(
         &s,
         &[
-            ("INPUT_VERSION-ID", INITIAL_VERSION),
+            ("INPUT_VERSION-ID", "ver-879626371616510001"),
             ("INPUT_PUBLISH-ENV", "prod"),
             ("INPUT_WAIT-TIMEOUT", "1s"),
             ("INPUT_LOGS-ON-FAILURE", "20"),

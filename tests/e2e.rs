@@ -454,22 +454,83 @@ fn hostile_input_values_cannot_inject_commands_or_outputs() {
 }
 
 #[test]
-fn the_stand_in_refuses_to_publish_a_version_it_does_not_have_as_its_read_does() {
+fn a_version_id_the_service_does_not_have_is_refused_before_the_lock() {
     let standin = StandIn::start(Config::default()).unwrap();
     let run = run_binary(&inputs(
         &standin.url(),
         &[("INPUT_VERSION-ID", "ver-999999999999999999")],
     ));
     assert_eq!(run.code, 1, "{}", run.stdout);
-    assert_eq!(
-        run.errors()[0].properties["title"],
-        "InvalidVersion.NotFound"
+    let error = &run.errors()[0];
+    assert_eq!(error.properties["title"], "InvalidVersion.NotFound");
+    assert!(
+        error.data.contains("has no version ver-999999999999999999")
+            && error.data.contains("Check `version-id`"),
+        "{}",
+        error.data
     );
-    let publish = &standin.requests_of("PublishEdgeContainerAppVersion")[0];
+    let read = &standin.requests_of("GetEdgeContainerAppVersion")[0];
     assert_eq!(
-        (publish.status, publish.code.as_deref()),
+        (read.status, read.code.as_deref()),
         (404, Some("InvalidVersion.NotFound"))
     );
-    assert_eq!(standin.applied_publishes(), 0);
+    assert!(error.data.contains(&read.request_id), "{}", error.data);
+    // Refused before the lock: no status read, no publish.
+    let actions: Vec<_> = standin.requests().into_iter().map(|r| r.action).collect();
+    assert_eq!(actions, [Some("GetEdgeContainerAppVersion".to_string())]);
     assert_eq!(run.outputs()["result"], "not-published");
+    assert_eq!(run.outputs()["stopped-at"], "version");
+}
+
+#[test]
+fn a_version_id_still_creating_or_failed_is_refused_before_the_lock() {
+    let mut config = Config::default();
+    for (id, status) in [
+        ("ver-100000000000000001", "creating"),
+        ("ver-100000000000000002", "failed"),
+    ] {
+        let mut version = esa_standin::versions::Version::existing(
+            esa_standin::DEMO_APP_ID,
+            id,
+            &format!("made-{status}"),
+            serde_json::json!([esa_standin::versions::container("web", "r.example.com/w:1")]),
+        );
+        version.status = status.into();
+        version.reads_left = 1000;
+        config.versions.push(version);
+    }
+    let standin = StandIn::start(config).unwrap();
+    for (id, title, words) in [
+        (
+            "ver-100000000000000001",
+            "VersionNotCreated",
+            "is creating, not created",
+        ),
+        (
+            "ver-100000000000000002",
+            "VersionFailed",
+            "its creation failed",
+        ),
+    ] {
+        let run = run_binary(&inputs(&standin.url(), &[("INPUT_VERSION-ID", id)]));
+        assert_eq!(run.code, 1, "{}", run.stdout);
+        let error = &run.errors()[0];
+        assert_eq!(error.properties["title"], title);
+        assert!(error.data.contains(words), "{}", error.data);
+        assert!(error.data.contains("`made-"), "named: {}", error.data);
+    }
+    assert!(standin.requests_of("GetEdgeContainerAppStatus").is_empty());
+    assert_eq!(standin.publishes().len(), 0);
+}
+
+#[test]
+fn a_version_given_by_id_is_named_in_the_outputs_and_the_summary() {
+    let standin = StandIn::start(Config::default()).unwrap();
+    let run = run_binary(&inputs(
+        &standin.url(),
+        &[("INPUT_VERSION-ID", "ver-879626371616510001")],
+    ));
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.outputs()["version-name"], "release-1.0.1");
+    assert!(run.summary.contains("release-1.0.1"), "{}", run.summary);
 }

@@ -2,7 +2,9 @@
 
 mod support;
 
-use esa_standin::{Config, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID};
+use esa_standin::{
+    Config, Rollout, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID,
+};
 use support::{run_binary, run_on, Host};
 
 fn event_file(dir: &tempfile::TempDir, labels: &[&str]) -> String {
@@ -144,7 +146,13 @@ fn plugin_settings(url: &str) -> Vec<(&'static str, String)> {
 
 #[test]
 fn drone_and_woodpecker_settings_arrive_as_plugin_variables() {
-    let s = StandIn::start(Config::default()).unwrap();
+    // The rollouts never finish, so that each run publishes (a version serving all of staging
+    // already would be left unchanged).
+    let s = StandIn::start(Config {
+        rollouts: vec![Rollout::Stuck; 4],
+        ..Config::default()
+    })
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let dotenv = dir.path().join("out.env");
     let url = s.url();
@@ -228,7 +236,7 @@ fn gitlab_gets_a_dotenv_report_and_plain_lines() {
     assert_eq!(
         written,
         format!(
-            "SKIPPED=false\nCREDENTIAL_SOURCE=inputs\nREQUEST_ID={}\nVERSION_ID=ver-1\nVERSION_NAME=\nVERSION_CREATED=false\nRESULT=accepted\nPREVIOUS_VERSION=ver-000000000000000001\n",
+            "SKIPPED=false\nCREDENTIAL_SOURCE=inputs\nREQUEST_ID={}\nVERSION_ID=ver-1\nVERSION_NAME=short-id-1\nVERSION_CREATED=false\nRESULT=accepted\nPREVIOUS_VERSION=ver-000000000000000001\n",
             s.publishes()[0].request_id
         )
     );

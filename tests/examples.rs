@@ -15,7 +15,7 @@ use esa_standin::app_server::{Answer, AppServer};
 use esa_standin::github_api::GitHubApi;
 use esa_standin::versions::{container, Version};
 use esa_standin::{
-    Account, AppFacts, Config, Oidc, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET,
+    Account, AppFacts, Config, Initial, Oidc, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET,
     DEMO_APP_ID, INITIAL_IMAGE, INITIAL_VERSION,
 };
 use serde_json::json;
@@ -38,6 +38,9 @@ const VERSIONS: &[&str] = &[
     "ver-879626371616510002",
 ];
 
+/// What staging serves at the start, ahead of prod.
+const STAGING_AHEAD: &str = "ver-700000000000000007";
+
 fn examples() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/workflows");
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
@@ -59,6 +62,12 @@ fn standin() -> StandIn {
             app,
             INITIAL_VERSION,
             "initial-version",
+            containers.clone(),
+        ));
+        versions.push(Version::existing(
+            app,
+            STAGING_AHEAD,
+            "staging-candidate",
             containers.clone(),
         ));
         for (i, version) in VERSIONS.iter().enumerate() {
@@ -93,6 +102,12 @@ fn standin() -> StandIn {
         github: GitHubApi {
             token: esa_hosts::github::JOB_TOKEN.into(),
             ..GitHubApi::default()
+        },
+        // Staging runs a candidate prod does not, so that a promotion has something to do.
+        initial: Initial {
+            deployed_version: INITIAL_VERSION.into(),
+            staging_version: Some(STAGING_AHEAD.into()),
+            ..Initial::default()
         },
         ..Config::default()
     })

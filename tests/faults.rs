@@ -320,6 +320,7 @@ fn a_reset_before_the_publish_arrived_is_sent_again_after_the_settle_reads() {
     assert_eq!(
         actions,
         [
+            "GetEdgeContainerAppVersion",
             "GetEdgeContainerAppStatus",
             "PublishEdgeContainerAppVersion",
             "GetEdgeContainerAppStatus",

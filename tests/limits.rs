@@ -5,8 +5,8 @@ mod support;
 use esa_hosts::container;
 use esa_standin::app_server::{test_ca_file, Answer, AppServer};
 use esa_standin::versions::{container as image, Version};
+use esa_standin::DEMO_APP_ID;
 use esa_standin::{AppFacts, Config, Fault, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET};
-use esa_standin::{DEMO_APP_ID, INITIAL_VERSION};
 use serde_json::json;
 use support::{run_against, run_on, Host, Run};
 
@@ -76,12 +76,53 @@ fn the_worst_case_summary_stays_under_budget_with_the_chart_and_the_reason() {
     assert_eq!(asked[0], "5000");
     let fewer: u32 = asked[1].parse().unwrap();
     assert!((1000..3000).contains(&fewer), "{fewer}");
+    let said = "the app's last 5000 log lines are too large an answer to read (";
+    assert!(r.stdout.contains(said), "{}", &r.stdout[..2000]);
     assert!(
-        r.stdout.contains(&format!(
-            "the app's last 5000 log lines are too large an answer to read; reading its last {fewer} instead"
-        )),
+        r.stdout
+            .contains(&format!(" KiB); reading its last {fewer} instead")),
         "{}",
         &r.stdout[..2000]
+    );
+}
+
+/// An answer that declares no length (chunked, as a gateway may send it) is measured, so the
+/// second ask is by its size and fits: the log is shown.
+#[test]
+fn a_log_answer_of_no_declared_length_is_measured_and_the_second_ask_fits() {
+    let log: Vec<String> = (0..5000)
+        .map(|i| format!("{i:05} {}", "x".repeat(600)))
+        .collect();
+    let s = StandIn::start(Config {
+        crashing_images: vec![CRASHING.into()],
+        chunked: true,
+        app: AppFacts {
+            vips: vec!["127.0.0.1".into()],
+            log,
+            ..AppFacts::default()
+        },
+        ..Config::default()
+    })
+    .unwrap();
+    let r = crash(&s, "5000");
+    assert_eq!(r.code, 1, "{}", r.stdout);
+    let asked: Vec<u32> = s
+        .requests_of("GetEdgeContainerLogs")
+        .iter()
+        .map(|q| q.query_params["Lines"].parse().unwrap())
+        .collect();
+    // About 3 MiB for 5000 lines: some 1250 lines fit in 768 KiB (an eighth, 625, without
+    // the measure).
+    assert_eq!(asked.len(), 2, "{asked:?}");
+    assert!((1000..1400).contains(&asked[1]), "{asked:?}");
+    assert!(
+        r.stdout.contains("(2974 KiB); reading its last"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.summary.contains("04999 xxx"),
+        "the log's last line is shown"
     );
 }
 
@@ -96,16 +137,17 @@ fn an_answer_too_large_is_named_as_such_and_not_blamed_on_a_permission() {
     );
     let r = crash(&s, "50");
     assert_eq!(r.code, 1, "{}", r.stdout);
-    let said = "could not read the app's container log: the answer from";
-    assert!(r.stdout.contains(said), "{}", r.stdout);
+    // Said once for each ask: too large, fewer asked; still too large, not shown.
     assert!(
-        r.stdout
-            .contains("is larger than the 1024 KiB esa-publish reads (2049 KiB)"),
+        r.stdout.contains("the app's last 50 log lines are too large an answer to read (2049 KiB); reading its last 18 instead"),
         "{}",
         r.stdout
     );
+    let still = "the app's last 18 log lines are still too large an answer to read (2049 KiB), so the log is not shown";
+    assert_eq!(r.stdout.matches(still).count(), 1, "{}", r.stdout);
+    assert!(!r.stdout.contains("could not read the app's container log"));
     assert!(!r.stdout.contains("it needs `esa:GetEdgeContainerLogs`"));
-    assert!(r.summary.contains("could not read: the answer from"));
+    assert!(r.summary.contains(still), "{}", r.summary);
     // 50 lines were 2 MiB: 18 should fit in 768 KiB.
     let asked: Vec<String> = s
         .requests_of("GetEdgeContainerLogs")
@@ -123,7 +165,7 @@ fn gated_over_tls(app: &AppServer, s: &StandIn, cert_vars: &[(&str, &str)]) -> s
         ("INPUT_ACCESS-KEY-ID", DEMO_ACCESS_KEY_ID),
         ("INPUT_ACCESS-KEY-SECRET", DEMO_ACCESS_KEY_SECRET),
         ("INPUT_POLL-INTERVAL", "100ms"),
-        ("INPUT_VERSION-ID", INITIAL_VERSION),
+        ("INPUT_VERSION-ID", "ver-879626371616510001"),
         ("INPUT_PUBLISH-ENV", "staging"),
         ("INPUT_WAIT", "true"),
         ("INPUT_STEP-WAIT", "0s"),
@@ -198,7 +240,7 @@ fn fifteen_input_problems_are_ten_annotations_the_last_counting_the_rest() {
     let mut vars: Vec<(&str, &str)> = keys.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     vars.extend([
         ("INPUT_PUBLISH-ENV", "staging"),
-        ("INPUT_VERSION-ID", INITIAL_VERSION),
+        ("INPUT_VERSION-ID", "ver-879626371616510001"),
     ]);
     let r = run_against("http://127.0.0.1:9", &vars);
     assert_eq!(r.code, 1, "{}", r.stdout);

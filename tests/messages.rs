@@ -5,9 +5,11 @@ use std::time::Duration;
 use esa_publish::app::failure::Failed;
 use esa_publish::app::words::Context;
 use esa_publish::base::error::{ApiError, CredentialsKind, Error, StopReason};
-use esa_publish::deploy::failure::{Failure, FailureKind, HealthFailed, Progress, Rollback};
+use esa_publish::deploy::failure::{
+    Failure, FailureKind, HealthFailed, NoPrevious, Progress, Rollback,
+};
 use esa_publish::esa::probe::{NoAnswer, Probed};
-use esa_publish::esa::status::{AppStatus, Busy, Phase, VersionStatus};
+use esa_publish::esa::status::{AppStatus, Busy, Phase, PublishStatus, Unnamed, VersionStatus};
 
 fn api(code: &str) -> Error {
     Error::Api(ApiError {
@@ -167,7 +169,25 @@ fn kinds() -> Vec<FailureKind> {
 fn rollbacks() -> Vec<Rollback> {
     vec![
         Rollback::NotAsked,
-        Rollback::NoPrevious,
+        Rollback::NoPrevious(NoPrevious::NoReading),
+        Rollback::NoPrevious(NoPrevious::Unnamed {
+            why: Unnamed::Ours,
+            reading: Box::new(AppStatus {
+                publish_status: PublishStatus::Published,
+                publish_percentage: 100,
+                deployed_version: "ver-2".into(),
+                baseline_version: "ver-1".into(),
+                ..AppStatus::default()
+            }),
+        }),
+        Rollback::NoPrevious(NoPrevious::Unnamed {
+            why: Unnamed::Unclear,
+            reading: Box::new(AppStatus::default()),
+        }),
+        Rollback::NoPrevious(NoPrevious::Unnamed {
+            why: Unnamed::NothingServed,
+            reading: Box::new(AppStatus::default()),
+        }),
         Rollback::NotOurs {
             current: Some("ver-9".into()),
         },

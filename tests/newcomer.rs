@@ -5,7 +5,7 @@ mod support;
 use esa_standin::{Config, StandIn, DEMO_ACCESS_KEY_ID};
 use support::{run_against, Run};
 
-const VERSION: &str = "ver-000000000000000001";
+const VERSION: &str = "ver-879626371616510001";
 
 fn run(s: &StandIn, extra: &[(&str, &str)]) -> Run {
     let mut vars = vec![("INPUT_VERSION-ID", VERSION), ("INPUT_PUBLISH-ENV", "prod")];
@@ -180,9 +180,9 @@ fn a_dry_run_says_what_it_read_and_sets_the_outputs_it_can() {
     assert!(s.requests().is_empty());
     assert!(r.stdout.contains("nothing was sent"), "{}", r.stdout);
     for step in [
-        "step 1/2: publish ver-000000000000000001 at 20%, then follow it until it serves",
+        "step 1/2: publish ver-879626371616510001 at 20%, then follow it until it serves",
         "bake 5m (`step-wait`)",
-        "step 2/2: publish ver-000000000000000001 at 100%",
+        "step 2/2: publish ver-879626371616510001 at 100%",
         "each later step sends the same request with its own Percentage",
     ] {
         assert!(r.stdout.contains(step), "{step}:\n{}", r.stdout);
@@ -213,7 +213,7 @@ fn a_dry_run_says_what_it_read_and_sets_the_outputs_it_can() {
         "{}",
         r.summary
     );
-    assert_eq!(r.outputs()["version-id"], VERSION);
+    assert_eq!(r.outputs()["version-id"], esa_standin::INITIAL_VERSION);
     assert_eq!(r.outputs()["version-name"], "initial-version");
     assert!(s
         .requests()

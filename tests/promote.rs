@@ -65,7 +65,7 @@ fn staging_rolling_back_is_not_promoted() {
     assert_eq!(title(&r), "StagingNotPublished");
     assert!(r.errors()[0]
         .data
-        .contains("staging has not published a version to promote"));
+        .contains("staging has not published one version to all of it"));
     assert!(s.publishes().is_empty());
     assert_eq!(r.outputs()["result"], "not-published");
 }

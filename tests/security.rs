@@ -38,7 +38,7 @@ fn a_retried_server_message_cannot_set_an_output_in_the_legacy_form() {
         "ServiceUnavailable",
         "busy ##[set-output name=rollback-request-id;]FORGED",
     ));
-    let r = run(&s, &[("INPUT_VERSION-ID", "ver-000000000000000001")]);
+    let r = run(&s, &[("INPUT_VERSION-ID", "ver-879626371616510001")]);
     assert_eq!(r.code, 0, "{}", r.stdout);
     assert!(
         r.stdout
@@ -157,7 +157,7 @@ fn exported_credentials_are_masked_on_a_github_runner_in_any_reporting_mode() {
         let r = run(
             &s,
             &[
-                ("INPUT_VERSION-ID", "ver-000000000000000001"),
+                ("INPUT_VERSION-ID", "ver-879626371616510001"),
                 ("INPUT_ACCESS-KEY-ID", ""),
                 ("INPUT_ACCESS-KEY-SECRET", ""),
                 ("INPUT_ROLE-ARN", "acs:ram::1:role/r"),
@@ -196,7 +196,7 @@ fn outside_warnings(r: &Run) -> Vec<String> {
 fn endpoints_outside_alibaba_cloud_are_named_in_a_warning_even_in_a_dry_run() {
     let s = StandIn::start(Config::default()).unwrap();
     let dry = [
-        ("INPUT_VERSION-ID", "ver-000000000000000001"),
+        ("INPUT_VERSION-ID", "ver-879626371616510001"),
         ("INPUT_DRY-RUN", "true"),
     ];
     let r = run(
@@ -285,7 +285,7 @@ fn a_summary_that_cannot_be_written_after_the_publish_is_a_warning_not_a_failure
     let r = run(
         &s,
         &[
-            ("INPUT_VERSION-ID", "ver-000000000000000001"),
+            ("INPUT_VERSION-ID", "ver-879626371616510001"),
             ("GITHUB_STEP_SUMMARY", &summary),
         ],
     );

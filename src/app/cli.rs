@@ -134,7 +134,7 @@ fn entry(text: &mut String, name: &str, width: usize, about: &str) {
 
 /// What each output holds, for `--help` (the README's table says more).
 pub const OUTPUT_ABOUT: &[(&str, &str)] = &[
-    ("result", "how the run ended: published, accepted, rolled-back, failed, cancelled, not-published, unknown, dry-run or skipped; only published means the deploy worked"),
+    ("result", "how the run ended: published, unchanged, accepted, rolled-back, failed, cancelled, not-published, unknown, dry-run or skipped; only published and unchanged mean the version serves"),
     ("request-id", "the publish call's RequestId (also when the API answered with an error)"),
     ("skipped", "true when label gating skipped the publish"),
     ("credential-source", "inputs, oidc, env or oidc-env"),

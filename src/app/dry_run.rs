@@ -71,7 +71,7 @@ async fn read<W: Write>(
     Ok(
         match deploy(&client, config, plan, runner, record, cancel).await? {
             Outcome::Prepared(prepared) => Some(prepared),
-            Outcome::Deployed => None,
+            Outcome::Deployed | Outcome::Unchanged => None,
         },
     )
 }

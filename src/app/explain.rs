@@ -44,6 +44,10 @@ fn look(l: Look) -> (&'static str, &'static str) {
             "the regions the app can deploy to, so `regions` is left to the service to check",
             "esa:GetEdgeContainerDeployRegions",
         ),
+        Look::Version => (
+            "the version given by `version-id`, so its name is not reported and its status is left to the service to check",
+            "esa:GetEdgeContainerAppVersion",
+        ),
     }
 }
 
@@ -150,6 +154,18 @@ fn names(versions: &[Listed]) -> String {
     }
 }
 
+/// The app's last `asked` log lines were too large an answer to read: reading `retry` instead,
+/// or (`None`) not shown.
+pub fn logs_too_large(asked: u32, size: Option<u64>, retry: Option<u32>) -> String {
+    let size = size
+        .map(|n| format!(" ({} KiB)", n.div_ceil(1024)))
+        .unwrap_or_default();
+    match retry {
+        Some(retry) => format!("the app's last {asked} log lines are too large an answer to read{size}; reading its last {retry} instead"),
+        None => format!("the app's last {asked} log lines are still too large an answer to read{size}, so the log is not shown; `logs-on-failure` sets how many lines are asked for"),
+    }
+}
+
 /// Tells an event of what happens around the rollout; `None` for any other event.
 pub fn explain(event: &Event) -> Option<Said> {
     Some(match event {
@@ -162,9 +178,9 @@ pub fn explain(event: &Event) -> Option<Said> {
                 false => format!("could not read {what}: {error}"),
             })
         }
-        Event::LogsTooLarge { asked, retry } => Said::Line(format!(
-            "the app's last {asked} log lines are too large an answer to read; reading its last {retry} instead"
-        )),
+        Event::LogsTooLarge { asked, size, retry } => {
+            Said::Line(logs_too_large(*asked, *size, *retry))
+        }
         Event::Url(Some(url)) => Said::Line(format!("the app answers at {url}")),
         Event::Url(None) => Said::Line("no domain is bound to the app, so `url` is empty".into()),
         Event::StagingIps(ips) => Said::Line(match ips.is_empty() {

@@ -5,8 +5,8 @@ use crate::app::remedy::remedy;
 use crate::app::words::{busy, describe, rollback_id, Context};
 use crate::base::error::Error;
 use crate::base::text::{clock_text, shown};
-use crate::deploy::failure::{Failure, FailureKind, Progress, Rollback, Stage};
-use crate::esa::status::Busy;
+use crate::deploy::failure::{Failure, FailureKind, NoPrevious, Progress, Rollback, Stage};
+use crate::esa::status::{AppStatus, Busy, PublishStatus, Unnamed};
 
 /// A failed run.
 #[derive(Debug)]
@@ -114,9 +114,16 @@ pub fn what_failed(
     step: Option<(usize, usize)>,
     c: &Context,
 ) -> String {
-    let Some(what) = kind_text(kind, cause, c) else {
+    let Some(mut what) = kind_text(kind, cause, c) else {
         return cause.map(Error::to_string).unwrap_or_default();
     };
+    // The call behind it answered: its RequestId is in the message, whatever the words.
+    if let Some(id) = cause
+        .and_then(Error::request_id)
+        .filter(|id| !what.contains(id))
+    {
+        what.push_str(&format!(" (RequestId {})", shown(id)));
+    }
     match step {
         Some((step, total)) => format!("step {step}/{total}: {what}"),
         None => what,
@@ -131,8 +138,8 @@ fn deploy_text(f: &Failure, c: &Context) -> String {
         (Rollback::NotAsked, _) => {
             format!("{what}. Nothing was rolled back (`rollback-on-failure` is false).")
         }
-        (Rollback::NoPrevious, _) => {
-            format!("{what}. No rollback: the version that served before is unknown.")
+        (Rollback::NoPrevious(none), _) => {
+            format!("{what}. No rollback: {}.", no_previous(none))
         }
         (Rollback::NotOurs { current: Some(current) }, _) => format!(
             "{what}. No rollback: {current} is publishing or serving now, not this run's version, and a rollback would undo that publish."
@@ -155,6 +162,43 @@ fn deploy_text(f: &Failure, c: &Context) -> String {
             format!("{what}. The rollback to {to} failed too: {error}")
         }
     }
+}
+
+/// Why no version is known to roll back to: which versions the reading before the first
+/// publish named, and why none of them was chosen.
+pub fn no_previous(none: &NoPrevious) -> String {
+    let NoPrevious::Unnamed { why, reading } = none else {
+        return "the app's status was not read before the first publish (the lock was skipped), so the version that served before is unknown".into();
+    };
+    let read = versions_read(reading);
+    match why {
+        Unnamed::NothingServed => format!("the reading before the first publish ({read}) shows no version serving, so there is none to go back to"),
+        Unnamed::Ours => format!("the reading before the first publish ({read}) shows this run's own version as the one serving, so going back would change nothing; no earlier version is known"),
+        Unnamed::Unclear => format!("the reading before the first publish ({read}) does not say which version serves the rest of the traffic, and `BaseLineVersion` is not trusted for it (the service does not document what it holds after a publish or a rollback)"),
+    }
+}
+
+/// `PublishStatus published 100%, PublishingVersion ver-2, DeployedVersion ver-1,
+/// BaseLineVersion ver-1`: every version a reading names, for a message about the choice.
+fn versions_read(s: &AppStatus) -> String {
+    let or_none = |v: &str| {
+        if v.is_empty() {
+            "none".to_string()
+        } else {
+            v.to_string()
+        }
+    };
+    format!(
+        "PublishStatus {} at {}%, PublishingVersion {}, DeployedVersion {}, BaseLineVersion {}",
+        match &s.publish_status {
+            PublishStatus::Idle => "(none)".to_string(),
+            other => other.to_string(),
+        },
+        s.publish_percentage,
+        or_none(&s.publishing_version),
+        or_none(&s.deployed_version),
+        or_none(&s.baseline_version)
+    )
 }
 
 /// The kind's own words; `None` for a failed call, whose error speaks for itself.
@@ -190,7 +234,7 @@ fn kind_text(kind: &FailureKind, cause: Option<&Error>, c: &Context) -> Option<S
             "{} still, after `wait-timeout` ({}); {v} was not published",
             busy(b), clock_text(*waited)
         ),
-        FailureKind::Cancelled(progress) => cancelled(progress),
+        FailureKind::Cancelled(progress) => cancelled(progress, c),
         version => version_text(version, c)?,
     })
 }
@@ -201,9 +245,11 @@ fn version_text(kind: &FailureKind, c: &Context) -> Option<String> {
     Some(match kind {
         FailureKind::VersionNotFound { name } => format!("no version of {app} is named exactly `{name}`; nothing was published. Check `version-name` (names are compared whole), or make the version with `image` or `version-spec`"),
         FailureKind::BaseVersionNotFound { name } => format!("no version of {app} is named exactly `{name}`, so there is nothing to copy (`base-version`); nothing was made or published"),
-        FailureKind::StagingNotPublished { status } => format!("staging has not published a version to promote ({}); nothing was published to prod. Promote once staging's publish is `published`", describe(status)),
+        FailureKind::StagingNotPublished { status, chosen } => staging_not_published(status, chosen.as_deref()),
         FailureKind::StagingNotReady { version_id, phase, ready } => format!("staging's container of {version_id} is not running ready (phase {phase}, ready {}); nothing was published to prod. Promote once staging runs it", match ready { Some(true) => "yes", Some(false) => "no", None => "unknown" }),
         FailureKind::PromotedNotCreated { version_id, name, status } => format!("the version staging serves, {version_id} (`{name}`), is {status}, not created; nothing was published to prod"),
+        FailureKind::VersionMissing { version_id } => format!("{app} has no version {version_id}, so there is nothing to publish; nothing was published. Check `version-id` (ListEdgeContainerAppVersions or the ESA console lists the app's versions)"),
+        FailureKind::VersionNotCreated { version_id, name, status } => format!("version {version_id} (`{name}`) is {status}, not created, so it cannot be published yet; nothing was published. Re-run once it is created"),
         FailureKind::BaseVersionMissing { version_id } => format!("the base version {version_id} does not exist in {app}, so there is nothing to copy the image into; nothing was made or published. Set `base-version` to a version that exists (ListEdgeContainerAppVersions or the ESA console lists them), or leave it out to copy what {} serves", c.env),
         FailureKind::NoBaseVersion => format!("{app} serves no version on {} yet, so there is no base version to copy the image into: set `base-version` (a ver-… ID or a version name) or `version-spec`", c.env),
         FailureKind::ContainerNameRequired { base, names, image } => format!("the base version {base} runs {} containers ({}): set `container-name` to the one that takes {image}", names.len(), names.join(", ")),
@@ -216,19 +262,62 @@ fn version_text(kind: &FailureKind, c: &Context) -> Option<String> {
     })
 }
 
+/// Why staging's reading names no version to promote.
+fn staging_not_published(s: &AppStatus, chosen: Option<&str>) -> String {
+    let publishing = matches!(
+        s.publish_status,
+        PublishStatus::Publishing | PublishStatus::Published
+    );
+    let now = match (s.publishing_version.as_str(), s.rest_version()) {
+        (version, Some(rest))
+            if publishing && !version.is_empty() && s.full_version().is_none() =>
+        {
+            format!(
+            "staging is split between two versions: {version} serves {}% and {rest} the rest ({})",
+            s.publish_percentage,
+            describe(s)
+        )
+        }
+        _ => match s.full_version() {
+            Some(other) => format!("staging serves {other} now ({})", describe(s)),
+            None => format!(
+                "staging has not published one version to all of it ({})",
+                describe(s)
+            ),
+        },
+    };
+    let what = match chosen {
+        Some(chosen) => format!("staging changed while this run waited for prod's lock: it served {chosen} when the run began, and {now}"),
+        None => now,
+    };
+    format!("{what}; promote once one version serves all of staging (`published` at 100%)")
+}
+
 /// Where a cancelled run stopped.
-fn cancelled(p: &Progress) -> String {
+fn cancelled(p: &Progress, c: &Context) -> String {
     match p.stage {
         Stage::Version => "cancelled while finding or making the version: nothing was published (a version whose creation was asked for may still be created; it serves nowhere)".into(),
         Stage::Lock => "cancelled while reading the publish lock or waiting for it: nothing was published".into(),
-        Stage::Steps => cancelled_in_steps(p),
+        Stage::Steps => cancelled_in_steps(p, c),
         Stage::Aftercare => format!("cancelled after every step served ({}/{}), while reading where the app runs or deleting old versions: the rollout is complete, and old versions may be left to delete", p.completed, p.total),
     }
 }
 
 /// Where a run cancelled during its steps stopped.
-fn cancelled_in_steps(p: &Progress) -> String {
+fn cancelled_in_steps(p: &Progress, c: &Context) -> String {
     let total = p.total;
+    if p.publish_in_flight() {
+        let read = match p.last_share {
+            Some(share) => format!("the last reading showed {} serving {share}%", c.version),
+            None => "no reading of it had come yet".to_string(),
+        };
+        return format!(
+            "cancelled during step {}/{total}: its publish of {} at {} was accepted and was being followed, and {read}; the service may carry it on to that share. Nothing was rolled back (check the app's publish status)",
+            p.accepted,
+            c.version,
+            p.accepted_share.map_or("100%".to_string(), |s| format!("{s}%"))
+        );
+    }
     let last = match p.completed {
         0 => "no step had completed".to_string(),
         n => format!(

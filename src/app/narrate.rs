@@ -1,7 +1,7 @@
 //! The deployment's events as a person reads them: which go to the log as plain lines, which are timeline moments, which are warnings or debug lines, and their words.
 
 use crate::app::explain::explain;
-use crate::app::failure::what_failed;
+use crate::app::failure::{no_previous, what_failed};
 use crate::app::gate_words;
 use crate::app::words::{busy, describe, rollback_id, share, Context, Said};
 use crate::base::text::clock_text;
@@ -128,7 +128,7 @@ fn unsettled(c: &Change, why: &Unsettled) -> String {
 }
 
 /// Events of the version and the lock.
-fn before_steps(event: &Event) -> Option<Said> {
+fn before_steps(event: &Event, c: &Context) -> Option<Said> {
     Some(match event {
         Event::Promoting { version_id, name } => Said::Line(format!(
             "promoting {version_id} (`{name}`) from staging: staging has published it, runs it ready, and it is created"
@@ -159,13 +159,23 @@ fn before_steps(event: &Event) -> Option<Said> {
         Event::BusyOver { status } => {
             Said::Moment(format!("the other publish is over ({})", describe(status)))
         }
+        Event::AlreadyServing { status } => Said::Moment(format!(
+            "{} serves all of {} already ({}): nothing to publish",
+            status.current_version(),
+            c.env,
+            describe(status)
+        )),
+        Event::Previous(Ok(version)) => {
+            Said::Line(format!("before this run, {} served {version}", c.env))
+        }
+        Event::Previous(Err(none)) => Said::Debug(format!("no version to roll back to: {}", no_previous(none))),
         _ => return None,
     })
 }
 
 /// Tells one event, about the run `c` describes.
 pub fn narrate(event: &Event, c: &Context) -> Said {
-    if let Some(said) = before_steps(event)
+    if let Some(said) = before_steps(event, c)
         .or_else(|| explain(event))
         .or_else(|| gate_words::narrate(event))
     {

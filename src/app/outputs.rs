@@ -65,6 +65,8 @@ pub enum RunResult {
     /// A publish was sent and its answer lost, and the status could not tell whether it took
     /// effect: only the app's status can say.
     Unknown,
+    /// The environment served the version in full already: nothing was published.
+    Unchanged,
     /// A dry run: nothing was changed.
     DryRun,
     /// Label gating skipped the run.
@@ -72,6 +74,20 @@ pub enum RunResult {
 }
 
 impl RunResult {
+    /// Every value, for the documentation's checks.
+    pub const ALL: [RunResult; 10] = [
+        RunResult::Published,
+        RunResult::Unchanged,
+        RunResult::Accepted,
+        RunResult::RolledBack,
+        RunResult::Failed,
+        RunResult::Cancelled,
+        RunResult::NotPublished,
+        RunResult::Unknown,
+        RunResult::DryRun,
+        RunResult::Skipped,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             RunResult::Published => "published",
@@ -81,6 +97,7 @@ impl RunResult {
             RunResult::Cancelled => "cancelled",
             RunResult::NotPublished => "not-published",
             RunResult::Unknown => "unknown",
+            RunResult::Unchanged => "unchanged",
             RunResult::DryRun => "dry-run",
             RunResult::Skipped => "skipped",
         }

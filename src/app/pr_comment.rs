@@ -155,7 +155,10 @@ pub fn body(told: &Told<'_>) -> String {
         lines.push(format!("- **Run:** [the workflow run]({url})"));
     }
     if env == PublishEnv::Staging
-        && matches!(told.ended, RunResult::Published | RunResult::Accepted)
+        && matches!(
+            told.ended,
+            RunResult::Published | RunResult::Accepted | RunResult::Unchanged
+        )
     {
         lines.extend(reach_staging(told.record));
     }
@@ -196,7 +199,11 @@ fn result(told: &Told<'_>) -> (&'static str, String) {
         }
         RunResult::Failed => ("❌", format!("failed{title}")),
         RunResult::Unknown => ("❓", format!("unknown: a publish's answer was lost and the status could not tell whether it took effect{title}")),
-        _ => ("❌", format!("not published{title}")),
+        RunResult::Unchanged => ("✅", "served at 100% already: nothing was published".into()),
+        RunResult::NotPublished
+        | RunResult::Cancelled
+        | RunResult::DryRun
+        | RunResult::Skipped => ("❌", format!("not published{title}")),
     }
 }
 

@@ -47,7 +47,8 @@ pub struct Record {
     /// a publish whose answer was lost and not settled (it may have applied after the last
     /// reading).
     pub end_unknown: bool,
-    /// What served before (`BaseLineVersion` or `DeployedVersion` of the lock's reading).
+    /// What served before, as the engine chose it from the lock's reading (the version a
+    /// rollback goes back to).
     pub previous_version: Option<String>,
     /// The last reading after publishing.
     pub last: Option<AppStatus>,
@@ -104,11 +105,8 @@ impl Record {
                     v.name.get_or_insert_with(|| name.clone());
                 }
             }
-            Event::Before { status } | Event::BusyOver { status } => {
-                if let Some(v) = status.serving_version() {
-                    self.previous_version = Some(v.to_string());
-                }
-            }
+            Event::Previous(Ok(version)) => self.previous_version = Some(version.clone()),
+            Event::AlreadyServing { status } => self.last = Some(status.clone()),
             Event::Published {
                 request_id,
                 confirmed,
@@ -138,6 +136,14 @@ impl Record {
             }
             Event::Diagnosis(d) => self.diagnosis.push(d.clone()),
             Event::Unread { look, error } => self.unread.push((*look, error.to_string())),
+            Event::LogsTooLarge {
+                asked,
+                size,
+                retry: None,
+            } => self.unread.push((
+                Look::Logs,
+                crate::app::explain::logs_too_large(*asked, *size, None),
+            )),
             Event::Url(url) => self.url = Some(url.clone()),
             Event::StagingIps(ips) => self.staging_ips = Some(ips.clone()),
             Event::Deleted { version, .. } => self.deleted.push(version.clone()),

@@ -1,5 +1,6 @@
 //! The lines a person reads about the publish: how it rolls out (`20% → 100%, bake 3s`), the last line of a run, and the dry-run listing of a signed request (pure text, no I/O).
 
+use crate::app::outputs::RunResult;
 use crate::app::record::Record;
 use crate::app::words;
 use crate::base::values::show_duration;
@@ -60,9 +61,18 @@ pub fn version_id<'a>(config: &'a Config, chosen: Option<&'a Chosen>) -> &'a str
 }
 
 /// The last log line of a run that went through: published when it was followed to the end,
-/// accepted when the service took it and nobody watched it roll out.
-pub fn published_line(config: &Config, plan: &Plan, record: &Record) -> String {
+/// accepted when the service took it and nobody watched it roll out, unchanged when the
+/// environment served the version in full already.
+pub fn ended_line(config: &Config, plan: &Plan, record: &Record, ended: RunResult) -> String {
     let p = &config.publish;
+    if ended == RunResult::Unchanged {
+        return format!(
+            "Unchanged: {} serves all of {} on {} already, so nothing was published",
+            version_id(config, record.version.as_ref()),
+            p.publish_env.as_str(),
+            p.app_id
+        );
+    }
     let request_id = match (&record.request_id, record.answer_lost) {
         (Some(id), _) => id.as_str(),
         (None, true) => "unknown (the answer was lost; the app's status confirmed the publish)",

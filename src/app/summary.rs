@@ -25,6 +25,8 @@ pub enum Ending<'a> {
         answer_lost: bool,
         followed: bool,
     },
+    /// The environment served the version in full already: nothing was published.
+    Unchanged,
     /// A dry run, with the read calls it made (nothing was changed).
     DryRun {
         reads: &'a [&'static str],
@@ -49,6 +51,7 @@ type Rows = Vec<(&'static str, String)>;
 fn heading(outcome: &Ending<'_>) -> String {
     match outcome {
         Ending::Published { followed: true, .. } => "✅ esa-publish: published".into(),
+        Ending::Unchanged => "✅ esa-publish: unchanged (it served this version already)".into(),
         Ending::Published {
             followed: false, ..
         } => "📨 esa-publish: accepted".into(),
@@ -132,7 +135,7 @@ fn outcome_rows(outcome: &Ending<'_>, rows: &mut Rows) {
     let request_id = match outcome {
         Ending::Published { request_id, .. } => *request_id,
         Ending::Failed(e) => e.request_id(),
-        Ending::DryRun { .. } | Ending::Skipped(_) => None,
+        Ending::DryRun { .. } | Ending::Skipped(_) | Ending::Unchanged => None,
     };
     match (request_id, outcome) {
         (Some(id), _) => rows.push(("RequestId", code_cell(id))),
@@ -146,6 +149,10 @@ fn outcome_rows(outcome: &Ending<'_>, rows: &mut Rows) {
         Ending::Published { followed: false, .. } => rows.push((
             "Ending",
             markdown_cell("accepted by the service; not followed (`wait` is off), so whether the version is published and serving is not known here"),
+        )),
+        Ending::Unchanged => rows.push((
+            "Ending",
+            markdown_cell("the environment's status showed this version serving all of it already, so nothing was published"),
         )),
         Ending::DryRun { reads } if !reads.is_empty() => {
             let reads: Vec<String> = reads.iter().map(|r| code_cell(r)).collect();

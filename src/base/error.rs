@@ -49,7 +49,8 @@ pub enum Error {
     AnswerTooLarge {
         endpoint: String,
         status: u16,
-        /// Its size, when the answer said it (`Content-Length`).
+        /// Its size, as the answer declared it (`Content-Length`) or as measured (at least
+        /// this much: an answer is measured only so far).
         size: Option<u64>,
         limit: usize,
         request_id: Option<String>,

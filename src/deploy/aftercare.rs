@@ -39,7 +39,8 @@ pub(crate) async fn diagnose(io: &Io, plan: &Plan) {
     }
     match plan.logs {
         Logs::Lines(lines) => match read_logs(io, lines, budget).await {
-            Ok(log) => io.emit(Event::Diagnosis(Diagnosis::Logs(log))),
+            Ok(Some(log)) => io.emit(Event::Diagnosis(Diagnosis::Logs(log))),
+            Ok(None) => {}
             Err(error) => io.emit(Event::Unread {
                 look: Look::Logs,
                 error,
@@ -51,10 +52,11 @@ pub(crate) async fn diagnose(io: &Io, plan: &Plan) {
 }
 
 /// The last `lines` lines of the app's log; when their answer is too large to read, once more
-/// with as many lines as should fit in three quarters of what the client reads.
-async fn read_logs(io: &Io, lines: u32, budget: Budget) -> Result<Vec<String>, Error> {
+/// with as many lines as should fit in three quarters of what the client reads, by the
+/// answer's size. `None` when that was still too large (an event has said so, once).
+async fn read_logs(io: &Io, lines: u32, budget: Budget) -> Result<Option<Vec<String>>, Error> {
     let error = match io.logs(lines, budget).await {
-        Ok(log) => return Ok(log),
+        Ok(log) => return Ok(Some(log)),
         Err(error) => error,
     };
     let Some(size) = error.too_large() else {
@@ -66,9 +68,23 @@ async fn read_logs(io: &Io, lines: u32, budget: Budget) -> Result<Vec<String>, E
     }
     io.emit(Event::LogsTooLarge {
         asked: lines,
-        retry: fewer,
+        size,
+        retry: Some(fewer),
     });
-    io.logs(fewer, budget).await
+    match io.logs(fewer, budget).await {
+        Ok(log) => Ok(Some(log)),
+        Err(error) => match error.too_large() {
+            Some(size) => {
+                io.emit(Event::LogsTooLarge {
+                    asked: fewer,
+                    size,
+                    retry: None,
+                });
+                Ok(None)
+            }
+            None => Err(error),
+        },
+    }
 }
 
 /// How many of `lines` lines should fit in three quarters of the client's limit, from the

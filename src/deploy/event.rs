@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::base::error::Error;
-use crate::deploy::failure::FailureKind;
+use crate::deploy::failure::{FailureKind, NoPrevious};
 use crate::esa::containers::AcrChange;
 use crate::esa::diagnostics::RegionReadiness;
 use crate::esa::probe::Probed;
@@ -114,6 +114,9 @@ pub enum Evidence {
 pub enum Outcome {
     /// Every step was published (and followed, when asked).
     Deployed,
+    /// The lock's reading showed the version serving the whole environment already: nothing
+    /// was published.
+    Unchanged,
     /// A dry run: what the reads found about the version.
     Prepared(Prepared),
 }
@@ -137,6 +140,8 @@ pub enum Look {
     Status,
     /// The regions the app can deploy to, to check `regions` (GetEdgeContainerDeployRegions).
     DeployRegions,
+    /// The version given by ID, for its name (GetEdgeContainerAppVersion).
+    Version,
 }
 
 /// What explains a failure.
@@ -183,6 +188,12 @@ pub enum Event {
     LockSkipped { error: Error },
     /// The lock's reading: what serves before this run.
     Before { status: AppStatus },
+    /// The version this run would roll back to, chosen from the reading the first publish
+    /// goes ahead on; or why none is known.
+    Previous(Result<String, NoPrevious>),
+    /// That reading shows the version serving the whole environment already: nothing is
+    /// published.
+    AlreadyServing { status: AppStatus },
     /// The environment is busy; the run waits (`if-busy: wait`).
     Busy { busy: Busy, status: AppStatus },
     /// It is no longer busy.
@@ -247,8 +258,14 @@ pub enum Event {
     Diagnosis(Diagnosis),
     /// A read that explains or locates the app failed or was not permitted.
     Unread { look: Look, error: Error },
-    /// The app's last `asked` log lines were too large an answer to read: asking for `retry`.
-    LogsTooLarge { asked: u32, retry: u32 },
+    /// The app's last `asked` log lines were too large an answer to read (`size` bytes, as
+    /// declared or measured): asking for `retry` lines instead, or (`None`) giving up, the
+    /// smaller ask too large as well.
+    LogsTooLarge {
+        asked: u32,
+        size: Option<u64>,
+        retry: Option<u32>,
+    },
     /// Where the app answers: `https://` and its bound domain, `None` when none is bound.
     Url(Option<String>),
     /// The staging environment's addresses, after a staging deploy.

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use crate::base::error::Error;
 use crate::esa::probe::Probed;
-use crate::esa::status::{AppStatus, Busy, Phase, VersionStatus};
+use crate::esa::status::{AppStatus, Busy, Phase, Unnamed, VersionStatus};
 
 /// The part of the deployment under way.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -35,6 +35,19 @@ pub struct Progress {
     pub completed_share: Option<u8>,
     /// Whether the run is baking after `completed`.
     pub baking: bool,
+    /// The last step whose publish the service accepted (0: none), and the share it asked
+    /// for; past `completed`, that publish is under way and being followed.
+    pub accepted: usize,
+    pub accepted_share: Option<u8>,
+    /// The share of this run's version in the last reading of that publish, once read.
+    pub last_share: Option<u8>,
+}
+
+impl Progress {
+    /// Whether a step's publish was accepted and had not finished serving.
+    pub fn publish_in_flight(&self) -> bool {
+        self.accepted > self.completed
+    }
 }
 
 /// Why the health gate failed a step.
@@ -65,6 +78,15 @@ pub enum FailureKind {
     /// The base version (by ID, given or served) does not exist; the cause is the service's
     /// answer.
     BaseVersionMissing { version_id: String },
+    /// `version-id`: the service has no such version; the cause is its answer.
+    VersionMissing { version_id: String },
+    /// `version-id`: the version is not `created` (still being made, or of a status this
+    /// model does not name).
+    VersionNotCreated {
+        version_id: String,
+        name: String,
+        status: VersionStatus,
+    },
     /// `image` without `base-version`, and the environment serves nothing to copy.
     NoBaseVersion,
     /// The base runs several containers and `container-name` is not set.
@@ -97,9 +119,13 @@ pub enum FailureKind {
         unknown: Vec<String>,
         available: Vec<String>,
     },
-    /// `promote-from: staging`: staging has not published a version (still publishing,
-    /// rolling back or rolled back, or serving none).
-    StagingNotPublished { status: Box<AppStatus> },
+    /// `promote-from: staging`: no one version serves all of staging (still publishing, split
+    /// between two versions, rolling back or rolled back, or serving none); `chosen` when it
+    /// served that version before prod's lock was waited for, and no longer does.
+    StagingNotPublished {
+        status: Box<AppStatus>,
+        chosen: Option<String>,
+    },
     /// `promote-from: staging`: staging's container does not run ready.
     StagingNotReady {
         version_id: String,
@@ -148,7 +174,8 @@ impl FailureKind {
         Some(match self {
             FailureKind::Call
             | FailureKind::StepPublishFailed
-            | FailureKind::BaseVersionMissing { .. } => return None,
+            | FailureKind::BaseVersionMissing { .. }
+            | FailureKind::VersionMissing { .. } => return None,
             FailureKind::VersionNotFound { .. } => "VersionNotFound",
             FailureKind::BaseVersionNotFound { .. } => "BaseVersionNotFound",
             FailureKind::NoBaseVersion => "NoBaseVersion",
@@ -159,7 +186,9 @@ impl FailureKind {
             FailureKind::RegionsNotDeployable { .. } => "RegionNotDeployable",
             FailureKind::StagingNotPublished { .. } => "StagingNotPublished",
             FailureKind::StagingNotReady { .. } => "StagingNotReady",
-            FailureKind::PromotedNotCreated { .. } => "VersionNotCreated",
+            FailureKind::PromotedNotCreated { .. } | FailureKind::VersionNotCreated { .. } => {
+                "VersionNotCreated"
+            }
             FailureKind::PublishInProgress { .. } | FailureKind::StillBusy { .. } => {
                 "PublishInProgress"
             }
@@ -186,6 +215,8 @@ impl FailureKind {
             FailureKind::VersionNotFound { .. }
                 | FailureKind::BaseVersionNotFound { .. }
                 | FailureKind::BaseVersionMissing { .. }
+                | FailureKind::VersionMissing { .. }
+                | FailureKind::VersionNotCreated { .. }
                 | FailureKind::NoBaseVersion
                 | FailureKind::ContainerNameRequired { .. }
                 | FailureKind::ContainerNotFound { .. }
@@ -204,8 +235,8 @@ impl FailureKind {
 pub enum Rollback {
     /// Not asked for (`rollback-on-failure` is false), or nothing was published yet.
     NotAsked,
-    /// Asked for, but the version that served before is unknown.
-    NoPrevious,
+    /// Asked for, but the reading before the first publish names no version to go back to.
+    NoPrevious(NoPrevious),
     /// Asked for, but the last reading shows another version publishing or serving (it took
     /// over), or (`None`) a publish whose answer was lost left the front unknown: a rollback
     /// could undo a publish this run did not make.
@@ -219,6 +250,18 @@ pub enum Rollback {
     },
     /// The rollback to `to` failed too.
     Failed { to: String, error: Box<Error> },
+}
+
+/// Why no version that served before this run is known, so that nothing can be rolled back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NoPrevious {
+    /// No reading was taken before the first publish (the lock was skipped).
+    NoReading,
+    /// The reading before the first publish names none, for this reason.
+    Unnamed {
+        why: Unnamed,
+        reading: Box<AppStatus>,
+    },
 }
 
 /// Why the deployment stopped, with what it was doing then.

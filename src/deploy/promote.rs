@@ -1,11 +1,11 @@
-//! `promote-from: staging`: the version to publish to prod is what staging serves, and only once staging has published it, its container runs and is ready, and the version is created; anything else is refused before a publish.
+//! `promote-from: staging`: the version to publish to prod is what serves all of staging, and only once staging has published it in full (not mid-publish, not split between two versions), its container runs and is ready, and the version is created; anything else is refused before a publish. With `if-busy: wait`, staging is read again once prod's lock is taken, and a change since is refused the same way.
 
 use crate::deploy::event::{Chosen, Event, Prepared};
 use crate::deploy::failure::{Failure, FailureKind};
 use crate::deploy::io::Io;
 use crate::deploy::plan::Plan;
 use crate::esa::model::PublishEnv;
-use crate::esa::status::{Phase, PublishStatus, VersionStatus};
+use crate::esa::status::{AppStatus, Phase, VersionStatus};
 
 /// Reads staging's status, its container and the version it serves; the version when all say
 /// it may be promoted.
@@ -15,12 +15,9 @@ pub(crate) async fn from_staging(io: &Io, plan: &Plan) -> Result<Prepared, Failu
         .status(PublishEnv::Staging, budget)
         .await
         .map_err(Failure::call)?;
-    let version_id = status.deployed_version.clone();
-    if status.publish_status != PublishStatus::Published || version_id.is_empty() {
-        return Err(Failure::new(FailureKind::StagingNotPublished {
-            status: Box::new(status),
-        }));
-    }
+    let Some(version_id) = status.full_version().map(str::to_string) else {
+        return Err(not_published(status, None));
+    };
     let pod = io.staging_status(budget).await.map_err(Failure::call)?;
     // `Ready` when the service says it; a missing one leaves the phase to judge.
     if pod.phase != Phase::Running || pod.ready == Some(false) {
@@ -50,4 +47,26 @@ pub(crate) async fn from_staging(io: &Io, plan: &Plan) -> Result<Prepared, Failu
         name: Some(version.name),
         created: false,
     }))
+}
+
+/// Staging's reading does not show one version serving all of it (or, `since`, no longer the
+/// one chosen before prod's lock).
+fn not_published(status: AppStatus, since: Option<&str>) -> Failure {
+    Failure::new(FailureKind::StagingNotPublished {
+        status: Box::new(status),
+        chosen: since.map(str::to_string),
+    })
+}
+
+/// After prod's lock was waited for: staging still serves `chosen` in full, or the change is
+/// refused with nothing published.
+pub(crate) async fn still_serving(io: &Io, plan: &Plan, chosen: &str) -> Result<(), Failure> {
+    let status = io
+        .status(PublishEnv::Staging, plan.call_budget())
+        .await
+        .map_err(Failure::call)?;
+    match status.full_version() == Some(chosen) {
+        true => Ok(()),
+        false => Err(not_published(status, Some(chosen))),
+    }
 }

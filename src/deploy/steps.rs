@@ -1,15 +1,18 @@
 //! The deployment from start to end: the version, the lock, then each step's publish (settled when its answer is lost), followed until it serves, baked, and on failure the rollback when asked.
 
 use crate::base::error::Error;
+use crate::config::rollout::IfBusy;
+use crate::config::version::VersionSource;
 use crate::deploy::aftercare;
 use crate::deploy::event::Outcome;
 use crate::deploy::event::{Change, Event, Prepared};
-use crate::deploy::failure::{Failure, FailureKind, Rollback, Stage};
+use crate::deploy::failure::{Failure, FailureKind, NoPrevious, Rollback, Stage};
 use crate::deploy::gate;
 use crate::deploy::io::Io;
 use crate::deploy::judge::{judge, Target, Verdict};
 use crate::deploy::lock;
 use crate::deploy::plan::Plan;
+use crate::deploy::promote;
 use crate::deploy::regions;
 use crate::deploy::settle::send_settled;
 use crate::deploy::version::{self, Decided};
@@ -35,19 +38,47 @@ pub(crate) async fn deploy(plan: Plan, io: Io) -> Result<Outcome, Failure> {
     regions::check(&io, &plan).await?;
     io.progress(|p| p.stage = Stage::Lock);
     let before = lock::hold(&io, &plan, &ours).await?;
-    let previous = before
-        .as_ref()
-        .and_then(AppStatus::serving_version)
-        .map(str::to_string);
-    run_steps(&io, &plan, &ours, before, previous.clone()).await?;
-    io.progress(|p| p.stage = Stage::Aftercare);
-    aftercare::where_it_runs(&io, &plan).await;
-    let kept: Vec<&str> = [Some(ours.as_str()), previous.as_deref()]
+    if plan.source == VersionSource::FromStaging && plan.if_busy == IfBusy::Wait {
+        promote::still_serving(&io, &plan, &ours).await?;
+    }
+    if let Some(status) = before.as_ref().filter(|s| s.full_version() == Some(&ours)) {
+        io.emit(Event::AlreadyServing {
+            status: status.clone(),
+        });
+        after_steps(&io, &plan, &[&ours]).await;
+        return Ok(Outcome::Unchanged);
+    }
+    let previous = previous(before.as_ref(), &ours);
+    io.emit(Event::Previous(previous.clone()));
+    run_steps(&io, &plan, &ours, before, &previous).await?;
+    let kept: Vec<&str> = [Some(ours.as_str()), previous.as_deref().ok()]
         .into_iter()
         .flatten()
         .collect();
-    aftercare::clean_up(&io, &plan, &kept, 0).await;
+    after_steps(&io, &plan, &kept).await;
     Ok(Outcome::Deployed)
+}
+
+/// Where the app runs, and the versions `keep-versions` lets go (never one of `kept`).
+async fn after_steps(io: &Io, plan: &Plan, kept: &[&str]) {
+    io.progress(|p| p.stage = Stage::Aftercare);
+    aftercare::where_it_runs(io, plan).await;
+    aftercare::clean_up(io, plan, kept, 0).await;
+}
+
+/// The version to roll back to: what served before this run's first publish, by the state of
+/// the reading it goes ahead on (see `AppStatus::served_before`).
+fn previous(before: Option<&AppStatus>, ours: &str) -> Result<String, NoPrevious> {
+    let Some(reading) = before else {
+        return Err(NoPrevious::NoReading);
+    };
+    match reading.served_before(ours) {
+        Ok(version) => Ok(version.to_string()),
+        Err(why) => Err(NoPrevious::Unnamed {
+            why,
+            reading: Box::new(reading.clone()),
+        }),
+    }
 }
 
 /// Publishes every step in turn, following and baking as the plan says.
@@ -56,7 +87,7 @@ async fn run_steps(
     plan: &Plan,
     ours: &str,
     before: Option<AppStatus>,
-    previous: Option<String>,
+    previous: &Result<String, NoPrevious>,
 ) -> Result<(), Failure> {
     let total = plan.steps.len();
     let mut latest = before;
@@ -196,6 +227,11 @@ async fn one_step(
             ))
         }
     };
+    io.progress(|p| {
+        p.accepted = at.step;
+        p.accepted_share = at.percentage;
+        p.last_share = None;
+    });
     io.emit(Event::Published {
         step: at.step,
         total: at.total,
@@ -248,6 +284,7 @@ async fn follow(io: &Io, plan: &Plan, target: &Target) -> Result<AppStatus, Step
             before: last.clone(),
             status: reading.clone(),
         });
+        io.progress(|p| p.last_share = Some(reading.share_of(&target.version)));
         let moved = |before: &AppStatus| {
             (before.publish_percentage, &before.publish_status)
                 != (reading.publish_percentage, &reading.publish_status)
@@ -286,7 +323,7 @@ async fn roll_back(
     plan: &Plan,
     ours: &str,
     at: &Step,
-    previous: Option<String>,
+    previous: &Result<String, NoPrevious>,
     failed: StepFailed,
 ) -> Failure {
     let step = Some((at.step, at.total));
@@ -330,12 +367,13 @@ async fn rollback(
     io: &Io,
     plan: &Plan,
     ours: &str,
-    previous: Option<String>,
+    previous: &Result<String, NoPrevious>,
     front: Front,
     code: String,
 ) -> Rollback {
-    let Some(to) = previous else {
-        return Rollback::NoPrevious;
+    let to = match previous {
+        Ok(to) => to.clone(),
+        Err(none) => return Rollback::NoPrevious(none.clone()),
     };
     let reading = match front.lost_publish {
         // The reading before a lost publish says nothing of the front now: read it again.

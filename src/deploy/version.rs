@@ -5,7 +5,7 @@ use serde_json::Value;
 use crate::base::error::Error;
 use crate::config::version::{Template, VersionSource};
 use crate::deploy::aftercare;
-use crate::deploy::event::{Chosen, Event, MadeFrom, Prepared};
+use crate::deploy::event::{Chosen, Event, Look, MadeFrom, Prepared};
 use crate::deploy::failure::{Failure, FailureKind};
 use crate::deploy::io::Io;
 use crate::deploy::plan::{Mode, Plan};
@@ -97,13 +97,15 @@ fn existing(found: Listed) -> Result<Prepared, FailureKind> {
 /// Decides, with reads only, which version the run publishes and whether it must make one.
 async fn prepare(io: &Io, plan: &Plan) -> Result<Prepared, Failure> {
     let (name, template) = match &plan.source {
-        VersionSource::Id(version_id) => {
+        // A dry run reads nothing for a version given by ID.
+        VersionSource::Id(version_id) if plan.mode == Mode::Prepare => {
             return Ok(Prepared::Ready(Chosen {
                 version_id: version_id.clone(),
                 name: None,
                 created: false,
             }))
         }
+        VersionSource::Id(version_id) => return given(io, plan, version_id).await,
         VersionSource::Named(name) => {
             let found = io.find_version(name, plan.call_budget()).await;
             return match found.map_err(Failure::call)? {
@@ -140,6 +142,50 @@ async fn prepare(io: &Io, plan: &Plan) -> Result<Prepared, Failure> {
         containers,
         from,
     })
+}
+
+/// A version given by ID, read once: its name for the report, and refused before the lock
+/// when the service has no such version or it is not `created`. A read that is not permitted
+/// leaves it unnamed (the publish itself judges it).
+async fn given(io: &Io, plan: &Plan, version_id: &str) -> Result<Prepared, Failure> {
+    let chosen = |name| {
+        Prepared::Ready(Chosen {
+            version_id: version_id.to_string(),
+            name,
+            created: false,
+        })
+    };
+    let version = match io.get_version(version_id, plan.call_budget()).await {
+        Ok(version) => version,
+        Err(error) if error.is_permission_denied() => {
+            io.emit(Event::Unread {
+                look: Look::Version,
+                error,
+            });
+            return Ok(chosen(None));
+        }
+        Err(error) if error.title() == NOT_FOUND => {
+            let mut failure = fail(FailureKind::VersionMissing {
+                version_id: version_id.to_string(),
+            });
+            failure.cause = Some(error);
+            return Err(failure);
+        }
+        Err(error) => return Err(Failure::call(error)),
+    };
+    match version.status {
+        VersionStatus::Created => Ok(chosen(Some(version.name))),
+        VersionStatus::Failed => Err(fail(FailureKind::VersionFailed {
+            version_id: version_id.to_string(),
+            name: version.name,
+            existed: true,
+        })),
+        status => Err(fail(FailureKind::VersionNotCreated {
+            version_id: version_id.to_string(),
+            name: version.name,
+            status,
+        })),
+    }
 }
 
 /// The ID of the version to copy: `base` as an ID, found by name, or what the environment

@@ -362,10 +362,14 @@ fn unexpected(status: u16, body: &[u8], request_id: Option<String>) -> Error {
 }
 
 enum BodyError {
-    /// Over [`MAX_BODY_BYTES`]: its size, when the answer declared it.
+    /// Over [`MAX_BODY_BYTES`]: its size, as declared, or as measured (at least this much).
     TooLarge(Option<u64>),
     Transport(reqwest::Error),
 }
+
+/// How far an answer over [`MAX_BODY_BYTES`] that declares no length is read on, and
+/// dropped, to measure it: so that a caller can ask for less by its size.
+pub const MEASURE_BYTES: u64 = 32 * 1024 * 1024;
 
 /// Reads at most [`MAX_BODY_BYTES`], chunk by chunk, so a huge answer cannot exhaust memory.
 async fn read_bounded(mut response: reqwest::Response) -> Result<Vec<u8>, BodyError> {
@@ -376,11 +380,24 @@ async fn read_bounded(mut response: reqwest::Response) -> Result<Vec<u8>, BodyEr
     let mut body = Vec::new();
     while let Some(chunk) = response.chunk().await.map_err(BodyError::Transport)? {
         if body.len() + chunk.len() > MAX_BODY_BYTES {
-            return Err(BodyError::TooLarge(None));
+            let seen = (body.len() + chunk.len()) as u64;
+            return Err(BodyError::TooLarge(Some(measure(response, seen).await)));
         }
         body.extend_from_slice(&chunk);
     }
     Ok(body)
+}
+
+/// The size of an answer of which `seen` bytes were read: the rest is read and dropped, up to
+/// [`MEASURE_BYTES`] (past it, or when the answer breaks off, what was seen).
+async fn measure(mut response: reqwest::Response, mut seen: u64) -> u64 {
+    while seen < MEASURE_BYTES {
+        match response.chunk().await {
+            Ok(Some(chunk)) => seen += chunk.len() as u64,
+            Ok(None) | Err(_) => break,
+        }
+    }
+    seen
 }
 
 /// The URL with the values of `Signature`, `SecurityToken` and `OIDCToken` replaced by `***`,

@@ -117,6 +117,19 @@ pub enum Busy {
     RollingBack,
 }
 
+/// Why a reading names no version that served before a publish (see
+/// [`AppStatus::served_before`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Unnamed {
+    /// The environment serves no version yet.
+    NothingServed,
+    /// The version the reading shows serving is the one about to be published.
+    Ours,
+    /// The reading's state does not say which version serves: a rollback under way, a status
+    /// this model does not name, or a split whose other version the reading does not give.
+    Unclear,
+}
+
 /// One reading of GetEdgeContainerAppStatus for one environment, plus on staging the
 /// container's phase when it was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,12 +225,47 @@ impl AppStatus {
         })
     }
 
-    /// What serves before a publish: `BaseLineVersion`, or else `DeployedVersion`.
-    pub fn serving_version(&self) -> Option<&str> {
-        [&self.baseline_version, &self.deployed_version]
-            .into_iter()
-            .find(|v| !v.is_empty())
-            .map(String::as_str)
+    /// The version that serves the whole environment, when this reading says one does: a
+    /// publish finished at 100% (the version published). `None` while a publish is under way
+    /// or stopped at a share (the traffic is split), during or after a rollback, and when no
+    /// version was published.
+    pub fn full_version(&self) -> Option<&str> {
+        let full =
+            self.publish_status == PublishStatus::Published && self.publish_percentage >= 100;
+        Some(self.current_version()).filter(|v| full && !v.is_empty())
+    }
+
+    /// The version that serves what a publish under way (or stopped at a share) leaves: the
+    /// one deployed, when it is not the one publishing. `None` when the reading does not
+    /// name a second version.
+    pub fn rest_version(&self) -> Option<&str> {
+        Some(self.deployed_version.as_str())
+            .filter(|v| !v.is_empty() && *v != self.publishing_version)
+    }
+
+    /// The version that served before a publish of `ours`, chosen by this reading's state
+    /// (never from `BaseLineVersion`, whose meaning after a publish or a rollback the
+    /// service does not document): a finished publish, the version serving in full; a
+    /// finished rollback, the version rolled back to; a publish under way or stopped at a
+    /// share, the version serving the rest of the traffic. Never `ours`.
+    pub fn served_before(&self, ours: &str) -> Result<&str, Unnamed> {
+        let candidate = match &self.publish_status {
+            PublishStatus::Published if self.publish_percentage >= 100 => {
+                Some(self.current_version())
+            }
+            PublishStatus::Published | PublishStatus::Publishing => match self.rest_version() {
+                Some(rest) => Some(rest),
+                None if self.publishing_version.is_empty() => Some(self.deployed_version.as_str()),
+                None => return Err(Unnamed::Unclear),
+            },
+            PublishStatus::RolledBack | PublishStatus::Idle => Some(self.deployed_version.as_str()),
+            PublishStatus::RollingBack | PublishStatus::Unknown(_) => return Err(Unnamed::Unclear),
+        };
+        match candidate.filter(|v| !v.is_empty()) {
+            None => Err(Unnamed::NothingServed),
+            Some(v) if v == ours => Err(Unnamed::Ours),
+            Some(v) => Ok(v),
+        }
     }
 
     /// The version in front: the one publishing, or else the one deployed.
@@ -341,7 +389,7 @@ mod tests {
         assert_eq!((s.publish_percentage, s.expect_percentage), (30, 50));
         assert_eq!(s.publish_status, PublishStatus::Publishing);
         assert_eq!(s.regions, ["jiangsu"]);
-        assert_eq!(s.serving_version(), Some("ver-0"));
+        assert_eq!(s.served_before("ver-1"), Ok("ver-0"));
         assert_eq!(s.busy_for("ver-2"), Some(Busy::Publishing("ver-1".into())));
         assert_eq!(s.busy_for("ver-1"), None);
     }

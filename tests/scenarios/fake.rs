@@ -8,6 +8,7 @@ use esa_publish::deploy::engine::Budget;
 use esa_publish::esa::model::{PublishEnv, PublishRequest};
 use esa_publish::esa::status::{AppStatus, Phase, PublishStatus, VersionStatus};
 use esa_publish::esa::versions::Listed;
+use esa_standin::readings::{Fields, Readings};
 use serde_json::{json, Value};
 
 pub use crate::app::{AppAnswer, FakeApp};
@@ -100,6 +101,16 @@ pub struct World {
     /// For each rollback applied, what it rolled back: the version publishing, or serving.
     pub rolled_back: Vec<String>,
     pub counter: u64,
+    /// What the status fields the service does not document hold (the stand-in's readings).
+    pub readings: Readings,
+    /// The version that served before the latest publish: what the service's own rollback
+    /// goes back to.
+    pub base: String,
+    /// Every version a rollback went back from, before the run and during it.
+    pub rolled_from: Vec<String>,
+    /// Each rollback this run applied: the version it went back to, and whether a rollback
+    /// had gone back from that version before.
+    pub rollback_targets: Vec<(String, bool)>,
 }
 
 pub fn container(name: &str, image: &str) -> Value {
@@ -157,6 +168,10 @@ impl Default for World {
             lost: Vec::new(),
             rolled_back: Vec::new(),
             counter: 0,
+            readings: Readings::from_env(),
+            base: PREVIOUS.into(),
+            rolled_from: Vec::new(),
+            rollback_targets: Vec::new(),
         }
     }
 }
@@ -189,16 +204,58 @@ impl World {
         format!("t{}", self.counter)
     }
 
+    /// The fields the readings move.
+    fn fields(&mut self) -> Fields<'_> {
+        Fields {
+            publishing: &mut self.status.publishing_version,
+            deployed: &mut self.status.deployed_version,
+            baseline: &mut self.status.baseline_version,
+            base: &mut self.base,
+        }
+    }
+
+    /// A rollback is over: to `to`, or (`None`) the service's own, to the latest base.
+    fn rolled_back(&mut self, to: Option<&str>) {
+        let to = to.map_or_else(|| self.base.clone(), str::to_string);
+        let from = self.status.current_version().to_string();
+        self.rolled_from.push(from);
+        self.status.publish_status = PublishStatus::RolledBack;
+        let readings = self.readings;
+        readings.rolled_back(self.fields(), &to);
+    }
+
+    /// The publishing version serves in full.
+    fn full(&mut self) {
+        self.status.publish_status = PublishStatus::Published;
+        self.status.publish_percentage = 100;
+        let readings = self.readings;
+        readings.full(self.fields());
+    }
+
+    /// History before the run: `version` was published to `percentage` (100: in full).
+    pub fn published_before(&mut self, version: &str, percentage: u8) {
+        let readings = self.readings;
+        readings.publish(self.fields(), version);
+        self.status.publish_time = self.tick();
+        self.status.publish_status = PublishStatus::Published;
+        self.status.publish_percentage = percentage;
+        self.status.expect_percentage = percentage;
+        if percentage == 100 {
+            self.full();
+        }
+    }
+
+    /// History before the run: a rollback to `to`.
+    pub fn rolled_back_before(&mut self, to: &str) {
+        self.rolled_back(Some(to));
+        self.status.rollback_time = self.tick();
+    }
+
     fn end_busy(&mut self) {
-        let s = &mut self.status;
-        if s.publish_status == PublishStatus::RollingBack {
-            s.publish_status = PublishStatus::RolledBack;
-            s.publishing_version.clear();
+        if self.status.publish_status == PublishStatus::RollingBack {
+            self.rolled_back(None);
         } else {
-            s.publish_status = PublishStatus::Published;
-            s.deployed_version = std::mem::take(&mut s.publishing_version);
-            s.baseline_version = s.deployed_version.clone();
-            s.publish_percentage = 100;
+            self.full();
         }
         self.busy_reads = None;
     }
@@ -224,8 +281,7 @@ impl World {
         match rollout {
             Rollout::RollbackAfter(n) if self.polls > n => {
                 if s.publish_status == PublishStatus::RollingBack {
-                    s.publish_status = PublishStatus::RolledBack;
-                    s.publishing_version.clear();
+                    self.rolled_back(None);
                 } else {
                     s.publish_status = PublishStatus::RollingBack;
                 }
@@ -247,8 +303,7 @@ impl World {
         if s.publish_percentage >= s.expect_percentage {
             s.publish_status = PublishStatus::Published;
             if s.expect_percentage == 100 {
-                s.deployed_version = s.publishing_version.clone();
-                s.baseline_version = s.deployed_version.clone();
+                self.full();
             }
         }
     }
@@ -262,12 +317,10 @@ impl World {
         self.stale = Some(self.status.clone());
         let rollout = self.rollouts.pop_front().unwrap_or(Rollout::Normal);
         let time = self.tick();
+        let readings = self.readings;
+        readings.publish(self.fields(), &r.version_id);
         let s = &mut self.status;
-        if s.publish_status == PublishStatus::Published && !s.deployed_version.is_empty() {
-            s.baseline_version = s.deployed_version.clone();
-        }
         s.publish_status = PublishStatus::Publishing;
-        s.publishing_version = r.version_id.clone();
         s.expect_percentage = r.settings.percentage.unwrap_or(100);
         s.publish_percentage = 0;
         s.publish_time = time;
@@ -282,12 +335,11 @@ impl World {
         self.applied_rollbacks += 1;
         self.rolled_back
             .push(self.status.current_version().to_string());
+        let again = self.rolled_from.iter().any(|v| v == to);
+        self.rollback_targets.push((to.to_string(), again));
         let time = self.tick();
-        let s = &mut self.status;
-        s.publish_status = PublishStatus::RolledBack;
-        s.publishing_version.clear();
-        s.deployed_version = to.to_string();
-        s.rollback_time = time;
+        self.rolled_back(Some(to));
+        self.status.rollback_time = time;
         self.rollout = None;
     }
 }

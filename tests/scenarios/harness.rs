@@ -12,10 +12,10 @@ pub(crate) use crate::setup::*;
 pub(crate) use esa_publish::deploy::driver::drive;
 pub(crate) use esa_publish::deploy::engine::Engine;
 pub(crate) use esa_publish::deploy::event::{Event, Outcome};
-pub(crate) use esa_publish::deploy::failure::{Failure, FailureKind, Rollback};
+pub(crate) use esa_publish::deploy::failure::{Failure, FailureKind, NoPrevious, Rollback};
 pub(crate) use esa_publish::deploy::plan::Mode;
 pub(crate) use esa_publish::deploy::wait::READ_SLACK;
-pub(crate) use esa_publish::esa::status::VersionStatus;
+pub(crate) use esa_publish::esa::status::{Unnamed, VersionStatus};
 
 /// What a run came to.
 pub(crate) struct Ran {

@@ -1,12 +1,14 @@
-//! The engine against generated service behaviour: random answers, lost answers, errors, hangs, slow answers (time jumps), busy starts, stale readings, takeovers, crash loops and rollbacks by someone else, 10,000 cases on virtual time, each checked against invariants, shrunk to a minimal case on failure (proptest). `ENGINE_CASES` sets another count.
+//! The engine against generated service behaviour: random answers, lost answers, errors, hangs, slow answers (time jumps), busy starts, histories (a version rolled back, this run's version rolled back or serving, a split), stale readings, takeovers, crash loops and rollbacks by someone else, under every reading of the status fields the service does not document, 10,000 cases on virtual time, each checked against invariants, shrunk to a minimal case on failure (proptest). `ENGINE_CASES` sets another count.
 
 use esa_publish::deploy::driver::Observer;
 use esa_publish::deploy::plan::Plan;
 use esa_publish::esa::client::ClientEvent;
 use esa_publish::esa::status::PublishStatus;
+use esa_standin::readings::Readings;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as Runner, TestRunner};
 
+use crate::fake::OTHER;
 use crate::harness::*;
 
 /// The calls a fault may hit (the fake's names).
@@ -33,6 +35,7 @@ struct Generated {
     wait_timeout: u64,
     step_wait: u64,
     start: Start,
+    readings: Readings,
     stale_reads: u32,
     rollouts: Vec<Rollout>,
     faults: Vec<(&'static str, Fault)>,
@@ -40,9 +43,19 @@ struct Generated {
 
 #[derive(Debug, Clone, Copy)]
 enum Start {
+    /// The previous version serves in full.
     Idle,
     Busy(Option<u32>),
     RollingBack(Option<u32>),
+    /// A version (this run's, or another) was published in full, then rolled back to the
+    /// previous one: the run after a failed deploy, or the same failing version again.
+    AfterRollback {
+        ours: bool,
+    },
+    /// This run's version serves in full already.
+    ServingOurs,
+    /// Another version was published at 50%, the previous one serves the rest.
+    Split,
 }
 
 fn rollout() -> impl Strategy<Value = Rollout> {
@@ -75,7 +88,14 @@ fn start() -> impl Strategy<Value = Start> {
         4 => Just(Start::Idle),
         1 => reads.clone().prop_map(Start::Busy),
         1 => reads.prop_map(Start::RollingBack),
+        2 => any::<bool>().prop_map(|ours| Start::AfterRollback { ours }),
+        1 => Just(Start::ServingOurs),
+        1 => Just(Start::Split),
     ]
+}
+
+fn readings() -> impl Strategy<Value = Readings> {
+    proptest::sample::select(Readings::all())
 }
 
 fn generated() -> impl Strategy<Value = Generated> {
@@ -95,7 +115,7 @@ fn generated() -> impl Strategy<Value = Generated> {
     );
     let times = (30u64..=180, 60u64..=1800, 0u64..=600);
     let world = (
-        start(),
+        (start(), readings()),
         // A lag of at most one reading: the settle reads twice, a pause apart, before it sends
         // again, so a status lagging longer makes that resend a second publish (docs/reliability.md).
         0u32..2,
@@ -106,7 +126,7 @@ fn generated() -> impl Strategy<Value = Generated> {
         |(
             (steps, wait, rollback, busy_wait, staging),
             (timeout, wait_timeout, step_wait),
-            (start, stale_reads, rollouts, faults),
+            ((start, readings), stale_reads, rollouts, faults),
         )| Generated {
             steps,
             wait,
@@ -117,6 +137,7 @@ fn generated() -> impl Strategy<Value = Generated> {
             wait_timeout,
             step_wait,
             start,
+            readings,
             stale_reads,
             rollouts,
             faults,
@@ -141,6 +162,7 @@ impl Generated {
     fn world(&self, plan: &Plan) -> World {
         let mut world = World {
             env: plan.env(),
+            readings: self.readings,
             ..World::default()
         };
         with_id(&mut world);
@@ -148,6 +170,12 @@ impl Generated {
             Start::Idle => {}
             Start::Busy(reads) => world.busy(reads),
             Start::RollingBack(reads) => world.rolling_back(reads),
+            Start::AfterRollback { ours } => {
+                world.published_before(if ours { VERSION } else { OTHER }, 100);
+                world.rolled_back_before(PREVIOUS);
+            }
+            Start::ServingOurs => world.published_before(VERSION, 100),
+            Start::Split => world.published_before(OTHER, 50),
         }
         world.stale_reads = self.stale_reads;
         world.rollouts = self.rollouts.iter().copied().collect();
@@ -249,6 +277,16 @@ fn invariants(g: &Generated, plan: &Plan, o: &Outcome_) -> Result<(), TestCaseEr
             calls
         );
     }
+    for (to, rolled_from_before) in &o.world.rollback_targets {
+        prop_assert_ne!(to.as_str(), VERSION, "rolled back to its own version");
+        prop_assert!(
+            !rolled_from_before,
+            "rolled back to {to}, which a rollback had gone back from; calls {calls:?}"
+        );
+        if matches!(g.start, Start::Idle | Start::AfterRollback { .. }) {
+            prop_assert_eq!(to.as_str(), PREVIOUS, "not what served before");
+        }
+    }
     for &at in &o.world.lost {
         let next_write = calls[at + 1..]
             .iter()
@@ -269,6 +307,10 @@ fn invariants(g: &Generated, plan: &Plan, o: &Outcome_) -> Result<(), TestCaseEr
 fn outcome_matches(plan: &Plan, o: &Outcome_) -> Result<(), TestCaseError> {
     let w = &o.world;
     match &o.result {
+        Ok(Outcome::Unchanged) => {
+            prop_assert_eq!(w.applied_publishes, 0, "unchanged, yet a publish applied");
+            prop_assert_eq!(w.status.full_version(), Some(VERSION));
+        }
         Ok(_) if plan.follow => {
             let last = plan.steps.last().copied().flatten().unwrap_or(100);
             prop_assert!(

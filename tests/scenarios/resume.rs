@@ -6,7 +6,7 @@ use esa_publish::deploy::engine::{Action, Engine, Reply, Request};
 use esa_publish::deploy::event::Outcome;
 use esa_publish::deploy::failure::FailureKind;
 use esa_publish::deploy::plan::Mode;
-use esa_publish::esa::status::{AppStatus, PublishStatus};
+use esa_publish::esa::status::{AppStatus, PublishStatus, VersionStatus};
 
 use crate::setup::{Setup, ID, PREVIOUS_VERSION, VERSION, WAIT};
 
@@ -21,6 +21,16 @@ fn serving(version: &str, share: u8) -> AppStatus {
     }
 }
 
+/// The answer to the read of the version given by ID: it is created.
+fn created() -> Reply {
+    Reply::Version(Ok(esa_publish::esa::versions::Version {
+        version_id: VERSION.into(),
+        name: "release-2".into(),
+        status: VersionStatus::Created,
+        containers: Vec::new(),
+    }))
+}
+
 fn expect_call(action: Action) -> Request {
     match action {
         Action::Call(request) => request,
@@ -32,8 +42,11 @@ fn expect_call(action: Action) -> Request {
 fn scenario_resumed_by_hand_a_followed_publish_reads_the_lock_publishes_and_serves() {
     let mut engine = Engine::new(Setup::with(&[ID, WAIT]).plan(Mode::Deploy));
     let t = Duration::from_secs;
+    // The version given by ID, read for its name and status.
+    let read = expect_call(engine.resume(t(0), 0.5, None));
+    assert_eq!(read.action(), "GetEdgeContainerAppVersion");
     // The lock's reading.
-    let lock = expect_call(engine.resume(t(0), 0.5, None));
+    let lock = expect_call(engine.resume(t(0), 0.5, Some(created())));
     assert_eq!(lock.action(), "GetEdgeContainerAppStatus");
     let reply = Reply::Status(Ok(serving(PREVIOUS_VERSION, 100)));
     // The publish of the version, at the service's default share.
@@ -67,7 +80,9 @@ fn scenario_resumed_by_hand_a_followed_publish_reads_the_lock_publishes_and_serv
 #[test]
 fn scenario_resumed_by_hand_a_refused_lock_reading_fails_before_any_publish() {
     let mut engine = Engine::new(Setup::with(&[ID, WAIT]).plan(Mode::Deploy));
-    let lock = expect_call(engine.resume(Duration::ZERO, 0.5, None));
+    let read = expect_call(engine.resume(Duration::ZERO, 0.5, None));
+    assert_eq!(read.action(), "GetEdgeContainerAppVersion");
+    let lock = expect_call(engine.resume(Duration::ZERO, 0.5, Some(created())));
     assert_eq!(lock.action(), "GetEdgeContainerAppStatus");
     let refused = esa_publish::base::error::Error::Api(esa_publish::base::error::ApiError {
         status: 404,

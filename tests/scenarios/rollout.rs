@@ -328,7 +328,19 @@ fn scenario_no_rollback_when_nothing_served_before() {
             "RolloutTimeout",
         )
         .rollbacks(0)
-        .check(|r| assert_eq!(r.failure().rollback, Rollback::NoPrevious)),
+        .check(|r| {
+            assert!(
+                matches!(
+                    &r.failure().rollback,
+                    Rollback::NoPrevious(NoPrevious::Unnamed {
+                        why: Unnamed::NothingServed,
+                        ..
+                    })
+                ),
+                "{:?}",
+                r.failure().rollback
+            )
+        }),
     );
 }
 

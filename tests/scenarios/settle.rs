@@ -32,7 +32,15 @@ fn scenario_a_publish_reset_before_it_applied_is_sent_again_after_two_readings()
         .check(|r| {
             assert_eq!(
                 r.world.calls,
-                ["Status", "Publish", "Status", "Status", "Publish", "App"]
+                [
+                    "GetVersion",
+                    "Status",
+                    "Publish",
+                    "Status",
+                    "Status",
+                    "Publish",
+                    "App"
+                ]
             );
             assert!(r.saw(|e| matches!(
                 e,
@@ -170,7 +178,7 @@ fn scenario_a_publish_refused_outright_is_not_settled_and_not_re_sent() {
         )
         .publishes(0)
         .check(|r| {
-            assert_eq!(r.world.calls, ["Status", "Publish"]);
+            assert_eq!(r.world.calls, ["GetVersion", "Status", "Publish"]);
             assert_eq!(
                 r.failure().request_id(),
                 Some("REQ-InvalidParameter.Percentage")

@@ -13,8 +13,9 @@ fn scenario_a_version_by_id_not_followed_the_lock_s_read_and_one_publish() {
             "ok",
         )
         .publishes(1)
-        // Then the app's domain, for the `url` output.
-        .check(|r| assert_eq!(r.world.calls, ["Status", "Publish", "App"])),
+        // First the version's read (its name, and that it is created); last the app's domain,
+        // for the `url` output.
+        .check(|r| assert_eq!(r.world.calls, ["GetVersion", "Status", "Publish", "App"])),
     );
 }
 
@@ -38,7 +39,10 @@ fn scenario_promote_from_staging_publishes_what_staging_serves() {
         row(
             "promote-from staging: staging's status, its container, its version, then the publish",
             &[|s| s.from_staging = true],
-            |_| {},
+            |w| {
+                with_id(w);
+                w.other.deployed_version = VERSION.into();
+            },
             "ok",
         )
         .publishes(1)
@@ -47,9 +51,9 @@ fn scenario_promote_from_staging_publishes_what_staging_serves() {
                 r.world.calls[..4],
                 ["Status", "StagingStatus", "GetVersion", "Status"]
             );
-            assert!(
-                r.saw(|e| matches!(e, Event::Promoting { version_id, .. } if version_id == PREV))
-            );
+            assert!(r.saw(
+                |e| matches!(e, Event::Promoting { version_id, .. } if version_id == VERSION)
+            ));
         }),
     );
 }
@@ -72,8 +76,8 @@ fn scenario_a_name_alone_finds_the_created_version() {
     check(
         row(
             "a name alone finds the created version",
-            &[|s| s.name = Some("initial-version")],
-            |_| {},
+            &[|s| s.name = Some("release-2")],
+            with_id,
             "ok",
         )
         .publishes(1)
@@ -91,7 +95,7 @@ fn scenario_a_region_publish_to_a_region_the_app_cannot_deploy_to_publishes_noth
             "RegionNotDeployable",
         )
         .publishes(0)
-        .check(|r| assert_eq!(r.world.calls, ["DeployRegions"])),
+        .check(|r| assert_eq!(r.world.calls, ["GetVersion", "DeployRegions"])),
     );
 }
 
@@ -105,7 +109,12 @@ fn scenario_a_region_publish_to_regions_the_app_can_deploy_to_goes_on_to_the_loc
             "ok",
         )
         .publishes(1)
-        .check(|r| assert_eq!(r.world.calls[..3], ["DeployRegions", "Status", "Publish"])),
+        .check(|r| {
+            assert_eq!(
+                r.world.calls[..4],
+                ["GetVersion", "DeployRegions", "Status", "Publish"]
+            )
+        }),
     );
 }
 

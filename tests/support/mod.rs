@@ -9,9 +9,13 @@ use std::path::PathBuf;
 pub use esa_hosts::protocol::*;
 pub use esa_hosts::{Host, Prepared, Run, Step};
 
-/// The binary under test.
+/// The binary under test: this build's, or the one `ESA_PUBLISH_UNDER_TEST` names (to show
+/// that a test fails on an older build, or on a wrapper that lies).
 pub fn binary() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_esa-publish"))
+    match std::env::var_os("ESA_PUBLISH_UNDER_TEST") {
+        Some(path) if !path.is_empty() => PathBuf::from(path),
+        _ => PathBuf::from(env!("CARGO_BIN_EXE_esa-publish")),
+    }
 }
 
 /// The runner's name for a `with:` key turned back into the key: `INPUT_APP-ID` is what
