@@ -7,7 +7,9 @@ use crate::base::text::shown;
 use crate::base::values::parse_duration;
 use crate::ci::env::Env;
 use crate::config::reader::Reader;
-use crate::esa::endpoint::{is_alibaba_cloud, is_loopback, parse_endpoint, Endpoint};
+use crate::esa::endpoint::{
+    is_alibaba_cloud, is_loopback, parse_endpoint, region_endpoint, Endpoint,
+};
 use crate::esa::model::SignatureVersion;
 use crate::esa::retry::Policy;
 
@@ -53,24 +55,7 @@ pub fn read_retry(r: &mut Reader<'_>) -> Policy {
 pub fn read_endpoint(r: &mut Reader<'_>) -> Option<Endpoint> {
     match r.get("endpoint") {
         Some(raw) => r.parsed("endpoint", |_| parse_endpoint(&raw)),
-        None => r.parsed("region", |region| {
-            if !region.is_empty()
-                && region
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-            {
-                Ok(Endpoint {
-                    scheme: "https",
-                    host: format!("esa.{region}.aliyuncs.com"),
-                    port: None,
-                })
-            } else {
-                Err(format!(
-                    "`{}` is not a region ID like `cn-hangzhou` or `ap-southeast-1`",
-                    shown(region)
-                ))
-            }
-        }),
+        None => r.parsed("region", region_endpoint),
     }
 }
 

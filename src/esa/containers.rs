@@ -507,7 +507,7 @@ mod tests {
         for elsewhere in [
             "ghcr.io/acme/web:2",
             "shop-registry.cn-hangzhou.cr.aliyuncs.com/other/web:2",
-            "shop-registry.cn-hangzhou.cr.aliyuncs.com/shop/web@sha256:0123",
+            "shop-registry.cn-hangzhou.cr.aliyuncs.com/shop/web@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
         ] {
             let (copy, _, _, change) =
                 swap_image(&[base.clone()], None, &parse_image(elsewhere).unwrap()).unwrap();

@@ -30,6 +30,40 @@ impl Endpoint {
     }
 }
 
+/// The regions where ESA's API has an endpoint, `esa.<region>.aliyuncs.com`: the China site
+/// and the international one. From Alibaba Cloud's endpoint list for ESA 2024-09-10
+/// (https://www.alibabacloud.com/help/en/edge-security-acceleration/esa/api-esa-2024-09-10-endpoint);
+/// the official SDK builds `esa.<region>.aliyuncs.com` for any region and keeps no list.
+pub const API_REGIONS: &[&str] = &["cn-hangzhou", "ap-southeast-1"];
+
+/// The endpoint of a region where ESA's API has one; else what is wrong, with the nearest
+/// such region when the name is close to one.
+pub fn region_endpoint(region: &str) -> Result<Endpoint, String> {
+    if API_REGIONS.contains(&region) {
+        return Ok(Endpoint {
+            scheme: "https",
+            host: format!("esa.{region}.aliyuncs.com"),
+            port: None,
+        });
+    }
+    let nearest = API_REGIONS
+        .iter()
+        .map(|r| (strsim::osa_distance(&region.to_ascii_lowercase(), r), *r))
+        .filter(|(d, _)| *d <= 3)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, r)| format!("did you mean `{r}`? "))
+        .unwrap_or_default();
+    Err(format!(
+        "ESA's API has no endpoint in `{}`: it answers in {}. {nearest}To call another host, set `endpoint` (it wins over `region`)",
+        shown(region),
+        API_REGIONS
+            .iter()
+            .map(|r| format!("`{r}`"))
+            .collect::<Vec<_>>()
+            .join(" and ")
+    ))
+}
+
 /// A host name (`esa.cn-hangzhou.aliyuncs.com`, `127.0.0.1:8080`) or a full URL with scheme
 /// and port. `http://` only for loopback: a plain-text request would expose the signed call.
 pub fn parse_endpoint(value: &str) -> Result<Endpoint, String> {
