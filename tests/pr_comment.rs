@@ -1,9 +1,9 @@
-//! `pr-comment` end to end through the runner emulation, against the stand-in's GitHub API: one comment per app and environment, created then updated; a refusal or an unreachable API is a warning and the deploy's result stands; no call off pull requests or in a dry run; service text stays literal Markdown; the token appears nowhere but in its header.
+//! `pr-comment` end to end through the runner emulation, against the stand-in's GitHub API: one comment per app and environment, created then updated, and only ever a comment the token's own identity wrote (a marker in another user's comment is left alone); a thread of long comments is read page by page; a refusal or an unreachable API is a warning, with advice for its cause, and the deploy's result stands; no call off pull requests or in a dry run; service text stays literal Markdown; the token appears nowhere but in its header.
 
 mod support;
 
 use esa_hosts::github::JOB_TOKEN;
-use esa_standin::github_api::{Comment, GitHubApi};
+use esa_standin::github_api::{Comment, GitHubApi, ACTIONS_BOT};
 use esa_standin::versions::{container, Version};
 use esa_standin::{AppFacts, AppHealth, Config, StandIn, DEMO_APP_ID, INITIAL_IMAGE};
 use pulldown_cmark::{Event, Parser, Tag};
@@ -23,10 +23,12 @@ fn standin(read_only: bool, health: AppHealth) -> StandIn {
         github: GitHubApi {
             token: JOB_TOKEN.into(),
             read_only,
+            pulls: vec![7],
             comments: vec![Comment {
                 id: 1,
                 issue: 7,
                 body: "a reviewer's comment <!-- esa-publish app=app-880688675783790001 env=staging -->".into(),
+                author: "reviewer".into(),
             }],
             ..GitHubApi::default()
         },
@@ -72,11 +74,12 @@ fn deploy(s: &StandIn, version: (&str, &str), extra: &[(&str, &str)]) -> Run {
     docker_step(&vars).event(&pull_request(7)).run(&binary())
 }
 
+/// The comments with our marker that the job's token wrote.
 fn ours(s: &StandIn) -> Vec<Comment> {
     s.github()
         .comments
         .into_iter()
-        .filter(|c| c.body.starts_with(MARKER))
+        .filter(|c| c.body.starts_with(MARKER) && c.author == ACTIONS_BOT)
         .collect()
 }
 
@@ -132,8 +135,13 @@ fn the_first_run_comments_and_the_next_updates_the_same_comment() {
         .stdout
         .contains("pr-comment: updated the comment on pull request #7"));
     let calls = s.github().calls;
+    let comments_path = |c: &&esa_standin::github_api::Call| c.target.starts_with("/repos/");
     assert_eq!(
-        calls.iter().filter(|c| c.method == "POST").count(),
+        calls
+            .iter()
+            .filter(comments_path)
+            .filter(|c| c.method == "POST")
+            .count(),
         1,
         "{calls:?}"
     );
@@ -190,6 +198,7 @@ fn a_read_only_token_warns_and_the_deploy_stands() {
         .find(|w| w.properties["title"] == "PullRequestNotCommented")
         .expect("a warning");
     assert!(warning.data.contains("403"), "{}", warning.data);
+    assert!(warning.data.contains("fork"), "{}", warning.data);
     assert!(
         warning.data.contains("pull-requests: write"),
         "{}",
@@ -222,6 +231,152 @@ fn an_unreachable_api_warns_and_the_deploy_stands() {
         "{}",
         warnings[0].data
     );
+    // No answer is no missing permission.
+    assert!(
+        !warnings[0].data.contains("permissions"),
+        "{}",
+        warnings[0].data
+    );
+}
+
+/// The one `PullRequestNotCommented` warning of a run.
+fn not_commented(r: &Run) -> String {
+    let warnings: Vec<_> = r
+        .warnings()
+        .into_iter()
+        .filter(|w| w.properties["title"] == "PullRequestNotCommented")
+        .collect();
+    assert_eq!(warnings.len(), 1, "{}", r.stdout);
+    warnings[0].data.clone()
+}
+
+#[test]
+fn each_refusal_gets_the_advice_of_its_cause() {
+    let s = standin(false, AppHealth::Healthy);
+    // A token GitHub does not take: the token, not a permission.
+    let bad = deploy(
+        &s,
+        ("INPUT_VERSION-ID", RELEASE),
+        &[("INPUT_GITHUB-TOKEN", "ghp_revoked")],
+    );
+    let said = not_commented(&bad);
+    assert!(
+        said.contains("does not take the token in `github-token` (401"),
+        "{said}"
+    );
+    assert!(!said.contains("pull-requests: write"), "{said}");
+    // No such pull request: the number and the repository, not a permission.
+    let missing = docker_step(&[
+        ("INPUT_APP-ID", DEMO_APP_ID),
+        ("INPUT_ACCESS-KEY-ID", esa_standin::DEMO_ACCESS_KEY_ID),
+        (
+            "INPUT_ACCESS-KEY-SECRET",
+            esa_standin::DEMO_ACCESS_KEY_SECRET,
+        ),
+        ("INPUT_PUBLISH-ENV", "staging"),
+        ("INPUT_VERSION-ID", RELEASE),
+        ("INPUT_PR-COMMENT", "true"),
+        ("INPUT_ENDPOINT", &s.url()),
+        ("GITHUB_API_URL", &s.url()),
+        ("GITHUB_EVENT_NAME", "pull_request"),
+        ("GITHUB_REPOSITORY", "acme/private-shop"),
+    ])
+    .event(&pull_request(9999999999))
+    .run(&binary());
+    let said = not_commented(&missing);
+    assert!(
+        said.contains("404") && said.contains("no such pull request"),
+        "{said}"
+    );
+    assert!(!said.contains("pull-requests: write"), "{said}");
+}
+
+#[test]
+fn a_marker_in_another_users_comment_is_left_alone() {
+    // Anyone who may comment on a public repository can start a comment with the marker,
+    // which is predictable from the public app ID.
+    let s = standin(false, AppHealth::Healthy);
+    let planted = format!("{MARKER}\nthe deploy report lives here now");
+    s.change_github(|api| {
+        api.comments.push(Comment {
+            id: 2,
+            issue: 7,
+            body: planted.clone(),
+            author: "mallory".into(),
+        })
+    });
+    for version in [RELEASE, NEXT] {
+        let r = deploy(&s, ("INPUT_VERSION-ID", version), &[]);
+        assert_eq!(r.code, 0, "{}", r.stdout);
+    }
+    let comments = s.github().comments;
+    let mallory = comments.iter().find(|c| c.id == 2).unwrap();
+    assert_eq!(mallory.body, planted, "another user's comment was edited");
+    let mine = ours(&s);
+    assert_eq!(mine.len(), 1, "{comments:?}");
+    assert!(mine[0].body.contains(NEXT), "{}", mine[0].body);
+    // Without GraphQL the identity is GitHub Actions' bot, and mallory's comment is still
+    // not ours.
+    s.change_github(|api| api.no_graphql = true);
+    let r = deploy(&s, ("INPUT_VERSION-ID", RELEASE), &[]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert_eq!(
+        s.github().comments.iter().find(|c| c.id == 2).unwrap().body,
+        planted
+    );
+    assert_eq!(ours(&s).len(), 1);
+}
+
+#[test]
+fn a_leg_beside_this_one_that_has_just_commented_is_found_not_doubled() {
+    let s = standin(false, AppHealth::Healthy);
+    // Another matrix leg of the same app and environment posts its comment just after this
+    // run's first look: the thread is read again before a comment is created.
+    s.change_github(|api| {
+        api.posted_after_listing = Some(Comment {
+            id: 77,
+            issue: 7,
+            body: format!("{MARKER}\nthe other leg's report"),
+            author: ACTIONS_BOT.into(),
+        })
+    });
+    let r = deploy(&s, ("INPUT_VERSION-ID", RELEASE), &[]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    let mine = ours(&s);
+    assert_eq!(mine.len(), 1, "a duplicate: {:?}", s.github().comments);
+    assert_eq!(mine[0].id, 77);
+    assert!(mine[0].body.contains(RELEASE), "{}", mine[0].body);
+}
+
+#[test]
+fn a_thread_of_long_comments_is_read_page_by_page_and_ours_found() {
+    let s = standin(false, AppHealth::Healthy);
+    assert_eq!(deploy(&s, ("INPUT_VERSION-ID", RELEASE), &[]).code, 0);
+    let first = ours(&s)[0].id;
+    // Then 40 comments of 65,536 characters that JSON escapes six times over: a page of 64
+    // of them is some 15 MB, of two still 780 KiB... of one, within the 1 MiB read.
+    let long = "\u{1}".repeat(65_536);
+    s.change_github(|api| {
+        for n in 0..40 {
+            let id = 5000 + n;
+            api.comments.insert(
+                0,
+                Comment {
+                    id,
+                    issue: 7,
+                    body: long.clone(),
+                    author: "reviewer".into(),
+                },
+            );
+        }
+    });
+    let r = deploy(&s, ("INPUT_VERSION-ID", NEXT), &[]);
+    assert_eq!(r.code, 0, "{}", r.stdout);
+    assert!(r.warnings().is_empty(), "{}", r.stdout);
+    let mine = ours(&s);
+    assert_eq!(mine.len(), 1, "a duplicate was posted");
+    assert_eq!(mine[0].id, first);
+    assert!(mine[0].body.contains(NEXT));
 }
 
 #[test]

@@ -107,25 +107,33 @@ fn unavailable<W: Write>(runner: &mut Runner<W>, why: &NoComment) {
     runner.annotate(level, title, &text);
 }
 
-/// The warning when GitHub did not take the comment: what it said, and what to change.
+/// The warning when GitHub did not take the comment: what it said, and what to change for
+/// that cause (a permission is named only where one is missing).
 fn refused(thread: &Thread, error: &CommentError) -> String {
-    let permission = "Give the job `permissions: pull-requests: write`; on a pull request from a fork the job's token is read-only, so leave `pr-comment` off for forks (`if: github.event.pull_request.head.repo.fork == false`). The deploy's result stands.";
     let number = thread.number;
-    match error {
-        CommentError::Refused { status, message } => format!(
-            "GitHub refused the comment on pull request #{number} ({status}: {message}). {permission}"
+    let what = match error {
+        CommentError::BadToken { message } => format!(
+            "GitHub does not take the token in `github-token` (401: {message}): it is wrong, expired or revoked. Leave `github-token` at its default, the job's own token, or renew the secret it names"
+        ),
+        CommentError::Forbidden { message } => format!(
+            "GitHub refused the comment on pull request #{number} (403: {message}). Give the job `permissions: pull-requests: write`; on a pull request from a fork the job's token is read-only, so leave `pr-comment` off for forks (`if: github.event.pull_request.head.repo.fork == false`)"
         ),
         CommentError::NotFound { message } => format!(
-            "GitHub answered 404 for pull request #{number} ({message}): the token in `github-token` cannot see it. {permission}"
+            "GitHub answered 404 for pull request #{number} of {} ({message}): no such pull request is visible to the token in `github-token`. A token of your own needs access to this repository",
+            thread.repository
+        ),
+        CommentError::TooLarge => format!(
+            "a comment on pull request #{number} is too large an answer to read, even one at a time, so the comment of this app and environment could not be looked for; re-run to try again"
         ),
         CommentError::Network(detail) => format!(
-            "the GitHub API at {} did not answer ({detail}), so pull request #{number} was not commented. {permission}",
+            "the GitHub API at {} did not answer ({detail}), so pull request #{number} was not commented; re-run to try again",
             thread.api
         ),
         CommentError::Unexpected { status, message } => format!(
-            "GitHub answered {status} to the comment on pull request #{number} ({message}). {permission}"
+            "GitHub answered {status} to the comment on pull request #{number} ({message})"
         ),
-    }
+    };
+    format!("{what}. The deploy's result stands.")
 }
 
 /// The hidden first line that finds this app's and environment's comment again.

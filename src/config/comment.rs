@@ -3,7 +3,7 @@
 use crate::base::values::parse_bool;
 use crate::ci::env::Env;
 use crate::ci::event::{is_pull_request_event, pull_request_number};
-use crate::ci::pr_comment::{api_root, Thread};
+use crate::ci::pr_comment::{api_root, graphql_beside, Thread};
 use crate::config::reader::Reader;
 
 /// GitHub's REST API when `GITHUB_API_URL` is not set.
@@ -68,8 +68,14 @@ fn thread(r: &Reader<'_>, env: &Env) -> Result<Thread, NoComment> {
         .to_string();
     let api = env.var("GITHUB_API_URL").filter(|u| !u.is_empty());
     let api = api_root(api.unwrap_or(DEFAULT_API)).map_err(NoComment::ApiUrl)?;
+    // The runner names GraphQL's endpoint too; beside the REST root where it does not.
+    let graphql = match env.var("GITHUB_GRAPHQL_URL").filter(|u| !u.is_empty()) {
+        Some(url) => api_root(url).map_err(NoComment::ApiUrl)?,
+        None => graphql_beside(&api),
+    };
     Ok(Thread {
         api,
+        graphql,
         repository,
         number,
         token,

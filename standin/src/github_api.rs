@@ -1,4 +1,4 @@
-//! GitHub's REST API for a pull request's comments, as far as the action uses it: list (paged), create and update, each with the token checked, and a mode where the token may read but not write (a fork's token, or a job without `pull-requests: write`), which answers 403 as GitHub does.
+//! GitHub's API for a pull request's comments, as far as the action uses it: list (paged), create and update, each with the token checked and each comment with its author; GraphQL's `viewer` (the token's own login, a bot's without `[bot]`, as GitHub gives it); and a mode where the token may read but not write (a fork's token, or a job without `pull-requests: write`), which answers 403 as GitHub does.
 
 use serde_json::{json, Value};
 
@@ -8,7 +8,12 @@ pub struct Comment {
     pub id: u64,
     pub issue: u64,
     pub body: String,
+    /// Who wrote it (`github-actions[bot]`, `mallory`).
+    pub author: String,
 }
+
+/// The login of GitHub Actions' bot, which the job's own token writes as.
+pub const ACTIONS_BOT: &str = "github-actions[bot]";
 
 /// One call the API received.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -27,7 +32,17 @@ pub struct Call {
 pub struct GitHubApi {
     /// The accepted token; empty accepts none.
     pub token: String,
+    /// Who the token writes as; empty is GitHub Actions' bot.
+    pub login: String,
+    /// Whether GraphQL answers `viewer` (it fails for none of GitHub's tokens; a proxy may
+    /// block it).
+    pub no_graphql: bool,
     pub read_only: bool,
+    /// The pull requests that exist; empty: any number does.
+    pub pulls: Vec<u64>,
+    /// A comment another run (a matrix leg beside this one) posts just after the next
+    /// listing is answered: the race of two legs, made to happen.
+    pub posted_after_listing: Option<Comment>,
     pub comments: Vec<Comment>,
     pub calls: Vec<Call>,
 }
@@ -37,7 +52,7 @@ pub type Answer = (u16, Value);
 
 /// Whether a request is for this API rather than ESA's.
 pub fn is_github(path: &str) -> bool {
-    path.starts_with("/repos/")
+    path.starts_with("/repos/") || path == "/graphql"
 }
 
 impl GitHubApi {
@@ -68,9 +83,22 @@ impl GitHubApi {
         }
         let (path, query) = target.split_once('?').unwrap_or((target, ""));
         let segments: Vec<&str> = path.trim_start_matches('/').split('/').collect();
+        if let ["repos", _, _, "issues", n, "comments"] = segments.as_slice() {
+            let known = n
+                .parse()
+                .is_ok_and(|n: u64| self.pulls.is_empty() || self.pulls.contains(&n));
+            if !known {
+                return message(404, "Not Found");
+            }
+        }
         match (method, segments.as_slice()) {
+            ("POST", ["graphql"]) => self.viewer(),
             ("GET", ["repos", _, _, "issues", n, "comments"]) => match n.parse() {
-                Ok(issue) => self.list(issue, query),
+                Ok(issue) => {
+                    let listed = self.list(issue, query);
+                    self.comments.extend(self.posted_after_listing.take());
+                    listed
+                }
                 Err(_) => message(404, "Not Found"),
             },
             ("POST", ["repos", _, _, "issues", n, "comments"]) => match n.parse() {
@@ -102,7 +130,14 @@ impl GitHubApi {
             .filter(|c| c.issue == issue)
             .skip((page - 1) * per_page)
             .take(per_page)
-            .map(|c| json!({ "id": c.id, "body": c.body, "user": { "login": "github-actions[bot]" } }))
+            .map(|c| {
+                let kind = if c.author.ends_with("[bot]") {
+                    "Bot"
+                } else {
+                    "User"
+                };
+                json!({ "id": c.id, "body": c.body, "user": { "login": c.author, "type": kind } })
+            })
             .collect();
         (200, Value::Array(page))
     }
@@ -120,9 +155,33 @@ impl GitHubApi {
         }
     }
 
+    /// Who the token writes as.
+    pub fn author(&self) -> String {
+        match self.login.is_empty() {
+            true => ACTIONS_BOT.to_string(),
+            false => self.login.clone(),
+        }
+    }
+
+    /// GraphQL's `query { viewer { login } }`: a bot's login without `[bot]`.
+    fn viewer(&self) -> Answer {
+        if self.no_graphql {
+            return message(502, "Bad Gateway");
+        }
+        let author = self.author();
+        let login = author.strip_suffix("[bot]").unwrap_or(&author);
+        (200, json!({ "data": { "viewer": { "login": login } } }))
+    }
+
     fn create(&mut self, issue: u64, body: String) -> Answer {
         let id = 1000 + self.comments.len() as u64;
-        self.comments.push(Comment { id, issue, body });
+        let author = self.author();
+        self.comments.push(Comment {
+            id,
+            issue,
+            body,
+            author,
+        });
         (
             201,
             json!({ "id": id, "html_url": format!("https://github.example/comment/{id}") }),
