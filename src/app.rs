@@ -124,6 +124,18 @@ pub async fn run<W: Write>(env: &Env, out: W, start: &Start) -> i32 {
     code
 }
 
+/// Refuses the arguments a CI system gave the binary, as an input error: nothing is sent.
+pub fn refuse_arguments<W: Write>(env: &Env, out: W, args: &[std::ffi::OsString]) -> i32 {
+    let mut runner = Runner::new(env, out);
+    register_secrets(env, &mut runner);
+    let host = Host::from_env(env).unwrap_or_else(|_| Host::detect(env));
+    reject(
+        &mut runner,
+        Vec::new(),
+        vec![cli::unexpected_arguments(args, host)],
+    )
+}
+
 /// Registers the secrets before anything is printed, even before validation: every
 /// spelling's value of the secret inputs (where two disagree the run is refused, and both are
 /// secrets), every spelling of the environment's, and the ID-token request's bearer token.
@@ -249,7 +261,10 @@ fn reject<W: Write>(
 /// last annotation it shows says how many more there are (the summary lists them all), and
 /// the rest are log lines.
 fn annotate_all<W: Write>(runner: &mut Runner<W>, level: Level, problems: &[InputProblem]) {
-    let room = runner.annotations_left(level);
+    let room = match runner.shows_annotations() {
+        true => runner.annotations_left(level),
+        false => usize::MAX,
+    };
     let shown = match problems.len() > room {
         true => room.saturating_sub(1),
         false => problems.len(),

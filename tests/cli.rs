@@ -5,8 +5,9 @@ use std::process::Command;
 use esa_standin::{Config, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID};
 use yaml_rust2::YamlLoader;
 
-/// Runs the binary with these arguments and a complete set of inputs pointing at `standin`, so
-/// that a run that wrongly went ahead would be seen.
+/// Runs the binary with these arguments, as at a terminal (no CI system's variables), and a
+/// complete set of inputs pointing at `standin`, so that a run that wrongly went ahead would
+/// be seen.
 fn run(args: &[&str], standin: &StandIn) -> (i32, String, String, String) {
     let dir = tempfile::tempdir().unwrap();
     let outputs = dir.path().join("output");
@@ -14,7 +15,6 @@ fn run(args: &[&str], standin: &StandIn) -> (i32, String, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_esa-publish"))
         .args(args)
         .env_clear()
-        .env("GITHUB_ACTIONS", "true")
         .env("GITHUB_OUTPUT", &outputs)
         .env("INPUT_APP-ID", DEMO_APP_ID)
         .env("INPUT_VERSION-ID", "ver-879626371616510001")

@@ -1,10 +1,11 @@
-//! The failure catalogue, every message of it: each kind of deployment failure (with each rollback outcome) and each error the run can stop on, as the annotation says it. No sentence runs into the next without its stop, wherever the texts were joined.
+//! The failure catalogue, every message of it on every host: each kind of deployment failure (with each rollback outcome), each error the run can stop on, and the input problems, as the annotation says it. No sentence runs into the next without its stop, wherever the texts were joined; no message says a thing twice; and none speaks another host's words (a job summary, GitHub's runner) where its host has none.
 
 use std::time::Duration;
 
 use esa_publish::app::failure::Failed;
 use esa_publish::app::words::Context;
 use esa_publish::base::error::{ApiError, CredentialsKind, Error, StopReason};
+use esa_publish::ci::host::Host;
 use esa_publish::deploy::failure::{
     Failure, FailureKind, HealthFailed, NoPrevious, Progress, Rollback,
 };
@@ -204,21 +205,99 @@ fn rollbacks() -> Vec<Rollback> {
     ]
 }
 
-/// Every message of the catalogue.
-fn catalogue() -> Vec<String> {
-    let context = Context {
-        app_id: "app-880688675783790001".into(),
-        env: "prod".into(),
-        version: "ver-2".into(),
+const HOSTS: [Host; 5] = [
+    Host::GitHub,
+    Host::GitLab,
+    Host::Drone,
+    Host::Woodpecker,
+    Host::Plain,
+];
+
+/// The input problems of a few mistakes, as `host` hands the inputs over.
+fn input_problems(host: Host) -> Vec<String> {
+    let (prefix, marker): (&str, &[(&str, &str)]) = match host {
+        Host::GitHub => ("INPUT_", &[("GITHUB_ACTIONS", "true")]),
+        Host::GitLab => ("", &[("GITLAB_CI", "true")]),
+        Host::Drone => ("PLUGIN_", &[("DRONE", "true")]),
+        Host::Woodpecker => ("PLUGIN_", &[("CI", "woodpecker")]),
+        Host::Plain => ("INPUT_", &[]),
     };
+    let mistakes: &[&[(&str, &str)]] = &[
+        &[("PERCENTGE", "20")],
+        &[("TIMEOUT-MINUTES", "10")],
+        &[("WHEN", "push")],
+        &[("percent", "20")],
+        &[
+            ("APP-ID", "app-880688675783790001"),
+            ("APP_ID", "app-880688675783790002"),
+        ],
+        &[("IMAGE", "https://registry.example.com/shop/web:1.0")],
+        &[("IMAGE", "registry.example.com/Shop/Web:1.0")],
+        &[("REGION", "cn-hangzou")],
+        &[("PERCENTAGE", "120")],
+    ];
+    let mut messages = Vec::new();
+    for mistake in mistakes {
+        let mut vars: Vec<(String, String)> = marker
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        for (key, value) in [
+            ("APP-ID", "app-880688675783790001"),
+            ("PUBLISH-ENV", "staging"),
+            ("ACCESS-KEY-ID", "LTAIexample"),
+            ("ACCESS-KEY-SECRET", "secret"),
+        ]
+        .iter()
+        .chain(mistake.iter())
+        {
+            let name = match host {
+                Host::GitLab => format!("ESA_{}", key.replace('-', "_")),
+                _ => format!("{prefix}{key}"),
+            };
+            vars.retain(|(n, _)| *n != name);
+            vars.push((name, value.to_string()));
+        }
+        if !mistake.iter().any(|(k, _)| *k == "IMAGE") {
+            vars.push((
+                format!("{prefix}VERSION-ID"),
+                "ver-879626371616510001".into(),
+            ));
+        }
+        let env = esa_publish::ci::env::Env::from_pairs(vars);
+        if let Err(rejected) = esa_publish::config::parse(&env, chrono::Utc::now()) {
+            messages.extend(rejected.errors.into_iter().map(|p| p.message));
+        }
+    }
+    messages
+}
+
+/// Every message of the catalogue, on `host`: the errors, which are the same everywhere (a
+/// runner file, keyless sign-in), then those told in the host's words.
+fn catalogue_on(host: Host) -> Vec<String> {
     let mut all: Vec<String> = errors()
         .into_iter()
         .map(|e| Failed::Error(e).message())
         .collect();
     all.push(Failed::SignInCancelled.message());
+    all.extend(in_the_hosts_words(host));
+    all
+}
+
+/// The messages told in the host's words: the deployment's failures and the input problems.
+fn in_the_hosts_words(host: Host) -> Vec<String> {
+    let context = Context {
+        host,
+        app_id: "app-880688675783790001".into(),
+        env: "prod".into(),
+        version: "ver-2".into(),
+    };
+    let mut all = Vec::new();
     for kind in kinds() {
+        // A runner file's error is GitHub's alone (the summary is its file).
         for (cause, rollback) in errors()
             .into_iter()
+            .filter(|e| !matches!(e, Error::RunnerFile { .. }) || host == Host::GitHub)
             .map(Some)
             .chain([None])
             .zip(rollbacks().into_iter().cycle())
@@ -234,7 +313,83 @@ fn catalogue() -> Vec<String> {
             }
         }
     }
+    all.extend(input_problems(host));
     all
+}
+
+/// Every message of the catalogue, on every host.
+fn catalogue() -> Vec<String> {
+    HOSTS.into_iter().flat_map(catalogue_on).collect()
+}
+
+/// A thing said twice in one message: a sentence (or clause) repeated, or one of the run's
+/// verdicts ("nothing was published") given twice.
+fn repeated(message: &str) -> Option<String> {
+    let lower = message.to_lowercase();
+    for verdict in [
+        "nothing was published",
+        "nothing was sent",
+        "nothing was rolled back",
+        "nothing was made or published",
+    ] {
+        if lower.matches(verdict).count() > 1 {
+            return Some(verdict.to_string());
+        }
+    }
+    let parts: Vec<String> = lower
+        .split(['.', ';'])
+        .map(|p| p.trim().to_string())
+        .filter(|p| p.len() >= 15)
+        .collect();
+    parts
+        .iter()
+        .enumerate()
+        .find(|(i, p)| parts[..*i].contains(p))
+        .map(|(_, p)| p.clone())
+}
+
+#[test]
+fn no_message_of_the_catalogue_says_a_thing_twice() {
+    let bad: Vec<String> = catalogue()
+        .iter()
+        .filter_map(|m| repeated(m).map(|at| format!("`{at}` twice in: {m}")))
+        .collect();
+    assert!(
+        bad.is_empty(),
+        "{} repeat themselves:\n{}",
+        bad.len(),
+        bad[..bad.len().min(5)].join("\n\n")
+    );
+    assert!(repeated("It failed; nothing was published. Nothing was published.").is_some());
+    assert!(repeated("The step failed here. It went on. The step failed here.").is_some());
+}
+
+#[test]
+fn each_host_hears_its_own_words() {
+    for host in HOSTS {
+        let all = in_the_hosts_words(host);
+        assert!(all.len() > 90, "{host:?}: {}", all.len());
+        for message in &all {
+            // At a terminal the variables' own spelling (INPUT_, PLUGIN_) chooses the words.
+            if !matches!(host, Host::GitHub | Host::Plain) {
+                for github in [
+                    "job summary",
+                    "The runner passes every declared input",
+                    "On GitHub",
+                    "under `with:`",
+                    "`env:`",
+                ] {
+                    assert!(
+                        !message.contains(github),
+                        "{host:?} hears `{github}`: {message}"
+                    );
+                }
+            }
+            if matches!(host, Host::GitHub | Host::Plain | Host::GitLab) {
+                assert!(!message.contains("`settings:`"), "{host:?}: {message}");
+            }
+        }
+    }
 }
 
 /// Where a sentence runs into the next: a lower-case word (or a closing backtick or
@@ -247,6 +402,8 @@ fn joined(message: &str) -> Option<String> {
         "Drone",
         "Woodpecker",
         "Actions",
+        // The README's section of that name.
+        "Inputs",
     ];
     let words: Vec<&str> = message.split(' ').collect();
     words.windows(2).find_map(|w| {

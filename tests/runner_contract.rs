@@ -86,7 +86,7 @@ fn a_name_that_is_no_input_is_refused_on_every_host_with_the_nearest_input() {
             ("percent", "did you mean `percentage`?"),
             ("steps", "did you mean `percentage-steps`?"),
             ("rollback", "did you mean `rollback-on-failure`?"),
-            ("env", "did you mean `publish-env`?"),
+            ("publish-environment", "did you mean `publish-env`?"),
             ("healthcheck-url", "did you mean `health-url`?"),
             (
                 "version",

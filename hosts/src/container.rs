@@ -95,7 +95,7 @@ pub fn docker_run(prepared: &Prepared, image: &str, name: &str) -> Command {
     if let Ok(path) = std::env::var("PATH") {
         command.env("PATH", path);
     }
-    command.arg(image);
+    command.arg(image).args(prepared.args());
     command
 }
 

@@ -190,6 +190,35 @@ pub fn inputs(
 
 /// A Docker action's `INPUT_*` variables (`Handler.AddInputsToEnvironment`): `INPUT_` + the
 /// name upper-cased, spaces to `_`, hyphens kept.
+/// `with: args` as the runner splits it into the container's arguments: on whitespace, a
+/// double-quoted part kept whole (its quotes dropped).
+pub fn split_args(args: &str) -> Vec<String> {
+    let mut split = Vec::new();
+    let (mut current, mut quoted, mut started) = (String::new(), false, false);
+    for c in args.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                started = true;
+            }
+            c if c.is_whitespace() && !quoted => {
+                if started {
+                    split.push(std::mem::take(&mut current));
+                    started = false;
+                }
+            }
+            c => {
+                current.push(c);
+                started = true;
+            }
+        }
+    }
+    if started {
+        split.push(current);
+    }
+    split
+}
+
 pub fn docker_input_variables(inputs: &[(String, String)]) -> Vec<(String, String)> {
     inputs
         .iter()

@@ -200,6 +200,10 @@ impl Step {
         }
         let job = self.github_job(prepared)?;
         let inputs = github::inputs(&metadata, &self.with, &github::contexts(&job))?;
+        // The runner hands `with: args` to the container as its arguments (ContainerActionHandler).
+        if let Some((_, args)) = self.with.iter().find(|(k, _)| k == "args") {
+            prepared.process.args = github::split_args(args);
+        }
         prepared.process.env = job;
         prepared
             .process
@@ -328,6 +332,11 @@ impl Prepared {
     /// The environment of the process that runs the binary: exactly this, nothing inherited.
     pub fn env(&self) -> &BTreeMap<String, String> {
         &self.process.env
+    }
+
+    /// The arguments the host passes to the binary (a Docker action's `with: args`).
+    pub fn args(&self) -> &[String] {
+        &self.process.args
     }
 
     /// The process, with exactly [`Prepared::env`], in the workspace.

@@ -34,6 +34,42 @@ pub fn parse<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> Command {
     }
 }
 
+/// Whether a CI system runs the binary (as a step), rather than a person at a terminal.
+pub fn on_ci(env: &crate::ci::env::Env) -> bool {
+    crate::ci::host::Host::detect(env) != crate::ci::host::Host::Plain
+        || env.var("CI").is_some_and(|v| v == "true")
+}
+
+/// The title of arguments given to the binary on a CI system.
+pub const UNEXPECTED_ARGUMENTS: &str = "UnexpectedArguments";
+
+/// Arguments given where a CI system runs the binary: what they were, where they come from on
+/// this host, and that nothing was sent.
+pub fn unexpected_arguments(
+    args: &[std::ffi::OsString],
+    host: crate::ci::host::Host,
+) -> crate::base::error::InputProblem {
+    use crate::ci::host::Host;
+    let shown: Vec<String> = args
+        .iter()
+        .map(|a| format!("`{}`", crate::base::text::shown(&a.to_string_lossy())))
+        .collect();
+    let whence = match host {
+        Host::GitHub => "a step's `with: args:` hands arguments to the container: remove `args` from `with:`",
+        Host::Drone | Host::Woodpecker => "the step's `entrypoint` or `command` hands them over: remove them, and give inputs under `settings:`",
+        Host::GitLab | Host::Plain => "the job's `script` line hands them over: run `esa-publish` with none, its inputs in variables",
+    };
+    crate::base::error::InputProblem::new(
+        "args",
+        UNEXPECTED_ARGUMENTS,
+        format!(
+            "esa-publish was given the argument{} {} on a CI system, where it takes none: {whence}. Answering them would skip the deploy and still pass the step. Nothing was sent.",
+            if args.len() == 1 { "" } else { "s" },
+            shown.join(" ")
+        ),
+    )
+}
+
 /// `esa-publish 0.1.0`, with the commit when the build was given one (`ESA_PUBLISH_COMMIT`).
 pub fn version() -> String {
     let mut text = format!("esa-publish {}", env!("CARGO_PKG_VERSION"));

@@ -20,6 +20,7 @@ use crate::esa::client::Client;
 /// What the run is about, for the words of its failures.
 pub fn context(config: &Config) -> Context {
     Context {
+        host: config.host,
         app_id: config.publish.app_id.clone(),
         env: config.publish.publish_env.as_str().to_string(),
         version: String::new(),

@@ -5,6 +5,7 @@ use crate::app::remedy::remedy;
 use crate::app::words::{busy, describe, rollback_id, Context};
 use crate::base::error::Error;
 use crate::base::text::{clock_text, shown};
+use crate::ci::host::Host;
 use crate::deploy::failure::{Failure, FailureKind, NoPrevious, Progress, Rollback, Stage};
 use crate::esa::status::{AppStatus, Busy, PublishStatus, Unnamed};
 
@@ -63,7 +64,7 @@ impl Failed {
                 deploy_text(f, c),
                 vec![
                     f.cause.as_ref().and_then(remedy),
-                    kind_remedy(&f.kind).map(str::to_string),
+                    kind_remedy(&f.kind, c.host).map(str::to_string),
                 ],
             ),
             Failed::SignInCancelled => (
@@ -98,13 +99,26 @@ pub fn sentences(parts: impl IntoIterator<Item = String>) -> String {
     message
 }
 
-/// What to do about a deployment's failure, chosen by its kind.
-fn kind_remedy(kind: &FailureKind) -> Option<&'static str> {
-    match kind {
-        FailureKind::Call | FailureKind::Cancelled { .. } => None,
-        k if k.before_publishing() => Some("Nothing was published. The app's versions, with their status and containers, are in the ESA console."),
-        _ => Some("The job summary shows what explains it and the rollout's timeline; the app's publish status is in the ESA console."),
-    }
+/// What to do about a deployment's failure, chosen by its kind, in the host's words (only
+/// GitHub has a job summary). A refusal before any publish says so in its own words.
+fn kind_remedy(kind: &FailureKind, host: Host) -> Option<&'static str> {
+    Some(match kind {
+        FailureKind::Call
+        | FailureKind::Cancelled { .. }
+        | FailureKind::RegionsNotDeployable { .. }
+        | FailureKind::StagingNotPublished { .. }
+        | FailureKind::StagingNotReady { .. }
+        | FailureKind::PromotedNotCreated { .. } => return None,
+        k if k.before_publishing() => {
+            "The app's versions, with their status and containers, are in the ESA console."
+        }
+        _ => match host {
+            Host::GitHub => "The job summary shows what explains it and the rollout's timeline; the app's publish status is in the ESA console.",
+            Host::GitLab => "The job log above shows what explains it and the rollout's timeline, and the dotenv report has the outputs; the app's publish status is in the ESA console.",
+            Host::Drone | Host::Woodpecker => "The step's log above shows what explains it and the rollout's timeline; the app's publish status is in the ESA console.",
+            Host::Plain => "The log above shows what explains it and the rollout's timeline; the app's publish status is in the ESA console.",
+        },
+    })
 }
 
 /// What failed, in its step: `step 2/3: ver-2 did not reach 50% …`.
@@ -251,9 +265,9 @@ fn version_text(kind: &FailureKind, c: &Context) -> Option<String> {
         FailureKind::VersionMissing { version_id } => format!("{app} has no version {version_id}, so there is nothing to publish; nothing was published. Check `version-id` (ListEdgeContainerAppVersions or the ESA console lists the app's versions)"),
         FailureKind::VersionNotCreated { version_id, name, status } => format!("version {version_id} (`{name}`) is {status}, not created, so it cannot be published yet; nothing was published. Re-run once it is created"),
         FailureKind::BaseVersionMissing { version_id } => format!("the base version {version_id} does not exist in {app}, so there is nothing to copy the image into; nothing was made or published. Set `base-version` to a version that exists (ListEdgeContainerAppVersions or the ESA console lists them), or leave it out to copy what {} serves", c.env),
-        FailureKind::NoBaseVersion => format!("{app} serves no version on {} yet, so there is no base version to copy the image into: set `base-version` (a ver-… ID or a version name) or `version-spec`", c.env),
-        FailureKind::ContainerNameRequired { base, names, image } => format!("the base version {base} runs {} containers ({}): set `container-name` to the one that takes {image}", names.len(), names.join(", ")),
-        FailureKind::ContainerNotFound { base, wanted, names } => format!("the base version {base} has no container named `{wanted}`; its containers are: {}", names.join(", ")),
+        FailureKind::NoBaseVersion => format!("{app} serves no version on {} yet, so there is no base version to copy the image into; nothing was made or published. Set `base-version` (a ver-… ID or a version name) or `version-spec`", c.env),
+        FailureKind::ContainerNameRequired { base, names, image } => format!("the base version {base} runs {} containers ({}); nothing was made or published. Set `container-name` to the one that takes {image}", names.len(), names.join(", ")),
+        FailureKind::ContainerNotFound { base, wanted, names } => format!("the base version {base} has no container named `{wanted}`; its containers are: {}. Nothing was made or published", names.join(", ")),
         FailureKind::VersionFailed { version_id, name, existed: true } => format!("the version named `{name}` ({version_id}) exists, and its creation failed; nothing was published. Look at it in the ESA console, then delete it or choose another `version-name`"),
         FailureKind::VersionFailed { version_id, name, existed: false } => format!("the creation of version {version_id} (`{name}`) failed; nothing was published. Its containers and events are in the ESA console"),
         FailureKind::RegionsNotDeployable { unknown, available } => format!("`regions` names {} that {app} cannot deploy to; it can deploy to: {}. Nothing was published", unknown.iter().map(|r| format!("`{}`", shown(r))).collect::<Vec<_>>().join(", "), available.join(", ")),
@@ -290,7 +304,7 @@ fn staging_not_published(s: &AppStatus, chosen: Option<&str>) -> String {
         Some(chosen) => format!("staging changed while this run waited for prod's lock: it served {chosen} when the run began, and {now}"),
         None => now,
     };
-    format!("{what}; promote once one version serves all of staging (`published` at 100%)")
+    format!("{what}; nothing was published to prod. Promote once one version serves all of staging (`published` at 100%)")
 }
 
 /// Where a cancelled run stopped.

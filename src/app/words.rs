@@ -1,12 +1,15 @@
 //! The phrases every report shares: what the run is about, a share, a reading of the status, what keeps an environment busy, and a rollback's RequestId.
 
 use crate::ci::cancel::Signal;
+use crate::ci::host::Host;
 use crate::ci::tls_roots::Repair;
 use crate::esa::status::{AppStatus, Busy, PublishStatus};
 
 /// What the run was about when it failed, for the words.
 #[derive(Debug, Clone, Default)]
 pub struct Context {
+    /// The CI system whose words the messages speak.
+    pub host: Host,
     pub app_id: String,
     pub env: String,
     /// The version being published, when known.

@@ -65,6 +65,41 @@ impl Cancel {
     }
 }
 
+/// SIGINT and SIGTERM held back (blocked) on this thread until the handlers exist: a signal
+/// sent in the meantime waits, pending, instead of being dropped, as the kernel drops one to
+/// a PID 1 without a handler. Take it first thing in `main`, before any other thread exists
+/// (they would inherit the block), and [`Held::release`] it once [`Cancel::install`] has run.
+#[must_use = "release it once the handlers are installed"]
+pub struct Held {
+    #[cfg(unix)]
+    blocked: nix::sys::signal::SigSet,
+}
+
+/// Blocks SIGINT and SIGTERM on this thread (see [`Held`]). Where that fails the signals stay
+/// as they were, which is what happened before.
+pub fn hold() -> Held {
+    #[cfg(unix)]
+    {
+        use nix::sys::signal::{SigSet, Signal as Sig};
+        let mut blocked = SigSet::empty();
+        blocked.add(Sig::SIGINT);
+        blocked.add(Sig::SIGTERM);
+        let _ = blocked.thread_block();
+        Held { blocked }
+    }
+    #[cfg(not(unix))]
+    Held {}
+}
+
+impl Held {
+    /// Unblocks the signals: one that came while they were held is delivered now, to the
+    /// handlers installed since.
+    pub fn release(self) {
+        #[cfg(unix)]
+        let _ = self.blocked.thread_unblock();
+    }
+}
+
 /// Registers both handlers at once, and returns the wait for the first signal (which never
 /// ends for a signal whose handler could not be registered).
 #[cfg(unix)]

@@ -88,6 +88,11 @@ impl Env {
         self.inputs.keys().map(String::as_str)
     }
 
+    /// An input variable's value as given, by the variable's name (`INPUT_APP-ID`).
+    pub fn input_raw(&self, variable: &str) -> Option<&str> {
+        self.inputs.get(variable).map(String::as_str)
+    }
+
     /// A variable, or `None` when it is unset.
     pub fn var(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(String::as_str)

@@ -4,13 +4,14 @@ use crate::base::text::shown;
 use crate::ci::env::Env;
 
 /// A CI system, as far as reporting goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Host {
     GitHub,
     GitLab,
     Drone,
     Woodpecker,
     /// Anything else: a terminal, another CI.
+    #[default]
     Plain,
 }
 

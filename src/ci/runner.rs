@@ -274,6 +274,12 @@ impl<W: Write> Runner<W> {
         let _ = writeln!(self.out, "{line}");
     }
 
+    /// Whether the host shows annotations (GitHub's workflow commands); elsewhere they are
+    /// log lines, with no limit.
+    pub fn shows_annotations(&self) -> bool {
+        self.commands
+    }
+
     /// How many more annotations of `level` GitHub would show in this step.
     pub fn annotations_left(&self, level: Level) -> usize {
         ANNOTATIONS_PER_LEVEL.saturating_sub(self.annotated[level as usize])

@@ -38,6 +38,8 @@ use crate::esa::model::{PublishEnv, PublishSettings, SignatureVersion};
 /// Everything the run needs, validated.
 #[derive(Debug, Clone)]
 pub struct Config {
+    /// The CI system that runs the step (`ci-system`, else detected): whose words to speak.
+    pub host: Host,
     /// How to publish. The request itself is made once the version is known (see `version`).
     pub publish: PublishSettings,
     /// Where the version comes from.
@@ -120,6 +122,7 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
         return Err(rejected(r));
     };
     Ok(Config {
+        host: Host::from_env(env).unwrap_or_else(|_| Host::detect(env)),
         publish,
         version,
         credentials,

@@ -1,8 +1,9 @@
-//! Which variables are inputs, fail-closed: a name that is no input is an error (with the nearest input, where one is near), and two spellings of one input that disagree are an error, since an ignored parameter is a wrong deploy.
+//! Which variables are inputs, fail-closed: a name that is no input is an error (with the nearest input, where one is near; where a key of the step or job was written under `with:`, where it belongs; where the variable came from, when the host tells), and two spellings of one input that disagree are an error, since an ignored parameter is a wrong deploy. Each message speaks the host's words (`with:` and `env:` on GitHub, `settings:` and `environment:` on Drone and Woodpecker).
 
 use crate::base::error::InputProblem;
 use crate::base::text::shown;
 use crate::ci::env::{runner_variable, spellings, Env, Handover};
+use crate::ci::host::Host;
 use crate::config::spec::{INPUTS, RUNNER_INPUTS, SECRET_INPUTS, SETUP_INPUTS};
 
 /// The title of a name that is not an input.
@@ -36,21 +37,81 @@ pub fn problems(env: &Env) -> Vec<InputProblem> {
         true => SETUP_INPUTS.iter().any(|s| runner_variable(s) == key),
         false => RUNNER_INPUTS.iter().any(|r| runner_variable(r) == key),
     };
+    let host = Host::from_env(env).unwrap_or_else(|_| Host::detect(env));
     for name in env.input_names() {
+        // An empty variable carries nothing to ignore: it is how a step unsets one.
+        let empty = env.input_raw(name).is_some_and(|v| v.trim().is_empty());
         if !INPUTS
             .iter()
             .any(|i| spellings(i.name).iter().any(|s| s == name))
             && !passed(name)
+            && !empty
         {
-            found.push(unknown(name, json));
+            found.push(unknown(name, json, host));
         }
     }
     for spec in INPUTS {
-        if let Some(problem) = conflict(env, spec.name, json) {
+        if let Some(problem) = conflict(env, spec.name, json, host) {
             found.push(problem);
         }
     }
     found
+}
+
+/// The keys a runner reads on a step or a job itself, and where each belongs: written under
+/// `with:` (or `settings:`), they are inputs nobody reads.
+fn step_key(variable: &str, host: Host) -> Option<&'static str> {
+    let github = [
+        ("timeout-minutes", "on the step, beside `uses:` (or on the job), not under `with:`; the action's own per-call bound is `timeout`"),
+        ("continue-on-error", "on the step, beside `uses:` (or on the job), not under `with:`"),
+        ("if", "on the step, beside `uses:`, not under `with:`"),
+        ("env", "on the step, beside `uses:` (or on the job), not under `with:` (the environment to publish to is the input `publish-env`)"),
+        ("working-directory", "on a `run:` step or in `defaults.run`; a `uses:` step has none (`version-spec` is relative to the workspace)"),
+        ("shell", "on a `run:` step; a `uses:` step has none"),
+        ("name", "on the step, beside `uses:`, not under `with:`"),
+        ("id", "on the step, beside `uses:`, not under `with:`"),
+        ("uses", "on the step, not under `with:`"),
+        ("run", "on a step of its own, not under `with:`"),
+    ];
+    let plugin = [
+        ("when", "on the step, beside `settings:`, not under it"),
+        (
+            "environment",
+            "on the step, beside `settings:`, not under it",
+        ),
+        ("failure", "on the step, beside `settings:`, not under it"),
+        (
+            "depends-on",
+            "on the step, beside `settings:`, not under it",
+        ),
+        ("image", "on the step, beside `settings:`, not under it"),
+        (
+            "commands",
+            "on a step of its own; a plugin step runs no commands",
+        ),
+        ("pull", "on the step, beside `settings:`, not under it"),
+        (
+            "privileged",
+            "on the step, beside `settings:`, not under it",
+        ),
+        ("detach", "on the step, beside `settings:`, not under it"),
+        ("volumes", "on the step, beside `settings:`, not under it"),
+        (
+            "entrypoint",
+            "on the step, beside `settings:`, not under it",
+        ),
+    ];
+    let key = key_of(variable).replace('_', "-");
+    // The host's table; GitLab's inputs are plain variables, with no step keys beside them;
+    // at a terminal the spelling says whose step the variables were written for.
+    let table: &[(&str, &str)] = match host {
+        Host::Drone | Host::Woodpecker => &plugin,
+        Host::GitHub => &github,
+        Host::Plain if variable.starts_with("PLUGIN_") => &plugin,
+        Host::Plain if variable.starts_with("INPUT_") => &github,
+        Host::GitLab | Host::Plain => &[],
+    };
+    table.iter().find(|(k, _)| *k == key).map(|(_, at)| *at)
 }
 
 /// The key as written under `with:` or `settings:` (lower case: the hosts upper-case it).
@@ -71,21 +132,48 @@ fn named(variable: &str, json: bool) -> String {
     }
 }
 
-fn unknown(variable: &str, json: bool) -> InputProblem {
+fn unknown(variable: &str, json: bool, host: Host) -> InputProblem {
     let key = key_of(variable);
-    let hint = match nearest(&key).as_slice() {
-        [] => "`esa-publish --help` and the README's Inputs table list every input.".to_string(),
-        [one] => format!("did you mean `{one}`?"),
-        several => format!("did you mean {}?", listed(several)),
-    };
-    InputProblem::new(
-        "inputs",
-        UNKNOWN_INPUT,
+    let message = if let Some(at) = step_key(variable, host).filter(|_| !from_environment(variable))
+    {
         format!(
-            "{} is not an input of esa-publish; {hint} An input that is not read would be ignored, and the deploy would not be the one asked for. Nothing was sent.",
+            "{} is a key of the step, not an input of esa-publish: it belongs {at}. Written there it would be ignored. Nothing was sent.",
             named(variable, json)
-        ),
-    )
+        )
+    } else {
+        let hint = match nearest(&key).as_slice() {
+            [] => {
+                "`esa-publish --help` and the README's Inputs table list every input.".to_string()
+            }
+            [one] => format!("did you mean `{one}`?"),
+            several => format!("did you mean {}?", listed(several)),
+        };
+        format!(
+            "{} is not an input of esa-publish; {hint} {} An input that is not read would be ignored, and the deploy would not be the one asked for. Nothing was sent.",
+            named(variable, json),
+            came_from(variable, host)
+        )
+    };
+    InputProblem::new("inputs", UNKNOWN_INPUT, message)
+}
+
+/// Whether the variable can only have come from the environment: a host upper-cases the keys
+/// it passes as inputs, so a name with a lower-case letter was set as a variable.
+fn from_environment(variable: &str) -> bool {
+    variable.chars().any(|c| c.is_ascii_lowercase())
+}
+
+/// Where the variable came from, as far as the host tells, and how to unset it for the step.
+fn came_from(variable: &str, host: Host) -> String {
+    let name = shown(variable);
+    match (host, from_environment(variable)) {
+        (Host::Drone | Host::Woodpecker, true) => format!("`{name}` comes from the environment (the step's `environment:`, or the server's global variables), not from `settings:`: rename it, or set it to an empty value for this step."),
+        (Host::Drone | Host::Woodpecker, false) => "It comes from the step's `settings:`, or from the environment (`environment:`, or the server's global variables); remove it there, or set it to an empty value for this step.".to_string(),
+        (Host::GitHub, true) => format!("`{name}` comes from the environment (a job's or step's `env:`), not from `with:`: rename it, or set it to an empty value on this step (`env:` with `{name}: ''`)."),
+        (Host::GitHub, false) => "It comes from the step's `with:`, or from the environment (a job's or step's `env:`); remove it there, or set it to an empty value on this step.".to_string(),
+        (Host::GitLab, _) => "It comes from the job's `variables:` (or the project's or group's CI/CD variables); remove it there, or set it to an empty value for this job.".to_string(),
+        (Host::Plain, _) => "It comes from the environment; unset it, or set it to an empty value.".to_string(),
+    }
 }
 
 fn stray_variable(variable: &str) -> InputProblem {
@@ -111,7 +199,7 @@ fn listed(names: &[&str]) -> String {
 }
 
 /// Two or more spellings of `name` that are set with values that differ (trimmed).
-fn conflict(env: &Env, name: &'static str, json: bool) -> Option<InputProblem> {
+fn conflict(env: &Env, name: &'static str, json: bool, host: Host) -> Option<InputProblem> {
     let values = env.input_values(name);
     let first = values.first()?.1.trim();
     if values.iter().all(|(_, v)| v.trim() == first) {
@@ -131,9 +219,9 @@ fn conflict(env: &Env, name: &'static str, json: bool) -> Option<InputProblem> {
     } else {
         ""
     };
-    let why = match name.contains('-') {
-        true => format!(" On GitHub the runner passes every declared input, with its default where the step gives none, so `{name}` always arrives and a `{}:` beside it cannot win.", name.replace('-', "_")),
-        false => String::new(),
+    let why = match (host, name.contains('-')) {
+        (Host::GitHub, true) => format!(" The runner passes every declared input, with its default where the step gives none, so `{name}` always arrives and a `{}:` beside it cannot win.", name.replace('-', "_")),
+        _ => String::new(),
     };
     Some(InputProblem::new(
         name,

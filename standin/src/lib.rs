@@ -557,6 +557,13 @@ impl StandIn {
         }
     }
 
+    /// Changes GitHub's comment API as someone else would (another user's comment).
+    pub fn change_github(&self, change: impl FnOnce(&mut github_api::GitHubApi)) {
+        if let Ok(mut state) = self.state.lock() {
+            change(&mut state.github);
+        }
+    }
+
     /// GitHub's comment API as it stands: the comments and every call it received.
     pub fn github(&self) -> github_api::GitHubApi {
         self.state

@@ -85,7 +85,6 @@ fn every_unknown_name_is_an_error_with_the_nearest_input_or_the_help() {
         ("INPUT_PERCENT", "did you mean `percentage`?"),
         ("INPUT_STEPS", "did you mean `percentage-steps`?"),
         ("INPUT_ROLLBACK", "did you mean `rollback-on-failure`?"),
-        ("INPUT_ENV", "did you mean `publish-env`?"),
         (
             "INPUT_VERSION",
             "did you mean `version-id`, `version-name` or `base-version`?",
@@ -114,6 +113,37 @@ fn every_unknown_name_is_an_error_with_the_nearest_input_or_the_help() {
         );
         assert!(e.message.ends_with("Nothing was sent."));
     }
+    // A key of the step under `with:` is said to be one, with where it belongs, never taken
+    // for a look-alike input (`timeout-minutes` is not `timeout`).
+    for (var, belongs) in [
+        ("INPUT_TIMEOUT-MINUTES", "on the step, beside `uses:` (or on the job), not under `with:`; the action's own per-call bound is `timeout`"),
+        ("INPUT_CONTINUE-ON-ERROR", "on the step, beside `uses:`"),
+        ("INPUT_IF", "on the step, beside `uses:`"),
+        ("INPUT_ENV", "(the environment to publish to is the input `publish-env`)"),
+        ("INPUT_WORKING-DIRECTORY", "on a `run:` step or in `defaults.run`"),
+        ("INPUT_SHELL", "on a `run:` step"),
+        ("INPUT_NAME", "on the step, beside `uses:`"),
+    ] {
+        let r = rejected(&[(var, "10")]);
+        let e = &r.errors[0];
+        let key = var.trim_start_matches("INPUT_").to_ascii_lowercase();
+        assert!(
+            e.message.starts_with(&format!("`{key}` ({var}) is a key of the step, not an input of esa-publish: it belongs"))
+                && e.message.contains(belongs)
+                && !e.message.contains("did you mean"),
+            "{}",
+            e.message
+        );
+    }
+    // Set in the environment (a lower-case letter: no host writes inputs so), it says so, and
+    // an empty one, which is how a step unsets it, carries nothing and is ignored.
+    let r = rejected(&[("INPUT_percent", "20"), ("GITHUB_ACTIONS", "true")]);
+    assert!(
+        r.errors[0].message.contains("`INPUT_percent` comes from the environment (a job's or step's `env:`), not from `with:`"),
+        "{}",
+        r.errors[0].message
+    );
+    ok(&[("INPUT_COLOUR", "")]);
     // The runner's own: `args` and `entrypoint` are its, for every Docker action.
     ok(&[("INPUT_ARGS", ""), ("INPUT_ENTRYPOINT", "")]);
 }
