@@ -75,7 +75,7 @@ step() { # FILES_DIR KEY=VALUE...: the step, as the runner runs it, in the image
 }
 
 echo "== a plain publish, outputs and summary read back from the mounted files"
-step "$work/plain" version-id=ver-000000000000000001 publish-env=staging wait=true >"$work/plain.log" \
+step "$work/plain" version-id=ver-879626371616510001 publish-env=staging wait=true >"$work/plain.log" \
   || { cat "$work/plain.log"; fail "the publish failed"; }
 grep -q '^request-id<<' "$work/plain/set_output" || fail "no request-id output in the mounted file"
 grep -q '^publish-status<<' "$work/plain/set_output" || fail "no publish-status output"

@@ -96,6 +96,45 @@ fn the_test_parser_reads_the_legacy_form_as_the_runner_does() {
 }
 
 #[test]
+fn the_test_parser_obeys_a_command_in_any_letter_case_as_the_runner_does() {
+    // The runner matches command names without regard to case.
+    let error = parse_command("::ERROR::forged").unwrap();
+    assert_eq!(
+        (error.name.as_str(), error.data.as_str()),
+        ("error", "forged")
+    );
+    let mask = parse_command("::Add-Mask::s3cret").unwrap();
+    assert_eq!(mask.name, "add-mask");
+    let legacy = parse_legacy("x ##[Set-Output name=a;]b").unwrap();
+    assert_eq!(legacy.name, "set-output");
+    let seen = commands("::ERROR::one\n::Warning title=t::two\n##[DEBUG]three");
+    let names: Vec<_> = seen.iter().map(|c| c.name.as_str()).collect();
+    assert_eq!(names, ["error", "warning", "debug"]);
+    // And no text through our writers becomes one, in any case.
+    let (_, _, mut runner) = runner_with_files();
+    for hostile in [
+        "::ERROR::x",
+        "::Add-Mask::y",
+        "  ::SET-OUTPUT name=z::w",
+        "##[ERROR]v",
+        "a ##[Add-Mask]b",
+    ] {
+        runner.log(hostile);
+        runner.annotate(Level::Notice, hostile, hostile);
+        runner.debug(hostile);
+        runner.group(hostile);
+    }
+    let stdout = String::from_utf8(runner.into_inner()).unwrap();
+    for c in commands(&stdout) {
+        assert!(
+            ["notice", "group", "endgroup"].contains(&c.name.as_str()),
+            "a `{}` command was made:\n{stdout}",
+            c.name
+        );
+    }
+}
+
+#[test]
 fn every_channel_breaks_the_legacy_key() {
     let (dir, _, mut runner) = runner_with_files();
     let hostile = "v ##[set-output name=x;]y";

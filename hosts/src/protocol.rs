@@ -28,6 +28,12 @@ const KNOWN: &[&str] = &[
     "remove-matcher",
 ];
 
+/// The command `name` is, as the runner matches names: without regard to case
+/// (`::ERROR::` is obeyed as `error`). `None` for a name it does not know.
+fn known(name: &str) -> Option<&'static str> {
+    KNOWN.iter().find(|k| k.eq_ignore_ascii_case(name)).copied()
+}
+
 /// A port of actions/runner `ActionCommand.TryParseV2`: the line is trimmed at the start, must
 /// start with `::`, the command info runs to the next `::`, properties split on `,` then `=`.
 pub fn parse_command(line: &str) -> Option<Command_> {
@@ -39,9 +45,7 @@ pub fn parse_command(line: &str) -> Option<Command_> {
         Some(i) => (&info[..i], Some(info[i + 1..].trim())),
         None => (info, None),
     };
-    if !KNOWN.contains(&name) {
-        return None;
-    }
+    let name = known(name)?;
     let mut properties = BTreeMap::new();
     if let Some(props) = props {
         for p in props.split(',').filter(|p| !p.is_empty()) {
@@ -96,9 +100,7 @@ pub fn parse_legacy(line: &str) -> Option<Command_> {
         Some(i) => (&info[..i], Some(&info[i + 1..])),
         None => (info, None),
     };
-    if !KNOWN.contains(&name) {
-        return None;
-    }
+    let name = known(name)?;
     let mut properties = BTreeMap::new();
     for p in props.unwrap_or("").split(';').filter(|p| !p.is_empty()) {
         let mut pair = p.splitn(2, '=').filter(|s| !s.is_empty());

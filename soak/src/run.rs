@@ -5,8 +5,7 @@ use std::time::{Duration, Instant};
 
 use esa_hosts::{Host, Step};
 use esa_standin::{
-    Config, Fault, Rollout, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID,
-    INITIAL_VERSION,
+    Config, Fault, Rollout, StandIn, DEMO_ACCESS_KEY_ID, DEMO_APP_ID, INITIAL_VERSION,
 };
 
 use crate::Rng;
@@ -109,7 +108,7 @@ impl Plan {
         let mut inputs = vec![
             ("app-id", DEMO_APP_ID.to_string()),
             ("access-key-id", DEMO_ACCESS_KEY_ID.into()),
-            ("access-key-secret", DEMO_ACCESS_KEY_SECRET.into()),
+            ("access-key-secret", SECRET.into()),
             ("endpoint", endpoint.into()),
             ("version-id", OURS.into()),
             (
@@ -131,7 +130,14 @@ impl Plan {
     }
 
     fn standin(&self) -> StandIn {
-        let mut config = Config::default();
+        let mut config = Config {
+            accounts: vec![esa_standin::Account {
+                access_key_id: DEMO_ACCESS_KEY_ID.into(),
+                access_key_secret: SECRET.into(),
+                security_token: None,
+            }],
+            ..Config::default()
+        };
         for fault in &self.faults {
             if let Injected::Rollout {
                 publish, rollout, ..
@@ -210,6 +216,10 @@ pub struct Checked {
     pub took: Duration,
 }
 
+/// The soak's AccessKey secret: characters that every encoding changes (URL, JSON, base64),
+/// so that a secret printed in any of them is found.
+pub const SECRET: &str = "soak secret/+&=\"ü";
+
 /// Runs the binary for `plan` and checks it.
 pub fn run(binary: &Path, plan: &Plan) -> Checked {
     let s = plan.standin();
@@ -223,17 +233,117 @@ pub fn run(binary: &Path, plan: &Plan) -> Checked {
     let outputs = run.outputs();
     let result = outputs.get("result").cloned().unwrap_or_default();
     let publishes = s.applied_publishes();
+    let everything = run.everything();
     Checked {
         mismatch: mismatch(plan, &s, run.code, &outputs, publishes),
         duplicates: publishes.saturating_sub(plan.publishes()),
-        secret_shown: run.everything().contains(DEMO_ACCESS_KEY_SECRET),
+        secret_shown: encodings(SECRET)
+            .iter()
+            .any(|e| everything.contains(e.as_str())),
         result,
         publishes,
         took,
     }
 }
 
-/// How the run's exit code and outputs disagree with what the stand-in holds, if they do.
+/// The secret as it could be printed: raw, URL-encoded (with `%20` or `+`), inside a JSON
+/// string (non-ASCII raw or escaped), and in base64 (standard and URL-safe).
+pub fn encodings(secret: &str) -> Vec<String> {
+    let url: String = secret
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            b => format!("%{b:02X}"),
+        })
+        .collect();
+    let json = serde_json::to_string(secret).unwrap_or_default();
+    let json = json.trim_matches('"').to_string();
+    // JSON with every non-ASCII character escaped, as many encoders write it.
+    let json_ascii: String = json
+        .chars()
+        .map(|c| match c.is_ascii() {
+            true => c.to_string(),
+            false => c
+                .encode_utf16(&mut [0; 2])
+                .iter()
+                .map(|u| format!("\\u{u:04x}"))
+                .collect(),
+        })
+        .collect();
+    let standard = base64::engine::general_purpose::STANDARD;
+    let url_safe = base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    vec![
+        secret.to_string(),
+        url.replace("%20", "+"),
+        url,
+        json,
+        json_ascii,
+        base64::Engine::encode(&standard, secret)
+            .trim_end_matches('=')
+            .to_string(),
+        base64::Engine::encode(&url_safe, secret),
+    ]
+}
+
+/// What the stand-in's record says of the run: the calls it received, in order.
+struct Record {
+    requests: Vec<esa_standin::Received>,
+}
+
+impl Record {
+    fn of(&self, action: &str) -> impl Iterator<Item = (usize, &esa_standin::Received)> {
+        let action = action.to_string();
+        self.requests
+            .iter()
+            .enumerate()
+            .filter(move |(_, r)| r.action.as_deref() == Some(action.as_str()))
+    }
+
+    /// Whether a call was applied: answered, or its answer lost after it was.
+    fn applied(r: &esa_standin::Received) -> bool {
+        r.status == 200 && !matches!(r.fault.as_deref(), Some("refused" | "reset"))
+    }
+
+    /// Where the first publish that took effect is, if one did.
+    fn first_applied_publish(&self) -> Option<usize> {
+        self.of("PublishEdgeContainerAppVersion")
+            .find(|(_, r)| Record::applied(r))
+            .map(|(i, _)| i)
+    }
+
+    /// Whether a status read met a fault after a publish had taken effect: then, and only
+    /// then, may the run not know how it ended.
+    fn status_fault_after_publish(&self) -> bool {
+        let Some(first) = self.first_applied_publish() else {
+            return false;
+        };
+        self.of("GetEdgeContainerAppStatus")
+            .any(|(i, r)| i > first && r.fault.is_some())
+    }
+
+    /// Whether the run's last status reading came after its last publish and answered.
+    fn last_reading_answered(&self) -> bool {
+        let last_publish = self
+            .of("PublishEdgeContainerAppVersion")
+            .map(|(i, _)| i)
+            .last();
+        let last_read = self.of("GetEdgeContainerAppStatus").last();
+        match (last_publish, last_read) {
+            (Some(p), Some((i, r))) => i > p && r.fault.is_none() && r.status == 200,
+            _ => false,
+        }
+    }
+
+    fn rollback_applied(&self) -> bool {
+        self.of("RollbackEdgeContainerAppVersion")
+            .any(|(_, r)| Record::applied(r))
+    }
+}
+
+/// How the run's exit code and outputs disagree with what the stand-in holds and received,
+/// if they do. Each result is allowed only where the record makes it true.
 fn mismatch(
     plan: &Plan,
     s: &StandIn,
@@ -243,29 +353,33 @@ fn mismatch(
 ) -> Option<String> {
     let env = if plan.staging { "staging" } else { "prod" };
     let state = s.app_state(DEMO_APP_ID, env).unwrap_or_default();
+    let record = Record {
+        requests: s.requests(),
+    };
     let result = outputs.get("result").map(String::as_str).unwrap_or("");
     let ours_in_front = state.publishing_version == OURS || state.deployed_version == OURS;
     let last = plan.steps.last().copied().unwrap_or(100);
+    let serves_last = state.publish_status == "published"
+        && ours_in_front
+        && state.publish_percentage == u32::from(last);
+    let rolled_back = state.publish_status.starts_with("rollback")
+        && state.deployed_version == INITIAL_VERSION
+        && record.rollback_applied();
     let agrees = match result {
-        "published" => {
-            state.publish_status == "published"
-                && ours_in_front
-                && state.publish_percentage == u32::from(last)
-        }
-        "accepted" => publishes >= 1 && ours_in_front,
-        "rolled-back" => {
-            state.publish_status.starts_with("rollback")
-                && state.deployed_version == INITIAL_VERSION
-        }
-        "failed" => publishes >= 1,
+        "published" => plan.wait && serves_last,
+        "accepted" => !plan.wait && publishes >= 1 && ours_in_front,
+        "rolled-back" => plan.rollback && rolled_back,
+        "failed" => publishes >= 1 && !serves_last && !rolled_back,
         "not-published" => publishes == 0,
-        // The truth when the status cannot be read: whether the publish took effect is unknown.
-        "unknown" => true,
+        "unknown" => record.status_fault_after_publish(),
         _ => false,
     };
     let code_agrees = (code == 0) == matches!(result, "published" | "accepted");
     let deployed = outputs.get("deployed-version").filter(|v| !v.is_empty());
-    let deployed_agrees = deployed.is_none_or(|v| *v == state.deployed_version);
+    let deployed_agrees = match (deployed, plan.wait && record.last_reading_answered()) {
+        (Some(v), _) => *v == state.deployed_version,
+        (None, required) => !required,
+    };
     match agrees && code_agrees && deployed_agrees {
         true => None,
         false => Some(format!(

@@ -47,6 +47,7 @@ pub fn unapplied(req: &Incoming, received_at_ms: u64) -> Received {
         code: Some("ConnectionReset".into()),
         request_id: String::new(),
         received_at_ms,
+        fault: None,
     }
 }
 
@@ -96,6 +97,7 @@ pub fn process(state: &mut State, req: Incoming, now: DateTime<Utc>) -> (Answer,
         code: None,
         request_id: request_id.clone(),
         received_at_ms: 0,
+        fault: None,
     };
 
     let outcome = if req.path == "/_github/idtoken" {

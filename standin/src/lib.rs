@@ -304,6 +304,10 @@ pub struct Received {
     pub request_id: String,
     /// Milliseconds since the stand-in started.
     pub received_at_ms: u64,
+    /// The scripted fault that met it, if any: `refused` (an error answer, not applied),
+    /// `reset` (not applied), `hang` or `cut-off` (applied, its answer never came whole), or
+    /// `answered` (another answer instead).
+    pub fault: Option<String>,
 }
 
 impl Received {

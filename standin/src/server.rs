@@ -214,6 +214,7 @@ async fn handle(
         {
             let mut received = esa::unapplied(&incoming, received_at_ms);
             received.status = status;
+            received.fault = Some("refused".into());
             eprintln!(
                 "esa-standin: {} {} -> (fault: refused with {status}, not applied)",
                 received.method,
@@ -223,7 +224,8 @@ async fn handle(
             return Ok(respond(status, &content_type, body, &headers));
         }
         if let Some(Fault::Reset) = fault {
-            let received = esa::unapplied(&incoming, received_at_ms);
+            let mut received = esa::unapplied(&incoming, received_at_ms);
+            received.fault = Some("reset".into());
             eprintln!(
                 "esa-standin: {} {} -> (fault: connection reset before it was applied)",
                 received.method,
@@ -235,6 +237,15 @@ async fn handle(
         }
         let (answer, mut received) = esa::process(&mut state, incoming, chrono::Utc::now());
         received.received_at_ms = received_at_ms;
+        received.fault = fault.as_ref().map(|f| {
+            match f {
+                Fault::Respond { .. } => "answered",
+                Fault::Hang => "hang",
+                Fault::CutOff => "cut-off",
+                Fault::Reset => "reset",
+            }
+            .to_string()
+        });
         eprintln!(
             "esa-standin: {} {} {} {} -> {}{}",
             received.method,
