@@ -4,8 +4,11 @@
 FROM rust:1.95.0-alpine3.23 AS build
 WORKDIR /src
 # The workspace needs its members' manifests and sources to resolve, even though only
-# esa-publish is built (the stand-in, the hosts' emulation and the soak are test-only crates).
+# esa-publish (and the engine it is built on) is built: the stand-in, the hosts' emulation and
+# the soak are test-only crates.
 COPY Cargo.toml Cargo.lock ./
+COPY engine/Cargo.toml engine/Cargo.toml
+COPY engine/src engine/src
 COPY standin/Cargo.toml standin/Cargo.toml
 COPY standin/src standin/src
 COPY hosts/Cargo.toml hosts/Cargo.toml

@@ -32,7 +32,7 @@ bin="$root/fuzz/target/$(rustc -vV | sed -n 's/^host: //p')/release"
 
 # Executions per second of each target on a 2-core CI machine, a little under what was measured
 # (docs/development.md, "Fuzzing"), so that SECONDS is a cap seldom reached.
-declare -A rate=([answers]=40000 [inputs]=800 [runner]=2500 [signing]=6000)
+declare -A rate=([answers]=40000 [inputs]=600 [runner]=2000 [signing]=5000)
 
 # Prints a crash's input and the command that replays it.
 report() {

@@ -40,8 +40,8 @@ use crate::app::outputs::{CREDENTIAL_SOURCE, REQUEST_ID, SKIPPED};
 use crate::app::pr_comment::Told;
 use crate::app::record::Record;
 use crate::app::summary::{summary, Ending, Summary};
-use crate::base::error::{Error, InputProblem};
-use crate::base::text::shown;
+use esa_engine::base::error::{Error, InputProblem};
+use esa_engine::base::text::shown;
 use crate::ci::cancel::Cancel;
 use crate::ci::context::BuildContext;
 use crate::ci::env::Env;
@@ -52,8 +52,8 @@ use crate::ci::tls_roots::Repair;
 use crate::config::credentials::{CredentialPlan, ENV_SPELLINGS};
 use crate::config::spec::SECRET_INPUTS;
 use crate::config::{self as inputs, Config};
-use crate::deploy::event::Outcome;
-use crate::deploy::plan::{Mode, Plan};
+use esa_engine::deploy::event::Outcome;
+use esa_engine::deploy::plan::{Mode, Plan};
 use crate::esa::client::Client;
 
 /// What `main` prepared before the run: the runner's cancel, listened for from the first
@@ -95,7 +95,7 @@ pub async fn run<W: Write>(env: &Env, out: W, start: &Start) -> i32 {
         false => Mode::Deploy,
     };
     // The one plan: the engine runs it, and the dry run, the summary and the log describe it.
-    let plan = Plan::new(&config, mode).with_visibility(config.repository_private);
+    let plan = config.plan(mode);
     let mut record = Record::default();
     let result = publish(&config, &plan, &mut runner, &mut record, &start.cancel).await;
     let ended = match &result {

@@ -14,5 +14,4 @@ pub mod app;
 pub mod base;
 pub mod ci;
 pub mod config;
-pub mod deploy;
 pub mod esa;

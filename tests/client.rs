@@ -1,14 +1,14 @@
 //! The client against a real HTTP server on 127.0.0.1 (the stand-in): signing on the wire, answers, and every kind of bad answer.
 
-use esa_publish::base::error::Error;
+use esa_engine::base::error::Error;
 use esa_publish::esa::api::{publish_request, PublishResponse};
 use esa_publish::esa::client::Client;
 use esa_publish::esa::credentials::{Credentials, Secret};
-use esa_publish::esa::endpoint::parse_endpoint;
-use esa_publish::esa::model::{
+use esa_engine::esa::endpoint::parse_endpoint;
+use esa_engine::esa::model::{
     PublishEnv, PublishRequest, PublishSettings, PublishType, SignatureVersion,
 };
-use esa_publish::esa::retry::{Idempotency, Policy};
+use esa_engine::esa::retry::{Idempotency, Policy};
 use esa_standin::{
     Account, Config, Fault, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID,
 };
@@ -175,7 +175,7 @@ fn api_errors_carry_code_message_status_and_request_id() {
         e.request_id(),
         Some(standin.requests()[0].request_id.as_str())
     );
-    assert!(!esa_publish::esa::retry::transient(&e));
+    assert!(!esa_engine::esa::retry::transient(&e));
     let text = e.to_string();
     assert!(
         text.contains("HTTP 404") && text.contains(&standin.requests()[0].request_id),
@@ -265,7 +265,7 @@ fn connection_refused_is_a_network_error() {
     )
     .unwrap_err();
     assert_eq!(e.title(), "NetworkError");
-    assert!(esa_publish::esa::retry::transient(&e));
+    assert!(esa_engine::esa::retry::transient(&e));
     assert!(e.to_string().contains(&format!("127.0.0.1:{port}")), "{e}");
 }
 

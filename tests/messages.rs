@@ -4,13 +4,13 @@ use std::time::Duration;
 
 use esa_publish::app::failure::Failed;
 use esa_publish::app::words::Context;
-use esa_publish::base::error::{ApiError, CredentialsKind, Error, StopReason};
+use esa_engine::base::error::{ApiError, CredentialsKind, Error, StopReason};
 use esa_publish::ci::host::Host;
-use esa_publish::deploy::failure::{
+use esa_engine::deploy::failure::{
     Failure, FailureKind, HealthFailed, NoPrevious, Progress, Rollback,
 };
-use esa_publish::esa::probe::{NoAnswer, Probed};
-use esa_publish::esa::status::{AppStatus, Busy, Phase, PublishStatus, Unnamed, VersionStatus};
+use esa_engine::esa::probe::{NoAnswer, Probed};
+use esa_engine::esa::status::{AppStatus, Busy, Phase, PublishStatus, Unnamed, VersionStatus};
 
 fn api(code: &str) -> Error {
     Error::Api(ApiError {

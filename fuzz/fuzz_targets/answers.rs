@@ -4,18 +4,18 @@
 
 use std::time::Duration;
 
-use esa_publish::base::error::Error;
+use esa_engine::base::error::Error;
 use esa_publish::esa::api::parse_error_body;
 use esa_publish::esa::client::{interpret, RawAnswer};
-use esa_publish::esa::diagnostics::{
+use esa_engine::esa::diagnostics::{
     deploy_regions_from_answer, log_lines_from_answer, readiness_from_answer, App,
 };
-use esa_publish::esa::retry::{decide, Decision, Idempotency, Policy};
-use esa_publish::esa::status::{
+use esa_engine::esa::retry::{decide, Decision, Idempotency, Policy};
+use esa_engine::esa::status::{
     AppStatus, DeployStatus, PublishStatus, StagingStatus, VersionStatus,
 };
 use esa_publish::esa::sts::parse_assume_role;
-use esa_publish::esa::versions::{page_from_answer, version_from_answer};
+use esa_engine::esa::versions::{page_from_answer, version_from_answer};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 

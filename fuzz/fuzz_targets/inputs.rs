@@ -5,14 +5,14 @@
 use std::collections::BTreeMap;
 
 use chrono::{TimeZone, Utc};
-use esa_publish::base::text::shown;
+use esa_engine::base::text::shown;
 use esa_publish::ci::env::{spellings, Env};
 use esa_publish::config::credentials::ENV_SPELLINGS;
 use esa_publish::config::names::{CONFLICTING_INPUTS, UNKNOWN_INPUT};
 use esa_publish::config::spec::{INPUTS, RUNNER_INPUTS, SECRET_INPUTS};
-use esa_publish::config::version::VersionSource;
+use esa_engine::deploy::plan::VersionSource;
 use esa_publish::config::{self as inputs, Config, Rejected};
-use esa_publish::deploy::plan::{Mode, Plan};
+use esa_engine::deploy::plan::{Mode, Plan};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 

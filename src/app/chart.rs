@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::app::record::ChartPoint;
-use crate::base::text::clock_text;
+use esa_engine::base::text::clock_text;
 
 /// Points a line is resampled to: enough for a smooth line, however long the run.
 const SAMPLES: usize = 61;

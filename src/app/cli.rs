@@ -23,7 +23,7 @@ pub fn parse<I: IntoIterator<Item = std::ffi::OsString>>(args: I) -> Command {
         Some(_) => {
             let shown: Vec<String> = args
                 .iter()
-                .map(|a| crate::base::text::shown(&a.to_string_lossy()))
+                .map(|a| esa_engine::base::text::shown(&a.to_string_lossy()))
                 .collect();
             Command::Usage(format!(
                 "unexpected argument{} {}: esa-publish takes its inputs from the environment, not the command line",
@@ -48,18 +48,18 @@ pub const UNEXPECTED_ARGUMENTS: &str = "UnexpectedArguments";
 pub fn unexpected_arguments(
     args: &[std::ffi::OsString],
     host: crate::ci::host::Host,
-) -> crate::base::error::InputProblem {
+) -> esa_engine::base::error::InputProblem {
     use crate::ci::host::Host;
     let shown: Vec<String> = args
         .iter()
-        .map(|a| format!("`{}`", crate::base::text::shown(&a.to_string_lossy())))
+        .map(|a| format!("`{}`", esa_engine::base::text::shown(&a.to_string_lossy())))
         .collect();
     let whence = match host {
         Host::GitHub => "a step's `with: args:` hands arguments to the container: remove `args` from `with:`",
         Host::Drone | Host::Woodpecker => "the step's `entrypoint` or `command` hands them over: remove them, and give inputs under `settings:`",
         Host::GitLab | Host::Plain => "the job's `script` line hands them over: run `esa-publish` with none, its inputs in variables",
     };
-    crate::base::error::InputProblem::new(
+    esa_engine::base::error::InputProblem::new(
         "args",
         UNEXPECTED_ARGUMENTS,
         format!(

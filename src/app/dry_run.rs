@@ -11,19 +11,19 @@ use crate::app::record::Record;
 use crate::app::report;
 use crate::app::summary::{summary, Ending, Summary};
 use crate::app::words;
-use crate::base::error::Error;
-use crate::base::values::show_duration;
+use esa_engine::base::error::Error;
+use esa_engine::base::values::show_duration;
 use crate::ci::cancel::Cancel;
 use crate::ci::runner::Runner;
 use crate::config::credentials::CredentialPlan;
-use crate::config::rollout::IfBusy;
-use crate::config::version::{Template, VersionSource};
+use esa_engine::deploy::plan::IfBusy;
+use esa_engine::deploy::plan::{Template, VersionSource};
 use crate::config::Config;
-use crate::deploy::event::{Outcome, Prepared};
-use crate::deploy::plan::Plan;
+use esa_engine::deploy::event::{Outcome, Prepared};
+use esa_engine::deploy::plan::Plan;
 use crate::esa::api::publish_request;
 use crate::esa::client::{prepare, Client};
-use crate::esa::containers::{redacted, to_parameter};
+use esa_engine::esa::containers::{redacted, to_parameter};
 use crate::esa::credentials::{Credentials, Secret};
 
 /// The AccessKey ID a dry run signs with when no credentials were given.

@@ -1,10 +1,10 @@
 //! The words of what happens around a rollout: why it failed (the staging pod, each region's replicas, the app's own log, a read that was not possible), where the app runs, and the versions `keep-versions` deletes.
 
 use crate::app::words::Said;
-use crate::deploy::event::{Diagnosis, Event, Look};
-use crate::esa::diagnostics::RegionReadiness;
-use crate::esa::status::StagingStatus;
-use crate::esa::versions::Listed;
+use esa_engine::deploy::event::{Diagnosis, Event, Look};
+use esa_engine::esa::diagnostics::RegionReadiness;
+use esa_engine::esa::status::StagingStatus;
+use esa_engine::esa::versions::Listed;
 
 /// The longest log line shown, in characters: the app's own text is cut, never wrapped.
 pub const MAX_LOG_LINE: usize = 500;

@@ -3,11 +3,11 @@
 use crate::app::gate_words;
 use crate::app::remedy::remedy;
 use crate::app::words::{busy, describe, rollback_id, Context};
-use crate::base::error::Error;
-use crate::base::text::{clock_text, shown};
+use esa_engine::base::error::Error;
+use esa_engine::base::text::{clock_text, shown};
 use crate::ci::host::Host;
-use crate::deploy::failure::{Failure, FailureKind, NoPrevious, Progress, Rollback, Stage};
-use crate::esa::status::{AppStatus, Busy, PublishStatus, Unnamed};
+use esa_engine::deploy::failure::{Failure, FailureKind, NoPrevious, Progress, Rollback, Stage};
+use esa_engine::esa::status::{AppStatus, Busy, PublishStatus, Unnamed};
 
 /// A failed run.
 #[derive(Debug)]

@@ -1,13 +1,13 @@
 //! The words of the health gate: what each probe found (the app's own text only as a short excerpt, escaped by the runner like everything else), a gate that starts and passes, why one failed, the summary's health row and the dry run's plan of it.
 
 use crate::app::words::Said;
-use crate::base::text::clock_text;
-use crate::base::values::show_duration;
-use crate::deploy::event::Event;
-use crate::deploy::failure::HealthFailed;
-use crate::deploy::plan::Plan;
-use crate::esa::model::PublishEnv;
-use crate::esa::probe::{NoAnswer, Probed};
+use esa_engine::base::text::clock_text;
+use esa_engine::base::values::show_duration;
+use esa_engine::deploy::event::Event;
+use esa_engine::deploy::failure::HealthFailed;
+use esa_engine::deploy::plan::Plan;
+use esa_engine::esa::model::PublishEnv;
+use esa_engine::esa::probe::{NoAnswer, Probed};
 
 /// `503 "database down"`, `could not connect (connection refused)`.
 pub fn probed(p: &Probed) -> String {

@@ -4,11 +4,11 @@ use crate::app::explain::explain;
 use crate::app::failure::{no_previous, what_failed};
 use crate::app::gate_words;
 use crate::app::words::{busy, describe, rollback_id, share, Context, Said};
-use crate::base::text::clock_text;
-use crate::deploy::event::Evidence;
-use crate::deploy::event::{Change, Event, MadeFrom, Unsettled};
-use crate::esa::containers::AcrChange;
-use crate::esa::status::{AppStatus, VersionStatus};
+use esa_engine::base::text::clock_text;
+use esa_engine::deploy::event::Evidence;
+use esa_engine::deploy::event::{Change, Event, MadeFrom, Unsettled};
+use esa_engine::esa::containers::AcrChange;
+use esa_engine::esa::status::{AppStatus, VersionStatus};
 
 fn or_none(text: &str) -> &str {
     if text.is_empty() {

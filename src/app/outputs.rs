@@ -4,9 +4,9 @@ use std::io::Write;
 
 use crate::app::failure::Failed;
 use crate::app::record::Record;
-use crate::base::error::Error;
+use esa_engine::base::error::Error;
 use crate::ci::runner::{Level, Runner};
-use crate::deploy::failure::{FailureKind, Stage};
+use esa_engine::deploy::failure::{FailureKind, Stage};
 
 /// Every output the action sets.
 pub const OUTPUTS: &[&str] = &[

@@ -13,7 +13,7 @@ use crate::ci::pr_comment::{CommentError, Posted, Thread};
 use crate::ci::runner::{Level, Runner};
 use crate::config::comment::{CommentPlan, NoComment};
 use crate::config::Config;
-use crate::esa::model::PublishEnv;
+use esa_engine::esa::model::PublishEnv;
 
 /// The annotation's title when a comment asked for was not written.
 pub const NOT_COMMENTED: &str = "PullRequestNotCommented";

@@ -6,11 +6,11 @@ use std::time::Duration;
 use crate::app::narrate::narrate;
 use crate::app::record::Record;
 use crate::app::words::{Context, Said};
-use crate::base::text::clock_text;
+use esa_engine::base::text::clock_text;
 use crate::ci::runner::{Level, Runner};
-use crate::deploy::driver::Observer;
-use crate::deploy::engine::Request;
-use crate::deploy::event::Event;
+use esa_engine::deploy::driver::Observer;
+use esa_engine::deploy::engine::Request;
+use esa_engine::deploy::event::Event;
 use crate::esa::client;
 
 /// Logs what the client reports: each attempt at debug level, each retry with its reason.
@@ -67,7 +67,7 @@ impl<W: Write> Reporter<'_, W> {
     }
 }
 
-impl<W: Write> Observer for Reporter<'_, W> {
+impl<W: Write> Observer<client::ClientEvent> for Reporter<'_, W> {
     fn event(&mut self, at: Duration, event: &Event) {
         self.record.note(event);
         if let Event::VersionChosen(chosen) = event {
@@ -93,7 +93,7 @@ impl<W: Write> Observer for Reporter<'_, W> {
         }
     }
 
-    fn client(&mut self, event: &client::ClientEvent) {
+    fn report(&mut self, event: &client::ClientEvent) {
         log_event(self.runner, event);
     }
 

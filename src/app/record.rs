@@ -3,10 +3,10 @@
 use std::time::Duration;
 
 use crate::app::gate_words::HealthRecord;
-use crate::deploy::event::{Change, Chosen, Diagnosis, Event, Look};
-use crate::deploy::failure::{FailureKind, Progress};
-use crate::esa::status::AppStatus;
-use crate::esa::versions::Listed;
+use esa_engine::deploy::event::{Change, Chosen, Diagnosis, Event, Look};
+use esa_engine::deploy::failure::{FailureKind, Progress};
+use esa_engine::esa::status::AppStatus;
+use esa_engine::esa::versions::Listed;
 
 /// One line of the rollout's timeline.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,12 +3,12 @@
 use crate::app::outputs::RunResult;
 use crate::app::record::Record;
 use crate::app::words;
-use crate::base::values::show_duration;
-use crate::config::version::VersionSource;
+use esa_engine::base::values::show_duration;
+use esa_engine::deploy::plan::VersionSource;
 use crate::config::Config;
-use crate::deploy::event::Chosen;
-use crate::deploy::plan::Plan;
-use crate::esa::model::{PublishType, SignatureVersion};
+use esa_engine::deploy::event::Chosen;
+use esa_engine::deploy::plan::Plan;
+use esa_engine::esa::model::{PublishType, SignatureVersion};
 use crate::esa::signing::SignedRequest;
 
 /// How the publish rolls out: `20%`, `20% → 50% → 100%, bake 5m`, `100%, the service's

@@ -1,4 +1,4 @@
-//! The real service and the real clock for the deploy driver: the one `match` from each `Request` the engine makes to the ESA client, bounded by its budget, and time from tokio. Adding a call touches the request and reply types (`deploy::io`), this match and the scenario tests' fake.
+//! The real service and the real clock for the deploy driver: each call the engine makes (`Calls`, one method each) on the ESA client, bounded by its budget, and time from tokio. The engine's `dispatch` is the one match from a `Request` to a call.
 
 use std::cell::RefCell;
 use std::future::Future;
@@ -8,26 +8,28 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::time::Instant;
 
-use crate::base::error::Error;
+use esa_engine::base::error::Error;
 use crate::base::random::random_unit;
-use crate::deploy::driver::{Log, Service, Time};
-use crate::deploy::engine::{Budget, Reply, Request};
+use esa_engine::deploy::driver::{Calls, Log, Time};
+use esa_engine::deploy::engine::{Budget, Reply, Request};
 use crate::esa::api::{
     app_request, deploy_regions_request, logs_request, publish_request, resource_status_request,
     rollback_remarks, rollback_request, staging_status_request, status_request, PublishResponse,
 };
-use crate::esa::client::{deadline_error, Answer, Client};
-use crate::esa::containers::to_parameter;
-use crate::esa::diagnostics::{
+use crate::esa::client::{deadline_error, Answer, Client, ClientEvent};
+use esa_engine::esa::containers::to_parameter;
+use esa_engine::esa::diagnostics::{
     deploy_regions_from_answer, log_lines_from_answer, readiness_from_answer, App, RegionReadiness,
     MAX_LOG_LINES,
 };
-use crate::esa::model::{PublishEnv, PublishRequest};
-use crate::esa::probe::{probe, prober, HealthUrl, Probed};
-use crate::esa::retry::{Idempotency, Policy};
+use esa_engine::esa::model::{PublishEnv, PublishRequest};
+use crate::esa::probe::{probe, prober};
+use esa_engine::esa::probe::{HealthUrl, Probed};
+use esa_engine::esa::retry::{Idempotency, Policy};
 use crate::esa::signing::RpcRequest;
-use crate::esa::status::{AppStatus, StagingStatus};
-use crate::esa::versions::{self, Created, Listed, Version};
+use esa_engine::esa::status::{AppStatus, StagingStatus};
+use crate::esa::versions::{self};
+use esa_engine::esa::versions::{Created, Listed, Version};
 
 /// One app on the real service.
 pub struct Live<'a> {
@@ -63,7 +65,7 @@ impl Live<'_> {
         &self,
         request: &RpcRequest,
         budget: Budget,
-        log: Log<'_>,
+        log: Log<'_, ClientEvent>,
     ) -> Result<Answer<Value>, Error> {
         self.client
             .call::<Value>(request, Idempotency::Idempotent, &policy(budget), log)
@@ -74,7 +76,7 @@ impl Live<'_> {
         &self,
         request: &RpcRequest,
         budget: Budget,
-        log: Log<'_>,
+        log: Log<'_, ClientEvent>,
     ) -> Result<Option<String>, Error> {
         let answer = self
             .client
@@ -84,19 +86,21 @@ impl Live<'_> {
     }
 }
 
-impl Live<'_> {
+impl Calls for Live<'_> {
+    type Report = ClientEvent;
+
     async fn status(
         &self,
         env: PublishEnv,
         budget: Budget,
-        log: Log<'_>,
+        log: Log<'_, ClientEvent>,
     ) -> Result<AppStatus, Error> {
         let request = status_request(&self.app_id, env.as_str());
         let answer = self.read(&request, budget, log).await?;
         AppStatus::from_answer(&answer.body, answer.request_id.as_deref())
     }
 
-    async fn staging_status(&self, budget: Budget, log: Log<'_>) -> Result<StagingStatus, Error> {
+    async fn staging_status(&self, budget: Budget, log: Log<'_, ClientEvent>) -> Result<StagingStatus, Error> {
         let answer = self
             .read(&staging_status_request(&self.app_id), budget, log)
             .await?;
@@ -107,7 +111,7 @@ impl Live<'_> {
         &self,
         request: &PublishRequest,
         budget: Budget,
-        log: Log<'_>,
+        log: Log<'_, ClientEvent>,
     ) -> Result<Option<String>, Error> {
         self.send(&publish_request(request), budget, log).await
     }
@@ -118,7 +122,7 @@ impl Live<'_> {
         failed: &str,
         code: &str,
         budget: Budget,
-        log: Log<'_>,
+        log: Log<'_, ClientEvent>,
     ) -> Result<Option<String>, Error> {
         let remarks = rollback_remarks(failed, code);
         self.send(&rollback_request(&self.app_id, to, &remarks), budget, log)
@@ -129,7 +133,7 @@ impl Live<'_> {
         &self,
         version_id: &str,
         budget: Budget,
-        log: Log<'_>,
+        log: Log<'_, ClientEvent>,
     ) -> Result<Version, Error> {
         versions::get(self.client, &policy(budget), log, &self.app_id, version_id).await
     }
@@ -138,14 +142,14 @@ impl Live<'_> {
         &self,
         name: &str,
         budget: Budget,
-        log: Log<'_>,
+        log: Log<'_, ClientEvent>,
     ) -> Result<Option<Listed>, Error> {
         let policy = policy(budget);
         let find = versions::find_by_name(self.client, &policy, log, &self.app_id, name);
         bounded(budget.limit, &self.client.target(), find).await
     }
 
-    async fn list_versions(&self, budget: Budget, log: Log<'_>) -> Result<Vec<Listed>, Error> {
+    async fn list_versions(&self, budget: Budget, log: Log<'_, ClientEvent>) -> Result<Vec<Listed>, Error> {
         let policy = policy(budget);
         let list = versions::oldest_first(self.client, &policy, log, &self.app_id);
         bounded(budget.limit, &self.client.target(), list).await
@@ -155,31 +159,31 @@ impl Live<'_> {
         &self,
         version_id: &str,
         budget: Budget,
-        log: Log<'_>,
+        log: Log<'_, ClientEvent>,
     ) -> Result<Option<String>, Error> {
         versions::delete(self.client, &policy(budget), log, &self.app_id, version_id).await
     }
 
-    async fn app(&self, budget: Budget, log: Log<'_>) -> Result<App, Error> {
+    async fn app(&self, budget: Budget, log: Log<'_, ClientEvent>) -> Result<App, Error> {
         let answer = self.read(&app_request(&self.app_id), budget, log).await?;
         App::from_answer(&answer.body, answer.request_id.as_deref())
     }
 
-    async fn readiness(&self, budget: Budget, log: Log<'_>) -> Result<Vec<RegionReadiness>, Error> {
+    async fn readiness(&self, budget: Budget, log: Log<'_, ClientEvent>) -> Result<Vec<RegionReadiness>, Error> {
         let answer = self
             .read(&resource_status_request(&self.app_id), budget, log)
             .await?;
         Ok(readiness_from_answer(&answer.body))
     }
 
-    async fn deploy_regions(&self, budget: Budget, log: Log<'_>) -> Result<Vec<String>, Error> {
+    async fn deploy_regions(&self, budget: Budget, log: Log<'_, ClientEvent>) -> Result<Vec<String>, Error> {
         let answer = self
             .read(&deploy_regions_request(&self.app_id), budget, log)
             .await?;
         Ok(deploy_regions_from_answer(&answer.body))
     }
 
-    async fn logs(&self, lines: u32, budget: Budget, log: Log<'_>) -> Result<Vec<String>, Error> {
+    async fn logs(&self, lines: u32, budget: Budget, log: Log<'_, ClientEvent>) -> Result<Vec<String>, Error> {
         let lines = lines.clamp(1, MAX_LOG_LINES);
         let answer = self
             .read(&logs_request(&self.app_id, lines), budget, log)
@@ -213,7 +217,7 @@ impl Live<'_> {
         name: &str,
         containers: &[Value],
         budget: Budget,
-        log: Log<'_>,
+        log: Log<'_, ClientEvent>,
     ) -> Result<Created, Error> {
         let parameter = to_parameter(containers);
         let remarks = self.remarks.as_deref();
@@ -228,48 +232,6 @@ impl Live<'_> {
             &parameter,
         )
         .await
-    }
-}
-
-impl Service for Live<'_> {
-    async fn call(&self, request: &Request, log: Log<'_>) -> Reply {
-        match request {
-            Request::Status { env, budget } => Reply::Status(self.status(*env, *budget, log).await),
-            Request::ListVersions(budget) => Reply::Listed(self.list_versions(*budget, log).await),
-            Request::DeleteVersion { version_id, budget } => {
-                Reply::Sent(self.delete_version(version_id, *budget, log).await)
-            }
-            Request::App(budget) => Reply::App(self.app(*budget, log).await),
-            Request::Readiness(budget) => Reply::Readiness(self.readiness(*budget, log).await),
-            Request::Logs { lines, budget } => Reply::Logs(self.logs(*lines, *budget, log).await),
-            Request::DeployRegions(budget) => {
-                Reply::DeployRegions(self.deploy_regions(*budget, log).await)
-            }
-            Request::StagingStatus(budget) => {
-                Reply::StagingStatus(self.staging_status(*budget, log).await)
-            }
-            Request::FindVersion { name, budget } => {
-                Reply::Found(self.find_version(name, *budget, log).await)
-            }
-            Request::GetVersion { version_id, budget } => {
-                Reply::Version(self.get_version(version_id, *budget, log).await)
-            }
-            Request::CreateVersion {
-                name,
-                containers,
-                budget,
-            } => Reply::Created(self.create_version(name, containers, *budget, log).await),
-            Request::Publish { request, budget } => {
-                Reply::Sent(self.publish(request, *budget, log).await)
-            }
-            Request::Rollback {
-                to,
-                failed,
-                code,
-                budget,
-            } => Reply::Sent(self.rollback(to, failed, code, *budget, log).await),
-            Request::Probe { url, at, limit } => Reply::Probed(self.probe(url, at, *limit).await),
-        }
     }
 }
 

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use crate::app::progress::log_event;
-use crate::base::error::Error;
+use esa_engine::base::error::Error;
 use crate::ci::id_token;
 use crate::ci::runner::Runner;
 use crate::config::credentials::{IdToken, KeylessSignIn};

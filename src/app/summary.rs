@@ -6,15 +6,15 @@ use crate::app::explain;
 use crate::app::failure::Failed;
 use crate::app::record::Record;
 use crate::app::report::{rollout, signature_name, version_id};
-use crate::base::error::Error;
-use crate::base::text::clock_text;
+use esa_engine::base::error::Error;
+use esa_engine::base::text::clock_text;
 use crate::ci::runner::{code_cell, markdown_cell};
-use crate::config::version::{Template, VersionSource};
+use esa_engine::deploy::plan::{Template, VersionSource};
 use crate::config::Config;
-use crate::deploy::event::{Chosen, Diagnosis};
-use crate::deploy::plan::Plan;
+use esa_engine::deploy::event::{Chosen, Diagnosis};
+use esa_engine::deploy::plan::Plan;
 use crate::esa::signing::format_timestamp;
-use crate::esa::versions::Listed;
+use esa_engine::esa::versions::Listed;
 
 /// How the run ended.
 pub enum Ending<'a> {

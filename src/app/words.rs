@@ -3,7 +3,7 @@
 use crate::ci::cancel::Signal;
 use crate::ci::host::Host;
 use crate::ci::tls_roots::Repair;
-use crate::esa::status::{AppStatus, Busy, PublishStatus};
+use esa_engine::esa::status::{AppStatus, Busy, PublishStatus};
 
 /// What the run was about when it failed, for the words.
 #[derive(Debug, Clone, Default)]

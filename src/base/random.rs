@@ -1,13 +1,13 @@
 //! Randomness from the operating system: signature nonces, output-file delimiters and backoff jitter.
 
-use crate::base::error::Error;
+use esa_engine::base::error::Error;
 
 /// `bytes` random bytes as lower-case hex.
 pub fn random_hex(bytes: usize) -> Result<String, Error> {
     let mut buf = vec![0u8; bytes];
     getrandom::fill(&mut buf)
         .map_err(|e| Error::System(format!("no randomness from the operating system: {e}")))?;
-    Ok(crate::base::text::hex(&buf))
+    Ok(esa_engine::base::text::hex(&buf))
 }
 
 /// A uniform random number in `[0, 1)`, for backoff jitter.

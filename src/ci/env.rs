@@ -151,7 +151,7 @@ fn from_json(json: &str) -> Result<BTreeMap<String, String>, String> {
                 _ => {
                     return Err(format!(
                         "{INPUTS_JSON}: the input `{}` is not a string",
-                        crate::base::text::shown(key)
+                        esa_engine::base::text::shown(key)
                     ))
                 }
             };

@@ -2,9 +2,9 @@
 
 use serde_json::Value;
 
-use crate::base::error::InputProblem;
-use crate::base::text::shown;
-use crate::base::values::parse_percentage;
+use esa_engine::base::error::InputProblem;
+use esa_engine::base::text::shown;
+use esa_engine::base::values::parse_percentage;
 use crate::ci::env::Env;
 
 /// What the workflow asked for.

@@ -1,6 +1,6 @@
 //! Which CI system runs the action, and so how it reports: workflow commands and the runner's files on GitHub Actions; plain log lines and a dotenv file on GitLab CI, Drone, Woodpecker or a terminal.
 
-use crate::base::text::shown;
+use esa_engine::base::text::shown;
 use crate::ci::env::Env;
 
 /// A CI system, as far as reporting goes.

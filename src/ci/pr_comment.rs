@@ -2,9 +2,9 @@
 
 use serde_json::Value;
 
-use crate::base::text::shown;
+use esa_engine::base::text::shown;
 use crate::esa::client::{http_client, send, RawAnswer};
-use crate::esa::endpoint::is_loopback;
+use esa_engine::esa::endpoint::is_loopback;
 
 /// Comments read per page at first: a power of two, halved while a page is too large to read
 /// (GitHub's bodies reach 65,536 characters), so that every page starts where the last ended.

@@ -4,9 +4,9 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::base::error::Error;
+use esa_engine::base::error::Error;
 use crate::base::random::random_hex;
-use crate::base::text::percent_encode;
+use esa_engine::base::text::percent_encode;
 use crate::ci::env::Env;
 use crate::ci::host::Host;
 use crate::ci::limits::{
@@ -121,7 +121,7 @@ fn check_name(name: &str) -> Result<(), Error> {
         true => Ok(()),
         false => Err(Error::System(format!(
             "`{}` cannot be written as a runner variable's name",
-            crate::base::text::shown(name)
+            esa_engine::base::text::shown(name)
         ))),
     }
 }

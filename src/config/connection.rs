@@ -2,16 +2,16 @@
 
 use std::time::Duration;
 
-use crate::base::error::InputProblem;
-use crate::base::text::shown;
-use crate::base::values::parse_duration;
+use esa_engine::base::error::InputProblem;
+use esa_engine::base::text::shown;
+use esa_engine::base::values::parse_duration;
 use crate::ci::env::Env;
 use crate::config::reader::Reader;
-use crate::esa::endpoint::{
+use esa_engine::esa::endpoint::{
     is_alibaba_cloud, is_loopback, parse_endpoint, region_endpoint, Endpoint,
 };
-use crate::esa::model::SignatureVersion;
-use crate::esa::retry::Policy;
+use esa_engine::esa::model::SignatureVersion;
+use esa_engine::esa::retry::Policy;
 
 /// `signature-version`: `v3` or `v2`.
 pub fn read_signature_version(r: &mut Reader<'_>) -> Option<SignatureVersion> {

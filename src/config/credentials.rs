@@ -1,7 +1,7 @@
 //! Where the credentials come from: the plan that the credential chain (inputs, keyless OIDC, the environment) decides on, without any network traffic.
 
-use crate::base::error::InputProblem;
-use crate::base::text::shown;
+use esa_engine::base::error::InputProblem;
+use esa_engine::base::text::shown;
 use crate::ci::env::Env;
 use crate::ci::id_token::IdTokenRequest;
 use crate::config::reader::Reader;

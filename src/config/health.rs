@@ -2,39 +2,14 @@
 
 use std::fmt;
 
-use crate::base::text::shown;
+use esa_engine::base::text::shown;
 use crate::config::reader::Reader;
 use crate::config::spec::default_of;
-use crate::esa::probe::HealthUrl;
+use esa_engine::esa::probe::HealthUrl;
+use esa_engine::deploy::plan::{HealthGate, Statuses};
 
 /// The most consecutive failures `health-failures` may ask for.
 const MAX_FAILURES: u32 = 100;
-
-/// The HTTP statuses that count as healthy: codes and inclusive ranges.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Statuses(Vec<(u16, u16)>);
-
-impl Statuses {
-    pub fn contains(&self, status: u16) -> bool {
-        self.0
-            .iter()
-            .any(|(low, high)| (*low..=*high).contains(&status))
-    }
-}
-
-impl fmt::Display for Statuses {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self
-            .0
-            .iter()
-            .map(|(low, high)| match low == high {
-                true => low.to_string(),
-                false => format!("{low}-{high}"),
-            })
-            .collect();
-        f.write_str(&parts.join(","))
-    }
-}
 
 fn code(text: &str) -> Result<u16, String> {
     match text.trim().parse::<u16>() {
@@ -62,16 +37,7 @@ pub fn parse_statuses(value: &str) -> Result<Statuses, String> {
     if ranges.is_empty() {
         return Err("lists no status".into());
     }
-    Ok(Statuses(ranges))
-}
-
-/// The gate, when `health-url` is set.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HealthGate {
-    pub url: HealthUrl,
-    pub statuses: Statuses,
-    /// Consecutive failed probes that fail a step.
-    pub failures: u32,
+    Ok(Statuses::new(ranges))
 }
 
 /// Reads the gate's inputs; `follows` says whether the rollout is followed, without which no

@@ -20,20 +20,24 @@ pub mod version;
 
 use chrono::{DateTime, Utc};
 
-use crate::base::error::InputProblem;
-use crate::base::values::parse_bool;
+use esa_engine::base::error::InputProblem;
+use esa_engine::base::values::parse_bool;
 use crate::ci::context::BuildContext;
 use crate::ci::env::{Env, Handover};
 use crate::ci::host::Host;
 use crate::config::aftercare::{read_aftercare, Aftercare};
 use crate::config::comment::{read_comment, CommentPlan};
 use crate::config::credentials::{read_credentials, CredentialPlan};
-use crate::config::health::{read_health, HealthGate};
+use crate::config::health::{read_health};
+use esa_engine::deploy::plan::{HealthGate};
 use crate::config::reader::Reader;
 use crate::config::rollout::{read_rollout, RolloutSettings};
-use crate::config::version::{read_version_source, VersionSource};
-use crate::esa::endpoint::Endpoint;
-use crate::esa::model::{PublishEnv, PublishSettings, SignatureVersion};
+use crate::config::version::{read_version_source};
+use esa_engine::deploy::plan::{VersionSource};
+use esa_engine::esa::endpoint::Endpoint;
+use esa_engine::esa::model::{PublishEnv, PublishSettings, SignatureVersion};
+use esa_engine::deploy::plan::{Logs, Mode, Plan};
+use crate::config::aftercare::{LogsOnFailure, AUTO_LOG_LINES};
 
 /// Everything the run needs, validated.
 #[derive(Debug, Clone)]
@@ -55,7 +59,7 @@ pub struct Config {
     pub signature_version: SignatureVersion,
     pub dry_run: bool,
     /// Attempts and the deadline of each API operation.
-    pub retry: crate::esa::retry::Policy,
+    pub retry: esa_engine::esa::retry::Policy,
     /// Following the rollout: waiting, steps, rollback, the publish lock.
     pub rollout: RolloutSettings,
     /// The app's log shown on failure, and the versions kept after a publish.
@@ -139,6 +143,40 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
         retry,
         warnings: r.warnings,
     })
+}
+
+impl Config {
+    /// The engine's plan of this run: the engine's own vocabulary, with nothing of the
+    /// credentials or the comment's token in it.
+    pub fn plan(&self, mode: Mode) -> Plan {
+        let rollout = &self.rollout;
+        let steps = if rollout.steps.is_empty() {
+            vec![self.publish.percentage]
+        } else {
+            rollout.steps.iter().copied().map(Some).collect()
+        };
+        let plan = Plan {
+            source: self.version.clone(),
+            publish: self.publish.clone(),
+            steps,
+            follow: rollout.follows(),
+            rollback_on_failure: rollout.rollback_on_failure,
+            if_busy: rollout.if_busy,
+            wait_timeout: rollout.wait_timeout,
+            poll_interval: rollout.poll_interval,
+            step_wait: rollout.step_wait,
+            retry: self.retry,
+            mode,
+            logs: match self.aftercare.logs_on_failure {
+                LogsOnFailure::Lines(0) => Logs::Off,
+                LogsOnFailure::Lines(n) => Logs::Lines(n),
+                LogsOnFailure::Auto => Logs::Withheld { public: false },
+            },
+            keep_versions: self.aftercare.keep_versions,
+            health: self.health.clone(),
+        };
+        plan.with_visibility(self.repository_private, AUTO_LOG_LINES)
+    }
 }
 
 /// What to publish and where: the settings, the percentage asked for, and the version (with

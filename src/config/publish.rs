@@ -2,10 +2,10 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::base::text::shown;
-use crate::base::values::{parse_bool, parse_percentage};
+use esa_engine::base::text::shown;
+use esa_engine::base::values::{parse_bool, parse_percentage};
 use crate::config::reader::{checked, Reader};
-use crate::esa::model::{PublishEnv, PublishSettings, PublishType};
+use esa_engine::esa::model::{PublishEnv, PublishSettings, PublishType};
 use crate::esa::signing::format_timestamp;
 
 /// What [`read_publish`] read.

@@ -1,7 +1,7 @@
 //! Reading inputs one by one while collecting every problem: defaults from the spec, required inputs, and parsers whose errors name their input.
 
-use crate::base::error::InputProblem;
-use crate::base::text::shown;
+use esa_engine::base::error::InputProblem;
+use esa_engine::base::text::shown;
 use crate::ci::env::Env;
 use crate::config::spec::default_of;
 

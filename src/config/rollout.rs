@@ -2,16 +2,10 @@
 
 use std::time::Duration;
 
-use crate::base::text::shown;
-use crate::base::values::{bounded_duration, parse_bool, parse_percentage};
+use esa_engine::base::text::shown;
+use esa_engine::base::values::{bounded_duration, parse_bool, parse_percentage};
 use crate::config::reader::Reader;
-
-/// What to do when another publish is under way.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IfBusy {
-    Fail,
-    Wait,
-}
+use esa_engine::deploy::plan::IfBusy;
 
 /// How the rollout is followed.
 #[derive(Debug, Clone, PartialEq, Eq)]

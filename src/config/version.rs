@@ -2,56 +2,14 @@
 
 use serde_json::Value;
 
-use crate::base::error::InputProblem;
-use crate::base::text::shown;
+use esa_engine::base::error::InputProblem;
+use esa_engine::base::text::shown;
 use crate::ci::context::BuildContext;
 use crate::config::reader::{checked, Reader};
-use crate::esa::containers::{check, to_parameter};
-use crate::esa::image::{parse_image, ImageRef};
+use esa_engine::esa::containers::{check, to_parameter};
+use esa_engine::esa::image::{parse_image, ImageRef};
 use crate::esa::signing::hex_sha256;
-
-/// Where the version to publish comes from.
-#[derive(Debug, Clone, PartialEq)]
-pub enum VersionSource {
-    /// `version-id`: that version, published as it is (no extra call).
-    Id(String),
-    /// `version-name` alone: the existing version with exactly this name.
-    Named(String),
-    /// `image` or `version-spec`: a new version, with this name.
-    New { name: String, template: Template },
-    /// `promote-from: staging`: the version staging serves, once staging has published it,
-    /// runs it ready, and it is created.
-    FromStaging,
-}
-
-/// What a new version is made of.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Template {
-    /// A base version's containers with this image swapped into one of them.
-    Image {
-        /// Parsed once here; `image.text` is the reference as written.
-        image: ImageRef,
-        /// A `ver-…` ID or an exact name; `None` means what the target environment serves.
-        base: Option<String>,
-        /// The container that takes the image; needed when the base runs several.
-        container: Option<String>,
-    },
-    /// Exactly these containers (checked against the model), from this file.
-    Spec {
-        path: String,
-        containers: Vec<Value>,
-    },
-}
-
-impl VersionSource {
-    /// The name the run looks up or makes, if any.
-    pub fn name(&self) -> Option<&str> {
-        match self {
-            VersionSource::Id(_) | VersionSource::FromStaging => None,
-            VersionSource::Named(n) | VersionSource::New { name: n, .. } => Some(n),
-        }
-    }
-}
+use esa_engine::deploy::plan::{Template, VersionSource, GENERATED_PREFIX};
 
 /// 6 to 128 characters on one line: the service's rule for a version's name.
 fn parse_name(value: &str) -> Result<String, String> {
@@ -65,9 +23,6 @@ fn parse_name(value: &str) -> Result<String, String> {
         ))
     }
 }
-
-/// How every name this action makes starts: `keep-versions` deletes only versions with it.
-pub const GENERATED_PREFIX: &str = "esa-publish-";
 
 /// The default name of a new version: `<short commit>-<run>-<8 hex of what it is made of>`, so
 /// that a re-run of the same run finds the version it made, a new commit makes a new one, and

@@ -4,8 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
-use crate::base::error::ApiError;
-use crate::esa::model::{PublishRequest, PublishType};
+use esa_engine::base::error::ApiError;
+use esa_engine::esa::model::{PublishRequest, PublishType};
 use crate::esa::signing::{format_timestamp, RpcRequest};
 
 /// The ESA API version this action speaks.
@@ -277,7 +277,7 @@ pub fn parse_error_body(body: &[u8]) -> Option<ErrorBody> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::esa::model::{PublishEnv, PublishSettings};
+    use esa_engine::esa::model::{PublishEnv, PublishSettings};
 
     fn request() -> PublishRequest {
         PublishSettings {

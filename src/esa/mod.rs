@@ -10,16 +10,8 @@
 pub mod advice;
 pub mod api;
 pub mod client;
-pub mod containers;
 pub mod credentials;
-pub mod diagnostics;
-pub mod endpoint;
-pub mod image;
-pub mod json;
-pub mod model;
 pub mod probe;
-pub mod retry;
 pub mod signing;
-pub mod status;
 pub mod sts;
 pub mod versions;

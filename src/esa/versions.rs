@@ -1,68 +1,24 @@
-//! An app's versions: make one (CreateEdgeContainerAppVersion), read one whole (GetEdgeContainerAppVersion), and find one by its exact name (ListEdgeContainerAppVersions, paged), with typed answers.
+//! An app's versions, through the client: make one (CreateEdgeContainerAppVersion), read one whole (GetEdgeContainerAppVersion), find one by its exact name and list them all (ListEdgeContainerAppVersions, paged), delete one. The answers' types are the engine's vocabulary.
 
 use serde_json::Value;
 
-use crate::base::error::Error;
+use esa_engine::base::error::Error;
+use esa_engine::esa::json::text;
+use esa_engine::esa::retry::{Idempotency, Policy};
+use esa_engine::esa::versions::{
+    page_from_answer, unexpected, version_from_answer, Created, Listed, Version,
+};
+
 use crate::esa::api::{
     create_version_request, delete_version_request, get_version_request, list_versions_request,
     Listing,
 };
 use crate::esa::client::{Client, ClientEvent};
-use crate::esa::json::{number, text};
-use crate::esa::retry::{Idempotency, Policy};
-use crate::esa::status::VersionStatus;
 
 /// The largest page the listing gives.
 const PAGE_SIZE: u32 = 100;
 /// A bound on paging, so a misbehaving listing cannot keep the run going.
 const MAX_PAGES: u32 = 50;
-
-/// A version as GetEdgeContainerAppVersion gives it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Version {
-    pub version_id: String,
-    pub name: String,
-    pub status: VersionStatus,
-    /// Every container with every field, `Storage`, `IsACRImage` and `ACRImageInfo` included.
-    pub containers: Vec<Value>,
-}
-
-/// A row of the listing (its containers are incomplete, so they are not kept).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Listed {
-    pub version_id: String,
-    pub name: String,
-    pub status: VersionStatus,
-    /// When it was made, as the service writes it.
-    pub create_time: String,
-}
-
-impl Listed {
-    fn from_row(row: &Value) -> Listed {
-        Listed {
-            version_id: text(row, "VersionId"),
-            name: text(row, "Name"),
-            status: VersionStatus::parse(&text(row, "Status")),
-            create_time: text(row, "CreateTime"),
-        }
-    }
-}
-
-/// A version just made: its ID, and the RequestId of the call.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Created {
-    pub version_id: String,
-    pub request_id: Option<String>,
-}
-
-fn unexpected(what: &str, request_id: Option<String>) -> Error {
-    Error::UnexpectedResponse {
-        status: 200,
-        what: what.into(),
-        request_id,
-        body_start: String::new(),
-    }
-}
 
 /// Reads one version whole.
 pub async fn get(
@@ -81,26 +37,6 @@ pub async fn get(
         )
         .await?;
     version_from_answer(&answer.body, answer.request_id)
-}
-
-/// A GetEdgeContainerAppVersion answer's version, or the error of an answer without one.
-pub fn version_from_answer(body: &Value, request_id: Option<String>) -> Result<Version, Error> {
-    let v = body.get("Version").ok_or_else(|| {
-        unexpected(
-            "a GetEdgeContainerAppVersion answer without Version",
-            request_id,
-        )
-    })?;
-    Ok(Version {
-        version_id: text(v, "VersionId"),
-        name: text(v, "Name"),
-        status: VersionStatus::parse(&text(v, "Status")),
-        containers: v
-            .get("Containers")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default(),
-    })
 }
 
 /// Reads the listing page by page until `enough` says so or every row is read (bounded by
@@ -127,16 +63,6 @@ async fn list(
         }
     }
     Ok(all)
-}
-
-/// One page of a ListEdgeContainerAppVersions answer: its rows, and the total it declares.
-pub fn page_from_answer(body: &Value) -> (Vec<Listed>, u64) {
-    let rows = body
-        .get("Versions")
-        .and_then(Value::as_array)
-        .map(|rows| rows.iter().map(Listed::from_row).collect())
-        .unwrap_or_default();
-    (rows, number(body, "TotalCount").unwrap_or(0))
 }
 
 /// The version named exactly `name`, if there is one. The service's search may match parts of

@@ -1,6 +1,6 @@
 //! `image` against the registry reference grammar's own table of cases: the valid and invalid references of the distribution project's `reference_test.go` (github.com/distribution/reference), each accepted or refused as that grammar says, with the registry, repository, tag and digest it splits into. Two of its cases read a registry where Docker reads a path (`foo/…`): ours follows Docker, which is what a registry login uses.
 
-use esa_publish::esa::image::parse_image;
+use esa_engine::esa::image::parse_image;
 
 const SHA256: &str = "sha256:ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff";
 

@@ -1,9 +1,9 @@
 //! What each input's value may be: bad values reported against their names with the seed's codes, and the rules between inputs.
 
-use esa_publish::base::values::*;
+use esa_engine::base::values::*;
 use esa_publish::config::publish::*;
-use esa_publish::esa::endpoint::*;
-use esa_publish::esa::model::*;
+use esa_engine::esa::endpoint::*;
+use esa_engine::esa::model::*;
 
 use crate::{ok, rejected};
 
@@ -22,7 +22,7 @@ fn defaults_apply_when_inputs_are_empty() {
     assert!(!c.dry_run);
     assert_eq!(c.publish.percentage, None);
     assert_eq!(c.publish.publish_type, None);
-    assert_eq!(c.retry, esa_publish::esa::retry::Policy::default());
+    assert_eq!(c.retry, esa_engine::esa::retry::Policy::default());
 }
 
 #[test]

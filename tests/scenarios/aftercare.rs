@@ -1,6 +1,6 @@
 //! The scenarios of what happens around a rollout: what explains a failure, where the app runs, and the versions `keep-versions` deletes.
 
-use esa_publish::deploy::event::{Diagnosis, Look};
+use esa_engine::deploy::event::{Diagnosis, Look};
 
 use crate::harness::*;
 

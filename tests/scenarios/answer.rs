@@ -1,69 +1,30 @@
-//! The fake's one call surface, as the real one in `app::service`: each `Request` the engine makes, answered from the in-memory world by the call of the same name (a status read moves the rollout on; writes apply their scripted faults).
+//! The fake's calls, as the real ones in `app::service`: each call the engine makes, answered from the in-memory world (a status read moves the rollout on; writes apply their scripted faults). The engine's `dispatch` maps a `Request` to them, for both.
 
 use std::net::IpAddr;
 use std::time::Duration;
 
-use esa_publish::base::error::{Error, StopReason};
-use esa_publish::deploy::driver::{Log, Service};
-use esa_publish::deploy::engine::{Budget, Reply, Request};
-use esa_publish::esa::diagnostics::{App, RegionReadiness};
-use esa_publish::esa::model::{PublishEnv, PublishRequest};
-use esa_publish::esa::probe::{HealthUrl, Probed};
-use esa_publish::esa::status::{AppStatus, Phase, StagingStatus, VersionStatus};
-use esa_publish::esa::versions::{Created, Listed, Version};
+use esa_engine::base::error::{Error, StopReason};
+use esa_engine::deploy::driver::{Calls, Log};
+use esa_engine::deploy::engine::{Budget, Reply, Request};
+use esa_engine::esa::diagnostics::{App, RegionReadiness};
+use esa_engine::esa::model::{PublishEnv, PublishRequest};
+use esa_engine::esa::probe::{HealthUrl, Probed};
+use esa_engine::esa::status::{AppStatus, Phase, StagingStatus, VersionStatus};
+use esa_engine::esa::versions::{Created, Listed, Version};
 use serde_json::{json, Value};
 
 use crate::fake::*;
 
-impl Service for Fake<'_> {
-    async fn call(&self, request: &Request, log: Log<'_>) -> Reply {
-        match request {
-            Request::Status { env, budget } => Reply::Status(self.status(*env, *budget, log).await),
-            Request::ListVersions(budget) => Reply::Listed(self.list_versions(*budget, log).await),
-            Request::DeleteVersion { version_id, budget } => {
-                Reply::Sent(self.delete_version(version_id, *budget, log).await)
-            }
-            Request::App(budget) => Reply::App(self.app(*budget, log).await),
-            Request::Readiness(budget) => Reply::Readiness(self.readiness(*budget, log).await),
-            Request::Logs { lines, budget } => Reply::Logs(self.logs(*lines, *budget, log).await),
-            Request::DeployRegions(budget) => {
-                Reply::DeployRegions(self.deploy_regions(*budget, log).await)
-            }
-            Request::StagingStatus(budget) => {
-                Reply::StagingStatus(self.staging_status(*budget, log).await)
-            }
-            Request::FindVersion { name, budget } => {
-                Reply::Found(self.find_version(name, *budget, log).await)
-            }
-            Request::GetVersion { version_id, budget } => {
-                Reply::Version(self.get_version(version_id, *budget, log).await)
-            }
-            Request::CreateVersion {
-                name,
-                containers,
-                budget,
-            } => Reply::Created(self.create_version(name, containers, *budget, log).await),
-            Request::Publish { request, budget } => {
-                Reply::Sent(self.publish(request, *budget, log).await)
-            }
-            Request::Rollback {
-                to,
-                failed,
-                code,
-                budget,
-            } => Reply::Sent(self.rollback(to, failed, code, *budget, log).await),
-            Request::Probe { url, at, limit } => Reply::Probed(self.probe(url, at, *limit).await),
-        }
-    }
-}
+/// Each call of the service, answered from the world (the engine's `dispatch` puts each
+/// `Request` on them, as it does the real service's).
+impl Calls for Fake<'_> {
+    type Report = ();
 
-/// Each call of the service, answered from the world (`answer` puts a `Request` on them).
-impl Fake<'_> {
-    pub async fn status(
+    async fn status(
         &self,
         env: PublishEnv,
         budget: Budget,
-        _: Log<'_>,
+        _: Log<'_, ()>,
     ) -> Result<AppStatus, Error> {
         self.before("Status", budget, false).await?;
         let mut w = self.world.borrow_mut();
@@ -82,7 +43,7 @@ impl Fake<'_> {
         Ok(status)
     }
 
-    pub async fn staging_status(&self, budget: Budget, _: Log<'_>) -> Result<StagingStatus, Error> {
+    async fn staging_status(&self, budget: Budget, _: Log<'_, ()>) -> Result<StagingStatus, Error> {
         self.before("StagingStatus", budget, false).await?;
         let w = self.world.borrow();
         Ok(StagingStatus {
@@ -92,7 +53,7 @@ impl Fake<'_> {
         })
     }
 
-    pub async fn list_versions(&self, budget: Budget, _: Log<'_>) -> Result<Vec<Listed>, Error> {
+    async fn list_versions(&self, budget: Budget, _: Log<'_, ()>) -> Result<Vec<Listed>, Error> {
         self.before("ListVersions", budget, false).await?;
         let mut all: Vec<Listed> = self
             .world
@@ -105,11 +66,11 @@ impl Fake<'_> {
         Ok(all)
     }
 
-    pub async fn delete_version(
+    async fn delete_version(
         &self,
         id: &str,
         budget: Budget,
-        log: Log<'_>,
+        log: Log<'_, ()>,
     ) -> Result<Option<String>, Error> {
         let _ = log;
         self.write("Delete", budget, |w| {
@@ -125,7 +86,7 @@ impl Fake<'_> {
         .await
     }
 
-    pub async fn probe(
+    async fn probe(
         &self,
         _: &HealthUrl,
         at: &[IpAddr],
@@ -136,7 +97,7 @@ impl Fake<'_> {
         Ok(w.app.probe(self.clock, at, limit))
     }
 
-    pub async fn app(&self, budget: Budget, _: Log<'_>) -> Result<App, Error> {
+    async fn app(&self, budget: Budget, _: Log<'_, ()>) -> Result<App, Error> {
         self.before("App", budget, false).await?;
         Ok(App {
             name: "shop".into(),
@@ -144,10 +105,10 @@ impl Fake<'_> {
         })
     }
 
-    pub async fn readiness(
+    async fn readiness(
         &self,
         budget: Budget,
-        _: Log<'_>,
+        _: Log<'_, ()>,
     ) -> Result<Vec<RegionReadiness>, Error> {
         self.before("Readiness", budget, false).await?;
         Ok(vec![RegionReadiness {
@@ -160,35 +121,35 @@ impl Fake<'_> {
         }])
     }
 
-    pub async fn deploy_regions(&self, budget: Budget, _: Log<'_>) -> Result<Vec<String>, Error> {
+    async fn deploy_regions(&self, budget: Budget, _: Log<'_, ()>) -> Result<Vec<String>, Error> {
         self.before("DeployRegions", budget, false).await?;
         Ok(self.world.borrow().deploy_regions.clone())
     }
 
-    pub async fn logs(&self, lines: u32, budget: Budget, _: Log<'_>) -> Result<Vec<String>, Error> {
+    async fn logs(&self, lines: u32, budget: Budget, _: Log<'_, ()>) -> Result<Vec<String>, Error> {
         self.before("Logs", budget, false).await?;
         let log = self.world.borrow().log.clone();
         let skip = log.len().saturating_sub(lines as usize);
         Ok(log[skip..].to_vec())
     }
 
-    pub async fn publish(
+    async fn publish(
         &self,
         request: &PublishRequest,
         budget: Budget,
-        _: Log<'_>,
+        _: Log<'_, ()>,
     ) -> Result<Option<String>, Error> {
         self.write("Publish", budget, |w| w.apply_publish(request))
             .await
     }
 
-    pub async fn rollback(
+    async fn rollback(
         &self,
         to: &str,
         _: &str,
         _: &str,
         budget: Budget,
-        _: Log<'_>,
+        _: Log<'_, ()>,
     ) -> Result<Option<String>, Error> {
         self.write("Rollback", budget, |w| {
             w.apply_rollback(to);
@@ -197,11 +158,11 @@ impl Fake<'_> {
         .await
     }
 
-    pub async fn get_version(
+    async fn get_version(
         &self,
         id: &str,
         budget: Budget,
-        _: Log<'_>,
+        _: Log<'_, ()>,
     ) -> Result<Version, Error> {
         self.before("GetVersion", budget, false).await?;
         let mut w = self.world.borrow_mut();
@@ -229,23 +190,23 @@ impl Fake<'_> {
         })
     }
 
-    pub async fn find_version(
+    async fn find_version(
         &self,
         name: &str,
         budget: Budget,
-        _: Log<'_>,
+        _: Log<'_, ()>,
     ) -> Result<Option<Listed>, Error> {
         self.before("FindVersion", budget, false).await?;
         let w = self.world.borrow();
         Ok(w.versions.iter().find(|v| v.name == name).map(Self::listed))
     }
 
-    pub async fn create_version(
+    async fn create_version(
         &self,
         name: &str,
         containers: &[Value],
         budget: Budget,
-        _: Log<'_>,
+        _: Log<'_, ()>,
     ) -> Result<Created, Error> {
         let fault = self.before("CreateVersion", budget, true).await?;
         let mut w = self.world.borrow_mut();

@@ -4,7 +4,7 @@ use std::collections::VecDeque;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use esa_publish::esa::probe::{NoAnswer, Probed};
+use esa_engine::esa::probe::{NoAnswer, Probed};
 
 use crate::clock::Clock;
 

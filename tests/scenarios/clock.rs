@@ -3,8 +3,8 @@
 use std::cell::Cell;
 use std::time::Duration;
 
-use esa_publish::deploy::driver::{Observer, Time};
-use esa_publish::deploy::event::Event;
+use esa_engine::deploy::driver::{Observer, Time};
+use esa_engine::deploy::event::Event;
 use esa_publish::esa::client;
 
 /// Virtual time: a sleep moves it on at once, but for a sleep at least `cancel_sleeping` long,
@@ -46,10 +46,10 @@ impl Time for Clock {
 #[derive(Default)]
 pub struct Seen(pub Vec<(Duration, Event)>);
 
-impl Observer for Seen {
+impl Observer<()> for Seen {
     fn event(&mut self, at: Duration, event: &Event) {
         self.0.push((at, event.clone()));
     }
-    fn client(&mut self, _: &client::ClientEvent) {}
-    fn calling(&mut self, _: &esa_publish::deploy::engine::Request) {}
+    fn report(&mut self, _: &()) {}
+    fn calling(&mut self, _: &esa_engine::deploy::engine::Request) {}
 }

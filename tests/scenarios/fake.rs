@@ -3,11 +3,11 @@
 use std::cell::RefCell;
 use std::collections::VecDeque;
 
-use esa_publish::base::error::{ApiError, Error, StopReason};
-use esa_publish::deploy::engine::Budget;
-use esa_publish::esa::model::{PublishEnv, PublishRequest};
-use esa_publish::esa::status::{AppStatus, Phase, PublishStatus, VersionStatus};
-use esa_publish::esa::versions::Listed;
+use esa_engine::base::error::{ApiError, Error, StopReason};
+use esa_engine::deploy::engine::Budget;
+use esa_engine::esa::model::{PublishEnv, PublishRequest};
+use esa_engine::esa::status::{AppStatus, Phase, PublishStatus, VersionStatus};
+use esa_engine::esa::versions::Listed;
 use esa_standin::readings::{Fields, Readings};
 use serde_json::{json, Value};
 

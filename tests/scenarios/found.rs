@@ -1,6 +1,6 @@
 //! Regressions the engine's property test found (`property.rs`), each as the minimal case it shrank to: a rollback never undoes another's publish, and a lost answer is never sent again over a change someone else made.
 
-use esa_publish::deploy::event::Unsettled;
+use esa_engine::deploy::event::Unsettled;
 
 use crate::harness::*;
 

@@ -9,13 +9,13 @@ pub(crate) use crate::fake::{
     container, Clock, Fake, Fault, Rollout, Seen, Stored, World, PREVIOUS,
 };
 pub(crate) use crate::setup::*;
-pub(crate) use esa_publish::deploy::driver::drive;
-pub(crate) use esa_publish::deploy::engine::Engine;
-pub(crate) use esa_publish::deploy::event::{Event, Outcome};
-pub(crate) use esa_publish::deploy::failure::{Failure, FailureKind, NoPrevious, Rollback};
-pub(crate) use esa_publish::deploy::plan::Mode;
-pub(crate) use esa_publish::deploy::wait::READ_SLACK;
-pub(crate) use esa_publish::esa::status::{Unnamed, VersionStatus};
+pub(crate) use esa_engine::deploy::driver::drive;
+pub(crate) use esa_engine::deploy::engine::Engine;
+pub(crate) use esa_engine::deploy::event::{Event, Outcome};
+pub(crate) use esa_engine::deploy::failure::{Failure, FailureKind, NoPrevious, Rollback};
+pub(crate) use esa_engine::deploy::plan::Mode;
+pub(crate) use esa_engine::deploy::wait::READ_SLACK;
+pub(crate) use esa_engine::esa::status::{Unnamed, VersionStatus};
 
 /// What a run came to.
 pub(crate) struct Ran {
@@ -155,7 +155,7 @@ pub(crate) fn run(case: &Case) -> Ran {
         result,
         world: fake.world.into_inner(),
         events: seen.0,
-        end: esa_publish::deploy::driver::Time::now(&clock),
+        end: esa_engine::deploy::driver::Time::now(&clock),
     }
 }
 

@@ -2,8 +2,8 @@
 
 use std::net::IpAddr;
 
-use esa_publish::deploy::failure::HealthFailed;
-use esa_publish::esa::probe::{NoAnswer, Probed};
+use esa_engine::deploy::failure::HealthFailed;
+use esa_engine::esa::probe::{NoAnswer, Probed};
 
 use crate::fake::AppAnswer;
 use crate::harness::*;

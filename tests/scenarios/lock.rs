@@ -35,7 +35,7 @@ fn scenario_if_busy_fail_refuses_while_a_rollback_is_under_way() {
             assert!(matches!(
                 &r.failure().kind,
                 FailureKind::PublishInProgress {
-                    busy: esa_publish::esa::status::Busy::RollingBack,
+                    busy: esa_engine::esa::status::Busy::RollingBack,
                     ..
                 }
             ))
@@ -85,7 +85,7 @@ fn scenario_a_finished_rollback_still_showing_after_the_publish_is_not_this_roll
             |w| {
                 with_id(w);
                 w.rolling_back(Some(0));
-                w.status.publish_status = esa_publish::esa::status::PublishStatus::RolledBack;
+                w.status.publish_status = esa_engine::esa::status::PublishStatus::RolledBack;
                 w.status.publishing_version.clear();
                 w.busy_reads = None;
                 w.stale_reads = 2;

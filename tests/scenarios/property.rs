@@ -1,9 +1,9 @@
 //! The engine against generated service behaviour: random answers, lost answers, errors, hangs, slow answers (time jumps), busy starts, histories (a version rolled back, this run's version rolled back or serving, a split), stale readings, takeovers, crash loops and rollbacks by someone else, under every reading of the status fields the service does not document, 10,000 cases on virtual time, each checked against invariants, shrunk to a minimal case on failure (proptest). `ENGINE_CASES` sets another count.
 
-use esa_publish::deploy::driver::Observer;
-use esa_publish::deploy::plan::Plan;
+use esa_engine::deploy::driver::Observer;
+use esa_engine::deploy::plan::Plan;
 use esa_publish::esa::client::ClientEvent;
-use esa_publish::esa::status::PublishStatus;
+use esa_engine::esa::status::PublishStatus;
 use esa_standin::readings::Readings;
 use proptest::prelude::*;
 use proptest::test_runner::{Config as Runner, TestRunner};
@@ -197,13 +197,13 @@ struct Trace<'a> {
     events: Vec<(usize, Event)>,
 }
 
-impl Observer for Trace<'_> {
+impl Observer<()> for Trace<'_> {
     fn event(&mut self, _: Duration, event: &Event) {
         let calls = self.world.borrow().calls.len();
         self.events.push((calls, event.clone()));
     }
-    fn client(&mut self, _: &ClientEvent) {}
-    fn calling(&mut self, _: &esa_publish::deploy::engine::Request) {}
+    fn report(&mut self, _: &()) {}
+    fn calling(&mut self, _: &esa_engine::deploy::engine::Request) {}
 }
 
 struct Outcome_ {
@@ -230,7 +230,7 @@ fn drive_generated(g: &Generated) -> (Plan, Outcome_) {
         None => Err(engine.cancel()),
     };
     let events = trace.events;
-    let end = esa_publish::deploy::driver::Time::now(&clock);
+    let end = esa_engine::deploy::driver::Time::now(&clock);
     let world = fake.world.into_inner();
     (
         plan,

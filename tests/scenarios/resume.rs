@@ -2,11 +2,11 @@
 
 use std::time::Duration;
 
-use esa_publish::deploy::engine::{Action, Engine, Reply, Request};
-use esa_publish::deploy::event::Outcome;
-use esa_publish::deploy::failure::FailureKind;
-use esa_publish::deploy::plan::Mode;
-use esa_publish::esa::status::{AppStatus, PublishStatus, VersionStatus};
+use esa_engine::deploy::engine::{Action, Engine, Reply, Request};
+use esa_engine::deploy::event::Outcome;
+use esa_engine::deploy::failure::FailureKind;
+use esa_engine::deploy::plan::Mode;
+use esa_engine::esa::status::{AppStatus, PublishStatus, VersionStatus};
 
 use crate::setup::{Setup, ID, PREVIOUS_VERSION, VERSION, WAIT};
 
@@ -23,7 +23,7 @@ fn serving(version: &str, share: u8) -> AppStatus {
 
 /// The answer to the read of the version given by ID: it is created.
 fn created() -> Reply {
-    Reply::Version(Ok(esa_publish::esa::versions::Version {
+    Reply::Version(Ok(esa_engine::esa::versions::Version {
         version_id: VERSION.into(),
         name: "release-2".into(),
         status: VersionStatus::Created,
@@ -65,7 +65,7 @@ fn scenario_resumed_by_hand_a_followed_publish_reads_the_lock_publishes_and_serv
                 reply = Some(Reply::Status(Ok(serving(VERSION, 100))))
             }
             Action::Call(r) if r.action() == "GetEdgeContainerApp" => {
-                reply = Some(Reply::App(Err(esa_publish::base::error::Error::System(
+                reply = Some(Reply::App(Err(esa_engine::base::error::Error::System(
                     "not asked for here".into(),
                 ))))
             }
@@ -84,7 +84,7 @@ fn scenario_resumed_by_hand_a_refused_lock_reading_fails_before_any_publish() {
     assert_eq!(read.action(), "GetEdgeContainerAppVersion");
     let lock = expect_call(engine.resume(Duration::ZERO, 0.5, Some(created())));
     assert_eq!(lock.action(), "GetEdgeContainerAppStatus");
-    let refused = esa_publish::base::error::Error::Api(esa_publish::base::error::ApiError {
+    let refused = esa_engine::base::error::Error::Api(esa_engine::base::error::ApiError {
         status: 404,
         code: "InvalidApp.NotFound".into(),
         message: "The application does not exist.".into(),

@@ -132,7 +132,7 @@ fn scenario_a_lost_answer_with_the_lock_skipped_cannot_be_settled() {
             assert!(r.saw(|e| matches!(
                 e,
                 Event::Unsettled {
-                    why: esa_publish::deploy::event::Unsettled::NoReading,
+                    why: esa_engine::deploy::event::Unsettled::NoReading,
                     ..
                 }
             )));
@@ -159,7 +159,7 @@ fn scenario_a_lost_answer_whose_settle_reading_fails_leaves_the_error_as_it_was(
             assert!(r.saw(|e| matches!(
                 e,
                 Event::Unsettled {
-                    why: esa_publish::deploy::event::Unsettled::Unreadable(_),
+                    why: esa_engine::deploy::event::Unsettled::Unreadable(_),
                     ..
                 }
             )));

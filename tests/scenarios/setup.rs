@@ -3,14 +3,16 @@
 use std::time::Duration;
 
 use esa_publish::ci::context::BuildContext;
-use esa_publish::config::health::{parse_statuses, HealthGate};
-use esa_publish::config::rollout::IfBusy;
-use esa_publish::config::version::{default_name, Template, VersionSource};
-use esa_publish::deploy::plan::{Logs, Mode, Plan};
-use esa_publish::esa::image::parse_image;
-use esa_publish::esa::model::{PublishEnv, PublishSettings, PublishType};
-use esa_publish::esa::probe::HealthUrl;
-use esa_publish::esa::retry::Policy;
+use esa_publish::config::health::{parse_statuses};
+use esa_engine::deploy::plan::{HealthGate};
+use esa_engine::deploy::plan::IfBusy;
+use esa_publish::config::version::{default_name};
+use esa_engine::deploy::plan::{Template, VersionSource};
+use esa_engine::deploy::plan::{Logs, Mode, Plan};
+use esa_engine::esa::image::parse_image;
+use esa_engine::esa::model::{PublishEnv, PublishSettings, PublishType};
+use esa_engine::esa::probe::HealthUrl;
+use esa_engine::esa::retry::Policy;
 use serde_json::json;
 
 use crate::fake::container;

@@ -1,7 +1,7 @@
 //! The scenarios of the version: by ID, by name alone, made from an image or a spec file, waited for while it is created; and a region publish checked against where the app can deploy.
 
 use crate::harness::*;
-use esa_publish::deploy::event::Look;
+use esa_engine::deploy::event::Look;
 
 #[test]
 fn scenario_a_version_by_id_not_followed_the_lock_s_read_and_one_publish() {
@@ -64,7 +64,7 @@ fn scenario_promote_from_staging_refuses_a_rolled_back_staging() {
         row(
             "promote-from staging refuses staging rolled back, publishing nothing",
             &[|s| s.from_staging = true],
-            |w| w.other.publish_status = esa_publish::esa::status::PublishStatus::RolledBack,
+            |w| w.other.publish_status = esa_engine::esa::status::PublishStatus::RolledBack,
             "StagingNotPublished",
         )
         .publishes(0),

@@ -1,8 +1,6 @@
 //! The deployment from start to end: the version, the lock, then each step's publish (settled when its answer is lost), followed until it serves, baked, and on failure the rollback when asked.
 
 use crate::base::error::Error;
-use crate::config::rollout::IfBusy;
-use crate::config::version::VersionSource;
 use crate::deploy::aftercare;
 use crate::deploy::event::Outcome;
 use crate::deploy::event::{Change, Event, Prepared};
@@ -11,7 +9,9 @@ use crate::deploy::gate;
 use crate::deploy::io::Io;
 use crate::deploy::judge::{judge, Target, Verdict};
 use crate::deploy::lock;
+use crate::deploy::plan::IfBusy;
 use crate::deploy::plan::Plan;
+use crate::deploy::plan::VersionSource;
 use crate::deploy::promote;
 use crate::deploy::regions;
 use crate::deploy::settle::send_settled;

@@ -1,9 +1,9 @@
 //! The publish lock (`if-busy`): read the environment's status before anything is sent, and refuse or wait while another publish or a rollback is under way.
 
-use crate::config::rollout::IfBusy;
 use crate::deploy::event::Event;
 use crate::deploy::failure::{Failure, FailureKind};
 use crate::deploy::io::Io;
+use crate::deploy::plan::IfBusy;
 use crate::deploy::plan::Plan;
 use crate::deploy::wait::Wait;
 use crate::esa::status::{AppStatus, Busy};

@@ -2,13 +2,14 @@
 
 use std::time::Duration;
 
-use crate::config::aftercare::{LogsOnFailure, AUTO_LOG_LINES};
-use crate::config::health::HealthGate;
-use crate::config::rollout::IfBusy;
-use crate::config::version::VersionSource;
-use crate::config::Config;
+use std::fmt;
+
+use serde_json::Value;
+
 use crate::deploy::io::Budget;
+use crate::esa::image::ImageRef;
 use crate::esa::model::{PublishEnv, PublishSettings};
+use crate::esa::probe::HealthUrl;
 use crate::esa::retry::Policy;
 
 /// Whether the engine deploys, or only reads what a dry run shows.
@@ -69,41 +70,12 @@ impl Plan {
         self.steps.first().copied().flatten()
     }
 
-    pub fn new(config: &Config, mode: Mode) -> Plan {
-        let rollout = &config.rollout;
-        let steps = if rollout.steps.is_empty() {
-            vec![config.publish.percentage]
-        } else {
-            rollout.steps.iter().copied().map(Some).collect()
-        };
-        Plan {
-            source: config.version.clone(),
-            publish: config.publish.clone(),
-            steps,
-            follow: rollout.follows(),
-            rollback_on_failure: rollout.rollback_on_failure,
-            if_busy: rollout.if_busy,
-            wait_timeout: rollout.wait_timeout,
-            poll_interval: rollout.poll_interval,
-            step_wait: rollout.step_wait,
-            retry: config.retry,
-            mode,
-            logs: match config.aftercare.logs_on_failure {
-                LogsOnFailure::Lines(0) => Logs::Off,
-                LogsOnFailure::Lines(n) => Logs::Lines(n),
-                LogsOnFailure::Auto => Logs::Withheld { public: false },
-            },
-            keep_versions: config.aftercare.keep_versions,
-            health: config.health.clone(),
-        }
-    }
-
     /// Settles `logs-on-failure: auto` with what the CI host says of the repository: on for a
     /// private one, withheld for a public one or when nobody says.
-    pub fn with_visibility(mut self, private: Option<bool>) -> Plan {
+    pub fn with_visibility(mut self, private: Option<bool>, lines: u32) -> Plan {
         if let Logs::Withheld { .. } = self.logs {
             self.logs = match private {
-                Some(true) => Logs::Lines(AUTO_LOG_LINES),
+                Some(true) => Logs::Lines(lines),
                 Some(false) => Logs::Withheld { public: true },
                 None => Logs::Withheld { public: false },
             };
@@ -149,4 +121,100 @@ impl Plan {
 /// probes one poll interval apart.
 pub fn window(gate: &HealthGate, step_wait: Duration, poll: Duration) -> Duration {
     step_wait.max(poll * gate.failures.saturating_sub(1))
+}
+
+/// Where the version to publish comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum VersionSource {
+    /// `version-id`: that version, published as it is (no extra call).
+    Id(String),
+    /// `version-name` alone: the existing version with exactly this name.
+    Named(String),
+    /// `image` or `version-spec`: a new version, with this name.
+    New { name: String, template: Template },
+    /// `promote-from: staging`: the version staging serves, once staging has published it,
+    /// runs it ready, and it is created.
+    FromStaging,
+}
+
+/// What a new version is made of.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Template {
+    /// A base version's containers with this image swapped into one of them.
+    Image {
+        /// Parsed once here; `image.text` is the reference as written.
+        image: ImageRef,
+        /// A `ver-…` ID or an exact name; `None` means what the target environment serves.
+        base: Option<String>,
+        /// The container that takes the image; needed when the base runs several.
+        container: Option<String>,
+    },
+    /// Exactly these containers (checked against the model), from this file.
+    Spec {
+        path: String,
+        containers: Vec<Value>,
+    },
+}
+
+impl VersionSource {
+    /// The name the run looks up or makes, if any.
+    pub fn name(&self) -> Option<&str> {
+        match self {
+            VersionSource::Id(_) | VersionSource::FromStaging => None,
+            VersionSource::Named(n) | VersionSource::New { name: n, .. } => Some(n),
+        }
+    }
+}
+
+/// How every name this action makes starts: `keep-versions` deletes only versions with it.
+pub const GENERATED_PREFIX: &str = "esa-publish-";
+
+/// What to do when another publish is under way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IfBusy {
+    Fail,
+    Wait,
+}
+
+/// The HTTP statuses that count as healthy: codes and inclusive ranges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statuses(Vec<(u16, u16)>);
+
+impl Statuses {
+    /// Codes and inclusive ranges, each `(low, high)`, low first.
+    pub fn new(ranges: Vec<(u16, u16)>) -> Statuses {
+        Statuses(ranges)
+    }
+}
+
+impl Statuses {
+    /// Whether `status` counts as healthy.
+    pub fn contains(&self, status: u16) -> bool {
+        self.0
+            .iter()
+            .any(|(low, high)| (*low..=*high).contains(&status))
+    }
+}
+
+impl fmt::Display for Statuses {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|(low, high)| match low == high {
+                true => low.to_string(),
+                false => format!("{low}-{high}"),
+            })
+            .collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
+/// The gate, when `health-url` is set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthGate {
+    pub url: HealthUrl,
+    pub statuses: Statuses,
+    /// Consecutive failed probes that fail a step.
+    pub failures: u32,
 }

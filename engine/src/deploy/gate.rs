@@ -4,10 +4,10 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use crate::base::error::Error;
-use crate::config::health::HealthGate;
 use crate::deploy::event::Event;
 use crate::deploy::failure::HealthFailed;
 use crate::deploy::io::Io;
+use crate::deploy::plan::HealthGate;
 use crate::deploy::plan::{window, Plan};
 use crate::deploy::wait::READ_SLACK;
 use crate::esa::model::PublishEnv;
@@ -144,15 +144,14 @@ pub(crate) async fn gate(
 mod tests {
     use std::time::Duration;
 
-    use crate::config::health::{parse_statuses, HealthGate};
     use crate::deploy::gate::{healthy, probe_limit, Tally};
-    use crate::deploy::plan::window;
+    use crate::deploy::plan::{window, HealthGate, Statuses};
     use crate::esa::probe::{HealthUrl, NoAnswer, Probed};
 
     fn gate(failures: u32) -> HealthGate {
         HealthGate {
             url: HealthUrl::parse("https://shop.example.com/healthz").unwrap(),
-            statuses: parse_statuses("200-399").unwrap(),
+            statuses: Statuses::new(vec![(200, 399)]),
             failures,
         }
     }

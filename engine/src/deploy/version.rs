@@ -3,12 +3,12 @@
 use serde_json::Value;
 
 use crate::base::error::Error;
-use crate::config::version::{Template, VersionSource};
 use crate::deploy::aftercare;
 use crate::deploy::event::{Chosen, Event, Look, MadeFrom, Prepared};
 use crate::deploy::failure::{Failure, FailureKind};
 use crate::deploy::io::Io;
 use crate::deploy::plan::{Mode, Plan};
+use crate::deploy::plan::{Template, VersionSource};
 use crate::deploy::promote;
 use crate::deploy::wait::Wait;
 use crate::esa::containers::{swap_image, SwapError};

@@ -3,13 +3,13 @@
 use std::collections::BTreeSet;
 
 use crate::base::error::Error;
-use crate::config::version::GENERATED_PREFIX;
 use crate::deploy::event::{Diagnosis, Event, Look};
 use crate::deploy::io::{Budget, Io};
+use crate::deploy::plan::GENERATED_PREFIX;
 use crate::deploy::plan::{Logs, Mode, Plan};
-use crate::esa::client::MAX_BODY_BYTES;
 use crate::esa::model::PublishEnv;
 use crate::esa::versions::Listed;
+use crate::esa::MAX_BODY_BYTES;
 
 /// Reads what explains a failure: on staging the pod, on prod each region's replicas, then the
 /// last lines of the app's log (unless withheld or off).
