@@ -40,8 +40,6 @@ use crate::app::outputs::{CREDENTIAL_SOURCE, REQUEST_ID, SKIPPED};
 use crate::app::pr_comment::Told;
 use crate::app::record::Record;
 use crate::app::summary::{summary, Ending, Summary};
-use esa_engine::base::error::{Error, InputProblem};
-use esa_engine::base::text::shown;
 use crate::ci::cancel::Cancel;
 use crate::ci::context::BuildContext;
 use crate::ci::env::Env;
@@ -52,9 +50,11 @@ use crate::ci::tls_roots::Repair;
 use crate::config::credentials::{CredentialPlan, ENV_SPELLINGS};
 use crate::config::spec::SECRET_INPUTS;
 use crate::config::{self as inputs, Config};
+use crate::esa::client::Client;
+use esa_engine::base::error::{Error, InputProblem};
+use esa_engine::base::text::shown;
 use esa_engine::deploy::event::Outcome;
 use esa_engine::deploy::plan::{Mode, Plan};
-use crate::esa::client::Client;
 
 /// What `main` prepared before the run: the runner's cancel, listened for from the first
 /// instant, and the TLS variables it had to repair.

@@ -1,14 +1,14 @@
 //! The client against a real HTTP server on 127.0.0.1 (the stand-in): signing on the wire, answers, and every kind of bad answer.
 
 use esa_engine::base::error::Error;
-use esa_publish::esa::api::{publish_request, PublishResponse};
-use esa_publish::esa::client::Client;
-use esa_publish::esa::credentials::{Credentials, Secret};
 use esa_engine::esa::endpoint::parse_endpoint;
 use esa_engine::esa::model::{
     PublishEnv, PublishRequest, PublishSettings, PublishType, SignatureVersion,
 };
 use esa_engine::esa::retry::{Idempotency, Policy};
+use esa_publish::esa::api::{publish_request, PublishResponse};
+use esa_publish::esa::client::Client;
+use esa_publish::esa::credentials::{Credentials, Secret};
 use esa_standin::{
     Account, Config, Fault, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID,
 };

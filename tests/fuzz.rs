@@ -9,6 +9,7 @@ use std::collections::BTreeMap;
 
 use chrono::Utc;
 use esa_engine::base::values::{parse_duration, parse_percentage};
+use esa_engine::esa::endpoint::parse_endpoint;
 use esa_publish::ci::env::Env;
 use esa_publish::ci::runner::{
     annotation, escape_data, neutralise_legacy, plain_line, Level, Runner,
@@ -16,7 +17,6 @@ use esa_publish::ci::runner::{
 use esa_publish::config::publish::{parse_regions, parse_start_time};
 use esa_publish::config::{self as inputs, spec::INPUTS};
 use esa_publish::esa::client::{interpret, redact_url};
-use esa_engine::esa::endpoint::parse_endpoint;
 use esa_publish::esa::signing::{canonical_query, form_body, percent_encode};
 use proptest::prelude::*;
 use support::{commands, parse_command, parse_outputs};

@@ -2,15 +2,15 @@
 
 use std::time::Duration;
 
-use esa_publish::app::failure::Failed;
-use esa_publish::app::words::Context;
 use esa_engine::base::error::{ApiError, CredentialsKind, Error, StopReason};
-use esa_publish::ci::host::Host;
-use esa_engine::deploy::failure::{
-    Failure, FailureKind, HealthFailed, NoPrevious, Progress, Rollback,
-};
+use esa_engine::deploy::checks::health::HealthFailed;
+use esa_engine::deploy::checks::CheckFailure;
+use esa_engine::deploy::failure::{Failure, FailureKind, NoPrevious, Progress, Rollback};
 use esa_engine::esa::probe::{NoAnswer, Probed};
 use esa_engine::esa::status::{AppStatus, Busy, Phase, PublishStatus, Unnamed, VersionStatus};
+use esa_publish::app::failure::Failed;
+use esa_publish::app::words::Context;
+use esa_publish::ci::host::Host;
 
 fn api(code: &str) -> Error {
     Error::Api(ApiError {
@@ -155,14 +155,14 @@ fn kinds() -> Vec<FailureKind> {
         },
         FailureKind::StatusUnknown,
         FailureKind::StepPublishFailed,
-        FailureKind::HealthCheckFailed(HealthFailed::Probes {
+        FailureKind::CheckFailed(CheckFailure::Health(HealthFailed::Probes {
             url: "https://shop.example.com/healthz".into(),
             failures: 3,
             last: probed,
-        }),
-        FailureKind::HealthCheckFailed(HealthFailed::NoAddresses {
+        })),
+        FailureKind::CheckFailed(CheckFailure::Health(HealthFailed::NoAddresses {
             url: "https://x/healthz".into(),
-        }),
+        })),
         FailureKind::Cancelled(Progress::default()),
     ]
 }

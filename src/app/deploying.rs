@@ -11,11 +11,11 @@ use crate::app::words::Context;
 use crate::ci::cancel::Cancel;
 use crate::ci::runner::Runner;
 use crate::config::Config;
+use crate::esa::client::Client;
 use esa_engine::deploy::driver::{drive, Time};
 use esa_engine::deploy::engine::Engine;
 use esa_engine::deploy::event::Outcome;
 use esa_engine::deploy::plan::Plan;
-use crate::esa::client::Client;
 
 /// What the run is about, for the words of its failures.
 pub fn context(config: &Config) -> Context {

@@ -11,20 +11,20 @@ use crate::app::record::Record;
 use crate::app::report;
 use crate::app::summary::{summary, Ending, Summary};
 use crate::app::words;
-use esa_engine::base::error::Error;
-use esa_engine::base::values::show_duration;
 use crate::ci::cancel::Cancel;
 use crate::ci::runner::Runner;
 use crate::config::credentials::CredentialPlan;
-use esa_engine::deploy::plan::IfBusy;
-use esa_engine::deploy::plan::{Template, VersionSource};
 use crate::config::Config;
-use esa_engine::deploy::event::{Outcome, Prepared};
-use esa_engine::deploy::plan::Plan;
 use crate::esa::api::publish_request;
 use crate::esa::client::{prepare, Client};
-use esa_engine::esa::containers::{redacted, to_parameter};
 use crate::esa::credentials::{Credentials, Secret};
+use esa_engine::base::error::Error;
+use esa_engine::base::values::show_duration;
+use esa_engine::deploy::event::{Outcome, Prepared};
+use esa_engine::deploy::plan::IfBusy;
+use esa_engine::deploy::plan::Plan;
+use esa_engine::deploy::plan::{Template, VersionSource};
+use esa_engine::esa::containers::{redacted, to_parameter};
 
 /// The AccessKey ID a dry run signs with when no credentials were given.
 pub const PLACEHOLDER_ID: &str = "DRYRUN-PLACEHOLDER-ID";
@@ -99,7 +99,7 @@ fn plan_lines(plan: &Plan, version_id: &str) -> Vec<String> {
             i + 1,
             words::share(*share)
         ));
-        if plan.health.is_some() {
+        if !plan.checks.is_empty() {
             lines.push(format!("step {}/{total}: the health gate (below)", i + 1));
         } else if i + 1 < total && !plan.step_wait.is_zero() {
             let bake = show_duration(plan.step_wait);

@@ -3,9 +3,10 @@
 use crate::app::gate_words;
 use crate::app::remedy::remedy;
 use crate::app::words::{busy, describe, rollback_id, Context};
+use crate::ci::host::Host;
 use esa_engine::base::error::Error;
 use esa_engine::base::text::{clock_text, shown};
-use crate::ci::host::Host;
+use esa_engine::deploy::checks::CheckFailure;
 use esa_engine::deploy::failure::{Failure, FailureKind, NoPrevious, Progress, Rollback, Stage};
 use esa_engine::esa::status::{AppStatus, Busy, PublishStatus, Unnamed};
 
@@ -221,7 +222,7 @@ fn kind_text(kind: &FailureKind, cause: Option<&Error>, c: &Context) -> Option<S
     let cause = || cause.map(Error::to_string).unwrap_or_default();
     Some(match kind {
         FailureKind::Call => return None,
-        FailureKind::HealthCheckFailed(why) => gate_words::failed(why, &cause()),
+        FailureKind::CheckFailed(CheckFailure::Health(why)) => gate_words::failed(why, &cause()),
         FailureKind::RolledBack { status } => format!("the rollout of {v} was rolled back (PublishStatus {})", status.publish_status),
         FailureKind::TakenOver { by } => format!("another version, {by}, took over from {v}"),
         FailureKind::ContainerFailed { phase } => format!("the staging container of {v} cannot run: {phase}"),

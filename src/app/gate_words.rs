@@ -3,8 +3,9 @@
 use crate::app::words::Said;
 use esa_engine::base::text::clock_text;
 use esa_engine::base::values::show_duration;
+use esa_engine::deploy::checks::health::HealthFailed;
+use esa_engine::deploy::checks::{Measurement, Ready, Verdict};
 use esa_engine::deploy::event::Event;
-use esa_engine::deploy::failure::HealthFailed;
 use esa_engine::deploy::plan::Plan;
 use esa_engine::esa::model::PublishEnv;
 use esa_engine::esa::probe::{NoAnswer, Probed};
@@ -37,48 +38,49 @@ fn at_text(at: &[std::net::IpAddr]) -> String {
     }
 }
 
-/// The gate's events, in words; `None` for any other event.
+/// The checks' events, in words; `None` for any other event.
 pub fn narrate(event: &Event) -> Option<Said> {
     Some(match event {
-        Event::GateStarted {
+        Event::CheckStarted {
             step,
             total,
-            url,
             window,
-            at,
+            ready: Ready::Health(target),
+            ..
         } => Said::Moment(format!(
-            "step {step}/{total}: probing {url}{} for {} while it bakes",
-            at_text(at),
+            "step {step}/{total}: probing {}{} for {} while it bakes",
+            target.url.as_str(),
+            at_text(&target.at),
             clock_text(*window)
         )),
-        Event::Probed {
-            probe,
-            probed: p,
-            healthy: true,
-            ..
-        } => Said::Moment(format!("probe {probe}: {} (healthy)", probed(p))),
-        Event::Probed {
-            probe,
-            probed: p,
+        Event::Measured {
+            reading,
+            measurement: Measurement::Health(p),
+            verdict,
             streak,
             ..
-        } => Said::Moment(format!(
-            "probe {probe}: {} (unhealthy, {streak} in a row)",
-            probed(p)
-        )),
-        Event::GatePassed {
+        } => Said::Moment(match verdict {
+            Verdict::Pass => format!("probe {reading}: {} (healthy)", probed(p)),
+            Verdict::Fail | Verdict::Inconclusive => format!(
+                "probe {reading}: {} (unhealthy, {streak} in a row)",
+                probed(p)
+            ),
+        }),
+        Event::CheckPassed {
             step,
             total,
-            probes,
+            readings,
             failed: 0,
-        } => Said::Moment(format!("step {step}/{total}: healthy ({probes} probe(s))")),
-        Event::GatePassed {
+            ..
+        } => Said::Moment(format!("step {step}/{total}: healthy ({readings} probe(s))")),
+        Event::CheckPassed {
             step,
             total,
-            probes,
+            readings,
             failed,
+            ..
         } => Said::Moment(format!(
-            "step {step}/{total}: healthy ({probes} probe(s); {failed} failed, never enough in a row)"
+            "step {step}/{total}: healthy ({readings} probe(s); {failed} failed, never enough in a row)"
         )),
         _ => return None,
     })
@@ -111,12 +113,17 @@ impl HealthRecord {
     /// Takes in a gate's events.
     pub fn note(&mut self, event: &Event) {
         match event {
-            Event::GateStarted { url, .. } => self.url = url.clone(),
-            Event::Probed {
-                probed, healthy, ..
+            Event::CheckStarted {
+                ready: Ready::Health(target),
+                ..
+            } => self.url = target.url.as_str().to_string(),
+            Event::Measured {
+                measurement: Measurement::Health(probed),
+                verdict,
+                ..
             } => {
                 self.probes += 1;
-                self.failed += u32::from(!healthy);
+                self.failed += u32::from(*verdict != Verdict::Pass);
                 self.last = Some(probed.clone());
             }
             _ => {}
@@ -135,8 +142,8 @@ impl HealthRecord {
 
 /// The dry run's plan of the gate.
 pub fn plan(plan: &Plan) -> Option<String> {
-    let gate = plan.health.as_ref()?;
-    let window = plan.health_window()?;
+    let gate = plan.health()?;
+    let window = plan.check_window()?;
     let where_ = match plan.env() {
         PublishEnv::Staging => "at staging's own addresses (read after each step), keeping the URL's host for TLS and Host",
         PublishEnv::Prod => "where its host resolves",

@@ -4,8 +4,8 @@ use std::io::Write;
 
 use crate::app::failure::Failed;
 use crate::app::record::Record;
-use esa_engine::base::error::Error;
 use crate::ci::runner::{Level, Runner};
+use esa_engine::base::error::Error;
 use esa_engine::deploy::failure::{FailureKind, Stage};
 
 /// Every output the action sets.

@@ -6,12 +6,12 @@ use std::time::Duration;
 use crate::app::narrate::narrate;
 use crate::app::record::Record;
 use crate::app::words::{Context, Said};
-use esa_engine::base::text::clock_text;
 use crate::ci::runner::{Level, Runner};
+use crate::esa::client;
+use esa_engine::base::text::clock_text;
 use esa_engine::deploy::driver::Observer;
 use esa_engine::deploy::engine::Request;
 use esa_engine::deploy::event::Event;
-use crate::esa::client;
 
 /// Logs what the client reports: each attempt at debug level, each retry with its reason.
 pub fn log_event<W: Write>(runner: &mut Runner<W>, event: &client::ClientEvent) {

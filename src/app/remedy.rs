@@ -1,7 +1,7 @@
 //! What to do about an error, in the action's own words: the service's error codes get `esa::advice`, the others advice that names the inputs and GitHub settings to change. The error type itself (`base`) knows none of these.
 
-use esa_engine::base::error::{CredentialsKind, Error, StopReason};
 use crate::esa::advice::advice;
+use esa_engine::base::error::{CredentialsKind, Error, StopReason};
 
 /// The advice that follows an error's message.
 pub fn remedy(error: &Error) -> Option<String> {

@@ -3,13 +3,13 @@
 use crate::app::outputs::RunResult;
 use crate::app::record::Record;
 use crate::app::words;
-use esa_engine::base::values::show_duration;
-use esa_engine::deploy::plan::VersionSource;
 use crate::config::Config;
+use crate::esa::signing::SignedRequest;
+use esa_engine::base::values::show_duration;
 use esa_engine::deploy::event::Chosen;
 use esa_engine::deploy::plan::Plan;
+use esa_engine::deploy::plan::VersionSource;
 use esa_engine::esa::model::{PublishType, SignatureVersion};
-use crate::esa::signing::SignedRequest;
 
 /// How the publish rolls out: `20%`, `20% → 50% → 100%, bake 5m`, `100%, the service's
 /// default)`, `regions jiangsu, zhejiang at 20%, full release`.
@@ -28,7 +28,7 @@ pub fn rollout(plan: &Plan) -> String {
             format!("{}, {bake}", steps.join(" → "))
         }
     };
-    let gated = match plan.health.is_some() {
+    let gated = match !plan.checks.is_empty() {
         true => ", health-gated",
         false => "",
     };

@@ -8,27 +8,27 @@ use std::time::Duration;
 use serde_json::Value;
 use tokio::time::Instant;
 
-use esa_engine::base::error::Error;
 use crate::base::random::random_unit;
-use esa_engine::deploy::driver::{Calls, Log, Time};
-use esa_engine::deploy::engine::{Budget, Reply, Request};
 use crate::esa::api::{
     app_request, deploy_regions_request, logs_request, publish_request, resource_status_request,
     rollback_remarks, rollback_request, staging_status_request, status_request, PublishResponse,
 };
 use crate::esa::client::{deadline_error, Answer, Client, ClientEvent};
+use crate::esa::probe::{probe, prober};
+use crate::esa::signing::RpcRequest;
+use crate::esa::versions::{self};
+use esa_engine::base::error::Error;
+use esa_engine::deploy::driver::{Calls, Log, Time};
+use esa_engine::deploy::engine::Budget;
 use esa_engine::esa::containers::to_parameter;
 use esa_engine::esa::diagnostics::{
     deploy_regions_from_answer, log_lines_from_answer, readiness_from_answer, App, RegionReadiness,
     MAX_LOG_LINES,
 };
 use esa_engine::esa::model::{PublishEnv, PublishRequest};
-use crate::esa::probe::{probe, prober};
 use esa_engine::esa::probe::{HealthUrl, Probed};
 use esa_engine::esa::retry::{Idempotency, Policy};
-use crate::esa::signing::RpcRequest;
 use esa_engine::esa::status::{AppStatus, StagingStatus};
-use crate::esa::versions::{self};
 use esa_engine::esa::versions::{Created, Listed, Version};
 
 /// One app on the real service.
@@ -100,7 +100,11 @@ impl Calls for Live<'_> {
         AppStatus::from_answer(&answer.body, answer.request_id.as_deref())
     }
 
-    async fn staging_status(&self, budget: Budget, log: Log<'_, ClientEvent>) -> Result<StagingStatus, Error> {
+    async fn staging_status(
+        &self,
+        budget: Budget,
+        log: Log<'_, ClientEvent>,
+    ) -> Result<StagingStatus, Error> {
         let answer = self
             .read(&staging_status_request(&self.app_id), budget, log)
             .await?;
@@ -149,7 +153,11 @@ impl Calls for Live<'_> {
         bounded(budget.limit, &self.client.target(), find).await
     }
 
-    async fn list_versions(&self, budget: Budget, log: Log<'_, ClientEvent>) -> Result<Vec<Listed>, Error> {
+    async fn list_versions(
+        &self,
+        budget: Budget,
+        log: Log<'_, ClientEvent>,
+    ) -> Result<Vec<Listed>, Error> {
         let policy = policy(budget);
         let list = versions::oldest_first(self.client, &policy, log, &self.app_id);
         bounded(budget.limit, &self.client.target(), list).await
@@ -169,21 +177,34 @@ impl Calls for Live<'_> {
         App::from_answer(&answer.body, answer.request_id.as_deref())
     }
 
-    async fn readiness(&self, budget: Budget, log: Log<'_, ClientEvent>) -> Result<Vec<RegionReadiness>, Error> {
+    async fn readiness(
+        &self,
+        budget: Budget,
+        log: Log<'_, ClientEvent>,
+    ) -> Result<Vec<RegionReadiness>, Error> {
         let answer = self
             .read(&resource_status_request(&self.app_id), budget, log)
             .await?;
         Ok(readiness_from_answer(&answer.body))
     }
 
-    async fn deploy_regions(&self, budget: Budget, log: Log<'_, ClientEvent>) -> Result<Vec<String>, Error> {
+    async fn deploy_regions(
+        &self,
+        budget: Budget,
+        log: Log<'_, ClientEvent>,
+    ) -> Result<Vec<String>, Error> {
         let answer = self
             .read(&deploy_regions_request(&self.app_id), budget, log)
             .await?;
         Ok(deploy_regions_from_answer(&answer.body))
     }
 
-    async fn logs(&self, lines: u32, budget: Budget, log: Log<'_, ClientEvent>) -> Result<Vec<String>, Error> {
+    async fn logs(
+        &self,
+        lines: u32,
+        budget: Budget,
+        log: Log<'_, ClientEvent>,
+    ) -> Result<Vec<String>, Error> {
         let lines = lines.clamp(1, MAX_LOG_LINES);
         let answer = self
             .read(&logs_request(&self.app_id, lines), budget, log)

@@ -3,13 +3,13 @@
 use std::io::Write;
 
 use crate::app::progress::log_event;
-use esa_engine::base::error::Error;
 use crate::ci::id_token;
 use crate::ci::runner::Runner;
 use crate::config::credentials::{IdToken, KeylessSignIn};
 use crate::config::Config;
 use crate::esa::credentials::Credentials;
 use crate::esa::sts;
+use esa_engine::base::error::Error;
 
 /// Keyless sign-in: the ID token, then STS. Every credential is masked the moment it exists,
 /// before anything else is printed.

@@ -6,14 +6,14 @@ use crate::app::explain;
 use crate::app::failure::Failed;
 use crate::app::record::Record;
 use crate::app::report::{rollout, signature_name, version_id};
+use crate::ci::runner::{code_cell, markdown_cell};
+use crate::config::Config;
+use crate::esa::signing::format_timestamp;
 use esa_engine::base::error::Error;
 use esa_engine::base::text::clock_text;
-use crate::ci::runner::{code_cell, markdown_cell};
-use esa_engine::deploy::plan::{Template, VersionSource};
-use crate::config::Config;
 use esa_engine::deploy::event::{Chosen, Diagnosis};
 use esa_engine::deploy::plan::Plan;
-use crate::esa::signing::format_timestamp;
+use esa_engine::deploy::plan::{Template, VersionSource};
 use esa_engine::esa::versions::Listed;
 
 /// How the run ended.

@@ -2,10 +2,10 @@
 
 use serde_json::Value;
 
+use crate::ci::env::Env;
 use esa_engine::base::error::InputProblem;
 use esa_engine::base::text::shown;
 use esa_engine::base::values::parse_percentage;
-use crate::ci::env::Env;
 
 /// What the workflow asked for.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Which CI system runs the action, and so how it reports: workflow commands and the runner's files on GitHub Actions; plain log lines and a dotenv file on GitLab CI, Drone, Woodpecker or a terminal.
 
-use esa_engine::base::text::shown;
 use crate::ci::env::Env;
+use esa_engine::base::text::shown;
 
 /// A CI system, as far as reporting goes.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

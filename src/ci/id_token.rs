@@ -2,13 +2,13 @@
 
 use serde_json::Value;
 
-use esa_engine::base::error::{CredentialsKind, Error};
-use esa_engine::base::text::percent_encode;
 use crate::esa::client::{http_client, with_retries, ClientEvent, RawAnswer};
 use crate::esa::credentials::Secret;
+use crate::esa::sts::credentials_error;
+use esa_engine::base::error::{CredentialsKind, Error};
+use esa_engine::base::text::percent_encode;
 use esa_engine::esa::endpoint::is_loopback;
 use esa_engine::esa::retry::{Idempotency, Policy};
-use crate::esa::sts::credentials_error;
 
 /// GitHub's ID-token request, as the runner hands it to a job with `id-token: write`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,8 +2,8 @@
 
 use serde_json::Value;
 
-use esa_engine::base::text::shown;
 use crate::esa::client::{http_client, send, RawAnswer};
+use esa_engine::base::text::shown;
 use esa_engine::esa::endpoint::is_loopback;
 
 /// Comments read per page at first: a power of two, halved while a page is too large to read

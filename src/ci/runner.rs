@@ -4,15 +4,15 @@ use std::fs::OpenOptions;
 use std::io::Write;
 use std::path::PathBuf;
 
-use esa_engine::base::error::Error;
 use crate::base::random::random_hex;
-use esa_engine::base::text::percent_encode;
 use crate::ci::env::Env;
 use crate::ci::host::Host;
 use crate::ci::limits::{
     fit_dotenv, fit_message, ANNOTATIONS_PER_LEVEL, DOTENV_BYTES, DOTENV_VARIABLES,
     OUTPUT_VALUE_BYTES,
 };
+use esa_engine::base::error::Error;
+use esa_engine::base::text::percent_encode;
 
 /// The key of the runner's legacy command parser (`ActionCommand.TryParse`), which it tries on
 /// every line that is not a `::` command and finds anywhere in the line.

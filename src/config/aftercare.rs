@@ -1,7 +1,7 @@
 //! What the run does around the rollout beyond publishing: how many lines of the app's log to show when it fails, and how many of its own versions to keep (`logs-on-failure`, `keep-versions`).
 
-use esa_engine::base::text::shown;
 use crate::config::reader::Reader;
+use esa_engine::base::text::shown;
 use esa_engine::esa::diagnostics::MAX_LOG_LINES;
 
 /// `logs-on-failure`.

@@ -1,10 +1,10 @@
 //! The sticky pull-request comment: whether to write it (`pr-comment`), with which token (`github-token`), and where (the event, its payload, `GITHUB_REPOSITORY`, `GITHUB_API_URL`). Nothing here fails a run: a comment that cannot be written is a reason, said once.
 
-use esa_engine::base::values::parse_bool;
 use crate::ci::env::Env;
 use crate::ci::event::{is_pull_request_event, pull_request_number};
 use crate::ci::pr_comment::{api_root, graphql_beside, Thread};
 use crate::config::reader::Reader;
+use esa_engine::base::values::parse_bool;
 
 /// GitHub's REST API when `GITHUB_API_URL` is not set.
 const DEFAULT_API: &str = "https://api.github.com";

@@ -2,11 +2,11 @@
 
 use std::time::Duration;
 
+use crate::ci::env::Env;
+use crate::config::reader::Reader;
 use esa_engine::base::error::InputProblem;
 use esa_engine::base::text::shown;
 use esa_engine::base::values::parse_duration;
-use crate::ci::env::Env;
-use crate::config::reader::Reader;
 use esa_engine::esa::endpoint::{
     is_alibaba_cloud, is_loopback, parse_endpoint, region_endpoint, Endpoint,
 };

@@ -1,12 +1,12 @@
 //! Where the credentials come from: the plan that the credential chain (inputs, keyless OIDC, the environment) decides on, without any network traffic.
 
-use esa_engine::base::error::InputProblem;
-use esa_engine::base::text::shown;
 use crate::ci::env::Env;
 use crate::ci::id_token::IdTokenRequest;
 use crate::config::reader::Reader;
 use crate::esa::credentials::{Credentials, Secret};
 use crate::esa::sts::OidcExchange;
+use esa_engine::base::error::InputProblem;
+use esa_engine::base::text::shown;
 
 /// Where the credentials came from: the `credential-source` output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,12 +1,10 @@
 //! The health gate: the URL probed while each step bakes, the answers that count as healthy, and how many failures in a row fail the step (`health-url`, `health-status`, `health-failures`).
 
-use std::fmt;
-
-use esa_engine::base::text::shown;
 use crate::config::reader::Reader;
 use crate::config::spec::default_of;
-use esa_engine::esa::probe::HealthUrl;
+use esa_engine::base::text::shown;
 use esa_engine::deploy::plan::{HealthGate, Statuses};
+use esa_engine::esa::probe::HealthUrl;
 
 /// The most consecutive failures `health-failures` may ask for.
 const MAX_FAILURES: u32 = 100;

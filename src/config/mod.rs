@@ -20,24 +20,25 @@ pub mod version;
 
 use chrono::{DateTime, Utc};
 
-use esa_engine::base::error::InputProblem;
-use esa_engine::base::values::parse_bool;
 use crate::ci::context::BuildContext;
 use crate::ci::env::{Env, Handover};
 use crate::ci::host::Host;
 use crate::config::aftercare::{read_aftercare, Aftercare};
+use crate::config::aftercare::{LogsOnFailure, AUTO_LOG_LINES};
 use crate::config::comment::{read_comment, CommentPlan};
 use crate::config::credentials::{read_credentials, CredentialPlan};
-use crate::config::health::{read_health};
-use esa_engine::deploy::plan::{HealthGate};
+use crate::config::health::read_health;
 use crate::config::reader::Reader;
 use crate::config::rollout::{read_rollout, RolloutSettings};
-use crate::config::version::{read_version_source};
-use esa_engine::deploy::plan::{VersionSource};
+use crate::config::version::read_version_source;
+use esa_engine::base::error::InputProblem;
+use esa_engine::base::values::parse_bool;
+use esa_engine::deploy::checks::Check;
+use esa_engine::deploy::plan::HealthGate;
+use esa_engine::deploy::plan::VersionSource;
+use esa_engine::deploy::plan::{Logs, Mode, Plan};
 use esa_engine::esa::endpoint::Endpoint;
 use esa_engine::esa::model::{PublishEnv, PublishSettings, SignatureVersion};
-use esa_engine::deploy::plan::{Logs, Mode, Plan};
-use crate::config::aftercare::{LogsOnFailure, AUTO_LOG_LINES};
 
 /// Everything the run needs, validated.
 #[derive(Debug, Clone)]
@@ -173,7 +174,7 @@ impl Config {
                 LogsOnFailure::Auto => Logs::Withheld { public: false },
             },
             keep_versions: self.aftercare.keep_versions,
-            health: self.health.clone(),
+            checks: self.health.clone().map(Check::Health).into_iter().collect(),
         };
         plan.with_visibility(self.repository_private, AUTO_LOG_LINES)
     }

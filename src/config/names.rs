@@ -1,10 +1,10 @@
 //! Which variables are inputs, fail-closed: a name that is no input is an error (with the nearest input, where one is near; where a key of the step or job was written under `with:`, where it belongs; where the variable came from, when the host tells), and two spellings of one input that disagree are an error, since an ignored parameter is a wrong deploy. Each message speaks the host's words (`with:` and `env:` on GitHub, `settings:` and `environment:` on Drone and Woodpecker).
 
-use esa_engine::base::error::InputProblem;
-use esa_engine::base::text::shown;
 use crate::ci::env::{runner_variable, spellings, Env, Handover};
 use crate::ci::host::Host;
 use crate::config::spec::{INPUTS, RUNNER_INPUTS, SECRET_INPUTS, SETUP_INPUTS};
+use esa_engine::base::error::InputProblem;
+use esa_engine::base::text::shown;
 
 /// The title of a name that is not an input.
 pub const UNKNOWN_INPUT: &str = "UnknownInput";

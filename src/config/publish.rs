@@ -2,11 +2,11 @@
 
 use chrono::{DateTime, Utc};
 
+use crate::config::reader::{checked, Reader};
+use crate::esa::signing::format_timestamp;
 use esa_engine::base::text::shown;
 use esa_engine::base::values::{parse_bool, parse_percentage};
-use crate::config::reader::{checked, Reader};
 use esa_engine::esa::model::{PublishEnv, PublishSettings, PublishType};
-use crate::esa::signing::format_timestamp;
 
 /// What [`read_publish`] read.
 pub struct Read {

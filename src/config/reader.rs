@@ -1,9 +1,9 @@
 //! Reading inputs one by one while collecting every problem: defaults from the spec, required inputs, and parsers whose errors name their input.
 
-use esa_engine::base::error::InputProblem;
-use esa_engine::base::text::shown;
 use crate::ci::env::Env;
 use crate::config::spec::default_of;
+use esa_engine::base::error::InputProblem;
+use esa_engine::base::text::shown;
 
 /// The API's own codes for the inputs it validates (the seed), or the generic one.
 pub fn code_for(input: &str) -> &'static str {

@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
+use crate::config::reader::Reader;
 use esa_engine::base::text::shown;
 use esa_engine::base::values::{bounded_duration, parse_bool, parse_percentage};
-use crate::config::reader::Reader;
 use esa_engine::deploy::plan::IfBusy;
 
 /// How the rollout is followed.

@@ -2,14 +2,14 @@
 
 use serde_json::Value;
 
-use esa_engine::base::error::InputProblem;
-use esa_engine::base::text::shown;
 use crate::ci::context::BuildContext;
 use crate::config::reader::{checked, Reader};
-use esa_engine::esa::containers::{check, to_parameter};
-use esa_engine::esa::image::{parse_image, ImageRef};
 use crate::esa::signing::hex_sha256;
+use esa_engine::base::error::InputProblem;
+use esa_engine::base::text::shown;
 use esa_engine::deploy::plan::{Template, VersionSource, GENERATED_PREFIX};
+use esa_engine::esa::containers::{check, to_parameter};
+use esa_engine::esa::image::parse_image;
 
 /// 6 to 128 characters on one line: the service's rule for a version's name.
 fn parse_name(value: &str) -> Result<String, String> {

@@ -4,9 +4,9 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::esa::signing::{format_timestamp, RpcRequest};
 use esa_engine::base::error::ApiError;
 use esa_engine::esa::model::{PublishRequest, PublishType};
-use crate::esa::signing::{format_timestamp, RpcRequest};
 
 /// The ESA API version this action speaks.
 pub const API_VERSION: &str = "2024-09-10";

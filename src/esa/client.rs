@@ -7,15 +7,15 @@ use tokio::time::Instant;
 use chrono::Utc;
 use serde::de::DeserializeOwned;
 
-use esa_engine::base::error::Error;
 use crate::base::random::{random_hex, random_unit};
-use esa_engine::base::text::shown;
 use crate::esa::api::{api_error, parse_error_body};
 use crate::esa::credentials::Credentials;
+use crate::esa::signing::{sign_v2, sign_v3, RpcRequest, SignedRequest};
+use esa_engine::base::error::Error;
+use esa_engine::base::text::shown;
 use esa_engine::esa::endpoint::{is_loopback, Endpoint};
 use esa_engine::esa::model::SignatureVersion;
 use esa_engine::esa::retry::{self, Decision, Idempotency, Policy};
-use crate::esa::signing::{sign_v2, sign_v3, RpcRequest, SignedRequest};
 
 /// The official SDK's connect timeout is 5 s; a CI runner deserves a little more slack.
 pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);

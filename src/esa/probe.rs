@@ -4,7 +4,6 @@ use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
 use esa_engine::base::error::Error;
-use esa_engine::base::text::shown;
 use esa_engine::esa::endpoint::is_loopback;
 use esa_engine::esa::probe::{excerpt, HealthUrl, NoAnswer, Probed, BODY_LIMIT};
 

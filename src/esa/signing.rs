@@ -12,9 +12,9 @@ use hmac::digest::{core_api::BlockSizeUser, KeyInit};
 use hmac::{Mac, SimpleHmac};
 use sha2::{Digest, Sha256};
 
+use crate::esa::credentials::Credentials;
 use esa_engine::base::text::hex;
 pub use esa_engine::base::text::percent_encode;
-use crate::esa::credentials::Credentials;
 
 /// The V3 algorithm name, which starts both the string to sign and the Authorization header.
 pub const V3_ALGORITHM: &str = "ACS3-HMAC-SHA256";

@@ -5,14 +5,14 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use serde_json::Value;
 
-use esa_engine::base::error::{CredentialsKind, Error};
 use crate::esa::client::{
     http_client, interpret, redact_url, with_retries, ClientEvent, RawAnswer,
 };
 use crate::esa::credentials::{Credentials, Secret};
+use crate::esa::signing::{canonical_query, format_timestamp};
+use esa_engine::base::error::{CredentialsKind, Error};
 use esa_engine::esa::endpoint::{is_loopback, Endpoint};
 use esa_engine::esa::retry::{Idempotency, Policy};
-use crate::esa::signing::{canonical_query, format_timestamp};
 
 /// Temporary credentials, with what the log may say about them.
 #[derive(Debug)]

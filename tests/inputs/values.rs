@@ -1,9 +1,9 @@
 //! What each input's value may be: bad values reported against their names with the seed's codes, and the rules between inputs.
 
 use esa_engine::base::values::*;
-use esa_publish::config::publish::*;
 use esa_engine::esa::endpoint::*;
 use esa_engine::esa::model::*;
+use esa_publish::config::publish::*;
 
 use crate::{ok, rejected};
 

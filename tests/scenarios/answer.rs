@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use esa_engine::base::error::{Error, StopReason};
 use esa_engine::deploy::driver::{Calls, Log};
-use esa_engine::deploy::engine::{Budget, Reply, Request};
+use esa_engine::deploy::engine::Budget;
 use esa_engine::esa::diagnostics::{App, RegionReadiness};
 use esa_engine::esa::model::{PublishEnv, PublishRequest};
 use esa_engine::esa::probe::{HealthUrl, Probed};
@@ -86,12 +86,7 @@ impl Calls for Fake<'_> {
         .await
     }
 
-    async fn probe(
-        &self,
-        _: &HealthUrl,
-        at: &[IpAddr],
-        limit: Duration,
-    ) -> Result<Probed, Error> {
+    async fn probe(&self, _: &HealthUrl, at: &[IpAddr], limit: Duration) -> Result<Probed, Error> {
         let mut w = self.world.borrow_mut();
         w.calls.push("Probe");
         Ok(w.app.probe(self.clock, at, limit))

@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use esa_engine::deploy::driver::{Observer, Time};
 use esa_engine::deploy::event::Event;
-use esa_publish::esa::client;
 
 /// Virtual time: a sleep moves it on at once, but for a sleep at least `cancel_sleeping` long,
 /// during which the runner cancels the job (it never ends).

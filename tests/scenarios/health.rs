@@ -2,7 +2,8 @@
 
 use std::net::IpAddr;
 
-use esa_engine::deploy::failure::HealthFailed;
+use esa_engine::deploy::checks::health::HealthFailed;
+use esa_engine::deploy::checks::CheckFailure;
 use esa_engine::esa::probe::{NoAnswer, Probed};
 
 use crate::fake::AppAnswer;
@@ -17,7 +18,9 @@ fn passed(r: &Ran) -> Vec<(u32, u32)> {
     r.events
         .iter()
         .filter_map(|(_, e)| match e {
-            Event::GatePassed { probes, failed, .. } => Some((*probes, *failed)),
+            Event::CheckPassed {
+                readings, failed, ..
+            } => Some((*readings, *failed)),
             _ => None,
         })
         .collect()
@@ -25,7 +28,7 @@ fn passed(r: &Ran) -> Vec<(u32, u32)> {
 
 fn health_failure(r: &Ran) -> &HealthFailed {
     match &r.failure().kind {
-        FailureKind::HealthCheckFailed(why) => why,
+        FailureKind::CheckFailed(CheckFailure::Health(why)) => why,
         other => panic!("not a health failure: {other:?}"),
     }
 }
@@ -236,7 +239,8 @@ fn scenario_probes_that_hang_each_take_a_poll_interval_and_its_slack_at_most() {
             "HealthCheckFailed",
         )
         .check(|r| {
-            // 15 s (10 + 5), a 10 s pause, 5 s (the window is over), a pause, 5 s.
+            // 15 s (10 + 5), a pause, 5 s (the window of 20 s is over), a pause, 5 s; each
+            // pause a poll interval with the fake's jitter (10 s + 10%).
             let at = |wanted: fn(&Event) -> bool| {
                 r.events
                     .iter()
@@ -244,9 +248,9 @@ fn scenario_probes_that_hang_each_take_a_poll_interval_and_its_slack_at_most() {
                     .map(|(t, _)| *t)
                     .unwrap()
             };
-            let started = at(|e| matches!(e, Event::GateStarted { .. }));
+            let started = at(|e| matches!(e, Event::CheckStarted { .. }));
             let failed = at(|e| matches!(e, Event::Failed { .. }));
-            assert_eq!(failed - started, secs(45));
+            assert_eq!(failed - started, secs(47));
             assert!(matches!(
                 last_probe(r),
                 Probed::NoAnswer {

@@ -2,7 +2,6 @@
 
 use esa_engine::deploy::driver::Observer;
 use esa_engine::deploy::plan::Plan;
-use esa_publish::esa::client::ClientEvent;
 use esa_engine::esa::status::PublishStatus;
 use esa_standin::readings::Readings;
 use proptest::prelude::*;

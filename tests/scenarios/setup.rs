@@ -2,17 +2,15 @@
 
 use std::time::Duration;
 
-use esa_publish::ci::context::BuildContext;
-use esa_publish::config::health::{parse_statuses};
-use esa_engine::deploy::plan::{HealthGate};
-use esa_engine::deploy::plan::IfBusy;
-use esa_publish::config::version::{default_name};
-use esa_engine::deploy::plan::{Template, VersionSource};
-use esa_engine::deploy::plan::{Logs, Mode, Plan};
+use esa_engine::deploy::checks::Check;
+use esa_engine::deploy::plan::{HealthGate, IfBusy, Logs, Mode, Plan, Template, VersionSource};
 use esa_engine::esa::image::parse_image;
 use esa_engine::esa::model::{PublishEnv, PublishSettings, PublishType};
 use esa_engine::esa::probe::HealthUrl;
 use esa_engine::esa::retry::Policy;
+use esa_publish::ci::context::BuildContext;
+use esa_publish::config::health::parse_statuses;
+use esa_publish::config::version::default_name;
 use serde_json::json;
 
 use crate::fake::container;
@@ -114,11 +112,17 @@ impl Setup {
                 None => Logs::Withheld { public: false },
             },
             keep_versions: self.keep,
-            health: self.health.map(|url| HealthGate {
-                url: HealthUrl::parse(url).expect("a health URL"),
-                statuses: parse_statuses("200-399").expect("statuses"),
-                failures: 3,
-            }),
+            checks: self
+                .health
+                .map(|url| {
+                    Check::Health(HealthGate {
+                        url: HealthUrl::parse(url).expect("a health URL"),
+                        statuses: parse_statuses("200-399").expect("statuses"),
+                        failures: 3,
+                    })
+                })
+                .into_iter()
+                .collect(),
         }
     }
 

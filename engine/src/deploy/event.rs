@@ -1,15 +1,14 @@
 //! What the engine reports as it goes, as types: one observer (in `app`) turns each event into log lines, the timeline, the chart, the outputs and the summary. Nothing here is prose.
 
-use std::net::IpAddr;
 use std::time::Duration;
 
 use serde_json::Value;
 
 use crate::base::error::Error;
+use crate::deploy::checks::{Measurement, Ready, Verdict};
 use crate::deploy::failure::{FailureKind, NoPrevious};
 use crate::esa::containers::AcrChange;
 use crate::esa::diagnostics::RegionReadiness;
-use crate::esa::probe::Probed;
 use crate::esa::status::{AppStatus, Busy, StagingStatus, VersionStatus};
 use crate::esa::versions::Listed;
 
@@ -286,29 +285,31 @@ pub enum Event {
     /// The deletes' shared `timeout` ran out with this many versions still to delete; the next
     /// run goes on with them.
     DeletesLeft(usize),
-    /// A step's health gate begins: `url` is probed every `poll-interval` for `window`, at
-    /// `at` (staging's addresses) when not empty, and longer while the last probe failed.
-    GateStarted {
+    /// A check of a step's bake begins: it is read every `poll-interval` for `window`, and
+    /// longer while its last reading did not pass. `check` is its index in the plan's.
+    CheckStarted {
         step: usize,
         total: usize,
-        url: String,
+        check: usize,
         window: Duration,
-        at: Vec<IpAddr>,
+        ready: Ready,
     },
-    /// One probe of a step's gate: what it found, whether that is healthy, and the failures in a
-    /// row so far.
-    Probed {
+    /// One reading of a check: what it found, its verdict, and the readings in a row that did
+    /// not pass so far.
+    Measured {
         step: usize,
-        probe: u32,
-        probed: Probed,
-        healthy: bool,
+        check: usize,
+        reading: u32,
+        measurement: Measurement,
+        verdict: Verdict,
         streak: u32,
     },
-    /// A step's gate passed: its probes, and how many of them failed.
-    GatePassed {
+    /// A check of a step's bake passed: its readings, and how many of them did not pass.
+    CheckPassed {
         step: usize,
         total: usize,
-        probes: u32,
+        check: usize,
+        readings: u32,
         failed: u32,
     },
     /// Rolled back to `to`.

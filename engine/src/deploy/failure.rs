@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::base::error::Error;
-use crate::esa::probe::Probed;
+use crate::deploy::checks::CheckFailure;
 use crate::esa::status::{AppStatus, Busy, Phase, Unnamed, VersionStatus};
 
 /// The part of the deployment under way.
@@ -48,22 +48,6 @@ impl Progress {
     pub fn publish_in_flight(&self) -> bool {
         self.accepted > self.completed
     }
-}
-
-/// Why the health gate failed a step.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum HealthFailed {
-    /// `failures` probes in a row failed; the last found this.
-    Probes {
-        url: String,
-        failures: u32,
-        last: Probed,
-    },
-    /// Staging reports no addresses to probe at.
-    NoAddresses { url: String },
-    /// The probe could not be made: staging's addresses could not be read, or the probe could
-    /// not be set up; the cause says why.
-    Unprobed { url: String },
 }
 
 /// What stopped the deployment.
@@ -159,8 +143,8 @@ pub enum FailureKind {
     },
     /// The status could not be read while following the rollout; the cause says why.
     StatusUnknown,
-    /// The health gate failed the step.
-    HealthCheckFailed(HealthFailed),
+    /// A check of the step's bake failed it.
+    CheckFailed(CheckFailure),
     /// A later step's publish failed; the cause says why.
     StepPublishFailed,
     /// The runner cancelled the job, with where the steps stood.
@@ -203,7 +187,7 @@ impl FailureKind {
             FailureKind::ContainerFailed { .. } => "ContainerFailed",
             FailureKind::TimedOut { .. } => "RolloutTimeout",
             FailureKind::StatusUnknown => "RolloutStatusUnknown",
-            FailureKind::HealthCheckFailed(_) => "HealthCheckFailed",
+            FailureKind::CheckFailed(CheckFailure::Health(_)) => "HealthCheckFailed",
             FailureKind::Cancelled(_) => "Cancelled",
         })
     }

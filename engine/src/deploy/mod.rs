@@ -10,11 +10,11 @@
 //! not use `ci` or `app`: `app` observes the events and writes every sentence a person reads.
 
 pub mod aftercare;
+pub mod checks;
 pub mod driver;
 pub mod engine;
 pub mod event;
 pub mod failure;
-pub mod gate;
 mod io;
 pub mod judge;
 mod lock;

@@ -6,6 +6,7 @@ use std::fmt;
 
 use serde_json::Value;
 
+use crate::deploy::checks::Check;
 use crate::deploy::io::Budget;
 use crate::esa::image::ImageRef;
 use crate::esa::model::{PublishEnv, PublishSettings};
@@ -54,15 +55,25 @@ pub struct Plan {
     pub logs: Logs,
     /// How many of the versions this action made to keep after a publish (0: all).
     pub keep_versions: u32,
-    /// The health gate each step passes while it bakes.
-    pub health: Option<HealthGate>,
+    /// The checks each step's bake runs (the health probe): none bakes `step-wait` alone.
+    pub checks: Vec<Check>,
 }
 
 impl Plan {
-    /// How long each step's health gate probes at least, when there is a gate.
-    pub fn health_window(&self) -> Option<Duration> {
-        let gate = self.health.as_ref()?;
-        Some(window(gate, self.step_wait, self.poll_interval))
+    /// How long each step's checks are read at least, when there are any: the longest window
+    /// any of them needs.
+    pub fn check_window(&self) -> Option<Duration> {
+        self.checks
+            .iter()
+            .map(|c| c.window(self.step_wait, self.poll_interval))
+            .max()
+    }
+
+    /// The health gate among the checks, if there is one.
+    pub fn health(&self) -> Option<&HealthGate> {
+        self.checks.iter().find_map(|c| match c {
+            Check::Health(gate) => Some(gate),
+        })
     }
 
     /// The share the first step asks for (`None`: the service's default, 100%).
@@ -115,12 +126,6 @@ impl Plan {
             attempts: self.retry.max_attempts,
         }
     }
-}
-
-/// How long a step's gate probes at least: `step-wait`, or long enough for `health-failures`
-/// probes one poll interval apart.
-pub fn window(gate: &HealthGate, step_wait: Duration, poll: Duration) -> Duration {
-    step_wait.max(poll * gate.failures.saturating_sub(1))
 }
 
 /// Where the version to publish comes from.

@@ -2,10 +2,10 @@
 
 use crate::base::error::Error;
 use crate::deploy::aftercare;
+use crate::deploy::checks;
 use crate::deploy::event::Outcome;
 use crate::deploy::event::{Change, Event, Prepared};
 use crate::deploy::failure::{Failure, FailureKind, NoPrevious, Rollback, Stage};
-use crate::deploy::gate;
 use crate::deploy::io::Io;
 use crate::deploy::judge::{judge, Target, Verdict};
 use crate::deploy::lock;
@@ -115,40 +115,14 @@ async fn run_steps(
             p.completed = at.step;
             p.completed_share = percentage;
         });
-        if let Err(failed) = bake(io, plan, &at, &latest).await {
-            return Err(roll_back(io, plan, ours, &at, previous, failed).await);
-        }
-    }
-    Ok(())
-}
-
-/// After a step serves: the health gate when there is one (every step, the last too), else
-/// `step-wait` before the next step.
-async fn bake(
-    io: &Io,
-    plan: &Plan,
-    at: &Step,
-    latest: &Option<AppStatus>,
-) -> Result<(), StepFailed> {
-    let total = at.total;
-    if let (Some(gate), true) = (&plan.health, plan.follow) {
-        io.progress(|p| p.baking = true);
-        return gate::gate(io, plan, gate, at.step, total)
-            .await
-            .map_err(|(why, cause)| StepFailed {
-                kind: FailureKind::HealthCheckFailed(why),
+        if let Err((why, cause)) = checks::bake(io, plan, at.step, at.total).await {
+            let failed = StepFailed {
+                kind: FailureKind::CheckFailed(why),
                 cause,
                 reading: latest.clone(),
-            });
-    }
-    if at.step < total && !plan.step_wait.is_zero() {
-        io.emit(Event::Baking {
-            duration: plan.step_wait,
-            next: at.step + 1,
-            total,
-        });
-        io.progress(|p| p.baking = true);
-        io.sleep(plan.step_wait).await;
+            };
+            return Err(roll_back(io, plan, ours, &at, previous, failed).await);
+        }
     }
     Ok(())
 }

@@ -57,11 +57,16 @@ impl Wait {
         if left.is_zero() {
             return None;
         }
-        let pause = self
-            .interval
+        Some(self.interval(jitter).min(left))
+    }
+
+    /// The interval plus up to 20% (`jitter` in `[0, 1]`), at least [`MIN_PAUSE`], whatever
+    /// is left: the pause between a bake's readings, which are a poll interval apart and go on
+    /// past the deadline while a reading does not pass.
+    pub fn interval(&self, jitter: f64) -> Duration {
+        self.interval
             .mul_f64(1.0 + JITTER * jitter.clamp(0.0, 1.0))
-            .max(MIN_PAUSE);
-        Some(pause.min(left))
+            .max(MIN_PAUSE)
     }
 }
 
