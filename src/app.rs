@@ -1,45 +1,27 @@
 //! One run of the action, start to finish: read the inputs, sign, publish (or show a dry run), and report to the runner.
 //!
-//! The top layer: it composes `config`, `esa`, `ci` and `deploy`, and nothing imports it but
-//! `main.rs`. Its own parts live in `app/`: the text a person reads ([`report`]), the dry run
-//! ([`dry_run`]), keyless sign-in ([`sign_in`]) and the log of the deployment's progress
-//! ([`progress`]).
+//! The top floor: it composes every floor below and the engine, does the I/O the words only
+//! describe, and nothing imports it but `main.rs`. Its own parts live in `app/`: the engine
+//! driven against the service ([`deploying`], [`service`]), the observer that hands each event
+//! to the record and the log ([`progress`]), the dry run ([`dry_run`]), keyless sign-in
+//! ([`sign_in`]), the outputs ([`outputs`]), the pull request's comment ([`pr_comment`]) and
+//! the command line ([`cli`]). Every sentence it writes comes from `words`.
 
-pub mod budget;
-pub mod chart;
 pub mod cli;
 pub mod deploying;
 pub mod dry_run;
-pub mod explain;
-pub mod failure;
-pub mod gate_words;
-pub mod narrate;
 pub mod outputs;
 pub mod pr_comment;
 pub mod progress;
-pub mod record;
-pub mod remedy;
-pub mod report;
 pub mod service;
 pub mod sign_in;
-pub mod summary;
-pub mod words;
 
 use std::io::Write;
 
 use chrono::Utc;
 
 use crate::app::deploying::deploy;
-use crate::app::failure::Failed;
-pub use crate::app::outputs::OUTPUTS;
-use crate::app::outputs::{
-    aftercare_outputs, rollout_outputs, set_outputs, unwritten, version_outputs,
-};
-use crate::app::outputs::{stopped_at, RunResult, INPUTS_STAGE, RESULT, STOPPED_AT};
-use crate::app::outputs::{CREDENTIAL_SOURCE, REQUEST_ID, SKIPPED};
-use crate::app::pr_comment::Told;
-use crate::app::record::Record;
-use crate::app::summary::{summary, Ending, Summary};
+use crate::app::outputs::{set_outputs, unwritten};
 use crate::ci::cancel::Cancel;
 use crate::ci::context::BuildContext;
 use crate::ci::env::Env;
@@ -49,10 +31,20 @@ use crate::ci::runner::{Level, Runner};
 use crate::ci::tls_roots::Repair;
 use crate::config::credentials::{CredentialPlan, ENV_SPELLINGS};
 use crate::config::spec::SECRET_INPUTS;
-use crate::config::{self as inputs, Config};
+use crate::config::{self, Config};
 use crate::esa::client::Client;
+use crate::words::comment::Told;
+use crate::words::failure::Failed;
+use crate::words::help;
+use crate::words::outcome::{aftercare_outputs, rollout_outputs, version_outputs};
+use crate::words::outcome::{stopped_at, RunResult, INPUTS_STAGE, RESULT, STOPPED_AT};
+use crate::words::outcome::{CREDENTIAL_SOURCE, REQUEST_ID, SKIPPED};
+use crate::words::phrases;
+use crate::words::record::Record;
+use crate::words::report::ended_line;
+use crate::words::run;
+use crate::words::summary::{summary, Ending, Summary};
 use esa_engine::base::error::{Error, InputProblem};
-use esa_engine::base::text::shown;
 use esa_engine::deploy::event::Outcome;
 use esa_engine::deploy::plan::{Mode, Plan};
 
@@ -71,8 +63,8 @@ pub async fn run<W: Write>(env: &Env, out: W, start: &Start) -> i32 {
     for repair in &start.tls_repairs {
         runner.annotate(
             Level::Warning,
-            words::TLS_ROOTS_MISSING,
-            &words::tls_repaired(repair),
+            phrases::TLS_ROOTS_MISSING,
+            &phrases::tls_repaired(repair),
         );
     }
     // Label gating comes first: a pull request without the label skips cleanly even where the
@@ -81,7 +73,7 @@ pub async fn run<W: Write>(env: &Env, out: W, start: &Start) -> i32 {
     if let Ok(Gate::Skip(reason)) = &gate {
         return skip(env, &mut runner, reason);
     }
-    let mut config = match inputs::parse(env, Utc::now()) {
+    let mut config = match config::parse(env, Utc::now()) {
         Ok(config) => config,
         Err(rejected) => return reject(&mut runner, rejected.warnings, rejected.errors),
     };
@@ -102,11 +94,7 @@ pub async fn run<W: Write>(env: &Env, out: W, start: &Start) -> i32 {
         Ok(ended) => *ended,
         Err(failed) => RunResult::of_failure(failed, &record),
     };
-    version_outputs(&mut runner, &record);
-    rollout_outputs(&mut runner, &record, ended);
-    if !config.dry_run {
-        aftercare_outputs(&mut runner, &record, config.aftercare.keep_versions);
-    }
+    write_outputs(&config, &mut runner, &record, ended);
     let told = Told {
         config: &config,
         record: &record,
@@ -124,6 +112,22 @@ pub async fn run<W: Write>(env: &Env, out: W, start: &Start) -> i32 {
     code
 }
 
+/// The outputs of a run that got past its inputs: the version's, the rollout's, and (but in a
+/// dry run) where the app runs and what `keep-versions` deleted.
+fn write_outputs<W: Write>(
+    config: &Config,
+    runner: &mut Runner<W>,
+    record: &Record,
+    ended: RunResult,
+) {
+    set_outputs(runner, &version_outputs(record));
+    set_outputs(runner, &rollout_outputs(record, ended));
+    if !config.dry_run {
+        let keep = config.aftercare.keep_versions;
+        set_outputs(runner, &aftercare_outputs(record, keep));
+    }
+}
+
 /// Refuses the arguments a CI system gave the binary, as an input error: nothing is sent.
 pub fn refuse_arguments<W: Write>(env: &Env, out: W, args: &[std::ffi::OsString]) -> i32 {
     let mut runner = Runner::new(env, out);
@@ -132,7 +136,7 @@ pub fn refuse_arguments<W: Write>(env: &Env, out: W, args: &[std::ffi::OsString]
     reject(
         &mut runner,
         Vec::new(),
-        vec![cli::unexpected_arguments(args, host)],
+        vec![help::unexpected_arguments(args, host)],
     )
 }
 
@@ -165,7 +169,7 @@ fn report_failure<W: Write>(
 ) -> i32 {
     set_outputs(runner, &[(STOPPED_AT, stopped_at(failed, record))]);
     runner.annotate(Level::Error, &failed.title(), &failed.message());
-    if let Some(id) = failed.request_id().or(record.request_id.as_deref()) {
+    if let Some(id) = failed.request_id().or(record.fate.request_id()) {
         set_outputs(runner, &[(REQUEST_ID, id.to_string())]);
     }
     let warnings = runner.warnings().to_vec();
@@ -186,13 +190,10 @@ fn gate(env: &Env) -> Result<Gate, InputProblem> {
     if rules.is_empty() {
         return Ok(Gate::Publish { percentage: None });
     }
-    let payload = env
-        .var("GITHUB_EVENT_PATH")
-        .and_then(|path| std::fs::read_to_string(path).ok());
     event::decide(
         &rules,
         env.var("GITHUB_EVENT_NAME").unwrap_or(""),
-        payload.as_deref(),
+        env.event_payload(),
     )
 }
 
@@ -209,30 +210,22 @@ fn labelled<W: Write>(
         Gate::Publish {
             percentage: Some((percentage, label)),
         } => {
-            runner.log(&format!(
-                "the label `{label}` sets the percentage to {percentage}%{}",
-                config
-                    .publish
-                    .percentage
-                    .map(|p| format!(" (input `percentage` said {p}%)"))
-                    .unwrap_or_default()
+            runner.log(&run::label_percentage(
+                &label,
+                percentage,
+                config.publish.percentage,
             ));
             config.publish.percentage = Some(percentage);
             Ok(())
         }
         _ => match LabelRules::from_env(env).percentage_prefix {
-            Some(prefix) if config.publish.percentage.is_none() => Err(InputProblem::new(
-                "percentage-from-label",
-                PERCENTAGE_LABEL_MISSING,
-                format!("input `percentage-from-label`: no `{}<n>` label sets the percentage on this run, and without `percentage` it would publish to 100%. Set `percentage` as the fallback, or gate the step on the label with `require-label`", shown(&prefix)),
-            )),
+            Some(prefix) if config.publish.percentage.is_none() => {
+                Err(run::percentage_label_missing(&prefix))
+            }
             _ => Ok(()),
         },
     }
 }
-
-/// The title of a canary run that no label gave a percentage.
-pub const PERCENTAGE_LABEL_MISSING: &str = "PercentageLabelMissing";
 
 /// Reports invalid inputs: every warning and error, then exit 1. Nothing was sent.
 fn reject<W: Write>(
@@ -245,7 +238,7 @@ fn reject<W: Write>(
     let _ = runner.set_output(STOPPED_AT, INPUTS_STAGE);
     let _ = runner.set_output(RESULT, RunResult::NotPublished.as_str());
     let failed = Failed::Error(Error::Inputs(errors));
-    runner.log(&format!("esa-publish: {}", failed.message()));
+    runner.log(&run::refused_line(&failed));
     let warnings = runner.warnings().to_vec();
     let _ = runner.append_summary(&summary(&Summary {
         config: None,
@@ -279,8 +272,8 @@ fn annotate_all<W: Write>(runner: &mut Runner<W>, level: Level, problems: &[Inpu
     let names: Vec<&str> = rest.iter().map(|p| p.code).collect();
     runner.annotate(
         level,
-        MORE_PROBLEMS,
-        &words::more_problems(rest.len(), &names),
+        run::MORE_PROBLEMS,
+        &run::more_problems(rest.len(), &names),
     );
     // Past the limit the runner writes these as plain log lines (and keeps warnings for the
     // summary).
@@ -289,33 +282,19 @@ fn annotate_all<W: Write>(runner: &mut Runner<W>, level: Level, problems: &[Inpu
     }
 }
 
-/// The title of the annotation that counts the input problems GitHub would not show.
-pub const MORE_PROBLEMS: &str = "MoreInputProblems";
-
 /// Skips cleanly: a notice, `skipped=true`, a summary line, exit 0. Input problems that would
 /// stop a real publish are shown as warnings, so they surface before the label is added.
 fn skip<W: Write>(env: &Env, runner: &mut Runner<W>, reason: &str) -> i32 {
-    if let Err(rejected) = inputs::parse(env, Utc::now()) {
+    if let Err(rejected) = config::parse(env, Utc::now()) {
         for p in rejected
             .errors
             .iter()
             .filter(|p| p.code != "MissingCredentials")
         {
-            runner.annotate(
-                Level::Warning,
-                p.code,
-                &format!(
-                    "{} (this run is skipped; a publish would fail on it)",
-                    p.message
-                ),
-            );
+            runner.annotate(Level::Warning, p.code, &run::skipped_problem(p));
         }
     }
-    runner.annotate(
-        Level::Notice,
-        "Skipped",
-        &format!("esa-publish skipped: {reason}"),
-    );
+    runner.annotate(Level::Notice, run::SKIPPED, &run::skipped(reason));
     let _ = runner.set_output(SKIPPED, "true");
     let _ = runner.set_output(RESULT, RunResult::Skipped.as_str());
     let warnings = runner.warnings().to_vec();
@@ -359,7 +338,7 @@ async fn publish<W: Write>(
         _ if plan.follow => RunResult::Published,
         _ => RunResult::Accepted,
     };
-    let request_id = record.request_id.clone();
+    let request_id = record.fate.request_id().map(str::to_string);
     // The publish is done: from here a runner file that cannot be written is a warning, not a
     // failure, since a red step invites "re-run failed jobs", which would publish again.
     let written = runner.set_output(REQUEST_ID, request_id.as_deref().unwrap_or(""));
@@ -372,7 +351,7 @@ async fn publish<W: Write>(
             RunResult::Unchanged => Ending::Unchanged,
             _ => Ending::Published {
                 request_id: request_id.as_deref(),
-                answer_lost: record.answer_lost,
+                answer_lost: record.fate.accepted().is_some_and(|a| a.answer_lost),
                 followed: plan.follow,
             },
         },
@@ -380,7 +359,7 @@ async fn publish<W: Write>(
         warnings: &warnings,
     }));
     unwritten(runner, written);
-    runner.log(&report::ended_line(config, plan, record, ended));
+    runner.log(&ended_line(config, plan, record, ended));
     Ok(ended)
 }
 
@@ -406,7 +385,7 @@ async fn credentials<W: Write>(
     match signed_in {
         Ok(result) => Ok(result?),
         Err(signal) => {
-            runner.log(&words::signal_received(signal));
+            runner.log(&phrases::signal_received(signal));
             Err(Failed::SignInCancelled)
         }
     }

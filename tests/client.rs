@@ -6,9 +6,10 @@ use esa_engine::esa::model::{
     PublishEnv, PublishRequest, PublishSettings, PublishType, SignatureVersion,
 };
 use esa_engine::esa::retry::{Idempotency, Policy};
+use esa_publish::base::secret::Secret;
 use esa_publish::esa::api::{publish_request, PublishResponse};
 use esa_publish::esa::client::Client;
-use esa_publish::esa::credentials::{Credentials, Secret};
+use esa_publish::esa::credentials::Credentials;
 use esa_standin::{
     Account, Config, Fault, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET, DEMO_APP_ID,
 };
@@ -191,7 +192,7 @@ fn api_errors_carry_code_message_status_and_request_id() {
     .unwrap_err();
     assert_eq!(e.title(), "SignatureDoesNotMatch");
     // The advice that follows the message names the input.
-    let advice = esa_publish::app::remedy::remedy(&e).unwrap_or_default();
+    let advice = esa_publish::words::remedy::remedy(&e).unwrap_or_default();
     assert!(advice.contains("access-key-secret"), "{advice}");
 }
 

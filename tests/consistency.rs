@@ -4,8 +4,8 @@ mod support;
 
 use std::collections::BTreeMap;
 
-use esa_publish::app::OUTPUTS;
 use esa_publish::config::spec::{INPUTS, SETUP_INPUTS};
+use esa_publish::words::outcome::OUTPUTS;
 use yaml_rust2::{Yaml, YamlLoader};
 
 fn action() -> Yaml {
@@ -369,23 +369,29 @@ fn looks_like_title(s: &str) -> bool {
 
 #[test]
 fn every_title_the_action_uses_is_in_the_readme_error_table() {
-    // Where titles are written: the error type and its advice, the inputs' codes, the CI
-    // host's, the deployment's failures, and the app's warnings and notices.
-    let scanned = |f: &str| {
-        ["config/", "ci/"].iter().any(|p| f.starts_with(p))
-            || [
-                "base/error.rs",
-                "esa/advice.rs",
-                "app/words.rs",
-                "deploy/failure.rs",
-                "app.rs",
-                "app/narrate.rs",
-                "app/outputs.rs",
-            ]
-            .contains(&f)
+    // Where titles are written: the error type (the engine's) and the advice, the inputs'
+    // codes, the CI host's, the deployment's failures (the engine's), and the words' warnings
+    // and notices.
+    // (The summary's and the chart's row labels are no titles.)
+    let labels = ["words/summary.rs", "words/chart.rs"];
+    let binary = |f: &str| {
+        (["config/", "ci/", "words/"]
+            .iter()
+            .any(|p| f.starts_with(p))
+            || f == "app.rs")
+            && !labels.contains(&f)
     };
+    let engine = |f: &str| ["base/error.rs", "deploy/failure.rs"].contains(&f);
+    let sources = support::rust_sources()
+        .into_iter()
+        .filter(|(f, _)| binary(f))
+        .chain(
+            support::rust_files("engine/src")
+                .into_iter()
+                .filter(|(f, _)| engine(f)),
+        );
     let mut titles = std::collections::BTreeSet::new();
-    for (file, text) in support::rust_sources().iter().filter(|(f, _)| scanned(f)) {
+    for (file, text) in sources {
         let code = &text[..text.find("#[cfg(test)]").unwrap_or(text.len())];
         for (_, literal) in support::string_literals(code) {
             if looks_like_title(&literal) {
@@ -539,7 +545,7 @@ fn the_readme_documents_every_flag_of_the_stand_in() {
 /// setup/action.yml, the README's outputs table and `--help`.
 #[test]
 fn every_result_value_is_documented_everywhere() {
-    use esa_publish::app::outputs::RunResult;
+    use esa_publish::words::outcome::RunResult;
     let read = |p: &str| std::fs::read_to_string(p).unwrap();
     let line_of = |text: &str, start: &str| -> String {
         let at = text.find(start).unwrap_or_else(|| panic!("no {start:?}"));
@@ -553,8 +559,8 @@ fn every_result_value_is_documented_everywhere() {
         ),
         ("README.md", line_of(&read("README.md"), "| `result` |")),
         (
-            "src/app/cli.rs",
-            line_of(&read("src/app/cli.rs"), "(\"result\","),
+            "src/words/help.rs",
+            line_of(&read("src/words/help.rs"), "(\"result\","),
         ),
     ];
     for value in RunResult::ALL {

@@ -15,7 +15,7 @@ use esa_publish::ci::runner::{
     annotation, escape_data, neutralise_legacy, plain_line, Level, Runner,
 };
 use esa_publish::config::publish::{parse_regions, parse_start_time};
-use esa_publish::config::{self as inputs, spec::INPUTS};
+use esa_publish::config::{self, spec::INPUTS};
 use esa_publish::esa::client::{interpret, redact_url};
 use esa_publish::esa::signing::{canonical_query, form_body, percent_encode};
 use proptest::prelude::*;
@@ -64,7 +64,7 @@ proptest! {
                 (format!("INPUT_{}", if hyphen { name } else { name.replace('-', "_") }), v)
             })
             .collect();
-        let _ = inputs::parse(&Env::from_pairs(vars), Utc::now());
+        let _ = config::parse(&Env::from_pairs(vars), Utc::now());
     }
 
     #[test]
@@ -160,7 +160,7 @@ proptest! {
         let _ = interpret::<serde_json::Value>(status, &body, request_id.clone());
         let _ = esa_publish::esa::api::parse_error_body(&body);
         if let Err(e) = interpret::<esa_publish::esa::api::PublishResponse>(status, &body, request_id) {
-            let _ = (e.to_string(), e.title(), esa_publish::app::remedy::remedy(&e), e.request_id());
+            let _ = (e.to_string(), e.title(), esa_publish::words::remedy::remedy(&e), e.request_id());
         }
     }
 

@@ -4,7 +4,7 @@ mod support;
 
 use esa_hosts::container;
 use esa_standin::app_server::{test_ca_file, Answer, AppServer};
-use esa_standin::versions::{container as image, Version};
+use esa_standin::versions::{container, Version};
 use esa_standin::DEMO_APP_ID;
 use esa_standin::{AppFacts, Config, Fault, StandIn, DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET};
 use serde_json::json;
@@ -268,7 +268,7 @@ fn fifteen_input_problems_are_ten_annotations_the_last_counting_the_rest() {
 #[test]
 fn gitlabs_dotenv_report_keeps_within_its_limits_after_hundreds_of_deletions() {
     let mut config = Config::default();
-    let web = json!([image("web", "registry.example.com/shop/web:1.0.0")]);
+    let web = json!([container("web", "registry.example.com/shop/web:1.0.0")]);
     for i in 0..230 {
         let mut v = Version::existing(
             DEMO_APP_ID,

@@ -8,9 +8,9 @@ use esa_engine::deploy::checks::CheckFailure;
 use esa_engine::deploy::failure::{Failure, FailureKind, NoPrevious, Progress, Rollback};
 use esa_engine::esa::probe::{NoAnswer, Probed};
 use esa_engine::esa::status::{AppStatus, Busy, Phase, PublishStatus, Unnamed, VersionStatus};
-use esa_publish::app::failure::Failed;
-use esa_publish::app::words::Context;
 use esa_publish::ci::host::Host;
+use esa_publish::words::failure::Failed;
+use esa_publish::words::phrases::Context;
 
 fn api(code: &str) -> Error {
     Error::Api(ApiError {

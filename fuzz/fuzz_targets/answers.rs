@@ -5,8 +5,6 @@
 use std::time::Duration;
 
 use esa_engine::base::error::Error;
-use esa_publish::esa::api::parse_error_body;
-use esa_publish::esa::client::{interpret, RawAnswer};
 use esa_engine::esa::diagnostics::{
     deploy_regions_from_answer, log_lines_from_answer, readiness_from_answer, App,
 };
@@ -14,8 +12,11 @@ use esa_engine::esa::retry::{decide, Decision, Idempotency, Policy};
 use esa_engine::esa::status::{
     AppStatus, DeployStatus, PublishStatus, StagingStatus, VersionStatus,
 };
-use esa_publish::esa::sts::parse_assume_role;
 use esa_engine::esa::versions::{page_from_answer, version_from_answer};
+use esa_publish::esa::api::parse_error_body;
+use esa_publish::esa::client::interpret;
+use esa_publish::esa::sts::parse_assume_role;
+use esa_publish::http::RawAnswer;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 

@@ -6,13 +6,13 @@ use std::collections::BTreeMap;
 
 use chrono::{TimeZone, Utc};
 use esa_engine::base::text::shown;
+use esa_engine::deploy::plan::Mode;
+use esa_engine::deploy::plan::VersionSource;
 use esa_publish::ci::env::{spellings, Env};
 use esa_publish::config::credentials::ENV_SPELLINGS;
 use esa_publish::config::names::{CONFLICTING_INPUTS, UNKNOWN_INPUT};
 use esa_publish::config::spec::{INPUTS, RUNNER_INPUTS, SECRET_INPUTS};
-use esa_engine::deploy::plan::VersionSource;
-use esa_publish::config::{self as inputs, Config, Rejected};
-use esa_engine::deploy::plan::{Mode, Plan};
+use esa_publish::config::{self, Config, Rejected};
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
 
@@ -181,7 +181,7 @@ fn check_used(config: &Config, given: &BTreeMap<String, String>) {
         .is_none_or(|p| (1..=100).contains(&p)));
     assert!((1..=20).contains(&config.retry.max_attempts));
     for mode in [Mode::Prepare, Mode::Deploy] {
-        assert!(!Plan::new(config, mode).steps.is_empty());
+        assert!(!config.plan(mode).steps.is_empty());
     }
 }
 
@@ -228,7 +228,7 @@ fuzz_target!(|data: &[u8]| {
         false => must_refuse(&given),
         true => (Vec::new(), Vec::new()),
     };
-    match inputs::parse(&env, now) {
+    match config::parse(&env, now) {
         Ok(config) => {
             assert!(
                 unknown.is_empty() && conflicting.is_empty(),

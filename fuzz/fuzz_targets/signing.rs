@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 
 use chrono::{TimeZone, Utc};
 use esa_engine::base::text::percent_encode;
-use esa_publish::esa::credentials::{Credentials, Secret};
+use esa_publish::base::secret::Secret;
+use esa_publish::esa::credentials::Credentials;
 use esa_publish::esa::signing::{
     canonical_query, form_body, sign_v2, sign_v3, RpcRequest, SignedRequest,
 };

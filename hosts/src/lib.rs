@@ -3,6 +3,8 @@
 //! A test-only crate, like the stand-in: it never imports the action's code, so that the two
 //! cannot share a mistake about how a host names an input.
 
+#![warn(unreachable_pub)]
+
 pub mod action;
 pub mod container;
 pub mod expr;

@@ -5,7 +5,7 @@ use std::path::Path;
 use yaml_rust2::{Yaml, YamlLoader};
 
 /// The first document of the YAML file at `path`.
-pub fn document(path: &Path) -> Result<Yaml, String> {
+pub(crate) fn document(path: &Path) -> Result<Yaml, String> {
     let source = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
     YamlLoader::load_from_str(&source)
         .map_err(|e| format!("{}: {e}", path.display()))?
@@ -15,7 +15,7 @@ pub fn document(path: &Path) -> Result<Yaml, String> {
 }
 
 /// A scalar as text: a number or a boolean as written; `None` for anything else.
-pub fn text(yaml: &Yaml) -> Option<String> {
+pub(crate) fn text(yaml: &Yaml) -> Option<String> {
     match yaml {
         Yaml::String(s) | Yaml::Real(s) => Some(s.clone()),
         Yaml::Integer(i) => Some(i.to_string()),
@@ -25,14 +25,14 @@ pub fn text(yaml: &Yaml) -> Option<String> {
 }
 
 /// The entries of a mapping, keys as text, in order (none for anything else).
-pub fn entries(yaml: &Yaml) -> Vec<(String, &Yaml)> {
+pub(crate) fn entries(yaml: &Yaml) -> Vec<(String, &Yaml)> {
     yaml.as_hash()
         .map(|h| h.iter().filter_map(|(k, v)| Some((text(k)?, v))).collect())
         .unwrap_or_default()
 }
 
 /// The entries of a mapping of scalars, values as text (empty where not a scalar).
-pub fn strings(yaml: &Yaml) -> Vec<(String, String)> {
+pub(crate) fn strings(yaml: &Yaml) -> Vec<(String, String)> {
     entries(yaml)
         .into_iter()
         .map(|(k, v)| (k, text(v).unwrap_or_default()))

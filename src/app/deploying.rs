@@ -2,16 +2,16 @@
 
 use std::io::Write;
 
-use crate::app::failure::Failed;
 use crate::app::progress::Reporter;
-use crate::app::record::Record;
 use crate::app::service::{Live, TokioTime};
-use crate::app::words;
-use crate::app::words::Context;
 use crate::ci::cancel::Cancel;
 use crate::ci::runner::Runner;
 use crate::config::Config;
 use crate::esa::client::Client;
+use crate::words::failure::Failed;
+use crate::words::phrases;
+use crate::words::phrases::Context;
+use crate::words::record::Record;
 use esa_engine::deploy::driver::{drive, Time};
 use esa_engine::deploy::engine::Engine;
 use esa_engine::deploy::event::Outcome;
@@ -61,10 +61,10 @@ pub async fn deploy<W: Write>(
     let (result, mark) = match outcome {
         Ok(result) => (result, None),
         Err(signal) => {
-            reporter.runner.log(&words::signal_received(signal));
+            reporter.runner.log(&phrases::signal_received(signal));
             (
                 Err(engine.cancel()),
-                Some(words::CANCELLED_MARK.to_string()),
+                Some(phrases::CANCELLED_MARK.to_string()),
             )
         }
     };

@@ -1,36 +1,28 @@
-//! A dry run: the signed request that would be sent, shown with its signature withheld, and nothing sent.
+//! A dry run: the reads it may make, the signed request that would be sent, shown with its signature withheld, and nothing sent. Its words are `words::dry_run`'s.
 
 use std::io::Write;
 
 use crate::app::deploying::deploy;
-use crate::app::failure::Failed;
-use crate::app::gate_words;
-use crate::app::narrate::made_from;
-use crate::app::outputs::{set_outputs, VERSION_ID, VERSION_NAME};
-use crate::app::record::Record;
-use crate::app::report;
-use crate::app::summary::{summary, Ending, Summary};
-use crate::app::words;
+use crate::app::outputs::set_outputs;
+use crate::base::secret::Secret;
 use crate::ci::cancel::Cancel;
 use crate::ci::runner::Runner;
 use crate::config::credentials::CredentialPlan;
 use crate::config::Config;
 use crate::esa::api::publish_request;
 use crate::esa::client::{prepare, Client};
-use crate::esa::credentials::{Credentials, Secret};
+use crate::esa::credentials::Credentials;
+use crate::words::dry_run::{ended_line, plan_lines, request_lines, signer_line, version_plan};
+use crate::words::dry_run::{
+    LATER_STEPS, PLACEHOLDER_ID, PLAN_GROUP, REQUEST_GROUP, VERSION_GROUP,
+};
+use crate::words::failure::Failed;
+use crate::words::outcome::{VERSION_ID, VERSION_NAME};
+use crate::words::record::Record;
+use crate::words::summary::{summary, Ending, Summary};
 use esa_engine::base::error::Error;
-use esa_engine::base::values::show_duration;
 use esa_engine::deploy::event::{Outcome, Prepared};
-use esa_engine::deploy::plan::IfBusy;
-use esa_engine::deploy::plan::Plan;
-use esa_engine::deploy::plan::{Template, VersionSource};
-use esa_engine::esa::containers::{redacted, to_parameter};
-
-/// The AccessKey ID a dry run signs with when no credentials were given.
-pub const PLACEHOLDER_ID: &str = "DRYRUN-PLACEHOLDER-ID";
-
-/// The version ID a dry run signs the publish with when the version does not exist yet.
-pub const TO_BE_MADE: &str = "ver-to-be-made-by-this-run";
+use esa_engine::deploy::plan::{Plan, VersionSource};
 
 /// Shows the dry run: what reads (with AccessKey credentials) find about the version, the
 /// plan of steps, and the signed request that would be sent first. Nothing is written.
@@ -76,46 +68,6 @@ async fn read<W: Write>(
     )
 }
 
-/// The steps the run would take, one line each.
-fn plan_lines(plan: &Plan, version_id: &str) -> Vec<String> {
-    let busy = match plan.if_busy {
-        IfBusy::Fail => "stop if another publish or a rollback is under way",
-        IfBusy::Wait => "wait while another publish or a rollback is under way",
-    };
-    let mut lines = vec![format!(
-        "read the app's status first (the publish lock: {busy})"
-    )];
-    let total = plan.steps.len();
-    for (i, share) in plan.steps.iter().enumerate() {
-        let follow = match plan.follow {
-            true => format!(
-                ", then follow it until it serves (within {})",
-                show_duration(plan.wait_timeout)
-            ),
-            false => "; not followed (`wait` is off)".to_string(),
-        };
-        lines.push(format!(
-            "step {}/{total}: publish {version_id} at {}{follow}",
-            i + 1,
-            words::share(*share)
-        ));
-        if !plan.checks.is_empty() {
-            lines.push(format!("step {}/{total}: the health gate (below)", i + 1));
-        } else if i + 1 < total && !plan.step_wait.is_zero() {
-            let bake = show_duration(plan.step_wait);
-            lines.push(format!("bake {bake} (`step-wait`)"));
-        }
-    }
-    lines.extend(gate_words::plan(plan));
-    if plan.rollback_on_failure {
-        lines.push(
-            "if a step fails: roll back to the version that serves now (`rollback-on-failure`)"
-                .into(),
-        );
-    }
-    lines
-}
-
 /// The version's outputs a dry run can set: its ID when it is known, its name when it is.
 fn version_outputs<W: Write>(runner: &mut Runner<W>, config: &Config, prepared: Option<&Prepared>) {
     let (id, name) = match (prepared, &config.version) {
@@ -147,13 +99,13 @@ fn show<W: Write>(
     let reads = read.calls.as_slice();
     let (version_id, version_lines) = version_plan(config, prepared);
     if !version_lines.is_empty() {
-        runner.group("Dry run: the version (nothing is made)");
+        runner.group(VERSION_GROUP);
         for line in &version_lines {
             runner.log(line);
         }
         runner.end_group();
     }
-    runner.group("Dry run: the plan");
+    runner.group(PLAN_GROUP);
     for line in plan_lines(plan, &version_id) {
         runner.log(&line);
     }
@@ -176,19 +128,7 @@ fn show<W: Write>(
         record: Some(&found),
         warnings: &warnings,
     }))?;
-    let what = match reads.len() {
-        0 => "nothing was sent".to_string(),
-        n => format!(
-            "{n} read call(s) were made ({}), and nothing was changed",
-            reads.join(", ")
-        ),
-    };
-    runner.log(&format!(
-        "Dry run: would publish {version_id} of {} to {} ({}); {what}",
-        config.publish.app_id,
-        config.publish.publish_env.as_str(),
-        report::rollout(plan)
-    ));
+    runner.log(&ended_line(config, plan, &version_id, reads));
     Ok(())
 }
 
@@ -200,7 +140,7 @@ fn show_request<W: Write>(
     runner: &mut Runner<W>,
     version_id: &str,
 ) -> Result<(), Error> {
-    let (credentials, note) = signer(config);
+    let credentials = signer(config);
     let request = publish_request(&plan.publish.request(version_id, plan.first_share()));
     let signed = prepare(
         &request,
@@ -222,35 +162,23 @@ fn show_request<W: Write>(
         CredentialPlan::Static(c, _) => line.replace(&c.access_key_id, &c.redacted_id()),
         _ => line,
     };
-    runner.group("Dry run: the signed request of the first step (nothing is sent)");
-    runner.log(&note);
-    for line in report::dry_run_lines(config, &config.endpoint.base_url(), &signed) {
+    runner.group(REQUEST_GROUP);
+    runner.log(&signer_line(config));
+    for line in request_lines(config, &config.endpoint.base_url(), &signed) {
         runner.log(&masked(line));
     }
     if plan.steps.len() > 1 {
-        runner.log("each later step sends the same request with its own Percentage");
+        runner.log(LATER_STEPS);
     }
     runner.end_group();
     Ok(())
 }
 
-/// What signs the dry run's request, and the line that says so.
-fn signer(config: &Config) -> (Credentials, String) {
+/// What signs the dry run's request: the keys given, or a placeholder.
+fn signer(config: &Config) -> Credentials {
     match &config.credentials {
-        CredentialPlan::Static(c, source) => (c.clone(), format!("credentials: {} (AccessKey {})", source.as_str(), c.redacted_id())),
-        CredentialPlan::Exchange(x, source) => (
-            placeholder(),
-            format!(
-                "credentials: {} would sign in as {} through STS AssumeRoleWithOIDC at {} (not called in a dry run), so this is signed with a placeholder",
-                source.as_str(),
-                x.exchange.role_arn,
-                config.sts_endpoint.base_url()
-            ),
-        ),
-        CredentialPlan::Missing => (
-            placeholder(),
-            format!("credentials: none given, so this is signed with an obvious placeholder (AccessKey ID `{PLACEHOLDER_ID}`); the signature is not valid"),
-        ),
+        CredentialPlan::Static(c, _) => c.clone(),
+        CredentialPlan::Exchange(..) | CredentialPlan::Missing => placeholder(),
     }
 }
 
@@ -260,92 +188,4 @@ fn placeholder() -> Credentials {
         access_key_secret: Secret::new("dry-run-placeholder-secret"),
         security_token: None,
     }
-}
-
-/// The version the publish would name, and the lines that say how it would be found or made.
-fn version_plan(config: &Config, prepared: Option<&Prepared>) -> (String, Vec<String>) {
-    let unread = "(not read: a dry run reads only with AccessKey credentials; keyless sign-in is not attempted)";
-    let app = &config.publish.app_id;
-    match (prepared, &config.version) {
-        (_, VersionSource::Id(id)) => (id.clone(), Vec::new()),
-        (Some(Prepared::Ready(c)), VersionSource::FromStaging) => (
-            c.version_id.clone(),
-            vec![format!(
-                "would promote {} (`{}`) from staging: staging has published it, runs it ready, and it is created",
-                c.version_id,
-                c.name.as_deref().unwrap_or("")
-            )],
-        ),
-        (Some(Prepared::Ready(c)), _) => (
-            c.version_id.clone(),
-            vec![format!(
-                "would publish the existing version {} (`{}`), which is created",
-                c.version_id,
-                c.name.as_deref().unwrap_or("")
-            )],
-        ),
-        (Some(Prepared::Creating { version_id, name }), _) => (
-            version_id.clone(),
-            vec![format!(
-                "would wait until version {version_id} (`{name}`), still creating, is created, then publish it"
-            )],
-        ),
-        (Some(Prepared::ToCreate { name, containers, from }), _) => {
-            let mut lines = vec![made_from(name, from)];
-            lines.extend(create_lines(config, name, containers));
-            (TO_BE_MADE.into(), lines)
-        }
-        (None, VersionSource::FromStaging) => (
-            TO_BE_MADE.into(),
-            vec![format!("would promote from staging the version {app} serves there, once staging has published it, runs it ready and it is created {unread}")],
-        ),
-        (None, VersionSource::Named(name)) => (
-            TO_BE_MADE.into(),
-            vec![format!("would look up the version of {app} named exactly `{name}` {unread}")],
-        ),
-        (None, VersionSource::New { name, template }) => {
-            let mut lines = vec![format!(
-                "would look up a version named `{name}` first, and reuse it if it exists {unread}"
-            )];
-            match template {
-                Template::Spec { containers, .. } => lines.extend(create_lines(config, name, containers)),
-                Template::Image { image, base, container } => lines.push(format!(
-                    "would copy {} and swap {image} into {}, then send CreateEdgeContainerAppVersion",
-                    base.as_deref().unwrap_or("the version the environment serves"),
-                    container
-                        .as_deref()
-                        .map(|c| format!("container `{c}`"))
-                        .unwrap_or_else(|| "its one container".into())
-                )),
-            }
-            (TO_BE_MADE.into(), lines)
-        }
-    }
-}
-
-/// The CreateEdgeContainerAppVersion request, parameter by parameter, and the containers as
-/// readable JSON; environment values, header values, commands and hooks are shown as `***`
-/// (see [`redacted`]): they are copied from a running version, and a public log is public.
-fn create_lines(config: &Config, name: &str, containers: &[serde_json::Value]) -> Vec<String> {
-    let containers = &redacted(containers);
-    let mut lines = vec![
-        "would send CreateEdgeContainerAppVersion (POST, every parameter in the form body):"
-            .to_string(),
-        format!("  AppId={}", config.publish.app_id),
-        format!("  Name={name}"),
-    ];
-    if let Some(r) = &config.publish.remarks {
-        lines.push(format!("  Remarks={r}"));
-    }
-    lines.push(format!("  Containers={}", to_parameter(containers)));
-    lines.push(
-        "the containers, readable (values of environment variables and headers, commands and hooks shown as ***):"
-            .into(),
-    );
-    let pretty = serde_json::to_string_pretty(containers).unwrap_or_default();
-    lines.extend(pretty.lines().map(|l| format!("  | {l}")));
-    lines.push(format!(
-        "then would wait until it is created (every `poll-interval`, within `wait-timeout`), and publish it as {TO_BE_MADE}:"
-    ));
-    lines
 }

@@ -13,10 +13,11 @@ use crate::esa::api::{
     app_request, deploy_regions_request, logs_request, publish_request, resource_status_request,
     rollback_remarks, rollback_request, staging_status_request, status_request, PublishResponse,
 };
-use crate::esa::client::{deadline_error, Answer, Client, ClientEvent};
-use crate::esa::probe::{probe, prober};
+use crate::esa::client::{Answer, Client};
 use crate::esa::signing::RpcRequest;
 use crate::esa::versions::{self};
+use crate::http::probe::{probe, prober};
+use crate::http::retry::{deadline_error, ClientEvent};
 use esa_engine::base::error::Error;
 use esa_engine::deploy::driver::{Calls, Log, Time};
 use esa_engine::deploy::engine::Budget;

@@ -9,6 +9,7 @@ use crate::config::credentials::{IdToken, KeylessSignIn};
 use crate::config::Config;
 use crate::esa::credentials::Credentials;
 use crate::esa::sts;
+use crate::words::run::{signed_in, EXPORTED};
 use esa_engine::base::error::Error;
 
 /// Keyless sign-in: the ID token, then STS. Every credential is masked the moment it exists,
@@ -40,16 +41,11 @@ pub async fn sign_in<W: Write>(
     if let Some(t) = &c.security_token {
         runner.mask(t.expose());
     }
-    runner.log(&format!(
-        "signed in as {} (session {}) through STS AssumeRoleWithOIDC, RequestId {}{}",
-        exchange.role_arn,
-        exchange.session_name,
-        obtained.request_id.as_deref().unwrap_or("(none)"),
-        obtained
-            .expiration
-            .as_deref()
-            .map(|e| format!(", valid until {e}"))
-            .unwrap_or_default()
+    runner.log(&signed_in(
+        &exchange.role_arn,
+        &exchange.session_name,
+        obtained.request_id.as_deref(),
+        obtained.expiration.as_deref(),
     ));
     Ok(obtained.credentials)
 }
@@ -70,6 +66,6 @@ pub fn export<W: Write>(runner: &mut Runner<W>, credentials: &Credentials) -> Re
     if let Some(token) = &credentials.security_token {
         runner.export_env("ALIBABA_CLOUD_SECURITY_TOKEN", token.expose())?;
     }
-    runner.log("exported ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and ALIBABA_CLOUD_SECURITY_TOKEN to later steps (masked)");
+    runner.log(EXPORTED);
     Ok(())
 }

@@ -80,10 +80,10 @@ pub struct Held {
 pub fn hold() -> Held {
     #[cfg(unix)]
     {
-        use nix::sys::signal::{SigSet, Signal as Sig};
+        use nix::sys::signal::{self, SigSet};
         let mut blocked = SigSet::empty();
-        blocked.add(Sig::SIGINT);
-        blocked.add(Sig::SIGTERM);
+        blocked.add(signal::Signal::SIGINT);
+        blocked.add(signal::Signal::SIGTERM);
         let _ = blocked.thread_block();
         Held { blocked }
     }

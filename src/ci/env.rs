@@ -24,13 +24,17 @@ pub enum Handover {
 }
 
 /// A snapshot of the environment. The binary takes the process's; tests build their own, so
-/// nothing here reads the process environment.
+/// nothing else reads the process environment. The event payload at `GITHUB_EVENT_PATH` is
+/// part of it, read once as the snapshot is taken: the label gate, the repository's
+/// visibility and the pull request's number all read this one copy.
 #[derive(Debug, Clone, Default)]
 pub struct Env {
     vars: BTreeMap<String, String>,
     /// The inputs by variable name (`INPUT_APP-ID`, `PLUGIN_APP_ID`, …), however they came.
     inputs: BTreeMap<String, String>,
     handover: Handover,
+    /// The event payload's text, when `GITHUB_EVENT_PATH` names a readable file.
+    payload: Option<String>,
 }
 
 impl Env {
@@ -43,6 +47,7 @@ impl Env {
     }
 
     /// The variables as given; with [`INPUTS_JSON`] set, the inputs are read from it alone.
+    /// The event payload is read from the file `GITHUB_EVENT_PATH` names, here and only here.
     pub fn from_pairs<K: Into<String>, V: Into<String>>(
         pairs: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
@@ -71,11 +76,22 @@ impl Env {
                 Err(why) => (BTreeMap::new(), Handover::Unreadable(why)),
             },
         };
+        let payload = vars
+            .get("GITHUB_EVENT_PATH")
+            .filter(|path| !path.is_empty())
+            .and_then(|path| std::fs::read_to_string(path).ok());
         Env {
             vars,
             inputs,
             handover,
+            payload,
         }
+    }
+
+    /// The event payload (`GITHUB_EVENT_PATH`'s file), as read when the snapshot was taken;
+    /// `None` when there is none or it could not be read.
+    pub fn event_payload(&self) -> Option<&str> {
+        self.payload.as_deref()
     }
 
     /// How the inputs arrived.

@@ -1,4 +1,4 @@
-//! Label gating: whether a pull request's labels allow the publish, and whether one of them sets the percentage. Pure: the caller reads `$GITHUB_EVENT_NAME` and the payload file.
+//! Label gating: whether a pull request's labels allow the publish, and whether one of them sets the percentage. Pure: the payload is the environment snapshot's (`Env::event_payload`), read once.
 
 use serde_json::Value;
 
@@ -40,11 +40,10 @@ pub enum Gate {
     Skip(String),
 }
 
-/// Whether the repository is private, from the event payload at `GITHUB_EVENT_PATH`
-/// (`repository.private`); `None` when there is no payload or it does not say.
+/// Whether the repository is private, from the event payload (`repository.private`);
+/// `None` when there is no payload or it does not say.
 pub fn repository_private(env: &Env) -> Option<bool> {
-    let path = env.var("GITHUB_EVENT_PATH").filter(|p| !p.is_empty())?;
-    let payload: Value = serde_json::from_str(&std::fs::read_to_string(path).ok()?).ok()?;
+    let payload: Value = serde_json::from_str(env.event_payload()?).ok()?;
     payload.get("repository")?.get("private")?.as_bool()
 }
 

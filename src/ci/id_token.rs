@@ -2,9 +2,9 @@
 
 use serde_json::Value;
 
-use crate::esa::client::{http_client, with_retries, ClientEvent, RawAnswer};
-use crate::esa::credentials::Secret;
-use crate::esa::sts::credentials_error;
+use crate::base::secret::Secret;
+use crate::http::retry::{with_retries, ClientEvent};
+use crate::http::{http_client, RawAnswer};
 use esa_engine::base::error::{CredentialsKind, Error};
 use esa_engine::base::text::percent_encode;
 use esa_engine::esa::endpoint::is_loopback;
@@ -51,7 +51,11 @@ pub async fn fetch(
 }
 
 fn failed(detail: String, retryable: bool) -> Error {
-    credentials_error(CredentialsKind::IdTokenRequestFailed, detail, retryable)
+    Error::Credentials {
+        kind: CredentialsKind::IdTokenRequestFailed,
+        detail,
+        retryable,
+    }
 }
 
 /// The request URL with the audience asked for, its host, and whether that is loopback: only

@@ -2,9 +2,10 @@
 //!
 //! The environment snapshot ([`env`]), which system runs us ([`host`]), the runner protocol
 //! ([`runner`]: workflow commands and their escaping, outputs, the job summary, scrubbing of
-//! secrets), the event payload behind label gating ([`event`]) and GitHub's ID token for keyless
-//! sign-in ([`id_token`]). It may use `base`, and the `esa` client's transport for the ID
-//! token. It must not know the configuration's types or the deployment.
+//! secrets), the event payload behind label gating ([`event`]), GitHub's ID token for keyless
+//! sign-in ([`id_token`]) and the pull request's comment ([`pr_comment`]). It may use `base`
+//! and the `http` transport. It must not know the ESA API, the configuration's types, the
+//! words or the run.
 
 pub mod cancel;
 pub mod context;

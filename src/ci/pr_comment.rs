@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use crate::esa::client::{http_client, send, RawAnswer};
+use crate::http::{http_client, send, RawAnswer};
 use esa_engine::base::text::shown;
 use esa_engine::esa::endpoint::is_loopback;
 

@@ -52,9 +52,8 @@ fn thread(r: &Reader<'_>, env: &Env) -> Result<Thread, NoComment> {
         return Err(NoComment::NotPullRequest(event.to_string()));
     }
     let number = env
-        .var("GITHUB_EVENT_PATH")
-        .and_then(|path| std::fs::read_to_string(path).ok())
-        .and_then(|payload| pull_request_number(&payload))
+        .event_payload()
+        .and_then(pull_request_number)
         .ok_or(NoComment::NoNumber)?;
     let token = r
         .get("github-token")

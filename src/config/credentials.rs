@@ -1,9 +1,10 @@
 //! Where the credentials come from: the plan that the credential chain (inputs, keyless OIDC, the environment) decides on, without any network traffic.
 
+use crate::base::secret::Secret;
 use crate::ci::env::Env;
 use crate::ci::id_token::IdTokenRequest;
 use crate::config::reader::Reader;
-use crate::esa::credentials::{Credentials, Secret};
+use crate::esa::credentials::Credentials;
 use crate::esa::sts::OidcExchange;
 use esa_engine::base::error::InputProblem;
 use esa_engine::base::text::shown;

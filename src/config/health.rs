@@ -3,7 +3,7 @@
 use crate::config::reader::Reader;
 use crate::config::spec::default_of;
 use esa_engine::base::text::shown;
-use esa_engine::deploy::plan::{HealthGate, Statuses};
+use esa_engine::deploy::checks::health::{HealthGate, Statuses};
 use esa_engine::esa::probe::HealthUrl;
 
 /// The most consecutive failures `health-failures` may ask for.

@@ -3,8 +3,10 @@
 //! Split by concern: the input [`spec`], the [`names`] the inputs arrive under (fail-closed),
 //! the [`reader`] that collects problems, and one parser per concern ([`publish`],
 //! [`connection`], [`credentials`], [`rollout`]); each config type lives beside its parser.
-//! It may use `base`, `esa` (the request types it builds) and `ci` (the environment it reads).
-//! It must not use `deploy` or `app`, and nothing below it may import its types.
+//! It may use `base`, `esa` (the request types it builds) and `ci` (the environment it reads),
+//! and builds the engine's [`Plan`](esa_engine::deploy::plan::Plan) from its types
+//! ([`Config::plan`]): no credential or token type reaches the engine. It must not use the
+//! words or the run, and nothing below it may import its types.
 
 pub mod aftercare;
 pub mod comment;
@@ -33,8 +35,8 @@ use crate::config::rollout::{read_rollout, RolloutSettings};
 use crate::config::version::read_version_source;
 use esa_engine::base::error::InputProblem;
 use esa_engine::base::values::parse_bool;
+use esa_engine::deploy::checks::health::HealthGate;
 use esa_engine::deploy::checks::Check;
-use esa_engine::deploy::plan::HealthGate;
 use esa_engine::deploy::plan::VersionSource;
 use esa_engine::deploy::plan::{Logs, Mode, Plan};
 use esa_engine::esa::endpoint::Endpoint;

@@ -1,33 +1,6 @@
 //! Who signs: the AccessKey pair and optional STS token, kept out of every printout.
 
-use std::fmt;
-
-/// A secret string. `Debug` and `Display` print `<redacted>`; only [`Secret::expose`] reads it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The secret itself, for the signer. Never format the result.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("<redacted>")
-    }
-}
+use crate::base::secret::Secret;
 
 /// What signs a request: an AccessKey pair, plus a security token when it came from STS.
 #[derive(Clone, Debug, PartialEq, Eq)]

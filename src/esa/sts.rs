@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use chrono::Utc;
 use serde_json::Value;
 
-use crate::esa::client::{
-    http_client, interpret, redact_url, with_retries, ClientEvent, RawAnswer,
-};
-use crate::esa::credentials::{Credentials, Secret};
+use crate::base::secret::Secret;
+use crate::esa::client::{interpret, redact_url};
+use crate::esa::credentials::Credentials;
 use crate::esa::signing::{canonical_query, format_timestamp};
+use crate::http::retry::{with_retries, ClientEvent};
+use crate::http::{http_client, RawAnswer};
 use esa_engine::base::error::{CredentialsKind, Error};
 use esa_engine::esa::endpoint::{is_loopback, Endpoint};
 use esa_engine::esa::retry::{Idempotency, Policy};

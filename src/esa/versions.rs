@@ -13,7 +13,8 @@ use crate::esa::api::{
     create_version_request, delete_version_request, get_version_request, list_versions_request,
     Listing,
 };
-use crate::esa::client::{Client, ClientEvent};
+use crate::esa::client::Client;
+use crate::http::retry::ClientEvent;
 
 /// The largest page the listing gives.
 const PAGE_SIZE: u32 = 100;

@@ -5,6 +5,8 @@
 //! `GET /_app/healthz` answers as the deployed app's health endpoint would: 200, or as
 //! `Config::health` plays it (503, flapping, hanging).
 
+#![warn(unreachable_pub)]
+
 pub mod app_server;
 pub mod auth;
 pub mod diagnostics;

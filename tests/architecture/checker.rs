@@ -1,4 +1,4 @@
-//! The checker of the architecture's rules: the layers, how a file's imports are read (`crate::` and `super::` paths, in `use` trees and inline), cycles, file and function sizes, and the deploy layer's own rules (no text for people, no I/O).
+//! How the architecture test reads a tree of source files: each file's module, its imports (`crate::` and `super::` paths, in `use` trees and inline), the cycles they make, and the length of its functions. The rules themselves are `rules.rs`'s.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -7,40 +7,6 @@ pub const MAX_LINES: usize = 600;
 
 /// Functions in `src/` may not be longer than this: code reads in short steps.
 pub const MAX_FN_LINES: usize = 60;
-
-/// The layers, lowest first, with the layers each may use (itself included) and why.
-pub const LAYERS: &[(&str, &[&str], &str)] = &[
-    (
-        "base",
-        &["base"],
-        "base is the bottom layer: it knows no input, wire, CI or deployment type",
-    ),
-    (
-        "esa",
-        &["base", "esa"],
-        "the ESA API layer knows nothing of CI systems, inputs or the deployment; it takes plain request structs",
-    ),
-    (
-        "ci",
-        &["base", "esa", "ci"],
-        "the CI host layer must not know the configuration or the deployment",
-    ),
-    (
-        "config",
-        &["base", "esa", "ci", "config"],
-        "the configuration must not reach up into the deployment or the app",
-    ),
-    (
-        "deploy",
-        &["base", "esa", "config", "deploy"],
-        "the deployment reports typed events to an observer and never calls up into the app or the runner (ci)",
-    ),
-    (
-        "app",
-        &["base", "esa", "ci", "config", "deploy", "app"],
-        "the app composes every layer",
-    ),
-];
 
 /// A module path (`["esa", "client"]`) for each file, from its path under `src/`.
 pub fn module_of(relative: &str) -> Vec<String> {
@@ -55,16 +21,7 @@ pub fn module_of(relative: &str) -> Vec<String> {
     parts
 }
 
-/// The layer a file belongs to: the first part of its module path (`lib.rs` and `main.rs`
-/// sit above everything).
-pub fn layer_of(module: &[String]) -> Option<&'static str> {
-    let first = module.first()?;
-    LAYERS
-        .iter()
-        .map(|(name, _, _)| *name)
-        .find(|name| name == first)
-}
-
+/// The text without its `//` comments.
 pub fn strip_comments(text: &str) -> String {
     text.lines()
         .map(|l| match l.find("//") {
@@ -200,6 +157,7 @@ pub fn resolve(
 /// One file's imports of other files: target module → the path that made it.
 pub type Edges = BTreeMap<Vec<String>, BTreeMap<Vec<String>, String>>;
 
+/// The module of each file, and each file's imports of the others.
 pub fn edges(files: &BTreeMap<String, String>) -> (BTreeMap<Vec<String>, String>, Edges) {
     let names: BTreeMap<Vec<String>, String> =
         files.keys().map(|f| (module_of(f), f.clone())).collect();
@@ -258,147 +216,6 @@ pub fn long_functions(text: &str, max: usize) -> Vec<(usize, usize)> {
     found
 }
 
-/// What the deploy layer may not name outside its tests: it decides, and every wait, call,
-/// clock, thread and file is the driver's (`app::service`).
-pub const IO_NAMES: &[&str] = &[
-    "tokio",
-    "reqwest",
-    "Instant",
-    "SystemTime",
-    "std::thread",
-    "std::fs",
-];
-
-/// Where `name` stands in `code` as a whole word (or path): its line numbers.
-fn named_at(code: &str, name: &str) -> Vec<usize> {
-    let word = |c: char| c.is_alphanumeric() || c == '_';
-    let mut lines = Vec::new();
-    for (n, line) in strip_comments(code).lines().enumerate() {
-        let found = line.match_indices(name).any(|(i, _)| {
-            let before = line[..i].chars().next_back();
-            let after = line[i + name.len()..].chars().next();
-            !before.is_some_and(word) && !after.is_some_and(word)
-        });
-        if found {
-            lines.push(n + 1);
-        }
-    }
-    lines
-}
-
-/// The deploy layer's own rules: no text for people, and no I/O.
-pub fn deploy_violations(file: &str, text: &str) -> Vec<String> {
-    use crate::support::string_literals;
-    let code = &text[..text.find("#[cfg(test)]").unwrap_or(text.len())];
-    let mut io: Vec<String> = IO_NAMES
-        .iter()
-        .flat_map(|name| named_at(code, name).into_iter().map(move |line| (line, name)))
-        .map(|(line, name)| format!(
-            "src/{file}:{line} names `{name}`: deploy decides and does no I/O; calls, sleeps and the clock go through the driver's Service and Time (app::service)"
-        ))
-        .collect();
-    let mut found: Vec<String> = string_literals(code)
-        .into_iter()
-        .filter(|(_, literal)| literal.chars().any(char::is_whitespace))
-        .map(|(line, literal)| format!(
-            "src/{file}:{line} holds the text \"{literal}\": deploy reports typed events and failures, and app writes every sentence a person reads (ARCHITECTURE.md)"
-        ))
-        .collect();
-    found.append(&mut io);
-    found
-}
-
-/// Whether a text quotes an input as the action's inputs are written (`max-attempts`), or
-/// names a RAM action or a GitHub permission: words that belong above base.
-fn names_an_input(text: &str) -> bool {
-    let quoted = text.split('`').skip(1).step_by(2);
-    let input_like = |q: &str| {
-        q.contains('-')
-            && q.chars().all(|c| c.is_ascii_lowercase() || c == '-')
-            && !q.starts_with('-')
-    };
-    quoted.clone().any(input_like) || text.contains("esa:") || text.contains("permissions:")
-}
-
-/// The base layer's own rule: its text names no input, RAM action or GitHub setting (the
-/// advice that does belongs to `esa` and `app`).
-pub fn base_violations(file: &str, text: &str) -> Vec<String> {
-    use crate::support::string_literals;
-    let code = &text[..text.find("#[cfg(test)]").unwrap_or(text.len())];
-    string_literals(code)
-        .into_iter()
-        .filter(|(_, literal)| names_an_input(literal))
-        .map(|(line, literal)| format!(
-            "src/{file}:{line} holds \"{literal}\": base knows no input, RAM action or GitHub setting; advice that names them belongs to esa (the service's codes) or app"
-        ))
-        .collect()
-}
-
-/// Every rule broken by these files (path under `src/` → text), each a readable sentence.
-pub fn violations(files: &BTreeMap<String, String>) -> Vec<String> {
-    let mut found = Vec::new();
-    for (file, text) in files.iter().filter(|(f, _)| f.starts_with("base/")) {
-        found.extend(base_violations(file, text));
-    }
-    for (file, text) in files.iter().filter(|(f, _)| f.starts_with("deploy/")) {
-        found.extend(deploy_violations(file, text));
-    }
-    for (file, text) in files {
-        let code = &text[..text.find("#[cfg(test)]").unwrap_or(text.len())];
-        found.extend(long_functions(code, MAX_FN_LINES).into_iter().map(|(line, n)| {
-            format!("src/{file}:{line} is a function of {n} lines, over {MAX_FN_LINES}: split it into steps")
-        }));
-        let lines = text.lines().count();
-        if lines > MAX_LINES {
-            found.push(format!(
-                "src/{file} has {lines} lines, over the limit of {MAX_LINES}: split it by concern"
-            ));
-        }
-        if !text.trim_start().starts_with("//!") {
-            found.push(format!(
-                "src/{file} does not open with a `//!` line saying its job"
-            ));
-        }
-    }
-    let (names, edges) = edges(files);
-    for (from, targets) in &edges {
-        let Some(from_layer) = layer_of(from) else {
-            continue;
-        };
-        let (_, allowed, why) = LAYERS.iter().find(|(n, _, _)| *n == from_layer).unwrap();
-        for (to, path) in targets {
-            let Some(to_layer) = layer_of(to) else {
-                continue;
-            };
-            if !allowed.contains(&to_layer) {
-                found.push(format!(
-                    "src/{} imports src/{} (`{path}`): {from_layer} may use only {}, not {to_layer}, because {why}",
-                    names[from],
-                    names[to],
-                    allowed.join(", ")
-                ));
-            }
-        }
-    }
-    for cycle in cycles(&edges) {
-        let steps: Vec<String> = cycle
-            .windows(2)
-            .map(|w| {
-                format!(
-                    "src/{} imports src/{} (`{}`)",
-                    names[&w[0]], names[&w[1]], edges[&w[0]][&w[1]]
-                )
-            })
-            .collect();
-        found.push(format!(
-            "import cycle between {} files: {}. Move the shared type down a layer, or report through an interface, so that one direction goes away",
-            cycle.len() - 1,
-            steps.join(", then ")
-        ));
-    }
-    found
-}
-
 /// Each cycle once, as a closed walk (first module repeated at the end).
 pub fn cycles(edges: &Edges) -> Vec<Vec<Vec<String>>> {
     let mut out = Vec::new();
@@ -439,6 +256,7 @@ pub fn cycles(edges: &Edges) -> Vec<Vec<Vec<String>>> {
     out
 }
 
+/// A made-up tree: each file opens with its `//!` line.
 pub fn tree(files: &[(&str, &str)]) -> BTreeMap<String, String> {
     files
         .iter()

@@ -1,7 +1,4 @@
-//! The architecture's rules, checked on the source tree (see ARCHITECTURE.md): no import cycle
-//! between files, no layer importing a layer above it, no source file over 600 lines, a `//!`
-//! line at the top of every file, and in `src/deploy/` no text for people (no string literal
-//! with whitespace outside tests) and no I/O; and no function in `src/` over 60 lines.
+//! The architecture's rules, checked on the source trees (see ARCHITECTURE.md): in the binary and in the engine crate, no import cycle between files, no floor importing a floor above it, no source file over 600 lines, no function over 60, a `//!` line at the top of every file; the engine's manifest names no I/O crate and its deploy floor no prose; base, the transport and the ESA API name no input; the words do no I/O; and no import is renamed anywhere.
 //!
 //! The checker reads `crate::` and `super::` paths, in `use` trees and inline, and maps each to
 //! the file that defines the module. It is tested on small made-up trees too, among them the
@@ -12,32 +9,103 @@ mod support;
 
 mod checker;
 mod made_up;
+mod rules;
 
 use checker::*;
+use rules::*;
 
-#[test]
-fn the_source_tree_keeps_the_architecture() {
-    let files = support::rust_sources();
-    assert!(files.len() > 20, "found only {} files", files.len());
-    for layer in LAYERS.iter().map(|(n, _, _)| n) {
+/// Each floor opens with a `//!` paragraph saying its job, what it may use and what it must not.
+fn floors_say_their_job(krate: &Crate, files: &std::collections::BTreeMap<String, String>) {
+    for floor in krate.floors.iter().map(|(n, _, _)| n) {
         let opening = files
-            .get(&format!("{layer}/mod.rs"))
-            .or_else(|| files.get(&format!("{layer}.rs")))
-            .unwrap_or_else(|| panic!("layer {layer} has no src/{layer}/mod.rs or src/{layer}.rs"));
-        let doc: Vec<&str> = opening
-            .lines()
-            .take_while(|l| l.starts_with("//!"))
-            .collect();
+            .get(&format!("{floor}/mod.rs"))
+            .or_else(|| files.get(&format!("{floor}.rs")))
+            .unwrap_or_else(|| {
+                panic!(
+                    "floor {floor} has no {0}/{floor}/mod.rs or {0}/{floor}.rs",
+                    krate.root
+                )
+            });
+        let doc = opening.lines().take_while(|l| l.starts_with("//!")).count();
         assert!(
-            doc.len() >= 3,
-            "src/{layer}: the folder must open with a `//!` paragraph saying its layer, what it may use and what it must not"
+            doc >= 3,
+            "{}/{floor}: the folder must open with a `//!` paragraph saying its floor, what it may use and what it must not",
+            krate.root
         );
     }
-    let found = violations(&files);
+}
+
+#[test]
+fn the_binary_and_the_engine_keep_the_architecture() {
+    for krate in [&BINARY, &ENGINE] {
+        let files = support::rust_files(krate.root);
+        assert!(
+            files.len() > 20,
+            "found only {} files in {}",
+            files.len(),
+            krate.root
+        );
+        floors_say_their_job(krate, &files);
+        let found = violations(krate, &files);
+        assert!(
+            found.is_empty(),
+            "the architecture is broken:\n- {}",
+            found.join("\n- ")
+        );
+    }
+}
+
+/// The compiler keeps the engine free of I/O only while its manifest names no runtime, HTTP or
+/// TLS crate (and `engine/clippy.toml` keeps out the standard library's clock, files and
+/// sockets).
+#[test]
+fn the_engines_manifest_names_no_io_crate() {
+    let manifest =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/engine/Cargo.toml")).unwrap();
+    assert!(
+        dependencies(&manifest).len() >= 3,
+        "read no dependency of engine/Cargo.toml"
+    );
+    let found = engine_manifest_violations(&manifest);
+    assert!(found.is_empty(), "{}", found.join("\n"));
+    let clippy =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/engine/clippy.toml"))
+            .unwrap();
+    for kept_out in [
+        "std::time::Instant::now",
+        "std::thread::sleep",
+        "std::fs::File",
+        "std::net::TcpStream",
+    ] {
+        assert!(
+            clippy.contains(kept_out),
+            "engine/clippy.toml no longer keeps out {kept_out}"
+        );
+    }
+}
+
+#[test]
+fn no_import_is_renamed_in_the_tests_the_stand_in_the_hosts_the_soak_or_the_fuzz_targets() {
+    let mut found = Vec::new();
+    for dir in [
+        "tests",
+        "standin/src",
+        "hosts/src",
+        "soak/src",
+        "fuzz/fuzz_targets",
+    ] {
+        for (name, text) in support::rust_files(dir) {
+            found.extend(
+                renamed_imports(&text)
+                    .into_iter()
+                    .map(|(line, alias)| format!("{dir}/{name}:{line}: as {alias}")),
+            );
+        }
+    }
     assert!(
         found.is_empty(),
-        "the architecture is broken:\n- {}",
-        found.join("\n- ")
+        "renamed imports (import the name itself, or its module):\n{}",
+        found.join("\n")
     );
 }
 
@@ -64,24 +132,25 @@ fn tests_the_stand_in_and_the_hosts_keep_the_line_budget_too() {
     );
 }
 
-/// One plan: the engine's `Plan` is what the dry run, the summary, the log and the health
-/// window describe; `app` never works the steps out again from the configuration's rollout.
+/// One plan: the engine's `Plan` is what the dry run, the summary, the log and the checks'
+/// window describe; neither the run nor the words work the steps out again from the
+/// configuration's rollout.
 #[test]
-fn app_renders_the_engines_plan_and_never_the_configs_rollout() {
+fn the_run_and_the_words_render_the_engines_plan_and_never_the_configs_rollout() {
     let files = support::rust_sources();
     let rereads: Vec<String> = files
         .iter()
-        .filter(|(f, _)| f.starts_with("app/") || f.as_str() == "app.rs")
+        .filter(|(f, _)| f.starts_with("app/") || f.starts_with("words/") || f.as_str() == "app.rs")
         .flat_map(|(f, text)| {
             text.lines()
                 .enumerate()
-                .filter(|(_, l)| l.contains(".rollout.") || l.contains("plan::window"))
+                .filter(|(_, l)| l.contains(".rollout."))
                 .map(move |(n, l)| format!("src/{f}:{}: {}", n + 1, l.trim()))
         })
         .collect();
     assert!(
         rereads.is_empty(),
-        "app reads the rollout around the plan (use deploy::plan::Plan):\n{}",
+        "the rollout read around the plan (use the engine's Plan):\n{}",
         rereads.join("\n")
     );
 }

@@ -19,6 +19,8 @@ pub enum AppAnswer {
     BadCertificate,
     /// No answer: the probe takes its whole time, then times out.
     Hang,
+    /// This status, after this long (within the probe's time).
+    Slow(u16, Duration),
 }
 
 /// The app's script, and where each probe was sent.
@@ -53,6 +55,13 @@ impl FakeApp {
             AppAnswer::Hang => {
                 clock.advance(limit);
                 no_answer(NoAnswer::Timeout, "no answer in time")
+            }
+            AppAnswer::Slow(status, took) => {
+                clock.advance(took.min(limit));
+                Probed::Answered {
+                    status,
+                    excerpt: "ok".into(),
+                }
             }
         }
     }

@@ -64,6 +64,24 @@ fn scenario_a_healthy_app_passes_each_step_s_gate_the_last_step_too() {
 }
 
 #[test]
+fn scenario_slow_probes_pass_a_step_only_after_as_many_probes_as_could_fail_it() {
+    check(
+        row(
+            "slow probes pass a step only after as many probes as could fail it",
+            &[ID, STEPS, HEALTH, NO_BAKE],
+            |w| answers(w, &[AppAnswer::Slow(200, secs(9))]),
+            "ok",
+        )
+        .publishes(3)
+        .check(|r| {
+            // Each probe takes 9 s and each pause 11 s: the 20 s window is over after the
+            // second probe, and the third still comes, since three could have failed the step.
+            assert_eq!(passed(r), [(3, 0), (3, 0), (3, 0)]);
+        }),
+    );
+}
+
+#[test]
 fn scenario_a_step_wait_bake_is_probed_every_poll_interval_throughout() {
     check(
         row(

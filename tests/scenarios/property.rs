@@ -5,7 +5,7 @@ use esa_engine::deploy::plan::Plan;
 use esa_engine::esa::status::PublishStatus;
 use esa_standin::readings::Readings;
 use proptest::prelude::*;
-use proptest::test_runner::{Config as Runner, TestRunner};
+use proptest::test_runner::{self, TestRunner};
 
 use crate::fake::OTHER;
 use crate::harness::*;
@@ -348,11 +348,11 @@ fn scenario_generated_service_behaviour_keeps_every_invariant() {
         .ok()
         .and_then(|n| n.parse().ok())
         .unwrap_or(10_000);
-    let mut runner = TestRunner::new(Runner {
+    let mut runner = TestRunner::new(test_runner::Config {
         cases,
         max_shrink_iters: 20_000,
         failure_persistence: None,
-        ..Runner::default()
+        ..test_runner::Config::default()
     });
     let checked = runner.run(&generated(), |g| {
         let (plan, outcome) = drive_generated(&g);

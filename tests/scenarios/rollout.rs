@@ -215,7 +215,7 @@ fn scenario_a_later_step_s_lost_answer_keeps_the_remedy_that_it_may_have_taken_e
             let cause = r.failure().cause.as_ref().unwrap();
             assert!(
                 cause.may_have_applied()
-                    && esa_publish::app::remedy::remedy(cause)
+                    && esa_publish::words::remedy::remedy(cause)
                         .unwrap()
                         .contains("may have taken effect")
             );

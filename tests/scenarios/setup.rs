@@ -2,8 +2,9 @@
 
 use std::time::Duration;
 
+use esa_engine::deploy::checks::health::HealthGate;
 use esa_engine::deploy::checks::Check;
-use esa_engine::deploy::plan::{HealthGate, IfBusy, Logs, Mode, Plan, Template, VersionSource};
+use esa_engine::deploy::plan::{IfBusy, Logs, Mode, Plan, Template, VersionSource};
 use esa_engine::esa::image::parse_image;
 use esa_engine::esa::model::{PublishEnv, PublishSettings, PublishType};
 use esa_engine::esa::probe::HealthUrl;

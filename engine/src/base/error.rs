@@ -1,4 +1,4 @@
-//! Errors, grouped by what the user must do; each knows its annotation title and its RequestId. Which are transient is `esa::retry`'s to say, and what to do about each is `app::remedy`'s.
+//! Errors, grouped by what the user must do; each knows its annotation title and its RequestId. Which are transient is `esa::retry`'s to say, and what to do about each is the binary's words' (`words::remedy`).
 
 use std::fmt;
 
@@ -11,10 +11,12 @@ pub struct InputProblem {
     pub input: &'static str,
     /// The annotation title: the API's error code where one fits.
     pub code: &'static str,
+    /// What is wrong, and what to write instead.
     pub message: String,
 }
 
 impl InputProblem {
+    /// A problem of `input`, titled `code`.
     pub fn new(input: &'static str, code: &'static str, message: impl Into<String>) -> Self {
         InputProblem {
             input,
@@ -38,29 +40,40 @@ pub enum Error {
     /// Something answered, but not with the API's JSON (a proxy's HTML page, an empty body).
     #[error("the endpoint answered HTTP {status} with {what}, not the API's JSON{}; the body starts: {body_start}", request_id_suffix(.request_id.as_deref()))]
     UnexpectedResponse {
+        /// The HTTP status.
         status: u16,
+        /// What came instead (`an HTML page`, `an empty body`).
         what: String,
+        /// `x-acs-request-id`, when sent.
         request_id: Option<String>,
+        /// The body's first characters, on one line.
         body_start: String,
     },
 
     /// The answer is larger than esa-publish reads: the call worked, and nothing is refused.
     #[error("the answer from {endpoint} (HTTP {status}) is larger than the {} KiB esa-publish reads{}{}", .limit / 1024, .size.map(|n| format!(" ({} KiB)", n.div_ceil(1024))).unwrap_or_default(), request_id_suffix(.request_id.as_deref()))]
     AnswerTooLarge {
+        /// Where the call went.
         endpoint: String,
+        /// The HTTP status.
         status: u16,
         /// Its size, as the answer declared it (`Content-Length`) or as measured (at least
         /// this much: an answer is measured only so far).
         size: Option<u64>,
+        /// The most esa-publish reads.
         limit: usize,
+        /// `x-acs-request-id`, when sent.
         request_id: Option<String>,
     },
 
     /// The endpoint could not be reached, or did not answer in time.
     #[error("{}: {detail}", if *.request_sent { format!("no complete answer from {endpoint}") } else { format!("could not reach {endpoint}") })]
     Network {
+        /// Where the call went.
         endpoint: String,
+        /// What went wrong, without the URL.
         detail: String,
+        /// Whether it was a timeout.
         timed_out: bool,
         /// Whether the request may have reached the service (so a publish may have happened).
         request_sent: bool,
@@ -70,26 +83,42 @@ pub enum Error {
     /// answer). STS refusals with a code are `Api` errors.
     #[error("{detail}")]
     Credentials {
+        /// Which step failed.
         kind: CredentialsKind,
+        /// What went wrong.
         detail: String,
+        /// Whether trying again may help.
         retryable: bool,
     },
 
     /// The server's TLS certificate was not trusted. Verification is never skipped.
     #[error("refused the TLS certificate of {endpoint}: {detail}")]
-    Certificate { endpoint: String, detail: String },
+    Certificate {
+        /// Where the call went.
+        endpoint: String,
+        /// What the TLS library said.
+        detail: String,
+    },
 
     /// The last error of a call, and how many attempts were made before giving up.
     #[error("{last} [{attempts} attempt{}; {reason}]", if *.attempts == 1 { "" } else { "s" })]
     Attempts {
+        /// How many attempts were made.
         attempts: u32,
+        /// Why no more were.
         reason: StopReason,
+        /// The last attempt's error.
         last: Box<Error>,
     },
 
     /// The runner's files (`GITHUB_OUTPUT`, `GITHUB_STEP_SUMMARY`) could not be written.
     #[error("could not write {what}: {detail}")]
-    RunnerFile { what: String, detail: String },
+    RunnerFile {
+        /// Which file (`GITHUB_OUTPUT`, the job summary).
+        what: String,
+        /// Why it could not be written.
+        detail: String,
+    },
 
     /// The machine failed us (no randomness for a nonce).
     #[error("{0}")]
@@ -108,6 +137,7 @@ pub enum CredentialsKind {
 }
 
 impl CredentialsKind {
+    /// The annotation title.
     pub fn code(self) -> &'static str {
         match self {
             CredentialsKind::IdTokenRequestFailed => "IdTokenRequestFailed",
@@ -120,9 +150,13 @@ impl CredentialsKind {
 /// Why retrying stopped.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StopReason {
+    /// The error is not one that passes (a refusal, a bad request).
     NotTransient,
+    /// The request may have reached the service, and it is not one to repeat blindly.
     MayHaveApplied,
+    /// Every attempt `max-attempts` allows was made.
     NoAttemptsLeft,
+    /// The call's deadline came.
     Deadline,
 }
 
@@ -145,10 +179,15 @@ fn request_id_suffix(id: Option<&str>) -> String {
 /// An Alibaba Cloud error answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
+    /// The HTTP status.
     pub status: u16,
+    /// The error code (`InvalidApp.NotFound`).
     pub code: String,
+    /// The service's message.
     pub message: String,
+    /// The RequestId, from the body or the header.
     pub request_id: Option<String>,
+    /// The service's troubleshooting link, when it gives one.
     pub recommend: Option<String>,
 }
 

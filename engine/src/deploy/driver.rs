@@ -169,7 +169,9 @@ pub async fn dispatch<C: Calls>(calls: &C, request: &Request, log: Log<'_, C::Re
 
 /// The driver's clock: time since the deployment started, sleeping, and jitter.
 pub trait Time {
+    /// Now, as a duration since the deployment started.
     fn now(&self) -> Duration;
+    /// Waits `duration`.
     fn sleep(&self, duration: Duration) -> impl Future<Output = ()>;
     /// A uniform random number in `[0, 1]`.
     fn jitter(&self) -> f64;

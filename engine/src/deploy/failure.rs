@@ -32,12 +32,14 @@ pub struct Progress {
     /// How many steps completed, and the share the last of them asked for (`None`: the
     /// service's default, 100%).
     pub completed: usize,
+    /// The share the last completed step asked for.
     pub completed_share: Option<u8>,
     /// Whether the run is baking after `completed`.
     pub baking: bool,
     /// The last step whose publish the service accepted (0: none), and the share it asked
     /// for; past `completed`, that publish is under way and being followed.
     pub accepted: usize,
+    /// The share the last accepted publish asked for.
     pub accepted_share: Option<u8>,
     /// The share of this run's version in the last reading of that publish, once read.
     pub last_share: Option<u8>,
@@ -56,86 +58,146 @@ pub enum FailureKind {
     /// A call failed before anything changed; the cause says which and why.
     Call,
     /// `version-name` alone: no version has exactly this name.
-    VersionNotFound { name: String },
+    VersionNotFound {
+        /// The name looked up.
+        name: String,
+    },
     /// `base-version` by name: no version has exactly this name.
-    BaseVersionNotFound { name: String },
+    BaseVersionNotFound {
+        /// The name looked up.
+        name: String,
+    },
     /// The base version (by ID, given or served) does not exist; the cause is the service's
     /// answer.
-    BaseVersionMissing { version_id: String },
+    BaseVersionMissing {
+        /// The base version's ID.
+        version_id: String,
+    },
     /// `version-id`: the service has no such version; the cause is its answer.
-    VersionMissing { version_id: String },
+    VersionMissing {
+        /// The version's ID.
+        version_id: String,
+    },
     /// `version-id`: the version is not `created` (still being made, or of a status this
     /// model does not name).
     VersionNotCreated {
+        /// The version's ID.
         version_id: String,
+        /// Its name.
         name: String,
+        /// Its status.
         status: VersionStatus,
     },
     /// `image` without `base-version`, and the environment serves nothing to copy.
     NoBaseVersion,
     /// The base runs several containers and `container-name` is not set.
     ContainerNameRequired {
+        /// The base version's ID.
         base: String,
+        /// Its containers' names.
         names: Vec<String>,
+        /// The image to swap in.
         image: String,
     },
     /// `container-name` names no container of the base.
     ContainerNotFound {
+        /// The base version's ID.
         base: String,
+        /// The name `container-name` gave.
         wanted: String,
+        /// Its containers' names.
         names: Vec<String>,
     },
     /// The version's creation failed; `existed` when it was found so, not made by this run.
     VersionFailed {
+        /// The version's ID.
         version_id: String,
+        /// Its name.
         name: String,
+        /// Whether it existed before this run.
         existed: bool,
     },
     /// The version was still not `created` when `wait-timeout` ran out.
     VersionNotReady {
+        /// The version's ID.
         version_id: String,
+        /// Its name.
         name: String,
+        /// Its last status.
         status: VersionStatus,
+        /// How long the run waited.
         waited: Duration,
     },
     /// A region publish names regions the app cannot deploy to.
     RegionsNotDeployable {
+        /// The regions `regions` names that the app cannot deploy to.
         unknown: Vec<String>,
+        /// The regions it can deploy to.
         available: Vec<String>,
     },
     /// `promote-from: staging`: no one version serves all of staging (still publishing, split
     /// between two versions, rolling back or rolled back, or serving none); `chosen` when it
     /// served that version before prod's lock was waited for, and no longer does.
     StagingNotPublished {
+        /// Staging's reading.
         status: Box<AppStatus>,
+        /// The version staging served when the run began, when it served one.
         chosen: Option<String>,
     },
     /// `promote-from: staging`: staging's container does not run ready.
     StagingNotReady {
+        /// The version staging serves.
         version_id: String,
+        /// Its container's phase.
         phase: Phase,
+        /// Whether it reports ready.
         ready: Option<bool>,
     },
     /// `promote-from: staging`: the version staging serves is not `created`.
     PromotedNotCreated {
+        /// The version staging serves.
         version_id: String,
+        /// Its name.
         name: String,
+        /// Its status.
         status: VersionStatus,
     },
     /// The environment is busy (`if-busy: fail`).
-    PublishInProgress { busy: Busy, status: Box<AppStatus> },
+    PublishInProgress {
+        /// What keeps it busy.
+        busy: Busy,
+        /// The lock's reading.
+        status: Box<AppStatus>,
+    },
     /// The environment was still busy after `wait-timeout` (`if-busy: wait`).
-    StillBusy { busy: Busy, waited: Duration },
+    StillBusy {
+        /// What keeps it busy.
+        busy: Busy,
+        /// How long the run waited.
+        waited: Duration,
+    },
     /// The service rolled the rollout back.
-    RolledBack { status: Box<AppStatus> },
+    RolledBack {
+        /// The reading that shows it.
+        status: Box<AppStatus>,
+    },
     /// Another version took over.
-    TakenOver { by: String },
+    TakenOver {
+        /// The version in front now.
+        by: String,
+    },
     /// Staging: the container cannot run.
-    ContainerFailed { phase: Phase },
+    ContainerFailed {
+        /// Its phase.
+        phase: Phase,
+    },
     /// The rollout did not reach its share within `wait-timeout`.
     TimedOut {
+        /// The share the step asked for.
         percentage: u8,
+        /// The last reading, if any.
         last: Option<Box<AppStatus>>,
+        /// How long the run waited.
         waited: Duration,
         /// How long before the end the readings last changed (share or status); `waited` when
         /// they never did.
@@ -224,16 +286,27 @@ pub enum Rollback {
     /// Asked for, but the last reading shows another version publishing or serving (it took
     /// over), or (`None`) a publish whose answer was lost left the front unknown: a rollback
     /// could undo a publish this run did not make.
-    NotOurs { current: Option<String> },
+    NotOurs {
+        /// The version in front now, when known.
+        current: Option<String>,
+    },
     /// Rolled back to `to`; `request_id` is `None` when the answer was lost and the status
     /// confirmed it.
     Done {
+        /// The version rolled back to.
         to: String,
+        /// The rollback's RequestId.
         request_id: Option<String>,
+        /// Whether its answer was lost and the status confirmed it.
         confirmed: bool,
     },
     /// The rollback to `to` failed too.
-    Failed { to: String, error: Box<Error> },
+    Failed {
+        /// The version it would have gone back to.
+        to: String,
+        /// Why it failed.
+        error: Box<Error>,
+    },
 }
 
 /// Why no version that served before this run is known, so that nothing can be rolled back.
@@ -243,7 +316,9 @@ pub enum NoPrevious {
     NoReading,
     /// The reading before the first publish names none, for this reason.
     Unnamed {
+        /// Why none.
         why: Unnamed,
+        /// The reading.
         reading: Box<AppStatus>,
     },
 }
@@ -251,11 +326,13 @@ pub enum NoPrevious {
 /// Why the deployment stopped, with what it was doing then.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Failure {
+    /// What stopped it.
     pub kind: FailureKind,
     /// The error of the call behind it: its RequestId, its "may have taken effect" remedy.
     pub cause: Option<Error>,
     /// The step it happened in, 1-based, and the number of steps (rollout failures only).
     pub step: Option<(usize, usize)>,
+    /// What became of the rollback.
     pub rollback: Rollback,
 }
 

@@ -22,7 +22,9 @@ use crate::esa::versions::{Created, Listed, Version};
 /// How much one call may take: its time bound and its attempts (for the client's retries).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Budget {
+    /// The most the call may take, its retries included.
     pub limit: Duration,
+    /// The most attempts it may make.
     pub attempts: u32,
 }
 
@@ -30,47 +32,84 @@ pub struct Budget {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Request {
     /// GetEdgeContainerAppStatus for one environment.
-    Status { env: PublishEnv, budget: Budget },
+    Status {
+        /// The environment read.
+        env: PublishEnv,
+        /// Its bound.
+        budget: Budget,
+    },
     /// GetEdgeContainerStagingDeployStatus.
     StagingStatus(Budget),
     /// ListEdgeContainerAppVersions, paged, for the version named exactly `name`.
-    FindVersion { name: String, budget: Budget },
+    FindVersion {
+        /// The name, compared whole.
+        name: String,
+        /// Its bound.
+        budget: Budget,
+    },
     /// GetEdgeContainerAppVersion.
-    GetVersion { version_id: String, budget: Budget },
+    GetVersion {
+        /// The version read.
+        version_id: String,
+        /// Its bound.
+        budget: Budget,
+    },
     /// CreateEdgeContainerAppVersion.
     CreateVersion {
+        /// The new version's name.
         name: String,
+        /// Its containers, as the API's JSON.
         containers: Vec<Value>,
+        /// Its bound.
         budget: Budget,
     },
     /// ListEdgeContainerAppVersions, every page, the oldest first.
     ListVersions(Budget),
     /// DeleteEdgeContainerAppVersion.
-    DeleteVersion { version_id: String, budget: Budget },
+    DeleteVersion {
+        /// The version deleted.
+        version_id: String,
+        /// Its bound.
+        budget: Budget,
+    },
     /// GetEdgeContainerApp.
     App(Budget),
     /// GetEdgeContainerAppResourceStatus.
     Readiness(Budget),
     /// GetEdgeContainerLogs: the last `lines` lines.
-    Logs { lines: u32, budget: Budget },
+    Logs {
+        /// How many lines, the last ones.
+        lines: u32,
+        /// Its bound.
+        budget: Budget,
+    },
     /// GetEdgeContainerDeployRegions: the regions the app can deploy to.
     DeployRegions(Budget),
     /// PublishEdgeContainerAppVersion.
     Publish {
+        /// What is published where.
         request: PublishRequest,
+        /// Its bound.
         budget: Budget,
     },
     /// RollbackEdgeContainerAppVersion back to `to`, after `failed` failed with `code`.
     Rollback {
+        /// The version rolled back to.
         to: String,
+        /// The version whose rollout failed.
         failed: String,
+        /// The failure's code, for the rollback's remarks.
         code: String,
+        /// Its bound.
         budget: Budget,
     },
     /// One GET of the health URL, at `at` when not empty, within `limit`.
     Probe {
+        /// The health URL.
         url: HealthUrl,
+        /// The addresses to connect to (staging's); empty: wherever its host resolves.
         at: Vec<IpAddr>,
+        /// The most the probe may take.
         limit: Duration,
     },
 }
@@ -101,15 +140,25 @@ impl Request {
 /// What a call returned.
 #[derive(Debug, Clone)]
 pub enum Reply {
+    /// An environment's status.
     Status(Result<AppStatus, Error>),
+    /// Staging's deployment: its pod and addresses.
     StagingStatus(Result<StagingStatus, Error>),
+    /// The version of that name, if any.
     Found(Result<Option<Listed>, Error>),
+    /// One version, read.
     Version(Result<Version, Error>),
+    /// A version made.
     Created(Result<Created, Error>),
+    /// Every version, the oldest first.
     Listed(Result<Vec<Listed>, Error>),
+    /// The app: its bound domain.
     App(Result<App, Error>),
+    /// Each region's replicas.
     Readiness(Result<Vec<RegionReadiness>, Error>),
+    /// The app's last log lines.
     Logs(Result<Vec<String>, Error>),
+    /// The regions the app can deploy to.
     DeployRegions(Result<Vec<String>, Error>),
     /// A publish, rollback or delete: its RequestId, when the answer carried one.
     Sent(Result<Option<String>, Error>),
@@ -166,7 +215,7 @@ fn mismatch() -> Error {
 macro_rules! typed_call {
     ($(#[$doc:meta])* $name:ident($($arg:ident: $ty:ty),*) -> $out:ty, $request:expr, $reply:ident) => {
         $(#[$doc])*
-        pub async fn $name(&self, $($arg: $ty),*) -> Result<$out, Error> {
+        pub(crate) async fn $name(&self, $($arg: $ty),*) -> Result<$out, Error> {
             match self.call($request).await {
                 Some(Reply::$reply(result)) => result,
                 _ => Err(mismatch()),
@@ -177,24 +226,24 @@ macro_rules! typed_call {
 
 impl Io {
     /// The time the engine was last told.
-    pub fn now(&self) -> Duration {
+    pub(crate) fn now(&self) -> Duration {
         self.shared.borrow().now
     }
 
     /// A uniform random number in `[0, 1]` for poll jitter, told with the time.
-    pub fn jitter(&self) -> f64 {
+    pub(crate) fn jitter(&self) -> f64 {
         self.shared.borrow().jitter
     }
 
     /// Reports an event, stamped with the current time.
-    pub fn emit(&self, event: Event) {
+    pub(crate) fn emit(&self, event: Event) {
         let mut shared = self.shared.borrow_mut();
         let now = shared.now;
         shared.events.push((now, event));
     }
 
     /// Updates where the steps stand.
-    pub fn progress(&self, update: impl FnOnce(&mut Progress)) {
+    pub(crate) fn progress(&self, update: impl FnOnce(&mut Progress)) {
         update(&mut self.shared.borrow_mut().progress);
     }
 
@@ -211,7 +260,7 @@ impl Io {
     }
 
     /// Sleeps on the driver's clock.
-    pub async fn sleep(&self, duration: Duration) {
+    pub(crate) async fn sleep(&self, duration: Duration) {
         self.shared.borrow_mut().outbox = Some(Out::Sleep(duration));
         self.suspend().await;
     }
@@ -233,7 +282,7 @@ impl Io {
         Request::CreateVersion { name: name.to_string(), containers, budget }, Created);
 
     /// Deletes a version; its RequestId when the answer carried one.
-    pub async fn delete_version(
+    pub(crate) async fn delete_version(
         &self,
         version_id: &str,
         budget: Budget,
@@ -246,7 +295,7 @@ impl Io {
     }
 
     /// Sends a publish or a rollback; its RequestId when the answer carried one.
-    pub async fn send(&self, request: Request) -> Result<Option<String>, Error> {
+    pub(crate) async fn send(&self, request: Request) -> Result<Option<String>, Error> {
         match self.call(request).await {
             Some(Reply::Sent(result)) => result,
             _ => Err(mismatch()),

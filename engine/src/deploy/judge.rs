@@ -6,6 +6,7 @@ use crate::esa::status::{AppStatus, PublishStatus};
 /// What a step waits for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
+    /// The version this run publishes.
     pub version: String,
     /// The requested share (100 when none was given).
     pub percentage: u8,
@@ -36,8 +37,11 @@ impl Target {
 /// The verdict on one reading.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
+    /// Not there yet: read again.
     Pending,
+    /// It serves its share.
     Succeeded,
+    /// It will not get there: why.
     Failed(FailureKind),
 }
 

@@ -3,13 +3,15 @@
 //! The [`engine`] is the boundary: it is told the time and each call's reply, and answers with
 //! the next call, a sleep or the end. Its decisions live in [`version`], [`lock`], [`steps`]
 //! and [`settle`], on the pure [`judge`] and the one [`wait`] primitive; it reports typed
-//! [`event`]s and ends with a typed [`failure`] or outcome, and holds no prose. The
-//! [`driver`] hands each call to its one `Service` and does the waiting; the real service and
-//! clock are `app::service`. It does no I/O of its own (no tokio, reqwest, clock, thread or
-//! file: the architecture test fails on any). It may use `base`, `esa` and `config`. It must
-//! not use `ci` or `app`: `app` observes the events and writes every sentence a person reads.
+//! [`event`]s and ends with a typed [`failure`] or outcome, and holds no prose. Each step's bake
+//! runs the plan's [`checks`] on one loop (`bake`). The [`driver`] hands each call to its
+//! one `Calls` implementation and does the waiting; the real calls and clock are the binary's
+//! (`app::service`). It does no I/O of its own: the crate's manifest names no runtime, HTTP or
+//! TLS crate, and `engine/clippy.toml` keeps out the standard library's clock, files and
+//! sockets. It may use `base` and `esa` below it; the binary renders its events in words.
 
 pub mod aftercare;
+mod bake;
 pub mod checks;
 pub mod driver;
 pub mod engine;

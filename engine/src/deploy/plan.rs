@@ -2,20 +2,19 @@
 
 use std::time::Duration;
 
-use std::fmt;
-
 use serde_json::Value;
 
+use crate::deploy::checks::health::HealthGate;
 use crate::deploy::checks::Check;
 use crate::deploy::io::Budget;
 use crate::esa::image::ImageRef;
 use crate::esa::model::{PublishEnv, PublishSettings};
-use crate::esa::probe::HealthUrl;
 use crate::esa::retry::Policy;
 
 /// Whether the engine deploys, or only reads what a dry run shows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
+    /// Publish, follow, roll back: the real thing.
     Deploy,
     /// Reads only: stop once it is known which version would be published and how.
     Prepare,
@@ -30,26 +29,37 @@ pub enum Logs {
     Off,
     /// `auto`, and the repository is public (or its visibility unknown): its logs are public,
     /// so the app's log is withheld.
-    Withheld { public: bool },
+    Withheld {
+        /// Whether the repository is known to be public.
+        public: bool,
+    },
 }
 
 /// One deployment, as the engine sees it.
 #[derive(Debug, Clone)]
 pub struct Plan {
+    /// Where the version comes from.
     pub source: VersionSource,
+    /// What is published where.
     pub publish: PublishSettings,
     /// The steps' percentages, in order; one `None` (the service's default) without
     /// `percentage-steps` or `percentage`.
     pub steps: Vec<Option<u8>>,
     /// Whether each step is followed until it serves.
     pub follow: bool,
+    /// Whether a failed step is rolled back to what served before.
     pub rollback_on_failure: bool,
+    /// What to do while another publish is under way.
     pub if_busy: IfBusy,
+    /// How long each wait may take (the lock, the version, each step's rollout).
     pub wait_timeout: Duration,
+    /// How often a wait reads again.
     pub poll_interval: Duration,
+    /// The bake between steps.
     pub step_wait: Duration,
     /// Attempts and deadline of each call (`max-attempts`, `timeout`).
     pub retry: Policy,
+    /// Deploy, or only prepare (a dry run).
     pub mode: Mode,
     /// The app's log on failure.
     pub logs: Logs,
@@ -71,9 +81,12 @@ impl Plan {
 
     /// The health gate among the checks, if there is one.
     pub fn health(&self) -> Option<&HealthGate> {
-        self.checks.iter().find_map(|c| match c {
-            Check::Health(gate) => Some(gate),
-        })
+        self.checks
+            .iter()
+            .map(|c| match c {
+                Check::Health(gate) => gate,
+            })
+            .next()
     }
 
     /// The share the first step asks for (`None`: the service's default, 100%).
@@ -94,6 +107,7 @@ impl Plan {
         self
     }
 
+    /// The app's ID.
     pub fn app_id(&self) -> &str {
         &self.publish.app_id
     }
@@ -136,7 +150,12 @@ pub enum VersionSource {
     /// `version-name` alone: the existing version with exactly this name.
     Named(String),
     /// `image` or `version-spec`: a new version, with this name.
-    New { name: String, template: Template },
+    New {
+        /// The new version's name.
+        name: String,
+        /// What it is made of.
+        template: Template,
+    },
     /// `promote-from: staging`: the version staging serves, once staging has published it,
     /// runs it ready, and it is created.
     FromStaging,
@@ -156,7 +175,9 @@ pub enum Template {
     },
     /// Exactly these containers (checked against the model), from this file.
     Spec {
+        /// The spec file, as given.
         path: String,
+        /// Its containers, as the API's JSON.
         containers: Vec<Value>,
     },
 }
@@ -177,49 +198,8 @@ pub const GENERATED_PREFIX: &str = "esa-publish-";
 /// What to do when another publish is under way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IfBusy {
+    /// Stop without publishing.
     Fail,
+    /// Wait until it is over, within `wait-timeout`.
     Wait,
-}
-
-/// The HTTP statuses that count as healthy: codes and inclusive ranges.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Statuses(Vec<(u16, u16)>);
-
-impl Statuses {
-    /// Codes and inclusive ranges, each `(low, high)`, low first.
-    pub fn new(ranges: Vec<(u16, u16)>) -> Statuses {
-        Statuses(ranges)
-    }
-}
-
-impl Statuses {
-    /// Whether `status` counts as healthy.
-    pub fn contains(&self, status: u16) -> bool {
-        self.0
-            .iter()
-            .any(|(low, high)| (*low..=*high).contains(&status))
-    }
-}
-
-impl fmt::Display for Statuses {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let parts: Vec<String> = self
-            .0
-            .iter()
-            .map(|(low, high)| match low == high {
-                true => low.to_string(),
-                false => format!("{low}-{high}"),
-            })
-            .collect();
-        f.write_str(&parts.join(","))
-    }
-}
-
-/// The gate, when `health-url` is set.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HealthGate {
-    pub url: HealthUrl,
-    pub statuses: Statuses,
-    /// Consecutive failed probes that fail a step.
-    pub failures: u32,
 }

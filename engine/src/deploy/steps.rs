@@ -2,7 +2,7 @@
 
 use crate::base::error::Error;
 use crate::deploy::aftercare;
-use crate::deploy::checks;
+use crate::deploy::bake;
 use crate::deploy::event::Outcome;
 use crate::deploy::event::{Change, Event, Prepared};
 use crate::deploy::failure::{Failure, FailureKind, NoPrevious, Rollback, Stage};
@@ -115,7 +115,7 @@ async fn run_steps(
             p.completed = at.step;
             p.completed_share = percentage;
         });
-        if let Err((why, cause)) = checks::bake(io, plan, at.step, at.total).await {
+        if let Err((why, cause)) = bake::bake(io, plan, at.step, at.total).await {
             let failed = StepFailed {
                 kind: FailureKind::CheckFailed(why),
                 cause,

@@ -320,7 +320,10 @@ pub enum AcrChange {
     /// The container did not use an ACR image.
     NotAcr,
     /// The new image is a tag of the same ACR repository: `Tag` and `TagUrl` now name it.
-    Retagged { tag: String },
+    Retagged {
+        /// The tag it now names.
+        tag: String,
+    },
     /// The new image is elsewhere (or pinned by digest): `IsACRImage` is now false and the stale
     /// `ACRImageInfo` is gone.
     Dropped,

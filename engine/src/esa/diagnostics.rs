@@ -21,12 +21,14 @@ fn flag(v: &Value, key: &str) -> bool {
 /// GetEdgeContainerApp's `App`, as far as a deployment needs it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct App {
+    /// The app's name.
     pub name: String,
     /// The bound domain; empty when none is bound.
     pub domain_name: String,
 }
 
 impl App {
+    /// Reads GetEdgeContainerApp's answer.
     pub fn from_answer(answer: &Value, request_id: Option<&str>) -> Result<App, Error> {
         let app = answer.get("App").ok_or_else(|| Error::UnexpectedResponse {
             status: 200,
@@ -49,12 +51,17 @@ impl App {
 /// One region's replicas, from GetEdgeContainerAppResourceStatus.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegionReadiness {
+    /// The region's name.
     pub region: String,
     /// The carrier (empty outside the Chinese mainland).
     pub isp: String,
+    /// Replicas ready.
     pub ready: u64,
+    /// Replicas in all.
     pub total: u64,
+    /// Whether it is the staging environment.
     pub is_staging: bool,
+    /// Whether the region is offline.
     pub is_offline: bool,
 }
 

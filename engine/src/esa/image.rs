@@ -15,8 +15,11 @@ pub struct ImageRef {
     pub text: String,
     /// The registry host (with port), when the reference names one.
     pub registry: Option<String>,
+    /// The repository, registry included (`registry.example.com/shop/web`).
     pub repository: String,
+    /// The tag, when given.
     pub tag: Option<String>,
+    /// The digest (`sha256:…`), when given.
     pub digest: Option<String>,
 }
 

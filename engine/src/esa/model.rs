@@ -5,11 +5,14 @@ use chrono::{DateTime, Utc};
 /// `prod` or `staging`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PublishEnv {
+    /// The production environment.
     Prod,
+    /// The staging environment.
     Staging,
 }
 
 impl PublishEnv {
+    /// The API's spelling.
     pub fn as_str(self) -> &'static str {
         match self {
             PublishEnv::Prod => "prod",
@@ -21,11 +24,14 @@ impl PublishEnv {
 /// `percentage` (the service's default) or `region`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PublishType {
+    /// A share of the traffic.
     Percentage,
+    /// Some regions.
     Region,
 }
 
 impl PublishType {
+    /// The API's spelling.
     pub fn as_str(self) -> &'static str {
         match self {
             PublishType::Percentage => "percentage",
@@ -44,6 +50,7 @@ pub enum SignatureVersion {
 }
 
 impl SignatureVersion {
+    /// The API's spelling.
     pub fn as_str(self) -> &'static str {
         match self {
             SignatureVersion::V3 => "v3",
@@ -57,12 +64,15 @@ impl SignatureVersion {
 /// [`PublishSettings::request`] adds once they are known.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishSettings {
+    /// The app (`app-…`).
     pub app_id: String,
+    /// Where it is published.
     pub publish_env: PublishEnv,
     /// 1..=100; `None` leaves the service's default (100).
     pub percentage: Option<u8>,
     /// Normalised to UTC; `None` means now.
     pub start_time: Option<DateTime<Utc>>,
+    /// The publish's remarks.
     pub remarks: Option<String>,
     /// `None` leaves the service's default (percentage).
     pub publish_type: Option<PublishType>,
@@ -89,6 +99,8 @@ impl PublishSettings {
 /// how to publish it (`settings.percentage` is this call's share).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PublishRequest {
+    /// The version published.
     pub version_id: String,
+    /// How, and where.
     pub settings: PublishSettings,
 }

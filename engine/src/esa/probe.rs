@@ -15,6 +15,7 @@ const EXCERPT_CHARS: usize = 120;
 pub struct HealthUrl(url::Url);
 
 impl HealthUrl {
+    /// Reads a health URL: `https://`, or plain `http://` to a loopback host only.
     pub fn parse(value: &str) -> Result<HealthUrl, String> {
         let url = url::Url::parse(value.trim())
             .map_err(|e| format!("`{}` is not a URL ({e})", shown(value)))?;
@@ -36,10 +37,12 @@ impl HealthUrl {
         Ok(HealthUrl(url))
     }
 
+    /// The URL as given.
     pub fn as_str(&self) -> &str {
         self.0.as_str()
     }
 
+    /// Its host.
     pub fn host(&self) -> &str {
         self.0.host_str().unwrap_or_default()
     }
@@ -79,9 +82,19 @@ pub enum NoAnswer {
 pub enum Probed {
     /// The app answered with `status`; `excerpt` is the start of its body on one line, the
     /// app's own text (shown escaped).
-    Answered { status: u16, excerpt: String },
+    Answered {
+        /// The HTTP status.
+        status: u16,
+        /// The body's start, on one line.
+        excerpt: String,
+    },
     /// No answer, and why in words.
-    NoAnswer { why: NoAnswer, detail: String },
+    NoAnswer {
+        /// Why.
+        why: NoAnswer,
+        /// What the client said.
+        detail: String,
+    },
 }
 
 /// The start of a body on one line: control characters as spaces, runs of white space as one,

@@ -50,9 +50,13 @@ wire_enum! {
     PublishStatus {
         /// No publish has happened yet (the service sends an empty string).
         Idle = "",
+        /// A publish is under way.
         Publishing = "publishing",
+        /// The last publish is done.
         Published = "published",
+        /// A rollback is under way.
         RollingBack = "rollbacking",
+        /// The last rollback is done.
         RolledBack = "rollbacked",
     }
 }
@@ -60,10 +64,15 @@ wire_enum! {
 wire_enum! {
     /// `DeployStatus` of GetEdgeContainerAppStatus.
     DeployStatus {
+        /// No status given.
         None = "",
+        /// Not deployed.
         Undeploy = "undeploy",
+        /// Being deployed.
         Deploying = "deploying",
+        /// Deployed.
         Deployed = "deployed",
+        /// Being taken down.
         Undeploying = "undeploying",
     }
 }
@@ -71,8 +80,11 @@ wire_enum! {
 wire_enum! {
     /// A version's `Status`.
     VersionStatus {
+        /// Still being made.
         Creating = "creating",
+        /// Made: it can be published.
         Created = "created",
+        /// Its creation failed.
         Failed = "failed",
     }
 }
@@ -80,13 +92,21 @@ wire_enum! {
 wire_enum! {
     /// The staging container's `Phase` (GetEdgeContainerStagingDeployStatus).
     Phase {
+        /// No container yet.
         NoContainer = "NoContainer",
+        /// Scheduled, not started.
         Pending = "Pending",
+        /// Being made.
         ContainerCreating = "ContainerCreating",
+        /// Running.
         Running = "Running",
+        /// Ran and exited cleanly.
         Succeeded = "Succeeded",
+        /// Its image cannot be pulled.
         ImagePullBackOff = "ImagePullBackOff",
+        /// It crashes as it starts, again and again.
         CrashLoopBackOff = "CrashLoopBackOff",
+        /// It failed.
         Failed = "Failed",
     }
 }
@@ -134,19 +154,26 @@ pub enum Unnamed {
 /// container's phase when it was read.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AppStatus {
+    /// `PublishStatus`.
     pub publish_status: PublishStatus,
+    /// `DeployStatus`.
     pub deploy_status: DeployStatus,
     /// 0 to 100.
     pub publish_percentage: u8,
     /// 0 to 100; 0 when the service gives none.
     pub expect_percentage: u8,
+    /// `PublishingVersion`: the version being published (or last published).
     pub publishing_version: String,
+    /// `DeployedVersion`.
     pub deployed_version: String,
+    /// `BaseLineVersion` (not trusted for the rollback's choice: undocumented after a publish).
     pub baseline_version: String,
+    /// `Regions`, for a region publish.
     pub regions: Vec<String>,
     /// When the last publish started, and the last rollback, as the service writes them
     /// (empty when it gives none).
     pub publish_time: String,
+    /// `RollbackTime`.
     pub rollback_time: String,
     /// Staging only, when read: the container's phase.
     pub phase: Option<Phase>,
@@ -328,6 +355,7 @@ impl AppStatus {
 /// staging environment's IP addresses.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct StagingStatus {
+    /// `Phase`.
     pub phase: Phase,
     /// `Ready`: `ok` is true, `unready` false; `None` when absent or unknown.
     pub ready: Option<bool>,
@@ -346,6 +374,7 @@ impl Default for Phase {
 }
 
 impl StagingStatus {
+    /// Reads GetEdgeContainerStagingDeployStatus's answer.
     pub fn from_answer(answer: &Value) -> StagingStatus {
         let restart = answer.get("PodRestartState");
         let reason = restart

@@ -9,8 +9,11 @@ use crate::esa::status::VersionStatus;
 /// A version as GetEdgeContainerAppVersion gives it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Version {
+    /// The version's ID.
     pub version_id: String,
+    /// Its name.
     pub name: String,
+    /// Its status.
     pub status: VersionStatus,
     /// Every container with every field, `Storage`, `IsACRImage` and `ACRImageInfo` included.
     pub containers: Vec<Value>,
@@ -19,8 +22,11 @@ pub struct Version {
 /// A row of the listing (its containers are incomplete, so they are not kept).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Listed {
+    /// The version's ID.
     pub version_id: String,
+    /// Its name.
     pub name: String,
+    /// Its status.
     pub status: VersionStatus,
     /// When it was made, as the service writes it.
     pub create_time: String,
@@ -41,7 +47,9 @@ impl Listed {
 /// A version just made: its ID, and the RequestId of the call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Created {
+    /// The new version's ID.
     pub version_id: String,
+    /// The create call's RequestId.
     pub request_id: Option<String>,
 }
 

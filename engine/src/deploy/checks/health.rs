@@ -1,13 +1,11 @@
-//! The health check: the health URL probed every round of a step's bake (after a staging deploy at staging's own addresses, read once as the bake starts); an answer in `health-status` passes, anything else fails, and `health-failures` failed probes in a row fail the step.
+//! The health check's vocabulary: the gate (`health-url`, the healthy statuses, the failures in a row that fail a step), where a step's probes go, the verdict on one probe, and why the check failed a step. The probing itself is `deploy::bake::health`'s.
 
+use std::fmt;
 use std::net::IpAddr;
 use std::time::Duration;
 
-use crate::deploy::checks::{CheckFailure, Failed, Verdict};
-use crate::deploy::io::Io;
-use crate::deploy::plan::{HealthGate, Plan};
+use crate::deploy::checks::Verdict;
 use crate::deploy::wait::READ_SLACK;
-use crate::esa::model::PublishEnv;
 use crate::esa::probe::{HealthUrl, Probed};
 
 /// Why the health check failed a step.
@@ -57,66 +55,64 @@ pub fn healthy(gate: &HealthGate, probed: &Probed) -> bool {
 }
 
 /// The verdict on one probe: healthy passes, anything else fails.
-pub(crate) fn judge(gate: &HealthGate, probed: &Probed) -> Verdict {
+pub fn judge(gate: &HealthGate, probed: &Probed) -> Verdict {
     match healthy(gate, probed) {
         true => Verdict::Pass,
         false => Verdict::Fail,
     }
 }
 
-fn failed(why: HealthFailed, cause: Option<crate::base::error::Error>) -> Failed {
-    (CheckFailure::Health(why), cause)
+/// The HTTP statuses that count as healthy: codes and inclusive ranges.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statuses(Vec<(u16, u16)>);
+
+impl Statuses {
+    /// Codes and inclusive ranges, each `(low, high)`, low first.
+    pub fn new(ranges: Vec<(u16, u16)>) -> Statuses {
+        Statuses(ranges)
+    }
 }
 
-/// Where the probes go: on staging, its addresses (none is a failure, never a skipped check);
-/// elsewhere wherever the URL's host resolves.
-pub(crate) async fn ready(io: &Io, plan: &Plan, gate: &HealthGate) -> Result<Target, Failed> {
-    let url = gate.url.as_str().to_string();
-    if plan.env() != PublishEnv::Staging {
-        return Ok(Target {
-            url: gate.url.clone(),
-            at: Vec::new(),
-        });
+impl Statuses {
+    /// Whether `status` counts as healthy.
+    pub fn contains(&self, status: u16) -> bool {
+        self.0
+            .iter()
+            .any(|(low, high)| (*low..=*high).contains(&status))
     }
-    let staging = io
-        .staging_status(plan.call_budget())
-        .await
-        .map_err(|e| failed(HealthFailed::Unprobed { url: url.clone() }, Some(e)))?;
-    let at: Vec<IpAddr> = staging
-        .vips
-        .iter()
-        .filter_map(|v| v.trim().parse().ok())
-        .collect();
-    if at.is_empty() {
-        return Err(failed(HealthFailed::NoAddresses { url }, None));
-    }
-    Ok(Target {
-        url: gate.url.clone(),
-        at,
-    })
 }
 
-/// One probe, within a poll interval (or what is left of the window) and its slack.
-pub(crate) async fn measure(
-    io: &Io,
-    plan: &Plan,
-    target: &Target,
-    left: Duration,
-) -> Result<Probed, Failed> {
-    let limit = probe_limit(left, plan.poll_interval, plan.retry.timeout);
-    io.probe(&target.url, &target.at, limit).await.map_err(|e| {
-        let url = target.url.as_str().to_string();
-        failed(HealthFailed::Unprobed { url }, Some(e))
-    })
+impl fmt::Display for Statuses {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let parts: Vec<String> = self
+            .0
+            .iter()
+            .map(|(low, high)| match low == high {
+                true => low.to_string(),
+                false => format!("{low}-{high}"),
+            })
+            .collect();
+        f.write_str(&parts.join(","))
+    }
+}
+
+/// The gate, when `health-url` is set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HealthGate {
+    /// The URL probed.
+    pub url: HealthUrl,
+    /// The statuses that count as healthy.
+    pub statuses: Statuses,
+    /// Consecutive failed probes that fail a step.
+    pub failures: u32,
 }
 
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
 
-    use crate::deploy::checks::health::{healthy, probe_limit};
+    use crate::deploy::checks::health::{healthy, probe_limit, HealthGate, Statuses};
     use crate::deploy::checks::{Check, Tally, Verdict};
-    use crate::deploy::plan::{HealthGate, Statuses};
     use crate::esa::probe::{HealthUrl, NoAnswer, Probed};
 
     fn gate(failures: u32) -> HealthGate {

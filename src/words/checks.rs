@@ -1,11 +1,12 @@
-//! The words of the health gate: what each probe found (the app's own text only as a short excerpt, escaped by the runner like everything else), a gate that starts and passes, why one failed, the summary's health row and the dry run's plan of it.
+//! The words of the bake's checks (today the health gate): what each probe found (the app's own text only as a short excerpt, escaped by the runner like everything else), a gate that starts and passes, why one failed, the summary's health row and the dry run's plan of it.
 
-use crate::app::words::Said;
+use std::time::Duration;
+
+use crate::words::phrases::Said;
 use esa_engine::base::text::clock_text;
 use esa_engine::base::values::show_duration;
-use esa_engine::deploy::checks::health::HealthFailed;
-use esa_engine::deploy::checks::{Measurement, Ready, Verdict};
-use esa_engine::deploy::event::Event;
+use esa_engine::deploy::checks::health::{HealthFailed, Target};
+use esa_engine::deploy::checks::{CheckKind, Measurement, Ready, Verdict};
 use esa_engine::deploy::plan::Plan;
 use esa_engine::esa::model::PublishEnv;
 use esa_engine::esa::probe::{NoAnswer, Probed};
@@ -38,52 +39,41 @@ fn at_text(at: &[std::net::IpAddr]) -> String {
     }
 }
 
-/// The checks' events, in words; `None` for any other event.
-pub fn narrate(event: &Event) -> Option<Said> {
-    Some(match event {
-        Event::CheckStarted {
-            step,
-            total,
-            window,
-            ready: Ready::Health(target),
-            ..
-        } => Said::Moment(format!(
+/// A check of a step's bake begins: what it reads, and for how long at least.
+pub fn started((step, total): (usize, usize), window: Duration, ready: &Ready) -> Said {
+    match ready {
+        Ready::Health(target) => Said::Moment(format!(
             "step {step}/{total}: probing {}{} for {} while it bakes",
             target.url.as_str(),
             at_text(&target.at),
-            clock_text(*window)
+            clock_text(window)
         )),
-        Event::Measured {
-            reading,
-            measurement: Measurement::Health(p),
-            verdict,
-            streak,
-            ..
-        } => Said::Moment(match verdict {
+    }
+}
+
+/// One reading of a check, with its verdict.
+pub fn measured(reading: u32, measurement: &Measurement, verdict: Verdict, streak: u32) -> Said {
+    match measurement {
+        Measurement::Health(p) => Said::Moment(match verdict {
             Verdict::Pass => format!("probe {reading}: {} (healthy)", probed(p)),
             Verdict::Fail | Verdict::Inconclusive => format!(
                 "probe {reading}: {} (unhealthy, {streak} in a row)",
                 probed(p)
             ),
         }),
-        Event::CheckPassed {
-            step,
-            total,
-            readings,
-            failed: 0,
-            ..
-        } => Said::Moment(format!("step {step}/{total}: healthy ({readings} probe(s))")),
-        Event::CheckPassed {
-            step,
-            total,
-            readings,
-            failed,
-            ..
-        } => Said::Moment(format!(
+    }
+}
+
+/// A check of a step's bake passed: its readings, and how many of them did not pass.
+pub fn passed((step, total): (usize, usize), kind: CheckKind, readings: u32, failed: u32) -> Said {
+    match (kind, failed) {
+        (CheckKind::Health, 0) => {
+            Said::Moment(format!("step {step}/{total}: healthy ({readings} probe(s))"))
+        }
+        (CheckKind::Health, failed) => Said::Moment(format!(
             "step {step}/{total}: healthy ({readings} probe(s); {failed} failed, never enough in a row)"
         )),
-        _ => return None,
-    })
+    }
 }
 
 /// Why the gate failed a step; `cause` is the error of a call behind it, in words.
@@ -103,31 +93,27 @@ pub fn failed(why: &HealthFailed, cause: &str) -> String {
 /// Every probe of the run, for the summary.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct HealthRecord {
+    /// The URL probed.
     pub url: String,
+    /// Probes made.
     pub probes: u32,
+    /// Probes that did not pass.
     pub failed: u32,
+    /// What the last one found.
     pub last: Option<Probed>,
 }
 
 impl HealthRecord {
-    /// Takes in a gate's events.
-    pub fn note(&mut self, event: &Event) {
-        match event {
-            Event::CheckStarted {
-                ready: Ready::Health(target),
-                ..
-            } => self.url = target.url.as_str().to_string(),
-            Event::Measured {
-                measurement: Measurement::Health(probed),
-                verdict,
-                ..
-            } => {
-                self.probes += 1;
-                self.failed += u32::from(*verdict != Verdict::Pass);
-                self.last = Some(probed.clone());
-            }
-            _ => {}
-        }
+    /// A health check began at `target`.
+    pub fn started(&mut self, target: &Target) {
+        self.url = target.url.as_str().to_string();
+    }
+
+    /// One probe, and its verdict.
+    pub fn measured(&mut self, probed: &Probed, verdict: Verdict) {
+        self.probes += 1;
+        self.failed += u32::from(verdict != Verdict::Pass);
+        self.last = Some(probed.clone());
     }
 
     /// The summary's row: `12 probes of https://…, 1 failed; last 200`.

@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use crate::app::record::ChartPoint;
+use crate::words::record::ChartPoint;
 use esa_engine::base::text::clock_text;
 
 /// Points a line is resampled to: enough for a smooth line, however long the run.
@@ -117,8 +117,8 @@ pub fn mermaid(points: &[ChartPoint], title: &str, place: &str) -> Option<String
 mod tests {
     use std::time::Duration;
 
-    use crate::app::chart::{axis_max, label, mermaid, number};
-    use crate::app::record::ChartPoint;
+    use crate::words::chart::{axis_max, label, mermaid, number};
+    use crate::words::record::ChartPoint;
 
     fn point(secs: u64, target: Option<u8>, serving: Option<u8>, mark: Option<&str>) -> ChartPoint {
         ChartPoint {

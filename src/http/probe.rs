@@ -7,7 +7,7 @@ use esa_engine::base::error::Error;
 use esa_engine::esa::endpoint::is_loopback;
 use esa_engine::esa::probe::{excerpt, HealthUrl, NoAnswer, Probed, BODY_LIMIT};
 
-use crate::esa::client::{causes, CONNECT_TIMEOUT, USER_AGENT};
+use crate::http::{causes, CONNECT_TIMEOUT, USER_AGENT};
 
 /// The HTTP client for probes of `url`, connecting to `at` when given (staging's addresses)
 /// instead of what the URL's host resolves to. Plain http to an address that is not loopback

@@ -1,9 +1,9 @@
 //! Why a run failed, as the annotation and the summary say it: an error of the inputs, the credentials or a call, or a deployment's typed failure told in words, each with its title, its RequestId and what to do next.
 
-use crate::app::gate_words;
-use crate::app::remedy::remedy;
-use crate::app::words::{busy, describe, rollback_id, Context};
 use crate::ci::host::Host;
+use crate::words::checks;
+use crate::words::phrases::{busy, describe, rollback_id, status_or, Context};
+use crate::words::remedy::remedy;
 use esa_engine::base::error::Error;
 use esa_engine::base::text::{clock_text, shown};
 use esa_engine::deploy::checks::CheckFailure;
@@ -53,7 +53,7 @@ impl Failed {
     pub fn input_error(&self) -> Option<&Error> {
         match self {
             Failed::Error(e @ Error::Inputs(_)) => Some(e),
-            _ => None,
+            Failed::Error(_) | Failed::Deploy(..) | Failed::SignInCancelled => None,
         }
     }
 
@@ -110,16 +110,38 @@ fn kind_remedy(kind: &FailureKind, host: Host) -> Option<&'static str> {
         | FailureKind::StagingNotPublished { .. }
         | FailureKind::StagingNotReady { .. }
         | FailureKind::PromotedNotCreated { .. } => return None,
-        k if k.before_publishing() => {
+        FailureKind::VersionNotFound { .. }
+        | FailureKind::BaseVersionNotFound { .. }
+        | FailureKind::BaseVersionMissing { .. }
+        | FailureKind::VersionMissing { .. }
+        | FailureKind::VersionNotCreated { .. }
+        | FailureKind::NoBaseVersion
+        | FailureKind::ContainerNameRequired { .. }
+        | FailureKind::ContainerNotFound { .. }
+        | FailureKind::VersionFailed { .. }
+        | FailureKind::VersionNotReady { .. } => {
             "The app's versions, with their status and containers, are in the ESA console."
         }
-        _ => match host {
-            Host::GitHub => "The job summary shows what explains it and the rollout's timeline; the app's publish status is in the ESA console.",
-            Host::GitLab => "The job log above shows what explains it and the rollout's timeline, and the dotenv report has the outputs; the app's publish status is in the ESA console.",
-            Host::Drone | Host::Woodpecker => "The step's log above shows what explains it and the rollout's timeline; the app's publish status is in the ESA console.",
-            Host::Plain => "The log above shows what explains it and the rollout's timeline; the app's publish status is in the ESA console.",
-        },
+        FailureKind::PublishInProgress { .. }
+        | FailureKind::StillBusy { .. }
+        | FailureKind::RolledBack { .. }
+        | FailureKind::TakenOver { .. }
+        | FailureKind::ContainerFailed { .. }
+        | FailureKind::TimedOut { .. }
+        | FailureKind::StatusUnknown
+        | FailureKind::CheckFailed(_)
+        | FailureKind::StepPublishFailed => rollout_remedy(host),
     })
+}
+
+/// Where a failed rollout is explained, in the host's words.
+fn rollout_remedy(host: Host) -> &'static str {
+    match host {
+        Host::GitHub => "The job summary shows what explains it and the rollout's timeline; the app's publish status is in the ESA console.",
+        Host::GitLab => "The job log above shows what explains it and the rollout's timeline, and the dotenv report has the outputs; the app's publish status is in the ESA console.",
+        Host::Drone | Host::Woodpecker => "The step's log above shows what explains it and the rollout's timeline; the app's publish status is in the ESA console.",
+        Host::Plain => "The log above shows what explains it and the rollout's timeline; the app's publish status is in the ESA console.",
+    }
 }
 
 /// What failed, in its step: `step 2/3: ver-2 did not reach 50% …`.
@@ -205,10 +227,7 @@ fn versions_read(s: &AppStatus) -> String {
     };
     format!(
         "PublishStatus {} at {}%, PublishingVersion {}, DeployedVersion {}, BaseLineVersion {}",
-        match &s.publish_status {
-            PublishStatus::Idle => "(none)".to_string(),
-            other => other.to_string(),
-        },
+        status_or(&s.publish_status, "(none)"),
         s.publish_percentage,
         or_none(&s.publishing_version),
         or_none(&s.deployed_version),
@@ -216,13 +235,15 @@ fn versions_read(s: &AppStatus) -> String {
     )
 }
 
-/// The kind's own words; `None` for a failed call, whose error speaks for itself.
+/// The kind's own words; `None` for a failed call, whose error speaks for itself. Every kind
+/// has its arm (no wildcard): a new one does not compile until it is said here.
 fn kind_text(kind: &FailureKind, cause: Option<&Error>, c: &Context) -> Option<String> {
     let v = &c.version;
+    let app = &c.app_id;
     let cause = || cause.map(Error::to_string).unwrap_or_default();
     Some(match kind {
         FailureKind::Call => return None,
-        FailureKind::CheckFailed(CheckFailure::Health(why)) => gate_words::failed(why, &cause()),
+        FailureKind::CheckFailed(CheckFailure::Health(why)) => checks::failed(why, &cause()),
         FailureKind::RolledBack { status } => format!("the rollout of {v} was rolled back (PublishStatus {})", status.publish_status),
         FailureKind::TakenOver { by } => format!("another version, {by}, took over from {v}"),
         FailureKind::ContainerFailed { phase } => format!("the staging container of {v} cannot run: {phase}"),
@@ -250,14 +271,6 @@ fn kind_text(kind: &FailureKind, cause: Option<&Error>, c: &Context) -> Option<S
             busy(b), clock_text(*waited)
         ),
         FailureKind::Cancelled(progress) => cancelled(progress, c),
-        version => version_text(version, c)?,
-    })
-}
-
-/// The words of a version's failure.
-fn version_text(kind: &FailureKind, c: &Context) -> Option<String> {
-    let app = &c.app_id;
-    Some(match kind {
         FailureKind::VersionNotFound { name } => format!("no version of {app} is named exactly `{name}`; nothing was published. Check `version-name` (names are compared whole), or make the version with `image` or `version-spec`"),
         FailureKind::BaseVersionNotFound { name } => format!("no version of {app} is named exactly `{name}`, so there is nothing to copy (`base-version`); nothing was made or published"),
         FailureKind::StagingNotPublished { status, chosen } => staging_not_published(status, chosen.as_deref()),
@@ -273,7 +286,6 @@ fn version_text(kind: &FailureKind, c: &Context) -> Option<String> {
         FailureKind::VersionFailed { version_id, name, existed: false } => format!("the creation of version {version_id} (`{name}`) failed; nothing was published. Its containers and events are in the ESA console"),
         FailureKind::RegionsNotDeployable { unknown, available } => format!("`regions` names {} that {app} cannot deploy to; it can deploy to: {}. Nothing was published", unknown.iter().map(|r| format!("`{}`", shown(r))).collect::<Vec<_>>().join(", "), available.join(", ")),
         FailureKind::VersionNotReady { version_id, name, status, waited } => format!("version {version_id} (`{name}`) was still {status} after `wait-timeout` ({}); nothing was published. Re-run to pick it up once it is created", clock_text(*waited)),
-        _ => return None,
     })
 }
 

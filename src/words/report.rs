@@ -1,10 +1,9 @@
 //! The lines a person reads about the publish: how it rolls out (`20% → 100%, bake 3s`), the last line of a run, and the dry-run listing of a signed request (pure text, no I/O).
 
-use crate::app::outputs::RunResult;
-use crate::app::record::Record;
-use crate::app::words;
 use crate::config::Config;
-use crate::esa::signing::SignedRequest;
+use crate::words::outcome::RunResult;
+use crate::words::phrases;
+use crate::words::record::Record;
 use esa_engine::base::values::show_duration;
 use esa_engine::deploy::event::Chosen;
 use esa_engine::deploy::plan::Plan;
@@ -20,7 +19,7 @@ pub fn rollout(plan: &Plan) -> String {
             .map(|n| format!("{n}%"))
             .unwrap_or_else(|| "100%, the service's default".into()),
         steps => {
-            let steps: Vec<String> = steps.iter().map(|s| words::share(*s)).collect();
+            let steps: Vec<String> = steps.iter().map(|s| phrases::share(*s)).collect();
             let bake = match plan.step_wait.is_zero() {
                 true => "no bake between steps".to_string(),
                 false => format!("bake {}", show_duration(plan.step_wait)),
@@ -73,7 +72,8 @@ pub fn ended_line(config: &Config, plan: &Plan, record: &Record, ended: RunResul
             p.app_id
         );
     }
-    let request_id = match (&record.request_id, record.answer_lost) {
+    let accepted = record.fate.accepted().cloned().unwrap_or_default();
+    let request_id = match (&accepted.request_id, accepted.answer_lost) {
         (Some(id), _) => id.as_str(),
         (None, true) => "unknown (the answer was lost; the app's status confirmed the publish)",
         (None, false) => "(none given)",
@@ -90,35 +90,4 @@ pub fn ended_line(config: &Config, plan: &Plan, record: &Record, ended: RunResul
     } else {
         format!("Accepted: the service took the publish of {what}. It was not followed (`wait` is off), so whether it serves is not known here")
     }
-}
-
-/// The dry-run listing: the request as it would go on the wire. The caller's runner scrubs
-/// the secret, the token and the signature from every line it prints.
-pub fn dry_run_lines(config: &Config, base_url: &str, signed: &SignedRequest) -> Vec<String> {
-    let mut lines = vec![format!(
-        "signature method: {}",
-        signature_name(config.signature_version)
-    )];
-    lines.push(format!(
-        "{} {base_url}{}",
-        signed.method, signed.path_and_query
-    ));
-    for (name, value) in &signed.headers {
-        lines.push(format!("header {name}: {value}"));
-    }
-    lines.push(format!("body: {}", signed.body));
-    let label = match config.signature_version {
-        SignatureVersion::V3 => "canonical request",
-        SignatureVersion::V2 => "canonical query",
-    };
-    lines.push(format!("{label}:"));
-    lines.extend(signed.canonical.split('\n').map(|l| format!("  | {l}")));
-    lines.push("string to sign:".into());
-    lines.extend(
-        signed
-            .string_to_sign
-            .split('\n')
-            .map(|l| format!("  | {l}")),
-    );
-    lines
 }

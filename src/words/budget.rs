@@ -45,7 +45,7 @@ pub fn size_text(bytes: usize) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::app::budget::{keep_end, size_text, Cut};
+    use crate::words::budget::{keep_end, size_text, Cut};
 
     #[test]
     fn keeps_the_end_within_the_budget() {

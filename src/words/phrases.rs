@@ -23,12 +23,21 @@ pub fn share(percentage: Option<u8>) -> String {
         .unwrap_or_else(|| "100% (default)".into())
 }
 
+/// A publish status as the service names it, or `idle` (its empty status) as `when_idle`.
+pub fn status_or(status: &PublishStatus, when_idle: &str) -> String {
+    match status {
+        PublishStatus::Idle => when_idle.to_string(),
+        PublishStatus::Publishing
+        | PublishStatus::Published
+        | PublishStatus::RollingBack
+        | PublishStatus::RolledBack
+        | PublishStatus::Unknown(_) => status.to_string(),
+    }
+}
+
 /// `publishing ver-2 30% of 100%, container Running`, for the log and the timeline.
 pub fn describe(s: &AppStatus) -> String {
-    let status = match &s.publish_status {
-        PublishStatus::Idle => "idle".to_string(),
-        other => other.to_string(),
-    };
+    let status = status_or(&s.publish_status, "idle");
     let mut text = format!(
         "{status} {} {}% of {}%",
         s.current_version(),
@@ -99,14 +108,5 @@ pub fn tls_repaired(r: &Repair) -> String {
     format!(
         "{} names {missing}, which does not exist here (a self-hosted runner passes its own environment into the container): {instead}. To trust another CA (a TLS-intercepting proxy's), mount it into the job and point {} at a path that exists there.",
         r.variable, r.variable
-    )
-}
-
-/// The annotation for the input problems past what GitHub shows in one step.
-pub fn more_problems(count: usize, codes: &[&str]) -> String {
-    format!(
-        "and {count} more input problem{} ({}): GitHub shows 10 annotations of a kind per step; the job summary and the log list every one",
-        if count == 1 { "" } else { "s" },
-        codes.join(", ")
     )
 }

@@ -1,4 +1,4 @@
-//! What to do about each error code of the service and its gateway: the seed's advice, and the common codes every Alibaba Cloud API answers with. `app::remedy` adds it after an error's message.
+//! What to do about each error code of the service and its gateway: the seed's advice, and the common codes every Alibaba Cloud API answers with. `words::remedy` adds it after an error's message.
 //!
 //! The advice names the action's inputs in plain words, so that a red run says what to change;
 //! it is text only, and knows no input type.

@@ -1,14 +1,14 @@
 //! The job summary in Markdown: what was asked, how it ended (published, accepted, a dry run, skipped, failed), the warnings, and when the rollout was followed its chart and timeline.
 
-use crate::app::budget::{keep_end, size_text, LOG_BUDGET, SUMMARY_BUDGET, TIMELINE_BUDGET};
-use crate::app::chart::mermaid;
-use crate::app::explain;
-use crate::app::failure::Failed;
-use crate::app::record::Record;
-use crate::app::report::{rollout, signature_name, version_id};
 use crate::ci::runner::{code_cell, markdown_cell};
 use crate::config::Config;
 use crate::esa::signing::format_timestamp;
+use crate::words::budget::{keep_end, size_text, LOG_BUDGET, SUMMARY_BUDGET, TIMELINE_BUDGET};
+use crate::words::chart::mermaid;
+use crate::words::explain;
+use crate::words::failure::Failed;
+use crate::words::record::Record;
+use crate::words::report::{rollout, signature_name, version_id};
 use esa_engine::base::error::Error;
 use esa_engine::base::text::clock_text;
 use esa_engine::deploy::event::{Chosen, Diagnosis};
@@ -165,7 +165,7 @@ fn outcome_rows(outcome: &Ending<'_>, rows: &mut Rows) {
             })),
             _ => rows.push(("Error", markdown_cell(&failed.message()))),
         },
-        _ => {}
+        Ending::Published { .. } | Ending::DryRun { .. } | Ending::Skipped(_) => {}
     }
 }
 
@@ -191,7 +191,7 @@ fn aftercare_rows(c: &Config, record: &Record, rows: &mut Rows) {
     };
     if let Some(would) = &record.would_delete {
         rows.push(("Would delete", ids(would)));
-    } else if c.aftercare.keep_versions > 0 && record.published {
+    } else if c.aftercare.keep_versions > 0 && record.fate.published() {
         let mut deleted = ids(&record.deleted);
         if record.deletes_left > 0 {
             deleted.push_str(&format!(

@@ -1,7 +1,8 @@
 //! The words of what happens around a rollout: why it failed (the staging pod, each region's replicas, the app's own log, a read that was not possible), where the app runs, and the versions `keep-versions` deletes.
 
-use crate::app::words::Said;
-use esa_engine::deploy::event::{Diagnosis, Event, Look};
+use crate::words::phrases::Said;
+use esa_engine::base::error::Error;
+use esa_engine::deploy::event::{Diagnosis, Look};
 use esa_engine::esa::diagnostics::RegionReadiness;
 use esa_engine::esa::status::StagingStatus;
 use esa_engine::esa::versions::Listed;
@@ -131,7 +132,8 @@ pub fn withheld(public: bool) -> String {
 }
 
 /// A diagnosis in words.
-fn diagnosis(d: &Diagnosis) -> Said {
+/// What explains a failure, as read.
+pub fn diagnosis(d: &Diagnosis) -> Said {
     match d {
         Diagnosis::Pod(s) => Said::Line(format!("why: the staging pod is {}", pod(s))),
         Diagnosis::Regions(r) => Said::Line(format!("why: {}", regions(r))),
@@ -154,6 +156,11 @@ fn names(versions: &[Listed]) -> String {
     }
 }
 
+/// [`logs_too_large`], as a log line.
+pub fn too_large(asked: u32, size: Option<u64>, retry: Option<u32>) -> Said {
+    Said::Line(logs_too_large(asked, size, retry))
+}
+
 /// The app's last `asked` log lines were too large an answer to read: reading `retry` instead,
 /// or (`None`) not shown.
 pub fn logs_too_large(asked: u32, size: Option<u64>, retry: Option<u32>) -> String {
@@ -166,44 +173,61 @@ pub fn logs_too_large(asked: u32, size: Option<u64>, retry: Option<u32>) -> Stri
     }
 }
 
-/// Tells an event of what happens around the rollout; `None` for any other event.
-pub fn explain(event: &Event) -> Option<Said> {
-    Some(match event {
-        Event::Diagnosis(d) => diagnosis(d),
-        Event::Unread { look: l, error } => {
-            let (what, action) = look(*l);
-            // Only a refusal is about the permission; anything else speaks for itself.
-            Said::Line(match error.is_permission_denied() {
-                true => format!("could not read {what} (it needs `{action}`): {error}"),
-                false => format!("could not read {what}: {error}"),
-            })
-        }
-        Event::LogsTooLarge { asked, size, retry } => {
-            Said::Line(logs_too_large(*asked, *size, *retry))
-        }
-        Event::Url(Some(url)) => Said::Line(format!("the app answers at {url}")),
-        Event::Url(None) => Said::Line("no domain is bound to the app, so `url` is empty".into()),
-        Event::StagingIps(ips) => Said::Line(match ips.is_empty() {
-            true => "staging reports no addresses, so `staging-ips` is empty".into(),
-            false => format!("staging answers at {}", ips.join(", ")),
-        }),
-        Event::Deleted { version, request_id } => Said::Line(format!(
-            "deleted version {} (`{}`) for `keep-versions`, RequestId {}",
-            version.version_id,
-            version.name,
-            request_id.as_deref().unwrap_or("(none)")
-        )),
-        Event::DeleteFailed { version, error } => Said::Warning {
-            title: VERSION_NOT_DELETED,
-            text: format!("could not delete version {} (`{}`) for `keep-versions`; the publish stands: {error}", version.version_id, version.name),
-        },
-        Event::DeletesLeft(count) => Said::Line(format!(
-            "{count} more version(s) past `keep-versions` are left for the next run: the deletes of one run share one `timeout`"
-        )),
-        Event::WouldDelete(versions) => Said::Line(format!(
-            "`keep-versions` would delete: {}",
-            names(versions)
-        )),
-        _ => return None,
+/// A read that explains or locates the app and failed: only a refusal is about the
+/// permission; anything else speaks for itself.
+pub fn unread(l: Look, error: &Error) -> Said {
+    let (what, action) = look(l);
+    Said::Line(match error.is_permission_denied() {
+        true => format!("could not read {what} (it needs `{action}`): {error}"),
+        false => format!("could not read {what}: {error}"),
     })
+}
+
+/// Where the app answers, or that no domain is bound.
+pub fn url(url: Option<&str>) -> Said {
+    Said::Line(match url {
+        Some(url) => format!("the app answers at {url}"),
+        None => "no domain is bound to the app, so `url` is empty".into(),
+    })
+}
+
+/// Staging's addresses, or that it reports none.
+pub fn staging_ips(ips: &[String]) -> Said {
+    Said::Line(match ips.is_empty() {
+        true => "staging reports no addresses, so `staging-ips` is empty".into(),
+        false => format!("staging answers at {}", ips.join(", ")),
+    })
+}
+
+/// A version `keep-versions` deleted.
+pub fn deleted(version: &Listed, request_id: Option<&str>) -> Said {
+    Said::Line(format!(
+        "deleted version {} (`{}`) for `keep-versions`, RequestId {}",
+        version.version_id,
+        version.name,
+        request_id.unwrap_or("(none)")
+    ))
+}
+
+/// A delete that failed: a warning, the publish stands.
+pub fn delete_failed(version: &Listed, error: &Error) -> Said {
+    Said::Warning {
+        title: VERSION_NOT_DELETED,
+        text: format!(
+            "could not delete version {} (`{}`) for `keep-versions`; the publish stands: {error}",
+            version.version_id, version.name
+        ),
+    }
+}
+
+/// Versions left for the next run to delete.
+pub fn deletes_left(count: usize) -> Said {
+    Said::Line(format!(
+        "{count} more version(s) past `keep-versions` are left for the next run: the deletes of one run share one `timeout`"
+    ))
+}
+
+/// What a dry run's `keep-versions` would delete.
+pub fn would_delete(versions: &[Listed]) -> Said {
+    Said::Line(format!("`keep-versions` would delete: {}", names(versions)))
 }

@@ -1,6 +1,6 @@
-//! What to do about an error, in the action's own words: the service's error codes get `esa::advice`, the others advice that names the inputs and GitHub settings to change. The error type itself (`base`) knows none of these.
+//! What to do about an error, in the action's own words: the service's error codes get `words::advice`, the others advice that names the inputs and GitHub settings to change. The error type itself (`base`) knows none of these.
 
-use crate::esa::advice::advice;
+use crate::words::advice::advice;
 use esa_engine::base::error::{CredentialsKind, Error, StopReason};
 
 /// The advice that follows an error's message.
@@ -12,7 +12,7 @@ pub fn remedy(error: &Error) -> Option<String> {
             let setting = match reason {
                 StopReason::NoAttemptsLeft => Some("`max-attempts` sets the attempts of each call."),
                 StopReason::Deadline => Some("`timeout` sets each call's deadline, its retries included."),
-                _ => None,
+                StopReason::NotTransient | StopReason::MayHaveApplied => None,
             };
             let parts: Vec<String> = setting.map(str::to_string).into_iter().chain(remedy(last)).collect();
             return (!parts.is_empty()).then(|| parts.join(" "));
