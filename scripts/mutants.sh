@@ -1,16 +1,25 @@
 #!/usr/bin/env bash
-# Mutation testing of the layers that decide (cargo mutants, from crates.io): every mutant of
-# the engine (src/deploy/), the inputs (src/config/), the status model (src/esa/status.rs), the
-# retry rule, the image and endpoint rules, and the runner protocol (src/ci/runner.rs) is built
-# and run against the fast tests (unit tests, the engine's scenarios, the input tables, the
-# message catalogue, the runner protocol, the property tests and the quick end-to-end ones).
+# Mutation testing of the layers that decide (cargo mutants, from crates.io), in three groups,
+# each against the tests that judge it (so that a mutant is run against the checks meant to
+# catch it, and a run fits in hours, not days, on 2 cores):
+#
+#   engine  the engine (engine/src/deploy/) and the ESA rules it decides on (status, retry,
+#           image, endpoint): the engine's unit tests, the scenarios on virtual time, the
+#           message catalogue, and the binary's rollout, health, promote, diagnostics and
+#           version tests
+#   config  the inputs (src/config/): the unit tests, the input tables, the refusals, the
+#           runner contract, the consistency checks, the message catalogue, the fuzz oracles
+#           and the quick end-to-end tests
+#   runner  the runner protocol (src/ci/runner.rs): the unit tests, the protocol, security,
+#           outputs, limits, runner-contract and quick end-to-end tests
+#
 # A mutant no test fails is a check missing, or a change that changes nothing.
 #
-#   scripts/mutants.sh                 every mutant of those files (hours on 2 cores)
-#   scripts/mutants.sh --changed [BASE] only the mutants in lines changed since BASE
-#                                       (default: the parent commit), for CI
+#   scripts/mutants.sh [GROUP...]              every mutant of those groups (all three by default)
+#   scripts/mutants.sh --changed [BASE]        only the mutants in lines changed since BASE
+#                                              (default: the parent commit), for CI
 #
-# The results go to target/mutants (mutants.out/: caught.txt, missed.txt, timeout.txt,
+# The results go to target/mutants/GROUP/mutants.out/ (caught.txt, missed.txt, timeout.txt,
 # unviable.txt); docs/reliability.md has the last full figures and why each missed one is left.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -20,37 +29,60 @@ if ! command -v cargo-mutants >/dev/null; then
   cargo install --quiet --locked --root "$tools" cargo-mutants --version 27.1.0
 fi
 
-files=(
-  --file 'src/deploy/**' --file 'src/config/**'
-  --file src/esa/status.rs --file src/esa/retry.rs --file src/esa/image.rs
-  --file src/esa/endpoint.rs --file src/ci/runner.rs
+files_engine=(
+  --file 'engine/src/deploy/**' --file engine/src/esa/status.rs --file engine/src/esa/retry.rs
+  --file engine/src/esa/image.rs --file engine/src/esa/endpoint.rs
 )
-tests=(
-  --lib --test scenarios --test inputs --test messages --test runner_protocol --test fuzz
-  --test e2e --test refusals --test cli
+tests_engine=(
+  --lib --test scenarios --test messages --test rollout --test health --test promote
+  --test diagnostics --test versions
 )
-jobs=$(( $(nproc) > 1 ? 2 : 1 ))
-args=(--profile mutants --jobs "$jobs" --test-package esa-publish --output target/mutants)
+files_config=(--file 'src/config/**')
+tests_config=(
+  --lib --test inputs --test refusals --test runner_contract --test consistency --test messages
+  --test fuzz --test e2e --test cli
+)
+files_runner=(--file src/ci/runner.rs)
+tests_runner=(
+  --lib --test runner_protocol --test security --test outputs --test limits --test runner_contract
+  --test e2e
+)
 
+jobs=$(( $(nproc) > 1 ? 2 : 1 ))
+common=(--workspace --profile mutants --jobs "$jobs" --test-package esa-publish,esa-engine)
+
+groups=()
+diff=""
 if [ "${1:-}" = "--changed" ]; then
   base="${2:-HEAD~1}"
   diff=$(mktemp)
-  git diff "$base" -- src/ >"$diff"
+  git diff "$base" -- src/ engine/src/ >"$diff"
   if [ ! -s "$diff" ]; then
-    echo "mutants: no change in src/ since $base"
+    echo "mutants: no change in src/ or engine/src/ since $base"
     exit 0
   fi
-  args+=(--in-diff "$diff")
+  groups=(engine config runner)
+else
+  groups=("${@:-engine}")
+  [ $# -eq 0 ] && groups=(engine config runner)
 fi
 
 status=0
-cargo mutants "${args[@]}" "${files[@]}" -- "${tests[@]}" || status=$?
-out=target/mutants/mutants.out
-count() { [ -f "$out/$1.txt" ] && wc -l <"$out/$1.txt" | tr -d ' ' || echo 0; }
-echo "mutants: caught $(count caught), missed $(count missed), timed out $(count timeout), unviable $(count unviable)"
-if [ -s "$out/missed.txt" ]; then
-  echo "missed:"
-  sed 's/^/  /' "$out/missed.txt"
-fi
+for group in "${groups[@]}"; do
+  declare -n files="files_$group" tests="tests_$group"
+  out="target/mutants/$group"
+  args=("${common[@]}" --output "$out")
+  [ -n "$diff" ] && args+=(--in-diff "$diff")
+  echo "== mutants: $group"
+  # Exit codes: 2 when mutants were missed, 3 on timeouts, 4 when the tests fail unmutated.
+  cargo mutants "${args[@]}" "${files[@]}" -- "${tests[@]}" || status=$?
+  count() { [ -f "$out/mutants.out/$1.txt" ] && wc -l <"$out/mutants.out/$1.txt" | tr -d ' ' || echo 0; }
+  echo "mutants ($group): caught $(count caught), missed $(count missed), timed out $(count timeout), unviable $(count unviable)"
+  if [ -s "$out/mutants.out/missed.txt" ]; then
+    echo "missed:"
+    sed 's/^/  /' "$out/mutants.out/missed.txt"
+  fi
+  unset -n files tests
+done
 # cargo mutants exits 2 when mutants were missed, 3 on timeouts: both fail the script.
 exit "$status"

@@ -103,13 +103,13 @@ fn step_key(variable: &str, host: Host) -> Option<&'static str> {
     ];
     let key = key_of(variable).replace('_', "-");
     // The host's table; GitLab's inputs are plain variables, with no step keys beside them;
-    // at a terminal the spelling says whose step the variables were written for.
+    // at a terminal the spelling says whose step the variables were written for (an input
+    // variable is `PLUGIN_` or `INPUT_`).
     let table: &[(&str, &str)] = match host {
         Host::Drone | Host::Woodpecker => &plugin,
-        Host::GitHub => &github,
         Host::Plain if variable.starts_with("PLUGIN_") => &plugin,
-        Host::Plain if variable.starts_with("INPUT_") => &github,
-        Host::GitLab | Host::Plain => &[],
+        Host::GitHub | Host::Plain => &github,
+        Host::GitLab => &[],
     };
     table.iter().find(|(k, _)| *k == key).map(|(_, at)| *at)
 }

@@ -1,5 +1,6 @@
 //! Input parsing and validation, as tables: what a workflow writes, and what the action makes of it; `names`: the names inputs arrive under, `values`: what each value may be.
 
+mod edges;
 mod images;
 mod names;
 mod values;
