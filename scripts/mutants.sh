@@ -71,6 +71,7 @@ status=0
 for group in "${groups[@]}"; do
   declare -n files="files_$group" tests="tests_$group"
   out="target/mutants/$group"
+  mkdir -p "$out"
   args=("${common[@]}" --output "$out")
   [ -n "$diff" ] && args+=(--in-diff "$diff")
   echo "== mutants: $group"
