@@ -2,13 +2,15 @@
 
 Usage: python sdk_crosscheck.py http://127.0.0.1:PORT
 Creates a version (CreateEdgeContainerAppVersion), reads it back (GetEdgeContainerAppVersion)
-until it is created, finds it by name (ListEdgeContainerAppVersions) and publishes it, with both
-signature methods. The stand-in verifies each signature and where each parameter arrived, with
+until it is created, finds it by name (ListEdgeContainerAppVersions), publishes it and reads the
+app's telemetry (DescribeEdgeContainerAppStats, as the metric gate does), with both signature
+methods. The stand-in verifies each signature and where each parameter arrived, with
 code of its own, so a pass means the action and the SDK agree on the wire.
 Runs in a throw-away virtualenv only; never part of the product.
 """
 import sys
 import time
+from datetime import datetime, timedelta, timezone
 
 from alibabacloud_esa20240910 import models
 from alibabacloud_esa20240910.client import Client
@@ -67,4 +69,14 @@ for algorithm in ("v3", "v2"):
             app_id=APP, version_id=version_id, publish_env="staging", percentage=100
         )
     )
-    print(f"{algorithm}: created {version_id} ({name}), read it back, found it by name, published it")
+    now = datetime.now(timezone.utc).replace(microsecond=0)
+    stats = client.describe_edge_container_app_stats(
+        models.DescribeEdgeContainerAppStatsRequest(
+            app=APP,
+            fields="pod_ready_rate,container_memory_rss_quota_rate",
+            start_time=(now - timedelta(seconds=30)).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            end_time=now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        )
+    )
+    assert stats.body.points and stats.body.points[-1].pod_ready_rate == 100, stats.body
+    print(f"{algorithm}: created {version_id} ({name}), read it back, found it by name, published it, read its stats")

@@ -168,6 +168,45 @@ fn health_failed() -> String {
     )
 }
 
+/// A gated rollout whose second step's readings fail: the summary's rollout chart, then one
+/// chart a condition, of its values over the readings.
+fn metric_failed() -> String {
+    let mut config = Config {
+        initial: Initial {
+            deployed_version: "ver-000000000000000001".into(),
+            ..Initial::default()
+        },
+        ..Config::default()
+    };
+    config.telemetry.spacing_seconds = 1;
+    config.telemetry.series = vec![(
+        "pod_ready_rate".into(),
+        vec![100.0, 100.0, 99.5, 96.0, 91.0, 85.0],
+    )];
+    let s = StandIn::start(config).unwrap();
+    let url = s.url();
+    let mut vars = prod_vars(&url);
+    vars.extend_from_slice(&[
+        ("INPUT_STEP-WAIT", "0s"),
+        ("INPUT_PERCENTAGE-STEPS", "20,60"),
+        (
+            "INPUT_METRIC-GATE",
+            "pod_ready_rate >= 99\ncontainer_memory_rss_quota_rate < 90",
+        ),
+        ("INPUT_ROLLBACK-ON-FAILURE", "true"),
+    ]);
+    run_binary(&vars).summary
+}
+
+/// The Mermaid blocks of a summary.
+fn blocks(summary: &str) -> Vec<&str> {
+    summary
+        .split("```mermaid\n")
+        .skip(1)
+        .map(|b| b.split("```").next().unwrap())
+        .collect()
+}
+
 fn timed_out() -> String {
     summary_of(
         vec![Rollout::Stuck],
@@ -273,6 +312,39 @@ fn a_cancelled_chart_is_named_like_a_failure_and_ends_at_the_cancel() {
 }
 
 #[test]
+fn a_metric_chart_draws_each_condition_s_values_against_its_threshold() {
+    let summary = metric_failed();
+    let charts = blocks(&summary);
+    assert_eq!(
+        charts.len(),
+        3,
+        "the rollout and one a condition: {summary}"
+    );
+    let titled = |t: &str| {
+        *charts
+            .iter()
+            .find(|c| c.contains(t))
+            .unwrap_or_else(|| panic!("{t}: {summary}"))
+    };
+    let ready = titled("title \"pod_ready_rate at least 99\"");
+    assert!(
+        ready.contains("title \"pod_ready_rate at least 99\""),
+        "{ready}"
+    );
+    assert!(
+        ready.contains("x-axis \"reading\" [\"1\", \"2\", \"3\", \"4\", \"5\", \"6\"]"),
+        "{ready}"
+    );
+    assert!(ready.contains("line [99, 99, 99, 99, 99, 99]"), "{ready}");
+    assert!(
+        ready.contains("line [100, 100, 99.5, 96, 91, 85]"),
+        "{ready}"
+    );
+    let memory = titled("title \"container_memory_rss_quota_rate below 90\"");
+    assert!(memory.contains("line [10, 10, 10, 10, 10, 10]"), "{memory}");
+}
+
+#[test]
 fn every_chart_parses_and_renders_as_mermaid() {
     let files: Vec<PathBuf> = [
         ("staged", staged()),
@@ -280,6 +352,7 @@ fn every_chart_parses_and_renders_as_mermaid() {
         ("timed-out", timed_out()),
         ("health-failed", health_failed()),
         ("cancelled", cancelled()),
+        ("metric-failed", metric_failed()),
     ]
     .into_iter()
     .map(|(name, summary)| save(name, &summary))
@@ -306,7 +379,7 @@ fn every_chart_parses_and_renders_as_mermaid() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(
-        text.contains("5 diagram(s) in 5 file(s), 0 with errors"),
+        text.contains("8 diagram(s) in 6 file(s), 0 with errors"),
         "{text}"
     );
     match render::chromium() {

@@ -4,9 +4,11 @@ use std::time::Duration;
 
 use esa_engine::base::error::{ApiError, CredentialsKind, Error, StopReason};
 use esa_engine::deploy::checks::health::HealthFailed;
+use esa_engine::deploy::checks::metric::{Condition, Found, MetricFailed, MetricReading, Op};
 use esa_engine::deploy::checks::CheckFailure;
 use esa_engine::deploy::failure::{Failure, FailureKind, NoPrevious, Progress, Rollback};
 use esa_engine::esa::probe::{NoAnswer, Probed};
+use esa_engine::esa::stats::{Field, Point};
 use esa_engine::esa::status::{AppStatus, Busy, Phase, PublishStatus, Unnamed, VersionStatus};
 use esa_publish::ci::host::Host;
 use esa_publish::words::failure::Failed;
@@ -163,8 +165,37 @@ fn kinds() -> Vec<FailureKind> {
         FailureKind::CheckFailed(CheckFailure::Health(HealthFailed::NoAddresses {
             url: "https://x/healthz".into(),
         })),
+        metric_failed(MetricReading::Read {
+            found: vec![
+                (ready_at_least_99(), Found::NoData),
+                (
+                    ready_at_least_99(),
+                    Found::Value {
+                        point: Point {
+                            time: "2026-12-07T10:00:00Z".into(),
+                            value: 80.0,
+                        },
+                        holds: false,
+                    },
+                ),
+            ],
+            request_id: Some("REQ-STATS".into()),
+        }),
+        metric_failed(MetricReading::Unread(api("Forbidden.RAM"))),
         FailureKind::Cancelled(Progress::default()),
     ]
+}
+
+fn ready_at_least_99() -> Condition {
+    Condition {
+        field: Field::PodReadyRate,
+        op: Op::AtLeast,
+        threshold: 99.0,
+    }
+}
+
+fn metric_failed(last: MetricReading) -> FailureKind {
+    FailureKind::CheckFailed(CheckFailure::Metric(MetricFailed { failures: 3, last }))
 }
 
 fn rollbacks() -> Vec<Rollback> {

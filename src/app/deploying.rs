@@ -37,14 +37,16 @@ pub async fn deploy<W: Write>(
     record: &mut Record,
     cancel: &Cancel,
 ) -> Result<Outcome, Failed> {
+    // The engine's clock starts now: the wall clock beside it maps the stats' window to UTC.
+    let time = TokioTime::start();
     let service = Live {
         client,
         app_id: config.publish.app_id.clone(),
         remarks: config.publish.remarks.clone(),
         prober: Default::default(),
+        started: chrono::Utc::now(),
     };
     let mut engine = Engine::new(plan.clone());
-    let time = TokioTime::start();
     let mut reporter = Reporter {
         runner,
         record: std::mem::take(record),

@@ -1,21 +1,25 @@
 //! A dry run: the reads it may make, the signed request that would be sent, shown with its signature withheld, and nothing sent. Its words are `words::dry_run`'s.
 
 use std::io::Write;
+use std::time::Duration;
+
+use chrono::Utc;
 
 use crate::app::deploying::deploy;
 use crate::app::outputs::set_outputs;
+use crate::app::service::stats_window;
 use crate::base::secret::Secret;
 use crate::ci::cancel::Cancel;
 use crate::ci::runner::Runner;
 use crate::config::credentials::CredentialPlan;
 use crate::config::Config;
-use crate::esa::api::publish_request;
+use crate::esa::api::{publish_request, stats_request};
 use crate::esa::client::{prepare, Client};
 use crate::esa::credentials::Credentials;
+use crate::esa::signing::RpcRequest;
 use crate::words::dry_run::{ended_line, plan_lines, request_lines, signer_line, version_plan};
-use crate::words::dry_run::{
-    LATER_STEPS, PLACEHOLDER_ID, PLAN_GROUP, REQUEST_GROUP, VERSION_GROUP,
-};
+use crate::words::dry_run::{LATER_STEPS, PLACEHOLDER_ID, PLAN_GROUP, REQUEST_GROUP};
+use crate::words::dry_run::{STATS_GROUP, VERSION_GROUP};
 use crate::words::failure::Failed;
 use crate::words::outcome::{VERSION_ID, VERSION_NAME};
 use crate::words::record::Record;
@@ -140,12 +144,43 @@ fn show_request<W: Write>(
     runner: &mut Runner<W>,
     version_id: &str,
 ) -> Result<(), Error> {
-    let credentials = signer(config);
     let request = publish_request(&plan.publish.request(version_id, plan.first_share()));
+    let lines = signed_lines(config, runner, &request)?;
+    runner.group(REQUEST_GROUP);
+    runner.log(&signer_line(config));
+    for line in lines {
+        runner.log(&line);
+    }
+    if plan.steps.len() > 1 {
+        runner.log(LATER_STEPS);
+    }
+    runner.end_group();
+    if let Some(gate) = plan.metric() {
+        // The metric gate's first read, as it would go at the first bake's start.
+        let now = Utc::now();
+        let window = stats_window(now, Duration::ZERO, now);
+        let request = stats_request(&config.publish.app_id, &gate.fields(), window);
+        let lines = signed_lines(config, runner, &request)?;
+        runner.group(STATS_GROUP);
+        for line in lines {
+            runner.log(&line);
+        }
+        runner.end_group();
+    }
+    Ok(())
+}
+
+/// `request` signed as it would go on the wire, in lines, with its signature registered as a
+/// secret and the AccessKey ID masked.
+fn signed_lines<W: Write>(
+    config: &Config,
+    runner: &mut Runner<W>,
+    request: &RpcRequest,
+) -> Result<Vec<String>, Error> {
     let signed = prepare(
-        &request,
+        request,
         &config.endpoint,
-        &credentials,
+        &signer(config),
         config.signature_version,
     )?;
     // A dry run's request was never sent, so its nonce is unused: a printed signature could be
@@ -162,16 +197,8 @@ fn show_request<W: Write>(
         CredentialPlan::Static(c, _) => line.replace(&c.access_key_id, &c.redacted_id()),
         _ => line,
     };
-    runner.group(REQUEST_GROUP);
-    runner.log(&signer_line(config));
-    for line in request_lines(config, &config.endpoint.base_url(), &signed) {
-        runner.log(&masked(line));
-    }
-    if plan.steps.len() > 1 {
-        runner.log(LATER_STEPS);
-    }
-    runner.end_group();
-    Ok(())
+    let lines = request_lines(config, &config.endpoint.base_url(), &signed);
+    Ok(lines.into_iter().map(masked).collect())
 }
 
 /// What signs the dry run's request: the keys given, or a placeholder.

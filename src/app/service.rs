@@ -5,13 +5,15 @@ use std::future::Future;
 use std::net::IpAddr;
 use std::time::Duration;
 
+use chrono::{DateTime, Timelike, Utc};
 use serde_json::Value;
 use tokio::time::Instant;
 
 use crate::base::random::random_unit;
 use crate::esa::api::{
     app_request, deploy_regions_request, logs_request, publish_request, resource_status_request,
-    rollback_remarks, rollback_request, staging_status_request, status_request, PublishResponse,
+    rollback_remarks, rollback_request, staging_status_request, stats_request, status_request,
+    PublishResponse,
 };
 use crate::esa::client::{Answer, Client};
 use crate::esa::signing::RpcRequest;
@@ -29,6 +31,7 @@ use esa_engine::esa::diagnostics::{
 use esa_engine::esa::model::{PublishEnv, PublishRequest};
 use esa_engine::esa::probe::{HealthUrl, Probed};
 use esa_engine::esa::retry::{Idempotency, Policy};
+use esa_engine::esa::stats::{Field, Stats};
 use esa_engine::esa::status::{AppStatus, StagingStatus};
 use esa_engine::esa::versions::{Created, Listed, Version};
 
@@ -40,6 +43,22 @@ pub struct Live<'a> {
     pub remarks: Option<String>,
     /// The health probes' HTTP client, kept while it probes the same addresses.
     pub prober: RefCell<Option<(Vec<IpAddr>, reqwest::Client)>>,
+    /// The wall clock when the engine's clock read zero: the stats' window is asked for in UTC.
+    pub started: DateTime<Utc>,
+}
+
+/// The window of a stats read from `since` on the engine's clock to now, in whole seconds of
+/// UTC: the start rounded down, the end up, and the end at least a second after the start (the
+/// service wants it later).
+pub fn stats_window(
+    started: DateTime<Utc>,
+    since: Duration,
+    now: DateTime<Utc>,
+) -> (DateTime<Utc>, DateTime<Utc>) {
+    let whole = |t: DateTime<Utc>| t.with_nanosecond(0).unwrap_or(t);
+    let start = whole(started + since);
+    let end = whole(now + chrono::Duration::milliseconds(999));
+    (start, end.max(start + chrono::Duration::seconds(1)))
 }
 
 fn policy(budget: Budget) -> Policy {
@@ -211,6 +230,19 @@ impl Calls for Live<'_> {
             .read(&logs_request(&self.app_id, lines), budget, log)
             .await?;
         Ok(log_lines_from_answer(&answer.body))
+    }
+
+    async fn stats(
+        &self,
+        fields: &[Field],
+        since: Duration,
+        budget: Budget,
+        log: Log<'_, ClientEvent>,
+    ) -> Result<Stats, Error> {
+        let window = stats_window(self.started, since, Utc::now());
+        let request = stats_request(&self.app_id, fields, window);
+        let answer = self.read(&request, budget, log).await?;
+        Ok(Stats::from_answer(&answer.body))
     }
 
     async fn probe(

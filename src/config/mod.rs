@@ -13,6 +13,7 @@ pub mod comment;
 pub mod connection;
 pub mod credentials;
 pub mod health;
+pub mod metric;
 pub mod names;
 pub mod publish;
 pub mod reader;
@@ -30,12 +31,14 @@ use crate::config::aftercare::{LogsOnFailure, AUTO_LOG_LINES};
 use crate::config::comment::{read_comment, CommentPlan};
 use crate::config::credentials::{read_credentials, CredentialPlan};
 use crate::config::health::read_health;
+use crate::config::metric::read_metric;
 use crate::config::reader::Reader;
 use crate::config::rollout::{read_rollout, RolloutSettings};
 use crate::config::version::read_version_source;
 use esa_engine::base::error::InputProblem;
 use esa_engine::base::values::parse_bool;
 use esa_engine::deploy::checks::health::HealthGate;
+use esa_engine::deploy::checks::metric::MetricGate;
 use esa_engine::deploy::checks::Check;
 use esa_engine::deploy::plan::VersionSource;
 use esa_engine::deploy::plan::{Logs, Mode, Plan};
@@ -69,6 +72,8 @@ pub struct Config {
     pub aftercare: Aftercare,
     /// The health gate, when `health-url` is set.
     pub health: Option<HealthGate>,
+    /// The metric gate, when `metric-gate` is set.
+    pub metric: Option<MetricGate>,
     /// The pull request's comment: off, asked for where it cannot be written, or where to.
     pub comment: CommentPlan,
     /// Whether the repository is private, as the event payload says (`None`: it does not).
@@ -101,8 +106,7 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
     let endpoint = connection::read_endpoint(&mut r);
     let rollout = read_rollout(&mut r, percentage.is_some());
     let (aftercare, comment) = (read_aftercare(&mut r), read_comment(&mut r, env));
-    let staging = publish.as_ref().map(|p| p.publish_env) == Some(PublishEnv::Staging);
-    let health = read_health(&mut r, rollout.follows(), staging);
+    let (health, metric) = read_gates(&mut r, rollout.follows(), publish.as_ref());
     let credentials = read_credentials(&mut r, env, dry_run);
     let export_credentials = r.parsed("export-credentials", parse_bool).unwrap_or(false);
     let sts_endpoint = connection::read_sts_endpoint(&mut r, env);
@@ -141,6 +145,7 @@ pub fn parse(env: &Env, now: DateTime<Utc>) -> Result<Config, Rejected> {
         rollout,
         aftercare,
         health,
+        metric,
         comment,
         repository_private: crate::ci::event::repository_private(env),
         retry,
@@ -176,10 +181,31 @@ impl Config {
                 LogsOnFailure::Auto => Logs::Withheld { public: false },
             },
             keep_versions: self.aftercare.keep_versions,
-            checks: self.health.clone().map(Check::Health).into_iter().collect(),
+            checks: self.checks(),
         };
         plan.with_visibility(self.repository_private, AUTO_LOG_LINES)
     }
+}
+
+impl Config {
+    /// The checks each step's bake runs: the health gate's probes, then the metric gate's
+    /// readings.
+    fn checks(&self) -> Vec<Check> {
+        let health = self.health.clone().map(Check::Health);
+        let metric = self.metric.clone().map(Check::Metric);
+        health.into_iter().chain(metric).collect()
+    }
+}
+
+/// The gates each bake runs: the health gate (whose probes go to staging's own addresses on
+/// staging), the metric gate.
+fn read_gates(
+    r: &mut Reader<'_>,
+    follows: bool,
+    publish: Option<&PublishSettings>,
+) -> (Option<HealthGate>, Option<MetricGate>) {
+    let staging = publish.map(|p| p.publish_env) == Some(PublishEnv::Staging);
+    (read_health(r, follows, staging), read_metric(r, follows))
 }
 
 /// What to publish and where: the settings, the percentage asked for, and the version (with

@@ -5,8 +5,10 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::esa::signing::{format_timestamp, RpcRequest};
+use chrono::{DateTime, Utc};
 use esa_engine::base::error::ApiError;
 use esa_engine::esa::model::{PublishRequest, PublishType};
+use esa_engine::esa::stats::Field;
 
 /// The ESA API version this action speaks.
 pub const API_VERSION: &str = "2024-09-10";
@@ -214,6 +216,28 @@ pub fn logs_request(app_id: &str, lines: u32) -> RpcRequest {
         "GetEdgeContainerLogs",
         "GET",
         &[("AppId", app_id.into()), ("Lines", lines.to_string())],
+        &[],
+    )
+}
+
+/// DescribeEdgeContainerAppStats: GET, everything in the query (as the official SDK sends it):
+/// `App` (the app's ID), `Fields` (the fields' names, comma-separated), and the window from
+/// `StartTime` to `EndTime`, UTC `yyyy-MM-ddTHH:mm:ssZ`.
+pub fn stats_request(
+    app_id: &str,
+    fields: &[Field],
+    (start, end): (DateTime<Utc>, DateTime<Utc>),
+) -> RpcRequest {
+    let names: Vec<&str> = fields.iter().map(|f| f.name()).collect();
+    rpc(
+        "DescribeEdgeContainerAppStats",
+        "GET",
+        &[
+            ("App", app_id.into()),
+            ("Fields", names.join(",")),
+            ("StartTime", format_timestamp(start)),
+            ("EndTime", format_timestamp(end)),
+        ],
         &[],
     )
 }

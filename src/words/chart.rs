@@ -2,8 +2,20 @@
 
 use std::time::Duration;
 
-use crate::words::record::ChartPoint;
 use esa_engine::base::text::clock_text;
+
+/// One point of the rollout chart.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChartPoint {
+    /// Since the deployment started.
+    pub at: Duration,
+    /// The share a step now asks our version to serve, when one starts here.
+    pub target: Option<u8>,
+    /// The share our version serves, when a reading says so here.
+    pub serving: Option<u8>,
+    /// What happened here besides the steps: a failure, a rollback.
+    pub mark: Option<String>,
+}
 
 /// Points a line is resampled to: enough for a smooth line, however long the run.
 const SAMPLES: usize = 61;
@@ -113,12 +125,34 @@ pub fn mermaid(points: &[ChartPoint], title: &str, place: &str) -> Option<String
     ))
 }
 
+/// The most readings a metric chart draws: the last ones.
+const READINGS: usize = 30;
+
+/// A field's readings as a small Mermaid line chart, readings numbered along the x-axis: the
+/// threshold in orange and each value read in blue (a reading without data is left out).
+/// `None` with fewer than two values.
+pub fn readings(title: &str, threshold: f64, values: &[(usize, f64)]) -> Option<String> {
+    if values.len() < 2 {
+        return None;
+    }
+    let values = &values[values.len().saturating_sub(READINGS)..];
+    let labels: Vec<String> = values.iter().map(|(n, _)| format!("\"{n}\"")).collect();
+    let read: Vec<String> = values.iter().map(|(_, v)| number(*v)).collect();
+    let line = vec![number(threshold); values.len()];
+    Some(format!(
+        "```mermaid\n%%{{init: {{\"themeVariables\": {{\"xyChart\": {{\"plotColorPalette\": \"{PALETTE}\"}}}}}}}}%%\nxychart-beta\n    title \"{}\"\n    x-axis \"reading\" [{}]\n    y-axis \"value: threshold orange, read blue\"\n    line [{}]\n    line [{}]\n```\n",
+        label(title),
+        labels.join(", "),
+        line.join(", "),
+        read.join(", ")
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use std::time::Duration;
 
-    use crate::words::chart::{axis_max, label, mermaid, number};
-    use crate::words::record::ChartPoint;
+    use crate::words::chart::{axis_max, label, mermaid, number, ChartPoint};
 
     fn point(secs: u64, target: Option<u8>, serving: Option<u8>, mark: Option<&str>) -> ChartPoint {
         ChartPoint {

@@ -59,6 +59,9 @@ pub const PLAN_GROUP: &str = "Dry run: the plan";
 /// The group of lines about the signed request.
 pub const REQUEST_GROUP: &str = "Dry run: the signed request of the first step (nothing is sent)";
 
+/// The group of lines about the metric gate's first read.
+pub const STATS_GROUP: &str = "Dry run: the metric gate's first read (nothing is sent)";
+
 /// Said after the request when the rollout has more steps.
 pub const LATER_STEPS: &str = "each later step sends the same request with its own Percentage";
 
@@ -86,7 +89,11 @@ pub fn plan_lines(plan: &Plan, version_id: &str) -> Vec<String> {
             phrases::share(*share)
         ));
         if !plan.checks.is_empty() {
-            lines.push(format!("step {}/{total}: the health gate (below)", i + 1));
+            lines.push(format!(
+                "step {}/{total}: {} (below)",
+                i + 1,
+                checks::names(plan)
+            ));
         } else if i + 1 < total && !plan.step_wait.is_zero() {
             let bake = show_duration(plan.step_wait);
             lines.push(format!("bake {bake} (`step-wait`)"));

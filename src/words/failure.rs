@@ -6,7 +6,6 @@ use crate::words::phrases::{busy, describe, rollback_id, status_or, Context};
 use crate::words::remedy::remedy;
 use esa_engine::base::error::Error;
 use esa_engine::base::text::{clock_text, shown};
-use esa_engine::deploy::checks::CheckFailure;
 use esa_engine::deploy::failure::{Failure, FailureKind, NoPrevious, Progress, Rollback, Stage};
 use esa_engine::esa::status::{AppStatus, Busy, PublishStatus, Unnamed};
 
@@ -243,7 +242,7 @@ fn kind_text(kind: &FailureKind, cause: Option<&Error>, c: &Context) -> Option<S
     let cause = || cause.map(Error::to_string).unwrap_or_default();
     Some(match kind {
         FailureKind::Call => return None,
-        FailureKind::CheckFailed(CheckFailure::Health(why)) => checks::failed(why, &cause()),
+        FailureKind::CheckFailed(why) => checks::failed(why, &cause()),
         FailureKind::RolledBack { status } => format!("the rollout of {v} was rolled back (PublishStatus {})", status.publish_status),
         FailureKind::TakenOver { by } => format!("another version, {by}, took over from {v}"),
         FailureKind::ContainerFailed { phase } => format!("the staging container of {v} cannot run: {phase}"),

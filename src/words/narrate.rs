@@ -168,11 +168,11 @@ pub fn narrate(event: &Event, c: &Context) -> Said {
         Event::CheckStarted { step, total, window, ready, .. } => {
             checks::started((*step, *total), *window, ready)
         }
-        Event::Measured { reading, measurement, verdict, streak, .. } => {
-            checks::measured(*reading, measurement, *verdict, *streak)
+        Event::Measured { reading, measurement, verdict, streak, enforced, .. } => {
+            checks::measured(*reading, measurement, *verdict, *streak, *enforced)
         }
-        Event::CheckPassed { step, total, kind, readings, failed, .. } => {
-            checks::passed((*step, *total), *kind, *readings, *failed)
+        Event::CheckPassed { step, total, kind, readings, failed, enforced, .. } => {
+            checks::passed((*step, *total), *kind, *readings, *failed, *enforced)
         }
         Event::Diagnosis(d) => explain::diagnosis(d),
         Event::Unread { look, error } => explain::unread(*look, error),

@@ -2,7 +2,9 @@
 
 use std::time::Duration;
 
-use crate::words::checks::HealthRecord;
+use crate::words::chart::ChartPoint;
+use crate::words::checks::health::HealthRecord;
+use crate::words::checks::metric::{MetricRecord, MetricRow};
 use crate::words::explain::logs_too_large;
 use esa_engine::base::error::Error;
 use esa_engine::deploy::checks::{Measurement, Ready, Verdict};
@@ -66,19 +68,6 @@ pub struct Moment {
     pub text: String,
 }
 
-/// One point of the rollout chart.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChartPoint {
-    /// Since the deployment started.
-    pub at: Duration,
-    /// The share a step now asks our version to serve, when one starts here.
-    pub target: Option<u8>,
-    /// The share our version serves, when a reading says so here.
-    pub serving: Option<u8>,
-    /// What happened here besides the steps: a failure, a rollback.
-    pub mark: Option<String>,
-}
-
 /// What the deployment did, filled in from its events.
 #[derive(Debug, Default)]
 pub struct Record {
@@ -121,6 +110,8 @@ pub struct Record {
     pub deletes_left: usize,
     /// The health gate's probes, over every step.
     pub health: HealthRecord,
+    /// The metric gate's readings, over every step.
+    pub metric: MetricRecord,
 }
 
 impl Record {
@@ -178,7 +169,9 @@ impl Record {
             Event::WouldDelete(versions) => self.would_delete = Some(versions.clone()),
             Event::DeletesLeft(count) => self.deletes_left = *count,
             Event::CheckStarted { ready, .. } => self.check_started(ready),
-            Event::Measured { measurement, verdict, .. } => self.measured(measurement, *verdict),
+            Event::Measured { step, measurement, verdict, enforced, .. } => {
+                self.measured((at, *step), measurement, *verdict, *enforced)
+            }
             Event::Unsettled { change: Change::Rollback { .. }, .. }
             | Event::LogsTooLarge { retry: Some(_), .. }
             | Event::Previous(Err(_))
@@ -243,13 +236,27 @@ impl Record {
     fn check_started(&mut self, ready: &Ready) {
         match ready {
             Ready::Health(target) => self.health.started(target),
+            Ready::Metric(_) => {}
         }
     }
 
-    /// One reading of a check.
-    fn measured(&mut self, measurement: &Measurement, verdict: Verdict) {
-        match measurement {
+    /// One reading of a check, at `at` in `step`.
+    fn measured(
+        &mut self,
+        (at, step): (Duration, usize),
+        m: &Measurement,
+        verdict: Verdict,
+        enforced: bool,
+    ) {
+        match m {
             Measurement::Health(probed) => self.health.measured(probed, verdict),
+            Measurement::Metric(reading) => self.metric.rows.push(MetricRow {
+                at,
+                step,
+                reading: reading.clone(),
+                verdict,
+                enforced,
+            }),
         }
     }
 

@@ -1,6 +1,7 @@
 //! The lines a person reads about the publish: how it rolls out (`20% → 100%, bake 3s`), the last line of a run, and the dry-run listing of a signed request (pure text, no I/O).
 
 use crate::config::Config;
+use crate::words::checks;
 use crate::words::outcome::RunResult;
 use crate::words::phrases;
 use crate::words::record::Record;
@@ -27,10 +28,7 @@ pub fn rollout(plan: &Plan) -> String {
             format!("{}, {bake}", steps.join(" → "))
         }
     };
-    let gated = match !plan.checks.is_empty() {
-        true => ", health-gated",
-        false => "",
-    };
+    let gated = checks::gated(plan);
     match p.publish_type {
         Some(PublishType::Region) => {
             let full = match p.full_release {

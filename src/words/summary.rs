@@ -350,6 +350,10 @@ pub fn summary(s: &Summary<'_>) -> String {
     if !why.is_empty() {
         md.push('\n');
     }
+    if let Some(section) = s.record.and_then(|r| r.metric.section()) {
+        md.push_str(&section);
+        md.push('\n');
+    }
     md.push_str(&timeline);
     md
 }

@@ -160,6 +160,7 @@ pub fn process(state: &mut State, req: Incoming, now: DateTime<Utc>) -> (Answer,
             "CreateEdgeContainerAppVersion" => crate::versions::create(state, &query, &form, &req.method, now).map(Some),
             "GetEdgeContainerAppVersion" => crate::versions::get(state, &query, &form, &req.method).map(Some),
             "ListEdgeContainerAppVersions" => crate::versions::list(state, &query, &form, &req.method).map(Some),
+            "DescribeEdgeContainerAppStats" => crate::stats::stats(state, &query, &form, &req.method, now).map(Some),
             other => Err(refuse(404, "InvalidAction.NotFound", format!("Specified api is not found, please check your url and method. Action: {other}"))),
         }
         })

@@ -16,6 +16,7 @@ pub mod oidc;
 pub mod readings;
 pub mod rules;
 pub mod server;
+pub mod stats;
 pub mod verify;
 pub mod versions;
 
@@ -142,6 +143,8 @@ pub struct Config {
     pub readings: readings::Readings,
     /// Answers in chunks with no `Content-Length`, as a gateway may send them.
     pub chunked: bool,
+    /// How DescribeEdgeContainerAppStats answers.
+    pub telemetry: stats::Telemetry,
 }
 
 /// The app as the diagnostic reads see it.
@@ -218,6 +221,7 @@ impl Default for Config {
             github: github_api::GitHubApi::default(),
             readings: readings::Readings::from_env(),
             chunked: false,
+            telemetry: stats::Telemetry::default(),
             app: AppFacts {
                 deploy_regions: DEPLOY_REGIONS.iter().map(|r| r.to_string()).collect(),
                 ..AppFacts::default()

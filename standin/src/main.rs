@@ -77,6 +77,31 @@ fn main() {
                     .unwrap_or_else(|| fail("--deployed takes at-full or at-publish"))
             }
             "--hang" => hangs.push(value()),
+            "--stats" => {
+                let series = stats_series(&value()).unwrap_or_else(|| fail("--stats takes FIELD=V1,V2,..., e.g. pod_ready_rate=100,80"));
+                config.telemetry.series.push(series)
+            }
+            "--stats-empty" => config.telemetry.empty = true,
+            "--stats-error" => config.telemetry.error = Some(Box::leak(value().into_boxed_str())),
+            "--stats-lag" => {
+                config.telemetry.lag_seconds = value()
+                    .parse()
+                    .unwrap_or_else(|_| fail("--stats-lag takes a number of seconds"))
+            }
+            "--stats-spacing" => {
+                config.telemetry.spacing_seconds = value()
+                    .parse()
+                    .ok()
+                    .filter(|s| *s > 0)
+                    .unwrap_or_else(|| fail("--stats-spacing takes a number of seconds above 0"))
+            }
+            "--stats-unit" => {
+                config.telemetry.fractions = match value().as_str() {
+                    "percent" => false,
+                    "fraction" => true,
+                    _ => fail("--stats-unit takes percent or fraction"),
+                }
+            }
             "--health" => {
                 config.health = AppHealth::parse(&value())
                     .unwrap_or_else(|| fail("--health takes ok, 503, flap or hang"))
@@ -134,6 +159,16 @@ fn rollout(text: &str) -> Option<Rollout> {
     })
 }
 
+/// A `--stats` series: `FIELD=V1,V2,...`, each field one of DescribeEdgeContainerAppStats's.
+fn stats_series(text: &str) -> Option<(String, Vec<f64>)> {
+    let (field, values) = text.split_once('=')?;
+    esa_standin::stats::FIELDS
+        .iter()
+        .find(|(n, _, _)| *n == field)?;
+    let values: Option<Vec<f64>> = values.split(',').map(|v| v.trim().parse().ok()).collect();
+    Some((field.to_string(), values.filter(|v| !v.is_empty())?))
+}
+
 /// `--help`: each flag on its own line, with what it plays.
 fn help() -> String {
     format!(
@@ -156,6 +191,11 @@ fn help() -> String {
                            normal, stuck, rollback-after:N (the service rolls back after N
                            polls), takeover-after:N (another version takes over),
                            crash-loop-after:N (staging's container crash-loops)
+  --stats FIELD=V1,V2,...  DescribeEdgeContainerAppStats: the field's value on each call, in
+                           order, the last repeating (repeatable; without it a ready app at a
+                           tenth of its limits), e.g. pod_ready_rate=100,100,80
+  --stats-empty            DescribeEdgeContainerAppStats answers with no points (no data)
+  --stats-error CODE       DescribeEdgeContainerAppStats refuses each call with CODE
   --github-token T         the token GitHub's comment API (/repos/...) takes
   --github-read-only       that token may read comments but not write them (403)
 What the service does not document, one reading each (the tests run under each):
@@ -165,6 +205,10 @@ What the service does not document, one reading each (the tests run under each):
   --publishing-after-full R  PublishingVersion once a publish serves 100%: kept (default) or
                            cleared
   --deployed R             DeployedVersion names a new version at-full (default) or at-publish
+  --stats-spacing S        DescribeEdgeContainerAppStats: points S seconds apart (default 10)
+  --stats-lag S            and a point comes S seconds after its time (default 0)
+  --stats-unit U           its rates (pod readiness, CPU and memory of the limit): percent
+                           (100 = all, the default) or fraction (1 = all)
 ",
         app = esa_standin::DEMO_APP_ID,
         id = esa_standin::DEMO_ACCESS_KEY_ID,

@@ -2,6 +2,7 @@
 
 mod edges;
 mod images;
+mod metric;
 mod names;
 mod values;
 

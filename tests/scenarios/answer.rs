@@ -9,6 +9,7 @@ use esa_engine::deploy::engine::Budget;
 use esa_engine::esa::diagnostics::{App, RegionReadiness};
 use esa_engine::esa::model::{PublishEnv, PublishRequest};
 use esa_engine::esa::probe::{HealthUrl, Probed};
+use esa_engine::esa::stats::{Field, Stats};
 use esa_engine::esa::status::{AppStatus, Phase, StagingStatus, VersionStatus};
 use esa_engine::esa::versions::{Created, Listed, Version};
 use serde_json::{json, Value};
@@ -90,6 +91,18 @@ impl Calls for Fake<'_> {
         let mut w = self.world.borrow_mut();
         w.calls.push("Probe");
         Ok(w.app.probe(self.clock, at, limit))
+    }
+
+    async fn stats(
+        &self,
+        fields: &[Field],
+        since: Duration,
+        budget: Budget,
+        _: Log<'_, ()>,
+    ) -> Result<Stats, Error> {
+        self.before("Stats", budget, false).await?;
+        let now = self.clock.now.get();
+        Ok(self.world.borrow_mut().app.stats(now, fields, since))
     }
 
     async fn app(&self, budget: Budget, _: Log<'_, ()>) -> Result<App, Error> {

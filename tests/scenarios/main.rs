@@ -9,6 +9,7 @@ mod found;
 mod harness;
 mod health;
 mod lock;
+mod metric;
 mod property;
 mod resume;
 mod rollout;

@@ -3,12 +3,14 @@
 use std::time::Duration;
 
 use esa_engine::deploy::checks::health::HealthGate;
+use esa_engine::deploy::checks::metric::{Condition, GateMode, MetricGate, Op};
 use esa_engine::deploy::checks::Check;
 use esa_engine::deploy::plan::{IfBusy, Logs, Mode, Plan, Template, VersionSource};
 use esa_engine::esa::image::parse_image;
 use esa_engine::esa::model::{PublishEnv, PublishSettings, PublishType};
 use esa_engine::esa::probe::HealthUrl;
 use esa_engine::esa::retry::Policy;
+use esa_engine::esa::stats::Field;
 use esa_publish::ci::context::BuildContext;
 use esa_publish::config::health::parse_statuses;
 use esa_publish::config::version::default_name;
@@ -49,6 +51,9 @@ pub struct Setup {
     pub logs: Option<u32>,
     pub keep: u32,
     pub health: Option<&'static str>,
+    /// `metric-gate`: `pod_ready_rate >= 99`, 3 readings in a row; observing only when set.
+    pub metric: bool,
+    pub observe: bool,
     /// `promote-from: staging`.
     pub from_staging: bool,
 }
@@ -69,6 +74,11 @@ pub const LONG: Knob = |s| s.wait_timeout = Some(secs(30 * 60));
 pub const LOGS: Knob = |s| s.logs = Some(20);
 pub const KEEP: Knob = |s| s.keep = 2;
 pub const HEALTH: Knob = |s| s.health = Some("https://shop.example.com/healthz");
+pub const METRIC: Knob = |s| s.metric = true;
+pub const OBSERVE: Knob = |s| {
+    s.metric = true;
+    s.observe = true;
+};
 pub const NO_BAKE: Knob = |s| s.step_wait = Some(Duration::ZERO);
 pub const SPEC: Knob = |s| s.spec = true;
 
@@ -113,18 +123,34 @@ impl Setup {
                 None => Logs::Withheld { public: false },
             },
             keep_versions: self.keep,
-            checks: self
-                .health
-                .map(|url| {
-                    Check::Health(HealthGate {
-                        url: HealthUrl::parse(url).expect("a health URL"),
-                        statuses: parse_statuses("200-399").expect("statuses"),
-                        failures: 3,
-                    })
-                })
-                .into_iter()
-                .collect(),
+            checks: self.checks(),
         }
+    }
+
+    /// The health gate, then the metric gate, as set.
+    fn checks(&self) -> Vec<Check> {
+        let health = self.health.map(|url| {
+            Check::Health(HealthGate {
+                url: HealthUrl::parse(url).expect("a health URL"),
+                statuses: parse_statuses("200-399").expect("statuses"),
+                failures: 3,
+            })
+        });
+        let metric = self.metric.then(|| {
+            Check::Metric(MetricGate {
+                conditions: vec![Condition {
+                    field: Field::PodReadyRate,
+                    op: Op::AtLeast,
+                    threshold: 99.0,
+                }],
+                failures: 3,
+                mode: match self.observe {
+                    true => GateMode::Observe,
+                    false => GateMode::Enforce,
+                },
+            })
+        });
+        health.into_iter().chain(metric).collect()
     }
 
     fn publish(&self) -> PublishSettings {

@@ -14,6 +14,7 @@ use crate::deploy::io::{Budget, Reply, Request};
 use crate::esa::diagnostics::{App, RegionReadiness};
 use crate::esa::model::{PublishEnv, PublishRequest};
 use crate::esa::probe::{HealthUrl, Probed};
+use crate::esa::stats::{Field, Stats};
 use crate::esa::status::{AppStatus, StagingStatus};
 use crate::esa::versions::{Created, Listed, Version};
 
@@ -117,6 +118,15 @@ pub trait Calls {
         budget: Budget,
         log: Log<'_, Self::Report>,
     ) -> impl Future<Output = Result<Option<String>, Error>>;
+    /// DescribeEdgeContainerAppStats: `fields`, from `since` (on the engine's clock, which the
+    /// implementation maps to the wall clock's) to now.
+    fn stats(
+        &self,
+        fields: &[Field],
+        since: Duration,
+        budget: Budget,
+        log: Log<'_, Self::Report>,
+    ) -> impl Future<Output = Result<Stats, Error>>;
     /// One GET of the health URL, at `at` when not empty, within `limit`.
     fn probe(
         &self,
@@ -163,6 +173,11 @@ pub async fn dispatch<C: Calls>(calls: &C, request: &Request, log: Log<'_, C::Re
             code,
             budget,
         } => Reply::Sent(calls.rollback(to, failed, code, *budget, log).await),
+        Request::Stats {
+            fields,
+            since,
+            budget,
+        } => Reply::Stats(calls.stats(fields, *since, *budget, log).await),
         Request::Probe { url, at, limit } => Reply::Probed(calls.probe(url, at, *limit).await),
     }
 }

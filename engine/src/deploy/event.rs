@@ -457,6 +457,8 @@ pub enum Event {
         verdict: Verdict,
         /// Readings in a row that did not pass, this one included.
         streak: u32,
+        /// Whether the check can fail the step (a metric gate that observes cannot).
+        enforced: bool,
     },
     /// A check of a step's bake passed: its readings, and how many of them did not pass.
     CheckPassed {
@@ -472,6 +474,8 @@ pub enum Event {
         readings: u32,
         /// Readings that did not pass.
         failed: u32,
+        /// Whether the check could have failed the step (a metric gate that observes could not).
+        enforced: bool,
     },
     /// Rolled back to `to`.
     RolledBack {

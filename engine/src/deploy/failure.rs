@@ -53,7 +53,7 @@ impl Progress {
 }
 
 /// What stopped the deployment.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum FailureKind {
     /// A call failed before anything changed; the cause says which and why.
     Call,
@@ -250,6 +250,7 @@ impl FailureKind {
             FailureKind::TimedOut { .. } => "RolloutTimeout",
             FailureKind::StatusUnknown => "RolloutStatusUnknown",
             FailureKind::CheckFailed(CheckFailure::Health(_)) => "HealthCheckFailed",
+            FailureKind::CheckFailed(CheckFailure::Metric(_)) => "MetricCheckFailed",
             FailureKind::Cancelled(_) => "Cancelled",
         })
     }
@@ -324,7 +325,7 @@ pub enum NoPrevious {
 }
 
 /// Why the deployment stopped, with what it was doing then.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Failure {
     /// What stopped it.
     pub kind: FailureKind,

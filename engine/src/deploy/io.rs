@@ -16,6 +16,7 @@ use crate::deploy::failure::Progress;
 use crate::esa::diagnostics::{App, RegionReadiness};
 use crate::esa::model::{PublishEnv, PublishRequest};
 use crate::esa::probe::{HealthUrl, Probed};
+use crate::esa::stats::{Field, Stats};
 use crate::esa::status::{AppStatus, StagingStatus};
 use crate::esa::versions::{Created, Listed, Version};
 
@@ -103,6 +104,15 @@ pub enum Request {
         /// Its bound.
         budget: Budget,
     },
+    /// DescribeEdgeContainerAppStats: these fields, from `since` (on the engine's clock) to now.
+    Stats {
+        /// The fields asked for.
+        fields: Vec<Field>,
+        /// Where the window starts, on the engine's clock (the driver knows the wall clock's).
+        since: Duration,
+        /// Its bound.
+        budget: Budget,
+    },
     /// One GET of the health URL, at `at` when not empty, within `limit`.
     Probe {
         /// The health URL.
@@ -132,6 +142,7 @@ impl Request {
             Request::CreateVersion { .. } => "CreateEdgeContainerAppVersion",
             Request::Publish { .. } => "PublishEdgeContainerAppVersion",
             Request::Rollback { .. } => "RollbackEdgeContainerAppVersion",
+            Request::Stats { .. } => "DescribeEdgeContainerAppStats",
             Request::Probe { .. } => "health-url",
         }
     }
@@ -164,6 +175,8 @@ pub enum Reply {
     Sent(Result<Option<String>, Error>),
     /// A probe; an error when it could not be made at all.
     Probed(Result<Probed, Error>),
+    /// The app's telemetry.
+    Stats(Result<Stats, Error>),
 }
 
 /// What the engine's code hands out at a suspension point.
@@ -272,6 +285,8 @@ impl Io {
     typed_call!(logs(lines: u32, budget: Budget) -> Vec<String>, Request::Logs { lines, budget }, Logs);
     typed_call!(deploy_regions(budget: Budget) -> Vec<String>, Request::DeployRegions(budget), DeployRegions);
     typed_call!(staging_status(budget: Budget) -> StagingStatus, Request::StagingStatus(budget), StagingStatus);
+    typed_call!(stats(fields: &[Field], since: Duration, budget: Budget) -> Stats,
+        Request::Stats { fields: fields.to_vec(), since, budget }, Stats);
     typed_call!(probe(url: &HealthUrl, at: &[IpAddr], limit: Duration) -> Probed,
         Request::Probe { url: url.clone(), at: at.to_vec(), limit }, Probed);
     typed_call!(find_version(name: &str, budget: Budget) -> Option<Listed>,

@@ -35,7 +35,7 @@ impl Target {
 }
 
 /// The verdict on one reading.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Verdict {
     /// Not there yet: read again.
     Pending,

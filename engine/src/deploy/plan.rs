@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde_json::Value;
 
 use crate::deploy::checks::health::HealthGate;
+use crate::deploy::checks::metric::MetricGate;
 use crate::deploy::checks::Check;
 use crate::deploy::io::Budget;
 use crate::esa::image::ImageRef;
@@ -81,12 +82,18 @@ impl Plan {
 
     /// The health gate among the checks, if there is one.
     pub fn health(&self) -> Option<&HealthGate> {
-        self.checks
-            .iter()
-            .map(|c| match c {
-                Check::Health(gate) => gate,
-            })
-            .next()
+        self.checks.iter().find_map(|c| match c {
+            Check::Health(gate) => Some(gate),
+            Check::Metric(_) => None,
+        })
+    }
+
+    /// The metric gate among the checks, if there is one.
+    pub fn metric(&self) -> Option<&MetricGate> {
+        self.checks.iter().find_map(|c| match c {
+            Check::Metric(gate) => Some(gate),
+            Check::Health(_) => None,
+        })
     }
 
     /// The share the first step asks for (`None`: the service's default, 100%).

@@ -1,7 +1,8 @@
 //! The ESA API's vocabulary, pure: the service's states ([`status`]), the request types
 //! ([`model`], [`endpoint`]), answers read into types ([`versions`], [`diagnostics`],
 //! [`json`]), a version's containers and images ([`containers`], [`image`]), a health probe's
-//! URL and result ([`probe`]), and which errors are worth another attempt ([`retry`]).
+//! URL and result ([`probe`]), the app's telemetry ([`stats`]), and which errors are worth
+//! another attempt ([`retry`]).
 //!
 //! It uses `base` only, and knows no client, clock or socket: the binary's `esa` layer makes
 //! the calls and reads the answers into these types.
@@ -14,6 +15,7 @@ pub mod json;
 pub mod model;
 pub mod probe;
 pub mod retry;
+pub mod stats;
 pub mod status;
 pub mod versions;
 

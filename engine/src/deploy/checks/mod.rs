@@ -5,16 +5,19 @@
 //! and measurement in `deploy::bake`; then its words (`src/words/checks.rs`).
 
 pub mod health;
+pub mod metric;
 
 use std::time::Duration;
 
 use crate::esa::probe::Probed;
 
 /// A check a step's bake runs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Check {
     /// The health probe of a URL.
     Health(health::HealthGate),
+    /// The app's telemetry, held to conditions.
+    Metric(metric::MetricGate),
 }
 
 /// Which kind a check is, for the words of events that carry no reading.
@@ -22,20 +25,26 @@ pub enum Check {
 pub enum CheckKind {
     /// [`Check::Health`].
     Health,
+    /// [`Check::Metric`].
+    Metric,
 }
 
 /// What a check measures against, once set up for a step (announced as the bake starts).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Ready {
     /// The health URL, probed at these addresses (staging's) when not empty.
     Health(health::Target),
+    /// The fields read, since the bake began.
+    Metric(metric::Target),
 }
 
 /// What one measurement found.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Measurement {
     /// One probe of the health URL.
     Health(Probed),
+    /// One reading of the app's telemetry.
+    Metric(metric::MetricReading),
 }
 
 /// The verdict on one measurement.
@@ -50,10 +59,12 @@ pub enum Verdict {
 }
 
 /// Why a check failed a step.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CheckFailure {
     /// The health gate's.
     Health(health::HealthFailed),
+    /// The metric gate's.
+    Metric(metric::MetricFailed),
 }
 
 impl Check {
@@ -61,13 +72,23 @@ impl Check {
     pub fn kind(&self) -> CheckKind {
         match self {
             Check::Health(_) => CheckKind::Health,
+            Check::Metric(_) => CheckKind::Metric,
         }
     }
 
-    /// How many non-passing readings in a row fail the step.
+    /// How many non-passing readings in a row fail the step (or would, when it only observes).
     pub fn failures(&self) -> u32 {
         match self {
             Check::Health(gate) => gate.failures,
+            Check::Metric(gate) => gate.failures,
+        }
+    }
+
+    /// Whether it can fail a step: a metric gate that observes only reads and reports.
+    pub fn enforced(&self) -> bool {
+        match self {
+            Check::Health(_) => true,
+            Check::Metric(gate) => gate.mode == metric::GateMode::Enforce,
         }
     }
 
@@ -81,6 +102,10 @@ impl Check {
     pub fn judge(&self, measurement: &Measurement) -> Verdict {
         match (self, measurement) {
             (Check::Health(gate), Measurement::Health(probed)) => health::judge(gate, probed),
+            (Check::Metric(_), Measurement::Metric(reading)) => metric::judge(reading),
+            // Never paired: the bake measures each check itself.
+            (Check::Health(_), Measurement::Metric(_))
+            | (Check::Metric(_), Measurement::Health(_)) => Verdict::Inconclusive,
         }
     }
 }

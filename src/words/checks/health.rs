@@ -1,4 +1,4 @@
-//! The words of the bake's checks (today the health gate): what each probe found (the app's own text only as a short excerpt, escaped by the runner like everything else), a gate that starts and passes, why one failed, the summary's health row and the dry run's plan of it.
+//! The health gate's words: what each probe found (the app's own text only as a short excerpt, escaped by the runner like everything else), a gate that starts and passes, why one failed, the summary's health row and the dry run's plan of it.
 
 use std::time::Duration;
 
@@ -6,7 +6,7 @@ use crate::words::phrases::Said;
 use esa_engine::base::text::clock_text;
 use esa_engine::base::values::show_duration;
 use esa_engine::deploy::checks::health::{HealthFailed, Target};
-use esa_engine::deploy::checks::{CheckKind, Measurement, Ready, Verdict};
+use esa_engine::deploy::checks::Verdict;
 use esa_engine::deploy::plan::Plan;
 use esa_engine::esa::model::PublishEnv;
 use esa_engine::esa::probe::{NoAnswer, Probed};
@@ -39,41 +39,35 @@ fn at_text(at: &[std::net::IpAddr]) -> String {
     }
 }
 
-/// A check of a step's bake begins: what it reads, and for how long at least.
-pub fn started((step, total): (usize, usize), window: Duration, ready: &Ready) -> Said {
-    match ready {
-        Ready::Health(target) => Said::Moment(format!(
-            "step {step}/{total}: probing {}{} for {} while it bakes",
-            target.url.as_str(),
-            at_text(&target.at),
-            clock_text(window)
-        )),
-    }
+/// The gate begins a step's bake: where it probes, and for how long at least.
+pub fn started((step, total): (usize, usize), window: Duration, target: &Target) -> Said {
+    Said::Moment(format!(
+        "step {step}/{total}: probing {}{} for {} while it bakes",
+        target.url.as_str(),
+        at_text(&target.at),
+        clock_text(window)
+    ))
 }
 
-/// One reading of a check, with its verdict.
-pub fn measured(reading: u32, measurement: &Measurement, verdict: Verdict, streak: u32) -> Said {
-    match measurement {
-        Measurement::Health(p) => Said::Moment(match verdict {
-            Verdict::Pass => format!("probe {reading}: {} (healthy)", probed(p)),
-            Verdict::Fail | Verdict::Inconclusive => format!(
-                "probe {reading}: {} (unhealthy, {streak} in a row)",
-                probed(p)
-            ),
-        }),
-    }
+/// One probe, with its verdict.
+pub fn measured(reading: u32, p: &Probed, verdict: Verdict, streak: u32) -> Said {
+    Said::Moment(match verdict {
+        Verdict::Pass => format!("probe {reading}: {} (healthy)", probed(p)),
+        Verdict::Fail | Verdict::Inconclusive => format!(
+            "probe {reading}: {} (unhealthy, {streak} in a row)",
+            probed(p)
+        ),
+    })
 }
 
-/// A check of a step's bake passed: its readings, and how many of them did not pass.
-pub fn passed((step, total): (usize, usize), kind: CheckKind, readings: u32, failed: u32) -> Said {
-    match (kind, failed) {
-        (CheckKind::Health, 0) => {
-            Said::Moment(format!("step {step}/{total}: healthy ({readings} probe(s))"))
-        }
-        (CheckKind::Health, failed) => Said::Moment(format!(
+/// The gate passed a step: its probes, and how many of them failed.
+pub fn passed((step, total): (usize, usize), readings: u32, failed: u32) -> Said {
+    Said::Moment(match failed {
+        0 => format!("step {step}/{total}: healthy ({readings} probe(s))"),
+        failed => format!(
             "step {step}/{total}: healthy ({readings} probe(s); {failed} failed, never enough in a row)"
-        )),
-    }
+        ),
+    })
 }
 
 /// Why the gate failed a step; `cause` is the error of a call behind it, in words.
