@@ -18,6 +18,8 @@
 #   scripts/mutants.sh [GROUP...]              every mutant of those groups (all three by default)
 #   scripts/mutants.sh --changed [BASE]        only the mutants in lines changed since BASE
 #                                              (default: the parent commit), for CI
+#   MUTANTS_SHARD=K/N scripts/mutants.sh ...   every Nth mutant from the Kth (round-robin): an
+#                                              even sample when the whole takes too long
 #
 # The results go to target/mutants/GROUP/mutants.out/ (caught.txt, missed.txt, timeout.txt,
 # unviable.txt); docs/reliability.md has the last full figures and why each missed one is left.
@@ -74,6 +76,7 @@ for group in "${groups[@]}"; do
   mkdir -p "$out"
   args=("${common[@]}" --output "$out")
   [ -n "$diff" ] && args+=(--in-diff "$diff")
+  [ -n "${MUTANTS_SHARD:-}" ] && args+=(--shard "$MUTANTS_SHARD" --sharding round-robin)
   echo "== mutants: $group"
   # Exit codes: 2 when mutants were missed, 3 on timeouts, 4 when the tests fail unmutated.
   cargo mutants "${args[@]}" "${files[@]}" -- "${tests[@]}" || status=$?
