@@ -6,7 +6,9 @@ use esa_engine::base::error::{ApiError, CredentialsKind, Error, StopReason};
 use esa_engine::deploy::checks::health::HealthFailed;
 use esa_engine::deploy::checks::metric::{Condition, Found, MetricFailed, MetricReading, Op};
 use esa_engine::deploy::checks::CheckFailure;
-use esa_engine::deploy::failure::{Failure, FailureKind, NoPrevious, Progress, Rollback};
+use esa_engine::deploy::failure::{
+    Failure, FailureKind, NoPrevious, Progress, Rollback, RollbackSeen,
+};
 use esa_engine::esa::probe::{NoAnswer, Probed};
 use esa_engine::esa::stats::{Field, Point};
 use esa_engine::esa::status::{AppStatus, Busy, Phase, PublishStatus, Unnamed, VersionStatus};
@@ -227,7 +229,17 @@ fn rollbacks() -> Vec<Rollback> {
         Rollback::Done {
             to: "ver-1".into(),
             request_id: Some("REQ-RB".into()),
-            confirmed: false,
+            confirmed: None,
+        },
+        Rollback::Done {
+            to: "ver-1".into(),
+            request_id: None,
+            confirmed: Some(RollbackSeen::NewRollbackTime),
+        },
+        Rollback::Done {
+            to: "ver-1".into(),
+            request_id: None,
+            confirmed: Some(RollbackSeen::RollingBack),
         },
         Rollback::Failed {
             to: "ver-1".into(),

@@ -92,6 +92,19 @@ impl Plan {
         }
     }
 
+    /// Whether the service rolls a rollout back by itself in this plan.
+    fn service_rolls_back(&self) -> bool {
+        self.faults.iter().any(|f| {
+            matches!(
+                f,
+                Injected::Rollout {
+                    rollout: Rollout::RollbackAfter(_),
+                    ..
+                }
+            )
+        })
+    }
+
     /// How many publishes the plan makes.
     pub fn publishes(&self) -> usize {
         self.steps.len().max(1)
@@ -362,13 +375,16 @@ fn mismatch(
     let serves_last = state.publish_status == "published"
         && ours_in_front
         && state.publish_percentage == u32::from(last);
-    let rolled_back = state.publish_status.starts_with("rollback")
-        && state.deployed_version == INITIAL_VERSION
-        && record.rollback_applied();
+    let went_back =
+        state.publish_status.starts_with("rollback") && state.deployed_version == INITIAL_VERSION;
+    let rolled_back = went_back && record.rollback_applied();
+    // A rollback of ours whose answer was lost, met by the service's own, is said as "going
+    // back": no reading can tell the two apart, and the app does go back.
+    let went_back_by_either = rolled_back || (went_back && plan.service_rolls_back());
     let agrees = match result {
         "published" => plan.wait && serves_last,
         "accepted" => !plan.wait && publishes >= 1 && ours_in_front,
-        "rolled-back" => plan.rollback && rolled_back,
+        "rolled-back" => plan.rollback && went_back_by_either,
         "failed" => publishes >= 1 && !serves_last && !rolled_back,
         "not-published" => publishes == 0,
         "unknown" => record.status_fault_after_publish(),

@@ -6,7 +6,9 @@ use crate::words::phrases::{busy, describe, rollback_id, status_or, Context};
 use crate::words::remedy::remedy;
 use esa_engine::base::error::Error;
 use esa_engine::base::text::{clock_text, shown};
-use esa_engine::deploy::failure::{Failure, FailureKind, NoPrevious, Progress, Rollback, Stage};
+use esa_engine::deploy::failure::{
+    Failure, FailureKind, NoPrevious, Progress, Rollback, RollbackSeen, Stage,
+};
 use esa_engine::esa::status::{AppStatus, Busy, PublishStatus, Unnamed};
 
 /// A failed run.
@@ -190,10 +192,15 @@ fn deploy_text(f: &Failure, c: &Context) -> String {
                 confirmed,
             },
             _,
-        ) => format!(
-            "{what}. Rolled back to {to} (rollback RequestId {}).",
-            rollback_id(request_id.as_deref(), *confirmed)
-        ),
+        ) => match confirmed {
+            Some(RollbackSeen::RollingBack) => format!(
+                "{what}. The app is going back to {to}: this run's rollback got no answer, and the status shows a rollback to {to}, this run's or the service's own (the reading cannot tell which)."
+            ),
+            Some(RollbackSeen::NewRollbackTime) | None => format!(
+                "{what}. Rolled back to {to} (rollback RequestId {}).",
+                rollback_id(request_id.as_deref(), *confirmed)
+            ),
+        },
         (Rollback::Failed { to, error }, _) => {
             format!("{what}. The rollback to {to} failed too: {error}")
         }

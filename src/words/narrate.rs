@@ -9,7 +9,7 @@ use std::time::Duration;
 use esa_engine::base::error::Error;
 use esa_engine::base::text::clock_text;
 use esa_engine::deploy::event::{Change, Event, Evidence, MadeFrom, Unsettled};
-use esa_engine::deploy::failure::{FailureKind, NoPrevious};
+use esa_engine::deploy::failure::{FailureKind, NoPrevious, RollbackSeen};
 use esa_engine::esa::containers::AcrChange;
 use esa_engine::esa::status::{AppStatus, Busy, VersionStatus};
 use esa_engine::esa::versions::Listed;
@@ -287,11 +287,16 @@ fn failed(
     Said::Moment(format!("failed: {}", what_failed(kind, cause, step, c)))
 }
 
-fn rolled_back(to: &str, request_id: &Option<String>, confirmed: bool) -> Said {
-    Said::Moment(format!(
-        "rolled back to {to}, RequestId {}",
-        rollback_id(request_id.as_deref(), confirmed)
-    ))
+fn rolled_back(to: &str, request_id: &Option<String>, confirmed: Option<RollbackSeen>) -> Said {
+    let id = rollback_id(request_id.as_deref(), confirmed);
+    Said::Moment(match confirmed {
+        Some(RollbackSeen::RollingBack) => {
+            format!("going back to {to}: this run's rollback or the service's own, RequestId {id}")
+        }
+        Some(RollbackSeen::NewRollbackTime) | None => {
+            format!("rolled back to {to}, RequestId {id}")
+        }
+    })
 }
 
 fn answer_lost(c: &Change, error: &Error, e: &Evidence) -> Said {

@@ -3,6 +3,7 @@
 use crate::ci::cancel::Signal;
 use crate::ci::host::Host;
 use crate::ci::tls_roots::Repair;
+use esa_engine::deploy::failure::RollbackSeen;
 use esa_engine::esa::status::{AppStatus, Busy, PublishStatus};
 
 /// What the run was about when it failed, for the words.
@@ -59,11 +60,16 @@ pub fn busy(b: &Busy) -> String {
 }
 
 /// A rollback's RequestId as the log and the message give it.
-pub fn rollback_id(request_id: Option<&str>, confirmed: bool) -> String {
+pub fn rollback_id(request_id: Option<&str>, confirmed: Option<RollbackSeen>) -> String {
     match (request_id, confirmed) {
         (Some(id), _) => id.to_string(),
-        (None, true) => "unknown: its answer was lost, the status confirms it".into(),
-        (None, false) => "(none)".into(),
+        (None, Some(RollbackSeen::NewRollbackTime)) => {
+            "unknown: its answer was lost, and a new RollbackTime confirms it".into()
+        }
+        (None, Some(RollbackSeen::RollingBack)) => {
+            "unknown: its answer was lost, and the status shows the app going back, which the service's own rollback would show too".into()
+        }
+        (None, None) => "(none)".into(),
     }
 }
 

@@ -12,7 +12,9 @@ pub(crate) use crate::setup::*;
 pub(crate) use esa_engine::deploy::driver::drive;
 pub(crate) use esa_engine::deploy::engine::Engine;
 pub(crate) use esa_engine::deploy::event::{Event, Outcome};
-pub(crate) use esa_engine::deploy::failure::{Failure, FailureKind, NoPrevious, Rollback};
+pub(crate) use esa_engine::deploy::failure::{
+    Failure, FailureKind, NoPrevious, Rollback, RollbackSeen,
+};
 pub(crate) use esa_engine::deploy::plan::Mode;
 pub(crate) use esa_engine::deploy::wait::READ_SLACK;
 pub(crate) use esa_engine::esa::status::{Unnamed, VersionStatus};

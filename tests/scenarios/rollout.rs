@@ -289,7 +289,7 @@ fn scenario_a_rollback_whose_answer_is_lost_is_confirmed_by_the_status_not_repea
                 &r.failure().rollback,
                 Rollback::Done {
                     request_id: None,
-                    confirmed: true,
+                    confirmed: Some(_),
                     ..
                 }
             ));

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::base::error::Error;
 use crate::deploy::checks::{CheckKind, Measurement, Ready, Verdict};
-use crate::deploy::failure::{FailureKind, NoPrevious};
+use crate::deploy::failure::{FailureKind, NoPrevious, RollbackSeen};
 use crate::esa::containers::AcrChange;
 use crate::esa::diagnostics::RegionReadiness;
 use crate::esa::status::{AppStatus, Busy, StagingStatus, VersionStatus};
@@ -483,7 +483,7 @@ pub enum Event {
         to: String,
         /// The rollback's RequestId.
         request_id: Option<String>,
-        /// Whether its answer was lost and the status confirmed it.
-        confirmed: bool,
+        /// How the status showed the rollback, when its answer was lost.
+        confirmed: Option<RollbackSeen>,
     },
 }

@@ -292,14 +292,14 @@ pub enum Rollback {
         current: Option<String>,
     },
     /// Rolled back to `to`; `request_id` is `None` when the answer was lost and the status
-    /// confirmed it.
+    /// showed a rollback.
     Done {
         /// The version rolled back to.
         to: String,
         /// The rollback's RequestId.
         request_id: Option<String>,
-        /// Whether its answer was lost and the status confirmed it.
-        confirmed: bool,
+        /// How the status showed the rollback, when its answer was lost.
+        confirmed: Option<RollbackSeen>,
     },
     /// The rollback to `to` failed too.
     Failed {
@@ -308,6 +308,17 @@ pub enum Rollback {
         /// Why it failed.
         error: Box<Error>,
     },
+}
+
+/// How the status showed a rollback whose answer was lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RollbackSeen {
+    /// A new `RollbackTime`: a rollback was made since the reading before it was sent.
+    NewRollbackTime,
+    /// Only the status: the app newly rolling back (or rolled back) to that version. The
+    /// service's own rollback of a failing rollout reads the same, so the reading cannot tell
+    /// whose rollback it is: only that the app is going back to that version.
+    RollingBack,
 }
 
 /// Why no version that served before this run is known, so that nothing can be rolled back.

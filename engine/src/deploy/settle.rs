@@ -71,14 +71,21 @@ fn new_time(before: &str, after: &str) -> bool {
 }
 
 /// Whether the environment changed since `before` in a way that is no evidence of the lost
-/// `change`: a publish or a rollback by someone (a new time), or, for a rollback, one already
-/// under way or done to its version (the service's own). Sending it again would undo that
-/// change, or repeat it, so it is not sent.
+/// `change`: a publish or a rollback by someone (a new time); another version in front, one
+/// neither the change nor `before` names (a takeover, which may come without a new time); or,
+/// for a rollback, one already under way or done to its version (the service's own). Sending
+/// it again would undo that change, or repeat it, so it is not sent.
 pub fn changed_by_another(change: &Change, before: &AppStatus, after: &AppStatus) -> bool {
     let rolled_back_to =
         |to: &str| after.publish_status.is_rollback() && after.current_version() == to;
+    let front = after.current_version();
+    let another_in_front = match change {
+        Change::Publish { version, .. } => front != version && front != before.current_version(),
+        Change::Rollback { to, failed, .. } => front != to && front != failed,
+    };
     new_time(&before.publish_time, &after.publish_time)
         || new_time(&before.rollback_time, &after.rollback_time)
+        || another_in_front
         || matches!(change, Change::Rollback { to, .. } if rolled_back_to(to))
 }
 
@@ -245,8 +252,8 @@ pub(crate) async fn send_settled(
 mod tests {
     use std::time::Duration;
 
-    use crate::deploy::event::Evidence;
-    use crate::deploy::settle::{publish_sign, rollback_sign, settle_pause};
+    use crate::deploy::event::{Change, Evidence};
+    use crate::deploy::settle::{changed_by_another, publish_sign, rollback_sign, settle_pause};
     use crate::esa::status::{AppStatus, PublishStatus};
 
     const OURS: &str = "ver-2";
@@ -330,6 +337,29 @@ mod tests {
         assert_eq!(rollback_sign(&before, &after), None);
         after.rollback_time = "r2".into();
         assert!(rollback_sign(&before, &after).is_some());
+    }
+
+    #[test]
+    fn another_version_in_front_is_a_change_by_another_even_without_a_new_time() {
+        let rollback = Change::Rollback {
+            to: "ver-1".into(),
+            failed: OURS.into(),
+            code: "RolloutTimeout".into(),
+        };
+        let before = snap("publishing", OURS, "ver-1", 100, "t1");
+        let taken = snap("publishing", "ver-9", "ver-1", 100, "t1");
+        assert!(changed_by_another(&rollback, &before, &taken));
+        // Still ours in front, or going back to `ver-1`: no other's change.
+        assert!(!changed_by_another(&rollback, &before, &before.clone()));
+        let publish = Change::Publish {
+            version: OURS.into(),
+            percentage: Some(100),
+            step: 1,
+            total: 1,
+        };
+        let idle = snap("published", "", "ver-1", 100, "t1");
+        assert!(changed_by_another(&publish, &idle, &taken));
+        assert!(!changed_by_another(&publish, &idle, &idle.clone()));
     }
 
     #[test]

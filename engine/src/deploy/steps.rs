@@ -3,9 +3,10 @@
 use crate::base::error::Error;
 use crate::deploy::aftercare;
 use crate::deploy::bake;
+use crate::deploy::event::Evidence;
 use crate::deploy::event::Outcome;
 use crate::deploy::event::{Change, Event, Prepared};
-use crate::deploy::failure::{Failure, FailureKind, NoPrevious, Rollback, Stage};
+use crate::deploy::failure::{Failure, FailureKind, NoPrevious, Rollback, RollbackSeen, Stage};
 use crate::deploy::io::Io;
 use crate::deploy::judge::{judge, Target, Verdict};
 use crate::deploy::lock;
@@ -337,6 +338,18 @@ struct Front {
 
 /// The rollback to `previous`, when the front shows this run's version: never over another's
 /// publish, nor when the front is unknown after a lost publish.
+/// What the status showed of a rollback whose answer was lost. Only a new `RollbackTime` is a
+/// sign of a rollback made since; the rest shows only that the app is going back.
+fn rollback_seen(evidence: &Evidence) -> RollbackSeen {
+    match evidence {
+        Evidence::NewRollbackTime { .. } => RollbackSeen::NewRollbackTime,
+        Evidence::NowRollingBack { .. }
+        | Evidence::NewPublishTime { .. }
+        | Evidence::NowInFront { .. }
+        | Evidence::TargetMoved { .. } => RollbackSeen::RollingBack,
+    }
+}
+
 async fn rollback(
     io: &Io,
     plan: &Plan,
@@ -367,7 +380,7 @@ async fn rollback(
     };
     match send_settled(io, plan, change, reading.as_ref()).await {
         Ok(sent) => {
-            let confirmed = sent.confirmed.is_some();
+            let confirmed = sent.confirmed.as_ref().map(rollback_seen);
             io.emit(Event::RolledBack {
                 to: to.clone(),
                 request_id: sent.request_id.clone(),
