@@ -2,6 +2,7 @@
 
 use std::io::Write;
 
+use esa_engine::deploy::plan::VersionSource;
 use esa_publish::ci::env::Env;
 use esa_publish::config::comment::{CommentPlan, NoComment};
 use esa_publish::config::connection::OUTSIDE_ALIBABA_CLOUD;
@@ -69,6 +70,13 @@ fn every_limit_holds_on_both_sides() {
         &["1", "100"],
         &["0", "101"],
         &gated,
+    );
+    edge(
+        "INPUT_STEP-WAIT",
+        "step-wait",
+        &["0s", "24h", "86400s"],
+        &["86401s", "25h"],
+        &[("INPUT_PERCENTAGE-STEPS", "10,100"), ("INPUT_WAIT", "true")],
     );
     edge(
         "INPUT_ROLE-SESSION-NAME",
@@ -302,6 +310,29 @@ fn a_comment_goes_to_the_pull_request_the_payload_names() {
         panic!("no thread with an empty GITHUB_API_URL");
     };
     assert_eq!(thread.api.as_str(), "https://api.github.com/");
+    assert_eq!(thread.graphql.as_str(), "https://api.github.com/graphql");
+    // The runner's GITHUB_GRAPHQL_URL is the one asked; an empty one is the one beside the API.
+    let enterprise = with(
+        vars.clone(),
+        "GITHUB_API_URL",
+        "https://ghe.example.com/api/v3",
+    );
+    let given = with(
+        enterprise.clone(),
+        "GITHUB_GRAPHQL_URL",
+        "https://graphql.example.com/q",
+    );
+    let CommentPlan::Write(thread) = comment(&given) else {
+        panic!("{:?}", comment(&given));
+    };
+    assert_eq!(thread.graphql.as_str(), "https://graphql.example.com/q");
+    let CommentPlan::Write(thread) = comment(&with(enterprise, "GITHUB_GRAPHQL_URL", "")) else {
+        panic!("no thread with an empty GITHUB_GRAPHQL_URL");
+    };
+    assert_eq!(
+        thread.graphql.as_str(),
+        "https://ghe.example.com/api/graphql"
+    );
     // Off unless asked for.
     assert!(matches!(
         comment(&with(vars, "INPUT_PR-COMMENT", "false")),
@@ -382,5 +413,73 @@ fn on_github_a_conflict_of_spellings_says_that_the_declared_one_always_arrives()
             .message
             .contains("The runner passes every declared input"),
         "{r:?}"
+    );
+}
+
+/// The new version's name on GitHub, made from `image`.
+fn made_name(image: &str, extra: &[(&str, &str)]) -> String {
+    let mut vars = vec![
+        ("INPUT_VERSION-ID", ""),
+        ("INPUT_IMAGE", image),
+        ("GITHUB_ACTIONS", "true"),
+        ("GITHUB_REPOSITORY", "acme/shop"),
+        ("GITHUB_SHA", "1a2b3c4d5e6f7a8b"),
+        ("GITHUB_RUN_ID", "987"),
+    ];
+    vars.extend_from_slice(extra);
+    match ok(&vars).version {
+        VersionSource::New { name, .. } => name,
+        other => panic!("{other:?}"),
+    }
+}
+
+#[test]
+fn a_new_version_is_named_by_commit_run_and_what_it_is_made_of() {
+    let name = made_name("registry.example.com/shop/web:1.0", &[]);
+    let (head, hash) = name.rsplit_once('-').unwrap();
+    assert_eq!(head, "esa-publish-1a2b3c4-987", "{name}");
+    assert!(
+        hash.len() == 8 && hash.chars().all(|c| c.is_ascii_hexdigit()),
+        "{name}"
+    );
+    // A re-run of the same run finds the same name; another image, container or base does not.
+    assert_eq!(made_name("registry.example.com/shop/web:1.0", &[]), name);
+    for other in [
+        made_name("registry.example.com/shop/web:1.1", &[]),
+        made_name(
+            "registry.example.com/shop/web:1.0",
+            &[("INPUT_CONTAINER-NAME", "web")],
+        ),
+        made_name(
+            "registry.example.com/shop/web:1.0",
+            &[("INPUT_BASE-VERSION", "ver-879626371616510001")],
+        ),
+    ] {
+        assert!(other.starts_with("esa-publish-1a2b3c4-987-"), "{other}");
+        assert_ne!(other, name);
+    }
+    // A name given is used as it is.
+    assert_eq!(
+        made_name(
+            "registry.example.com/shop/web:1.0",
+            &[("INPUT_VERSION-NAME", "release-42")]
+        ),
+        "release-42"
+    );
+}
+
+#[test]
+fn a_version_name_is_6_to_128_characters_on_one_line() {
+    let long = "n".repeat(128);
+    let too_long = "n".repeat(129);
+    edge(
+        "INPUT_VERSION-NAME",
+        "version-name",
+        &["sixsix", &long],
+        &["five5", &too_long, "six\tsix", "line\none"],
+        &[
+            ("INPUT_VERSION-ID", ""),
+            ("INPUT_IMAGE", "registry.example.com/shop/web:1.0"),
+        ],
     );
 }

@@ -70,6 +70,16 @@ fn each_bad_line_is_refused_with_its_number_and_why() {
     assert!(
         messages[0].contains("line 1") && messages[0].contains("did you mean `pod_ready_rate`?")
     );
+    assert!(
+        messages[0].ends_with(
+            "The fields: pod_ready_rate, container_cpu_usage_seconds_quota_rate, \
+             container_cpu_usage_seconds_total, container_memory_rss, \
+             container_memory_rss_quota_rate, container_fs_reads_bytes_avg, \
+             container_fs_writes_bytes_avg"
+        ),
+        "an unknown field lists every field: {}",
+        messages[0]
+    );
     assert!(messages[1].contains("line 2") && messages[1].contains("`=>` is no comparison"));
     assert!(messages[2].contains("line 3") && messages[2].contains("`lots` is not a number"));
     assert!(messages[3].contains("line 4") && messages[3].contains("`NaN` is not a number"));

@@ -315,6 +315,14 @@ fn region_settings_on_a_percentage_publish_are_errors() {
         ("INPUT_PUBLISH-TYPE", "percentage"),
     ]);
     assert_eq!(r.errors.len(), 1, "{:?}", r.errors);
+    // A misspelt publish-type is the one error: whether regions apply cannot be known, so they
+    // are not blamed as well.
+    let r = rejected(&[
+        ("INPUT_REGIONS", "jiangsu"),
+        ("INPUT_PUBLISH-TYPE", "regoin"),
+    ]);
+    let inputs: Vec<&str> = r.errors.iter().map(|e| e.input).collect();
+    assert_eq!(inputs, ["publish-type"], "{:?}", r.errors);
     ok(&[
         ("INPUT_REGIONS", "jiangsu"),
         ("INPUT_PUBLISH-TYPE", "region"),
