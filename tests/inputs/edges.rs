@@ -483,3 +483,35 @@ fn a_version_name_is_6_to_128_characters_on_one_line() {
         ],
     );
 }
+
+#[test]
+fn a_spec_file_may_be_one_mebibyte_and_not_a_byte_more() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = |size: u64| {
+        let body = format!(
+            "[{}]",
+            esa_standin::versions::container("web", "registry.example.com/shop/web:1.0")
+        );
+        let path = dir.path().join(format!("spec-{size}.json"));
+        let padding = " ".repeat(size as usize - body.len());
+        std::fs::write(&path, format!("{body}{padding}")).unwrap();
+        path.display().to_string()
+    };
+    let vars = |path: &str| {
+        vec![
+            ("INPUT_VERSION-ID", String::new()),
+            ("INPUT_VERSION-SPEC", path.to_string()),
+            ("INPUT_VERSION-NAME", "release-42".to_string()),
+        ]
+    };
+    let at_limit = spec(version::MAX_SPEC_BYTES);
+    let pairs = vars(&at_limit);
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert!(matches!(ok(&pairs).version, VersionSource::New { .. }));
+    let over = spec(version::MAX_SPEC_BYTES + 1);
+    let pairs = vars(&over);
+    let pairs: Vec<(&str, &str)> = pairs.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let r = rejected(&pairs);
+    assert_eq!(named(&r), ["version-spec"]);
+    assert!(r.errors[0].message.contains("larger than 1 MiB"), "{r:?}");
+}
