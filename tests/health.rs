@@ -42,17 +42,6 @@ fn health_url(app: &AppServer, scheme: &str, host: &str) -> String {
     format!("{scheme}://{host}:{}/healthz", app.port())
 }
 
-/// The one error annotation: its title and text.
-fn the_error(r: &Run) -> (String, String) {
-    let errors = r.errors();
-    assert_eq!(errors.len(), 1, "{}", r.stdout);
-    let e = &errors[0];
-    (
-        e.properties.get("title").cloned().unwrap_or_default(),
-        e.data.clone(),
-    )
-}
-
 #[test]
 fn a_healthy_app_passes_every_gate_and_the_summary_says_so() {
     let s = standin(&[]);
@@ -96,7 +85,7 @@ fn healthy_then_unhealthy_rolls_back_and_the_apps_text_stays_text() {
     let url = health_url(&app, "http", "127.0.0.1");
     let r = gated(&s, &url, &[]);
     assert_eq!(r.code, 1, "{}", r.stdout);
-    let (title, text) = the_error(&r);
+    let (title, text) = r.the_error();
     assert_eq!(title, "HealthCheckFailed");
     assert!(text.contains("step 2/2") && text.contains(&url), "{text}");
     assert!(text.contains("last: 503 \"database down"), "{text}");
@@ -122,7 +111,7 @@ fn an_unhealthy_first_step_never_publishes_the_next() {
     let app = AppServer::start(vec![Answer::Status(500, "boom".into())], false).unwrap();
     let r = gated(&s, &health_url(&app, "http", "127.0.0.1"), &[]);
     assert_eq!(r.code, 1, "{}", r.stdout);
-    assert_eq!(the_error(&r).0, "HealthCheckFailed");
+    assert_eq!(r.the_error().0, "HealthCheckFailed");
     assert_eq!(s.publishes().len(), 1, "the 100% step must never go out");
     assert_eq!(app.seen().len(), 3);
 }
@@ -139,7 +128,7 @@ fn an_unreachable_app_fails_the_gate_with_the_connection_error() {
     let url = format!("http://127.0.0.1:{port}/healthz");
     let r = gated(&s, &url, &[("INPUT_HEALTH-FAILURES", "2")]);
     assert_eq!(r.code, 1, "{}", r.stdout);
-    let (title, text) = the_error(&r);
+    let (title, text) = r.the_error();
     assert_eq!(title, "HealthCheckFailed");
     assert!(
         text.contains("2 probe(s)") && text.contains("could not connect"),
@@ -154,7 +143,7 @@ fn a_certificate_nobody_trusts_fails_the_gate_as_a_tls_error() {
     let app = AppServer::start(vec![Answer::Status(200, "ok".into())], true).unwrap();
     let r = gated(&s, &health_url(&app, "https", "localhost"), &[]);
     assert_eq!(r.code, 1, "{}", r.stdout);
-    let (title, text) = the_error(&r);
+    let (title, text) = r.the_error();
     assert_eq!(title, "HealthCheckFailed");
     assert!(text.contains("TLS failed"), "{text}");
     assert!(
@@ -164,7 +153,7 @@ fn a_certificate_nobody_trusts_fails_the_gate_as_a_tls_error() {
     // An app that does not speak TLS at all is a TLS failure too, not a refused connection.
     let plain = AppServer::start(vec![Answer::Status(200, "ok".into())], false).unwrap();
     let r = gated(&s, &health_url(&plain, "https", "localhost"), &[]);
-    assert!(the_error(&r).1.contains("TLS failed"), "{}", r.stdout);
+    assert!(r.the_error().1.contains("TLS failed"), "{}", r.stdout);
 }
 
 #[test]
@@ -208,7 +197,7 @@ fn staging_without_addresses_fails_the_gate_rather_than_skipping_it() {
         ],
     );
     assert_eq!(r.code, 1, "{}", r.stdout);
-    let (title, text) = the_error(&r);
+    let (title, text) = r.the_error();
     assert_eq!(title, "HealthCheckFailed");
     assert!(text.contains("no addresses (VIPs)"), "{text}");
 }
@@ -302,7 +291,7 @@ fn the_stand_in_plays_a_failing_and_a_flapping_app() {
         let r = gated(&s, &url, &[("INPUT_HEALTH-FAILURES", failures)]);
         assert_eq!(r.code, code, "{health:?}: {}", r.stdout);
         if code == 1 {
-            assert_eq!(the_error(&r).0, "HealthCheckFailed");
+            assert_eq!(r.the_error().0, "HealthCheckFailed");
             assert!(r.stdout.contains("503"), "{}", r.stdout);
         }
     }

@@ -36,17 +36,6 @@ fn gated(s: &StandIn, extra: &[(&str, &str)]) -> Run {
     run
 }
 
-/// The one error annotation: its title and text.
-fn the_error(r: &Run) -> (String, String) {
-    let errors = r.errors();
-    assert_eq!(errors.len(), 1, "{}", r.stdout);
-    let e = &errors[0];
-    (
-        e.properties.get("title").cloned().unwrap_or_default(),
-        e.data.clone(),
-    )
-}
-
 #[test]
 fn readings_that_pass_pass_each_step_and_the_summary_lists_them() {
     let s = standin(|_| {});
@@ -95,7 +84,7 @@ fn readings_that_fail_fail_the_step_roll_it_back_and_say_which_value_broke_which
         standin(|t| t.series = vec![("pod_ready_rate".into(), vec![100.0, 100.0, 100.0, 80.0])]);
     let r = gated(&s, &[]);
     assert_eq!(r.code, 1, "{}", r.stdout);
-    let (title, text) = the_error(&r);
+    let (title, text) = r.the_error();
     assert_eq!(title, "MetricCheckFailed");
     assert!(text.contains("step 2/2"), "{text}");
     assert!(text.contains("pod_ready_rate 80 (needs >= 99)"), "{text}");
@@ -109,7 +98,7 @@ fn no_data_never_passes_a_step() {
     let s = standin(|t| t.empty = true);
     let r = gated(&s, &[]);
     assert_eq!(r.code, 1, "{}", r.stdout);
-    let (title, text) = the_error(&r);
+    let (title, text) = r.the_error();
     assert_eq!(title, "MetricCheckFailed");
     assert!(
         text.contains("pod_ready_rate: no data (needs >= 99)"),
@@ -123,7 +112,7 @@ fn a_refused_read_is_inconclusive_and_the_failure_says_which_permission() {
     let s = standin(|t| t.error = Some("Forbidden.RAM"));
     let r = gated(&s, &[]);
     assert_eq!(r.code, 1, "{}", r.stdout);
-    let (title, text) = the_error(&r);
+    let (title, text) = r.the_error();
     assert_eq!(title, "MetricCheckFailed");
     assert!(text.contains("Forbidden.RAM"), "{text}");
     assert!(text.contains("esa:DescribeEdgeContainerAppStats"), "{text}");
@@ -168,8 +157,8 @@ fn under_each_reading_of_the_undocumented_the_raw_values_are_shown_as_read() {
     // step, as the README warns.
     let s = standin(|t| t.lag_seconds = 60);
     let r = gated(&s, &[]);
-    assert_eq!(the_error(&r).0, "MetricCheckFailed");
-    assert!(the_error(&r).1.contains("no data"), "{}", the_error(&r).1);
+    assert_eq!(r.the_error().0, "MetricCheckFailed");
+    assert!(r.the_error().1.contains("no data"), "{}", r.the_error().1);
     // Points ten seconds apart (the stand-in's default): a bake of under a second may find
     // none, or one; either way what was read is what is told.
     let mut config = Config::default();

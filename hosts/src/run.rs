@@ -33,6 +33,17 @@ impl Run {
         self.named("warning")
     }
 
+    /// The one error annotation, as (title, text); panics unless there is exactly one.
+    pub fn the_error(&self) -> (String, String) {
+        let errors = self.errors();
+        assert_eq!(errors.len(), 1, "{}", self.stdout);
+        let e = &errors[0];
+        (
+            e.properties.get("title").cloned().unwrap_or_default(),
+            e.data.clone(),
+        )
+    }
+
     fn named(&self, name: &str) -> Vec<Command_> {
         self.commands()
             .into_iter()

@@ -1,13 +1,11 @@
 //! The health gate: the URL probed while each step bakes, the answers that count as healthy, and how many failures in a row fail the step (`health-url`, `health-status`, `health-failures`).
 
+use crate::config::gate::{parse_failures, without_gate};
 use crate::config::reader::Reader;
 use crate::config::spec::default_of;
 use esa_engine::base::text::shown;
 use esa_engine::deploy::checks::health::{HealthGate, Statuses};
 use esa_engine::esa::probe::HealthUrl;
-
-/// The most consecutive failures `health-failures` may ask for.
-const MAX_FAILURES: u32 = 100;
 
 fn code(text: &str) -> Result<u16, String> {
     match text.trim().parse::<u16>() {
@@ -62,9 +60,7 @@ pub fn read_health(r: &mut Reader<'_>, follows: bool, staging: bool) -> Option<H
         ];
         for (input, chosen) in chosen {
             if chosen {
-                let value = r.get(input).unwrap_or_default();
-                let default = default_of(input).unwrap_or_default();
-                r.error(input, format!("input `{input}` is `{}`, not its default `{default}`, and a value of its own acts only with `health-url`, which is not set: nothing would be probed. Set `health-url`, or leave `{input}` out", shown(&value)));
+                without_gate(r, input, "health-url", "probed");
             }
         }
         return None;
@@ -80,17 +76,6 @@ pub fn read_health(r: &mut Reader<'_>, follows: bool, staging: bool) -> Option<H
         statuses: statuses?,
         failures: failures?,
     })
-}
-
-/// `health-failures`: 1 to [`MAX_FAILURES`].
-fn parse_failures(v: &str) -> Result<u32, String> {
-    match v.trim().parse::<u32>() {
-        Ok(n) if (1..=MAX_FAILURES).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "must be a whole number from 1 to {MAX_FAILURES}, not `{}`",
-            shown(v)
-        )),
-    }
 }
 
 /// An input's declared default, parsed.

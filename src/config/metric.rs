@@ -1,13 +1,11 @@
 //! The metric gate: the conditions each step's bake holds the app's own telemetry to, how many readings in a row that do not pass fail the step, and whether it enforces or only observes (`metric-gate`, `metric-failures`, `metric-gate-mode`). Every bad line is refused with its line number, an unknown field with the nearest name.
 
+use crate::config::gate::{parse_failures, without_gate};
 use crate::config::reader::Reader;
 use crate::config::spec::default_of;
 use esa_engine::base::text::shown;
 use esa_engine::deploy::checks::metric::{Condition, GateMode, MetricGate, Op};
 use esa_engine::esa::stats::Field;
-
-/// The most readings in a row `metric-failures` may ask for.
-const MAX_FAILURES: u32 = 100;
 
 /// The nearest field to a name that is none: the one fewest edits away.
 fn nearest_field(name: &str) -> &'static str {
@@ -78,17 +76,6 @@ fn conditions(r: &mut Reader<'_>, text: &str) -> Option<Vec<Condition>> {
     (!bad).then_some(found)
 }
 
-/// `metric-failures`: 1 to [`MAX_FAILURES`].
-fn parse_failures(v: &str) -> Result<u32, String> {
-    match v.trim().parse::<u32>() {
-        Ok(n) if (1..=MAX_FAILURES).contains(&n) => Ok(n),
-        _ => Err(format!(
-            "must be a whole number from 1 to {MAX_FAILURES}, not `{}`",
-            shown(v)
-        )),
-    }
-}
-
 /// `metric-gate-mode`: `enforce` or `observe`.
 fn parse_mode(v: &str) -> Result<GateMode, String> {
     match v.trim() {
@@ -106,9 +93,8 @@ fn parse_mode(v: &str) -> Result<GateMode, String> {
 fn settings_without_gate(r: &mut Reader<'_>) {
     for input in ["metric-failures", "metric-gate-mode"] {
         let value = r.get(input).unwrap_or_default();
-        let default = default_of(input).unwrap_or_default();
-        if value.trim() != default {
-            r.error(input, format!("input `{input}` is `{}`, not its default `{default}`, and a value of its own acts only with `metric-gate`, which is not set: nothing would be read. Set `metric-gate`, or leave `{input}` out", shown(&value)));
+        if value.trim() != default_of(input).unwrap_or_default() {
+            without_gate(r, input, "metric-gate", "read");
         }
     }
 }

@@ -12,6 +12,7 @@ pub mod aftercare;
 pub mod comment;
 pub mod connection;
 pub mod credentials;
+pub mod gate;
 pub mod health;
 pub mod metric;
 pub mod names;
