@@ -51,10 +51,7 @@ tests_runner=(
 )
 
 jobs=$(( $(nproc) > 1 ? 2 : 1 ))
-# The tests run across the workspace (cargo mutants would otherwise run only the mutated
-# package's, and the engine's mutants are judged by the binary's tests too); each group's list
-# of test targets below keeps that to the ones meant to catch them.
-common=(--workspace --profile mutants --jobs "$jobs" --test-workspace true)
+common=(--workspace --profile mutants --jobs "$jobs")
 
 groups=()
 diff=""
@@ -103,7 +100,11 @@ for group in "${groups[@]}"; do
   # Exit codes: 2 when mutants were missed, 3 on timeouts (a mutant the tests did not let
   # finish: caught, as a hang would be), 4 when the tests fail unmutated.
   code=0
-  cargo mutants "${args[@]}" "${files[@]}" -- "${tests[@]}" || code=$?
+  # `--workspace` after `--` reaches `cargo test` itself: cargo mutants 27 passes the mutated
+  # package's `--package` there whatever --test-package or --test-workspace say, and cargo then
+  # takes every member, so an engine mutant meets the binary's tests too; each group's list of
+  # test targets keeps that to the ones meant to catch it.
+  cargo mutants "${args[@]}" "${files[@]}" -- --workspace "${tests[@]}" || code=$?
   case "$code" in
     0 | 3) ;;
     *) status=$code ;;
