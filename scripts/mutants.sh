@@ -5,8 +5,8 @@
 #
 #   engine  the engine (engine/src/deploy/) and the ESA rules it decides on (status, retry,
 #           image, endpoint): the engine's unit tests, the scenarios on virtual time, the
-#           message catalogue, and the binary's rollout, health, promote, diagnostics and
-#           version tests
+#           message catalogue, and the binary's rollout, health, metric, promote, diagnostics,
+#           version, input-table and refusal tests (the image grammar's and regions' tables)
 #   config  the inputs (src/config/): the unit tests, the input tables, the refusals, the
 #           runner contract, the consistency checks, the message catalogue, the fuzz oracles
 #           and the quick end-to-end tests
@@ -22,22 +22,19 @@
 #                                              even sample when the whole takes too long
 #
 # The results go to target/mutants/GROUP/mutants.out/ (caught.txt, missed.txt, timeout.txt,
-# unviable.txt); docs/reliability.md has the last full figures and why each missed one is left.
+# unviable.txt); docs/reliability.md has the last figures and the test that killed each missed one.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools="${TMPDIR:-/tmp}/esa-publish-ci-tools"
 export PATH="$tools/bin:$PATH"
-if ! command -v cargo-mutants >/dev/null; then
-  cargo install --quiet --locked --root "$tools" cargo-mutants --version 27.1.0
-fi
 
 files_engine=(
   --file 'engine/src/deploy/**' --file engine/src/esa/status.rs --file engine/src/esa/retry.rs
   --file engine/src/esa/image.rs --file engine/src/esa/endpoint.rs
 )
 tests_engine=(
-  --lib --test scenarios --test messages --test rollout --test health --test promote
-  --test diagnostics --test versions
+  --lib --test scenarios --test messages --test rollout --test health --test metric --test promote
+  --test diagnostics --test versions --test inputs --test refusals
 )
 files_config=(--file 'src/config/**')
 tests_config=(
@@ -71,6 +68,9 @@ if [ "${1:-}" = "--changed" ]; then
 else
   groups=("${@:-engine}")
   [ $# -eq 0 ] && groups=(engine config runner)
+fi
+if ! command -v cargo-mutants >/dev/null; then
+  cargo install --quiet --locked --root "$tools" cargo-mutants --version 27.1.0
 fi
 
 status=0

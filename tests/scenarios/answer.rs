@@ -50,6 +50,7 @@ impl Calls for Fake<'_> {
         Ok(StagingStatus {
             phase: w.status.phase.clone().unwrap_or(Phase::Running),
             vips: w.vips.clone(),
+            ready: w.staging_ready,
             ..StagingStatus::default()
         })
     }

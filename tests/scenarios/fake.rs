@@ -87,6 +87,8 @@ pub struct World {
     /// The app's bound domain (empty: none), staging's addresses, the app's log.
     pub domain: String,
     pub vips: Vec<String>,
+    /// Staging's pod `Ready`, as its status says it (`None`: not said).
+    pub staging_ready: Option<bool>,
     pub log: Vec<String>,
     /// The regions the app can deploy to.
     pub deploy_regions: Vec<String>,
@@ -94,6 +96,8 @@ pub struct World {
     /// The deployed app, for the health probes.
     pub app: FakeApp,
     pub calls: Vec<&'static str>,
+    /// When each call of `calls` was made (virtual time since the start).
+    pub call_times: Vec<std::time::Duration>,
     pub applied_publishes: usize,
     pub applied_rollbacks: usize,
     /// The indices in `calls` of the writes whose answer was lost (applied or not).
@@ -158,11 +162,13 @@ impl Default for World {
             },
             domain: "shop.example.com".into(),
             vips: vec!["10.0.0.7".into()],
+            staging_ready: None,
             log: vec!["starting".into(), "panic: out of memory".into()],
             deploy_regions: vec!["jiangsu".into(), "zhejiang".into()],
             deleted: Vec::new(),
             app: FakeApp::default(),
             calls: Vec::new(),
+            call_times: Vec::new(),
             applied_publishes: 0,
             applied_rollbacks: 0,
             lost: Vec::new(),
@@ -392,6 +398,8 @@ impl Fake<'_> {
         budget: Budget,
         writes: bool,
     ) -> Result<Option<Fault>, Error> {
+        let now = esa_engine::deploy::driver::Time::now(self.clock);
+        self.world.borrow_mut().call_times.push(now);
         let fault = self.world.borrow_mut().fault(call);
         match fault {
             None | Some(Fault::Pass) => Ok(None),

@@ -50,6 +50,51 @@ fn scenario_a_publish_reset_before_it_applied_is_sent_again_after_two_readings()
                     ..
                 }
             )));
+            // Read at once, and again a pause later (in case the request is still in flight).
+            let t = &r.world.call_times;
+            assert_eq!(
+                t[3], t[2],
+                "the first reading follows the lost answer at once"
+            );
+            assert_eq!(
+                t[4] - t[3],
+                secs(5),
+                "the second reading is a pause (5 s) later"
+            );
+        }),
+    );
+}
+
+#[test]
+fn scenario_a_rollback_reset_after_a_long_wait_is_sent_again_within_its_own_budget() {
+    // The rollback starts after the rollout's whole wait: its attempts and its deadline count
+    // from its own start, not from the run's.
+    check(
+        row(
+            "a rollback reset after a long wait is sent again",
+            &[ID, WAIT, ROLLBACK, |s| s.timeout = Some(secs(30))],
+            |w| {
+                with_id(w);
+                w.rollouts.push_back(Rollout::Stuck);
+                fault(w, "Rollback", Fault::Reset);
+                // The second send answers after 2 s: within a budget counted from the
+                // rollback's start, not within one counted from the run's.
+                fault(w, "Rollback", Fault::Slow(secs(2)));
+            },
+            "RolloutTimeout",
+        )
+        .publishes(1)
+        .rollbacks(1)
+        .check(|r| {
+            assert_eq!(r.sent("Rollback"), 2);
+            assert!(matches!(
+                &r.failure().rollback,
+                Rollback::Done {
+                    request_id: Some(_),
+                    confirmed: None,
+                    ..
+                }
+            ));
         }),
     );
 }

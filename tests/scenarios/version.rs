@@ -72,6 +72,90 @@ fn scenario_promote_from_staging_refuses_a_rolled_back_staging() {
 }
 
 #[test]
+fn scenario_promote_from_staging_refuses_a_running_container_that_is_not_ready() {
+    check(
+        row(
+            "promote-from staging refuses a running staging container that says it is not ready",
+            &[|s| s.from_staging = true],
+            |w| {
+                with_id(w);
+                w.other.deployed_version = VERSION.into();
+                w.staging_ready = Some(false);
+            },
+            "StagingNotReady",
+        )
+        .publishes(0),
+    );
+}
+
+#[test]
+fn scenario_promote_from_staging_reads_staging_again_after_waiting_for_the_lock() {
+    let promoting = |w: &mut World| {
+        with_id(w);
+        w.other.deployed_version = VERSION.into();
+    };
+    // Waiting for prod's lock: staging's status is read once more once it is held.
+    check(
+        row(
+            "promote-from staging with if-busy wait reads staging again after the lock",
+            &[|s| s.from_staging = true, BUSY_WAIT],
+            promoting,
+            "ok",
+        )
+        .publishes(1)
+        .check(|r| {
+            assert_eq!(
+                r.world.calls[..6],
+                [
+                    "Status",
+                    "StagingStatus",
+                    "GetVersion",
+                    "Status",
+                    "Status",
+                    "Publish"
+                ],
+                "staging's status, then prod's lock, then staging's status again"
+            );
+        }),
+    );
+    // Failing when busy, there is no wait, so the first reading is the one that counts.
+    check(
+        row(
+            "promote-from staging with if-busy fail reads staging once",
+            &[|s| s.from_staging = true],
+            promoting,
+            "ok",
+        )
+        .publishes(1)
+        .check(|r| {
+            assert_eq!(
+                r.world.calls[..5],
+                ["Status", "StagingStatus", "GetVersion", "Status", "Publish"]
+            );
+        }),
+    );
+}
+
+#[test]
+fn scenario_a_version_id_read_that_fails_otherwise_is_that_error_not_a_missing_version() {
+    // Only the service's not-found answer means the version is missing; any other refusal is
+    // told as it came.
+    check(
+        row(
+            "a version ID whose read is refused otherwise fails with that error",
+            &[ID],
+            |w| {
+                with_id(w);
+                fault(w, "GetVersion", Fault::Refuse("InvalidParameter.AppId"));
+            },
+            "InvalidParameter.AppId",
+        )
+        .publishes(0)
+        .check(|r| assert_eq!(r.failure().kind, FailureKind::Call)),
+    );
+}
+
+#[test]
 fn scenario_a_name_alone_finds_the_created_version() {
     check(
         row(

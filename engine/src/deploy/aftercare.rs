@@ -221,9 +221,24 @@ pub(crate) async fn clean_up(io: &Io, plan: &Plan, ours: &[&str], extra: u32) {
 mod tests {
     use std::collections::BTreeSet;
 
-    use crate::deploy::aftercare::to_delete;
+    use crate::deploy::aftercare::{fewer_lines, to_delete};
     use crate::esa::status::VersionStatus;
     use crate::esa::versions::Listed;
+    use crate::esa::MAX_BODY_BYTES;
+
+    #[test]
+    fn the_second_ask_for_logs_fits_by_the_size_of_the_first() {
+        let limit = MAX_BODY_BYTES as u64;
+        // Twice the limit: three quarters of it holds 3/8 of the lines.
+        assert_eq!(fewer_lines(1000, Some(2 * limit)), 375);
+        assert_eq!(fewer_lines(1000, Some(4 * limit)), 187);
+        // No size declared (or none measured): an eighth, and never none.
+        assert_eq!(fewer_lines(1000, None), 125);
+        assert_eq!(fewer_lines(1000, Some(0)), 125);
+        assert_eq!(fewer_lines(5, None), 1);
+        // Never more than asked the first time.
+        assert_eq!(fewer_lines(1000, Some(1)), 1000);
+    }
 
     fn v(id: &str, name: &str, time: &str) -> Listed {
         Listed {

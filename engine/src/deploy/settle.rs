@@ -363,6 +363,23 @@ mod tests {
     }
 
     #[test]
+    fn a_rollback_to_its_version_by_another_is_a_change_and_its_version_serving_alone_is_not() {
+        let rollback = Change::Rollback {
+            to: "ver-1".into(),
+            failed: OURS.into(),
+            code: "RolloutTimeout".into(),
+        };
+        let before = snap("publishing", OURS, "ver-1", 100, "t1");
+        // Someone rolled back to ver-1 already (the service's own): not sent again.
+        let rolled_back = snap("rollbacked", "", "ver-1", 100, "t1");
+        assert!(changed_by_another(&rollback, &before, &rolled_back));
+        // ver-1 in front with no rollback and no new time: no one's change that a re-send could
+        // undo (it would change nothing).
+        let serving = snap("published", "", "ver-1", 100, "t1");
+        assert!(!changed_by_another(&rollback, &before, &serving));
+    }
+
+    #[test]
     fn the_settle_pause_is_bounded() {
         let ms = Duration::from_millis;
         assert_eq!(settle_pause(ms(200)), ms(1000));

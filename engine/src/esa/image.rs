@@ -284,6 +284,22 @@ mod tests {
     }
 
     #[test]
+    fn a_tag_is_at_most_128_characters_and_a_host_is_dns_labels_and_digits() {
+        let tag = |n: usize| format!("registry.example.com/shop/web:{}", "t".repeat(n));
+        assert!(parse_image(&tag(128)).is_ok());
+        assert!(parse_image(&tag(129)).is_err());
+        assert!(parse_image("registry.example.com:5000/shop/web:1").is_ok());
+        for bad in [
+            "registry.example.com:/shop/web:1",
+            "registry.example.com:http/shop/web:1",
+            "-registry.example.com/shop/web:1",
+            "registry..example.com/shop/web:1",
+        ] {
+            assert!(parse_image(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn each_mistake_is_named_with_the_fixed_form_where_there_is_one() {
         let cases = [
             (
