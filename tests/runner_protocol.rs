@@ -3,6 +3,7 @@
 mod support;
 
 use esa_publish::ci::env::Env;
+use esa_publish::ci::limits::OUTPUT_VALUE_BYTES;
 use esa_publish::ci::runner::*;
 use support::{commands, parse_command, parse_legacy, parse_outputs};
 
@@ -246,7 +247,11 @@ fn markdown_cells_cannot_break_the_table_or_inject_html() {
     assert_eq!(code_cell("ver-1|x_y"), "<code>ver-1&#124;x&#95;y</code>");
     for text in ["`a|b`", "x\\`y`", "**`*`**"] {
         assert!(!markdown_cell(text).contains('\\'), "{text}");
-    }
+    } // Other control characters (a tab, an escape, a bell) show as the replacement character.
+    assert_eq!(
+        markdown_cell("a\tb\u{1b}[31mc\u{7}"),
+        "a\u{FFFD}b\u{FFFD}&#91;31mc\u{FFFD}"
+    );
 }
 
 /// Found by the `runner` fuzz target: `export_env("", "")` wrote `<<ghadelimiter_…`, a line
@@ -293,4 +298,92 @@ fn an_output_name_carrying_a_secret_is_refused() {
     assert!(!std::fs::read_to_string(&output)
         .unwrap()
         .contains("Zq7sEcR3t"));
+}
+
+fn stdout(runner: Runner<Vec<u8>>) -> String {
+    String::from_utf8(runner.into_inner()).unwrap()
+}
+
+#[test]
+fn groups_and_debug_lines_are_commands_on_github_and_plain_lines_elsewhere() {
+    let github = Env::from_pairs([("GITHUB_ACTIONS", "true"), ("RUNNER_DEBUG", "1")]);
+    let mut runner = Runner::new(&github, Vec::new());
+    runner.group("Dry run: the request");
+    runner.debug("a detail");
+    runner.end_group();
+    assert_eq!(
+        stdout(runner),
+        "::group::Dry run: the request\n::debug::a detail\n::endgroup::\n"
+    );
+    let plain = Env::from_pairs([("ESA_PUBLISH_DEBUG", "1")]);
+    let mut runner = Runner::new(&plain, Vec::new());
+    runner.group("Dry run: the request");
+    runner.debug("a detail");
+    runner.end_group();
+    assert_eq!(
+        stdout(runner),
+        "--- Dry run: the request\ndebug: a detail\n"
+    );
+}
+
+#[test]
+fn the_warnings_annotated_are_kept_scrubbed_for_the_summary() {
+    let mut runner = Runner::new(&Env::from_pairs([("GITHUB_ACTIONS", "true")]), Vec::new());
+    runner.mask("s3cr3t-value");
+    runner.annotate(
+        Level::Warning,
+        "AnswerLost",
+        "the answer carried s3cr3t-value",
+    );
+    runner.annotate(Level::Error, "Timeout", "not a warning");
+    assert_eq!(
+        runner.warnings(),
+        [(
+            "AnswerLost".to_string(),
+            "the answer carried ***".to_string()
+        )]
+    );
+}
+
+#[test]
+fn an_output_of_64_kib_is_set_and_one_byte_more_is_not() {
+    let (_dir, path, mut runner) = runner_with_files();
+    runner
+        .set_output("at-limit", &"a".repeat(OUTPUT_VALUE_BYTES))
+        .unwrap();
+    runner
+        .set_output("over", &"b".repeat(OUTPUT_VALUE_BYTES + 1))
+        .unwrap();
+    let parsed = parse_outputs(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    assert_eq!(parsed["at-limit"].len(), OUTPUT_VALUE_BYTES);
+    assert!(!parsed.contains_key("over"), "{:?}", parsed.keys());
+    assert_eq!(runner.warnings()[0].0, "OutputTooLarge");
+}
+
+#[test]
+fn a_summary_over_its_room_is_cut_at_a_line_end_and_says_so() {
+    assert_eq!(within_limit("short\n", 100), "short\n");
+    // Lines of two-byte characters: the cut lands inside one, backs off to a boundary, then to
+    // the last whole line.
+    let text = "éé\n".repeat(200);
+    let room = 150;
+    let cut = within_limit(&text, room);
+    assert!(cut.len() <= room, "{} > {room}", cut.len());
+    let (kept, note) = cut
+        .split_once("\n\n*(")
+        .expect("the note that says it was cut");
+    assert!(
+        note.starts_with("the rest of this summary is cut"),
+        "{note}"
+    );
+    assert!(
+        !kept.is_empty() && kept.ends_with('\n') && text.starts_with(kept),
+        "{kept:?}"
+    );
+    assert!(
+        kept.lines().all(|l| l == "éé"),
+        "whole lines only: {kept:?}"
+    );
+    // No room even for the note: nothing.
+    assert_eq!(within_limit(&text, 10), "");
 }
