@@ -126,7 +126,7 @@ fn a_region_without_an_api_endpoint_is_refused_with_the_near_one() {
                 "InvalidParameter",
                 &[
                     &format!("ESA's API has no endpoint in `{region}`"),
-                    &format!("did you mean `{near}`?"),
+                    &format!(". Did you mean `{near}`?"),
                     "set `endpoint` (it wins over `region`)",
                 ],
             );
@@ -146,7 +146,11 @@ fn keys_of_the_step_under_with_are_refused_where_they_belong() {
         "`timeout-minutes` (INPUT_TIMEOUT-MINUTES) is a key of the step, not an input of esa-publish",
         "on the step, beside `uses:` (or on the job), not under `with:`",
     ]);
-    assert!(!r.errors()[0].data.contains("did you mean"), "{}", r.stdout);
+    assert!(
+        !r.errors()[0].data.to_lowercase().contains("did you mean"),
+        "{}",
+        r.stdout
+    );
     for host in [Host::Drone, Host::Woodpecker] {
         let s = StandIn::start(Config::default()).unwrap();
         let r = step(host, &s, &[("when", "push")], &[]).run(&binary());

@@ -51,7 +51,7 @@ pub fn region_endpoint(region: &str) -> Result<Endpoint, String> {
         .map(|r| (strsim::osa_distance(&region.to_ascii_lowercase(), r), *r))
         .filter(|(d, _)| *d <= 3)
         .min_by_key(|(d, _)| *d)
-        .map(|(_, r)| format!("did you mean `{r}`? "))
+        .map(|(_, r)| format!("Did you mean `{r}`? "))
         .unwrap_or_default();
     Err(format!(
         "ESA's API has no endpoint in `{}`: it answers in {}. {nearest}To call another host, set `endpoint` (it wins over `region`)",
