@@ -162,5 +162,8 @@ fn when_the_last_status_read_fails_the_outputs_do_not_report_an_older_reading() 
     for stale in ["deployed-version", "publish-status", "publish-percentage"] {
         assert!(!out.contains_key(stale), "{stale}: {out:?}");
     }
-    assert_eq!(out["result"], "failed");
+    // Nor does the result claim what serves: `failed` would say the version does not serve at
+    // its share, which a run that could not read the status cannot know (the soak found a run
+    // saying `failed` over a rollout that had finished).
+    assert_eq!(out["result"], "unknown");
 }

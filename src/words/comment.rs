@@ -178,7 +178,7 @@ fn result(told: &Told<'_>) -> (&'static str, String) {
             ("↩️", format!("rolled back{to}{title}"))
         }
         RunResult::Failed => ("❌", format!("failed{title}")),
-        RunResult::Unknown => ("❓", format!("unknown: a publish's answer was lost and the status could not tell whether it took effect{title}")),
+        RunResult::Unknown => ("❓", format!("unknown: a publish took effect or may have, and the status could not tell what serves{title}")),
         RunResult::Unchanged => ("✅", "served at 100% already: nothing was published".into()),
         RunResult::NotPublished
         | RunResult::Cancelled

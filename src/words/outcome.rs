@@ -114,6 +114,9 @@ impl RunResult {
             return RunResult::RolledBack;
         }
         match &r.fate {
+            // The run ended on a status it could not read, after a publish that took effect:
+            // what serves now is not known, and `failed` would claim it.
+            Fate::Published(_) if r.status_unread => RunResult::Unknown,
             Fate::Published(_) | Fate::Unsettled { before: Some(_) } => RunResult::Failed,
             Fate::Unsettled { before: None } => RunResult::Unknown,
             Fate::NotPublished => RunResult::NotPublished,
