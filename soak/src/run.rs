@@ -326,10 +326,17 @@ impl Record {
             .map(|(i, _)| i)
     }
 
-    /// Whether a status read met a fault after a publish had taken effect: then, and only
-    /// then, may the run not know how it ended.
+    /// Whether a status read met a fault after a publish had taken effect or had lost its
+    /// answer: then, and only then, may the run not know how it ended.
     fn status_fault_after_publish(&self) -> bool {
-        let Some(first) = self.first_applied_publish() else {
+        // After a publish that took effect, or one whose answer never came (a reset: the run
+        // cannot know it was not applied, and a status it cannot read cannot tell it).
+        let first = self.first_applied_publish().or_else(|| {
+            self.of("PublishEdgeContainerAppVersion")
+                .find(|(_, r)| r.fault.is_some())
+                .map(|(i, _)| i)
+        });
+        let Some(first) = first else {
             return false;
         };
         self.of("GetEdgeContainerAppStatus")
